@@ -1,0 +1,84 @@
+// swift-tools-version: 6.0
+// TicketLens: customer-service exports in, decisions out.
+// Targets are the stages data flows through; none reaches upward:
+//   model <- ingest / warehouse <- metrics <- insights <- reports <- pipeline <- CLI
+import PackageDescription
+
+let package = Package(
+  name: "TicketLens",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "ticketlens", targets: ["ticketlens"]),
+    .executable(name: "ticketlens-bench", targets: ["ticketlens-bench"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+    .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+  ],
+  targets: [
+    // The system SQLite (with FTS5), reached through pkg-config.
+    .systemLibrary(
+      name: "CSQLite", pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+    // The system libxml2 (streaming reader), reached through pkg-config.
+    .systemLibrary(
+      name: "CLibXML2", pkgConfig: "libxml-2.0",
+      providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+    // Domain types only: tickets, instants, calendars, diagnostics. No I/O.
+    .target(name: "TicketLensModel", exclude: ["README.md"]),
+    // Format readers (CSV, later JSON and XML) and vendor mappings -> records + diagnostics.
+    .target(name: "TicketLensIngest", dependencies: ["TicketLensModel", "CLibXML2"], exclude: ["README.md"]),
+    // The SQLite warehouse: migrations, upserts, runs, rejects. The only target that touches SQLite.
+    .target(name: "TicketLensWarehouse", dependencies: ["TicketLensModel", "CSQLite"], exclude: ["README.md"]),
+    // The metric catalog, the parallel group-by engine, quantiles.
+    .target(name: "TicketLensMetrics", dependencies: ["TicketLensModel", "TicketLensWarehouse"], exclude: ["README.md"]),
+    // Text insights: tokenizer (sentiment, topics and knowledge gaps build on it).
+    .target(name: "TicketLensInsights", dependencies: ["TicketLensModel", "TicketLensMetrics"], exclude: ["README.md"]),
+    // Report writers: HTML (mustache templates, escaped), CSV, atomic file output.
+    .target(
+      name: "TicketLensReports",
+      dependencies: [
+        "TicketLensModel", "TicketLensMetrics", "TicketLensInsights",
+        .product(name: "Mustache", package: "swift-mustache"),
+      ], exclude: ["README.md"]),
+    // Realistic synthetic exports for the sample data, tests and benchmarks.
+    .target(name: "TicketLensSample", dependencies: ["TicketLensModel"], exclude: ["README.md"]),
+    // Pipeline files, the stage runner, run accounting.
+    .target(
+      name: "TicketLensPipeline",
+      dependencies: [
+        "TicketLensModel", "TicketLensIngest", "TicketLensWarehouse", "TicketLensMetrics",
+        "TicketLensReports",
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "Logging", package: "swift-log"),
+      ], exclude: ["README.md"]),
+    // The executable: argument parsing and printing only.
+    .executableTarget(
+      name: "ticketlens",
+      dependencies: [
+        "TicketLensPipeline", "TicketLensSample",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+    // The benchmark command (release build): parse and ingest throughput.
+    .executableTarget(
+      name: "ticketlens-bench",
+      dependencies: [
+        "TicketLensIngest", "TicketLensWarehouse", "TicketLensPipeline", "TicketLensSample",
+      ]),
+    .testTarget(name: "TicketLensModelTests", dependencies: ["TicketLensModel"]),
+    .testTarget(name: "TicketLensIngestTests", dependencies: ["TicketLensIngest"]),
+    .testTarget(name: "TicketLensWarehouseTests", dependencies: ["TicketLensWarehouse"]),
+    .testTarget(
+      name: "TicketLensMetricsTests", dependencies: ["TicketLensMetrics", "TicketLensWarehouse"]),
+    .testTarget(name: "TicketLensReportsTests", dependencies: ["TicketLensReports"]),
+    .testTarget(
+      name: "TicketLensPipelineTests", dependencies: ["TicketLensPipeline", "TicketLensSample"]),
+    .testTarget(
+      name: "EndToEndTests",
+      dependencies: ["ticketlens", "TicketLensIngest", "TicketLensModel"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

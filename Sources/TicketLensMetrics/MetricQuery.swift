@@ -1,0 +1,45 @@
+import TicketLensModel
+
+/// What to compute: a metric, its grouping, filters and statistics.
+public struct MetricQuery: Sendable {
+  public var metric: MetricDefinition
+  /// Dimensions to group by, in output column order (after the grain column).
+  public var by: [String] = []
+  public var grain: Grain?
+  /// Inclusive cohort date range in the report zone.
+  public var from: CivilDate?
+  public var to: CivilDate?
+  /// Equality filters on dimensions (`none` matches a missing value).
+  public var filters: [(dimension: String, value: String)] = []
+  public var stats: [Statistic] = [.count, .median, .p90]
+  public var unit: DurationUnit = .minutes
+  /// Emit every period in range for time series (zero counts).
+  public var fill = false
+  public var zone: ZoneRules = .utc
+
+  public init(metric: MetricDefinition) { self.metric = metric }
+}
+
+extension Statistic {
+  public static let p90 = Statistic.percentile(90)
+}
+
+/// The unit durations are reported in.
+public enum DurationUnit: String, Sendable, CaseIterable {
+  case minutes, seconds, hours
+
+  var perMillisecond: Double {
+    switch self {
+    case .seconds: 1.0 / 1000
+    case .minutes: 1.0 / 60_000
+    case .hours: 1.0 / 3_600_000
+    }
+  }
+}
+
+/// A query that cannot run as asked.
+public struct MetricQueryError: Error, Sendable, CustomStringConvertible {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}

@@ -1,0 +1,62 @@
+/// Exact statistics over a sample, with percentiles by linear interpolation between closest ranks
+/// (numpy's default, DuckDB `quantile_cont`, Excel `PERCENTILE.INC`).
+public enum Quantiles {
+  /// The `p` quantile (0…1) of ascending `sorted`: with h = (n−1)p,
+  /// q = x[⌊h⌋] + (h − ⌊h⌋)(x[⌈h⌉] − x[⌊h⌋]). Nil for an empty sample.
+  public static func quantile(sorted x: [Double], _ p: Double) -> Double? {
+    guard !x.isEmpty else { return nil }
+    let h = Double(x.count - 1) * p
+    let lo = Int(h.rounded(.down))
+    let hi = Int(h.rounded(.up))
+    let frac = h - Double(lo)
+    return x[lo] + frac * (x[hi] - x[lo])
+  }
+
+  /// The mean of ascending `sorted`, summed in ascending order so that the result does not depend
+  /// on how rows were sharded.
+  public static func mean(sorted x: [Double]) -> Double? {
+    guard !x.isEmpty else { return nil }
+    var s = 0.0
+    for v in x { s += v }
+    return s / Double(x.count)
+  }
+}
+
+/// A statistic a duration metric can report.
+public enum Statistic: Hashable, Sendable, CustomStringConvertible {
+  case count, mean, median
+  /// A percentile, 1…99 (`p90`).
+  case percentile(Int)
+
+  /// Parses `count`, `mean`, `median`, `pNN`.
+  public init?(_ text: String) {
+    switch text.lowercased() {
+    case "count": self = .count
+    case "mean", "avg": self = .mean
+    case "median", "p50": self = .median
+    default:
+      guard text.lowercased().hasPrefix("p"), let n = Int(text.dropFirst()), (1...99).contains(n)
+      else { return nil }
+      self = .percentile(n)
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .count: "count"
+    case .mean: "mean"
+    case .median: "median"
+    case .percentile(let n): "p\(n)"
+    }
+  }
+
+  /// The value of this statistic on an ascending sample.
+  public func value(sorted x: [Double]) -> Double? {
+    switch self {
+    case .count: Double(x.count)
+    case .mean: Quantiles.mean(sorted: x)
+    case .median: Quantiles.quantile(sorted: x, 0.5)
+    case .percentile(let n): Quantiles.quantile(sorted: x, Double(n) / 100)
+    }
+  }
+}

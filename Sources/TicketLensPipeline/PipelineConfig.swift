@@ -1,0 +1,253 @@
+import Foundation
+import TicketLensIngest
+import TicketLensMetrics
+import TicketLensModel
+import Yams
+
+/// A pipeline file (`pipelines/*.yml`): where the exports are, where the warehouse and reports
+/// go, the report time zone, and which metric tables the report shows.
+public struct PipelineConfig: Sendable {
+  /// The pipeline file's path as given.
+  public var file: String
+  public var name: String
+  public var description: String
+  /// Warehouse path, resolved against the pipeline file's folder.
+  public var warehouse: String
+  /// Output folder, resolved likewise.
+  public var output: String
+  /// Report time zone (IANA).
+  public var timeZone: String
+  /// Fraction of records read that may be rejected before the run fails (exit 3).
+  public var rejectThreshold: Double
+  public var sources: [SourceConfig]
+  public var report: [ReportMetricConfig]
+
+  /// One source: a set of files in one format and zone.
+  public struct SourceConfig: Sendable {
+    public var name: String
+    public var format: TicketFormat?
+    /// Files, folders or globs, resolved against the pipeline file's folder.
+    public var paths: [String]
+    /// Zone of zoneless timestamps in these files.
+    public var timeZone: String
+  }
+
+  /// A metric table in the report.
+  public struct ReportMetricConfig: Sendable {
+    public var metric: MetricDefinition
+    public var by: [String]
+    public var grain: Grain?
+    public var stats: [Statistic]
+    public var title: String
+  }
+
+  /// Reads and validates a pipeline file.
+  /// - Throws: `ConfigError` with file:line:column for syntax errors, unknown keys (with a
+  ///   suggestion), wrong types, unknown formats, zones, metrics and dimensions.
+  public static func load(path: String) throws(ConfigError) -> PipelineConfig {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ConfigError(file: path, "cannot read the pipeline file")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw ConfigError(file: path, "the pipeline file is not UTF-8 text")
+    }
+    return try parse(text, path: path)
+  }
+
+  public static func parse(_ text: String, path: String) throws(ConfigError) -> PipelineConfig {
+    let root: Node
+    do {
+      guard let n = try Yams.compose(yaml: text) else {
+        throw ConfigError(file: path, line: 1, "the pipeline file is empty")
+      }
+      root = n
+    } catch let e as ConfigError {
+      throw e
+    } catch let e as YamlError {
+      throw YAMLPlace.error(e, file: path)
+    } catch {
+      throw ConfigError(file: path, "\(error)")
+    }
+    let r = NodeReader(file: path)
+    let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    func resolve(_ p: String) -> String {
+      p.hasPrefix("/") ? p : URL(fileURLWithPath: base).appendingPathComponent(p).standardized.path
+    }
+    let top = try r.mapping(
+      root,
+      keys: [
+        "name", "description", "warehouse", "output", "timezone", "reject_threshold", "sources",
+        "report",
+      ], what: "the pipeline")
+    let fallbackName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+    let name = try top["name"].map { n throws(ConfigError) in try r.string(n, "name") } ?? fallbackName
+    let description = try top["description"].map { n throws(ConfigError) in try r.string(n, "description") } ?? ""
+    let warehouse = resolve(
+      try top["warehouse"].map { n throws(ConfigError) in try r.string(n, "warehouse") } ?? "../reports/ticketlens.sqlite")
+    let output = resolve(try top["output"].map { n throws(ConfigError) in try r.string(n, "output") } ?? "../reports")
+    let tz = try top["timezone"].map { n throws(ConfigError) in try r.zone(n, "timezone") } ?? "UTC"
+    var threshold = 0.05
+    if let n = top["reject_threshold"] {
+      threshold = try r.double(n, "reject_threshold")
+      guard (0...1).contains(threshold) else {
+        throw r.error(n, "reject_threshold must be a fraction between 0 and 1, got \(threshold)")
+      }
+    }
+    guard let sourcesNode = top["sources"] else {
+      throw ConfigError(file: path, line: root.mark?.line, "the pipeline has no 'sources'")
+    }
+    var sources: [SourceConfig] = []
+    for (k, s) in try r.sequence(sourcesNode, "sources").enumerated() {
+      let m = try r.mapping(s, keys: ["name", "format", "paths", "path", "timezone"], what: "a source")
+      let sname = try m["name"].map { n throws(ConfigError) in try r.string(n, "name") } ?? "source\(k + 1)"
+      var format: TicketFormat? = nil
+      if let f = m["format"] {
+        let v = try r.string(f, "format")
+        if v != "auto" {
+          guard let fmt = TicketFormat(rawValue: v) else {
+            let known = TicketFormat.allCases.map(\.rawValue)
+            var msg = "unknown format '\(v)'"
+            if let s = Suggest.closest(v, in: known) { msg += " (did you mean '\(s)'?)" }
+            throw r.error(f, msg + "; known: auto, " + known.joined(separator: ", "))
+          }
+          format = fmt
+        }
+      }
+      guard let pathsNode = m["paths"] ?? m["path"] else {
+        throw r.error(s, "source '\(sname)' has no 'paths'")
+      }
+      let paths = try r.stringList(pathsNode, "paths").map(resolve)
+      let stz = try m["timezone"].map { n throws(ConfigError) in try r.zone(n, "timezone") } ?? "UTC"
+      sources.append(SourceConfig(name: sname, format: format, paths: paths, timeZone: stz))
+    }
+    var report: [ReportMetricConfig] = []
+    if let rep = top["report"] {
+      let rm = try r.mapping(rep, keys: ["metrics"], what: "the report")
+      for item in try rm["metrics"].map({ n throws(ConfigError) in try r.sequence(n, "metrics") }) ?? [] {
+        let m = try r.mapping(item, keys: ["metric", "by", "grain", "stats", "title"], what: "a report metric")
+        guard let idNode = m["metric"] else { throw r.error(item, "a report metric needs 'metric'") }
+        let id = try r.string(idNode, "metric")
+        guard let def = Catalog.metric(id) else {
+          var msg = "unknown metric '\(id)'"
+          if let s = Suggest.closest(id, in: Catalog.all.map(\.id)) { msg += " (did you mean '\(s)'?)" }
+          throw r.error(idNode, msg + "; known: " + Catalog.all.map(\.id).joined(separator: ", "))
+        }
+        var by: [String] = []
+        if let b = m["by"] {
+          by = try r.stringList(b, "by")
+          for d in by where !Catalog.dimensions.contains(d) {
+            throw r.error(b, Catalog.unknownDimension(d))
+          }
+        }
+        var grain: Grain? = nil
+        if let g = m["grain"] {
+          let v = try r.string(g, "grain")
+          guard let gr = Grain(rawValue: v) else {
+            throw r.error(g, "unknown grain '\(v)'; known: day, week, month")
+          }
+          grain = gr
+        }
+        var stats: [Statistic] = [.count, .median, .p90]
+        if let s = m["stats"] {
+          stats = try r.stringList(s, "stats").map { v throws(ConfigError) in
+            guard let st = Statistic(v) else {
+              throw r.error(s, "unknown statistic '\(v)'; use count, mean, median or pNN")
+            }
+            return st
+          }
+        }
+        let title = try m["title"].map { n throws(ConfigError) in try r.string(n, "title") } ?? ReportTitles.defaultTitle(def, by: by, grain: grain)
+        report.append(ReportMetricConfig(metric: def, by: by, grain: grain, stats: stats, title: title))
+      }
+    }
+    return PipelineConfig(
+      file: path, name: name, description: description, warehouse: warehouse, output: output,
+      timeZone: tz, rejectThreshold: threshold, sources: sources, report: report)
+  }
+}
+
+/// Titles for report tables.
+enum ReportTitles {
+  static func defaultTitle(_ m: MetricDefinition, by: [String], grain: Grain?) -> String {
+    let base = m.id.replacingOccurrences(of: "_", with: " ").capitalizedFirst
+    let parts = (grain.map { [$0.rawValue] } ?? []) + by
+    return parts.isEmpty ? base : base + " by " + parts.joined(separator: " and ")
+  }
+}
+
+extension String {
+  var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}
+
+/// Typed access to YAML nodes with file:line errors.
+struct NodeReader {
+  let file: String
+
+  func error(_ n: Node, _ message: String) -> ConfigError {
+    ConfigError(file: file, line: n.mark?.line, column: n.mark?.column, message)
+  }
+
+  /// A mapping whose keys must be among `keys`; unknown keys are errors with a suggestion.
+  func mapping(_ n: Node, keys: [String], what: String) throws(ConfigError) -> [String: Node] {
+    guard case .mapping(let m) = n else { throw error(n, "\(what) must be a mapping of keys") }
+    var out: [String: Node] = [:]
+    for (k, v) in m {
+      guard case .scalar(let s) = k else { throw error(k, "keys must be plain names") }
+      guard keys.contains(s.string) else {
+        var msg = "unknown key '\(s.string)' in \(what)"
+        if let sug = Suggest.closest(s.string, in: keys) { msg += " (did you mean '\(sug)'?)" }
+        throw error(k, msg + "; allowed: " + keys.joined(separator: ", "))
+      }
+      if out[s.string] != nil { throw error(k, "key '\(s.string)' appears twice") }
+      out[s.string] = v
+    }
+    return out
+  }
+
+  func string(_ n: Node, _ key: String) throws(ConfigError) -> String {
+    guard case .scalar(let s) = n else { throw error(n, "'\(key)' must be a text value") }
+    return s.string
+  }
+
+  func double(_ n: Node, _ key: String) throws(ConfigError) -> Double {
+    guard case .scalar(let s) = n, let d = Double(s.string) else {
+      throw error(n, "'\(key)' must be a number")
+    }
+    return d
+  }
+
+  func sequence(_ n: Node, _ key: String) throws(ConfigError) -> [Node] {
+    guard case .sequence(let s) = n else { throw error(n, "'\(key)' must be a list") }
+    return Array(s)
+  }
+
+  /// A single text value or a list of them.
+  func stringList(_ n: Node, _ key: String) throws(ConfigError) -> [String] {
+    switch n {
+    case .scalar(let s): return [s.string]
+    case .sequence(let seq):
+      return try seq.map { item throws(ConfigError) in try string(item, key) }
+    default: throw error(n, "'\(key)' must be a text value or a list of them")
+    }
+  }
+
+  func zone(_ n: Node, _ key: String) throws(ConfigError) -> String {
+    let v = try string(n, key)
+    guard ZoneRules(identifier: v) != nil else {
+      throw error(n, "'\(v)' is not an IANA time zone (e.g. UTC, Europe/Berlin, America/New_York)")
+    }
+    return v
+  }
+}
+
+/// Turns a Yams syntax error into a ConfigError with its place.
+enum YAMLPlace {
+  static func error(_ e: YamlError, file: String) -> ConfigError {
+    switch e {
+    case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+      return ConfigError(file: file, line: mark.line, column: mark.column, "YAML syntax: \(problem)")
+    default:
+      return ConfigError(file: file, "YAML: \(e)")
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import TicketLensMetrics
+import TicketLensModel
+import TicketLensReports
+import TicketLensWarehouse
+
+/// What a report shows and where it goes.
+public struct ReportSettings: Sendable {
+  public var title: String
+  public var producedBy: String
+  public var timeZone: String
+  public var metrics: [PipelineConfig.ReportMetricConfig]
+  public var output: String
+  public var threads: Int
+
+  public init(
+    title: String, producedBy: String, timeZone: String,
+    metrics: [PipelineConfig.ReportMetricConfig], output: String, threads: Int = 0
+  ) {
+    self.title = title
+    self.producedBy = producedBy
+    self.timeZone = timeZone
+    self.metrics = metrics
+    self.output = output
+    self.threads = threads
+  }
+
+  /// The report tables used when a pipeline names none: the first two metrics of the catalog.
+  public static let defaultMetrics: [PipelineConfig.ReportMetricConfig] = [
+    .init(
+      metric: Catalog.ticketsCreated, by: ["channel"], grain: .day, stats: [.count],
+      title: "Tickets created by day and channel"),
+    .init(
+      metric: Catalog.firstReplyTime, by: ["assignee"], grain: nil, stats: [.count, .median, .p90],
+      title: "First reply time by assignee"),
+  ]
+}
+
+/// The files a report run wrote.
+public struct ReportOutput: Sendable {
+  public var folder: String
+  public var html: String
+  public var csvFiles: [String]
+}
+
+/// Computes the report's tables from the warehouse and writes the HTML and CSV files, each to a
+/// temporary name and renamed into place.
+public enum ReportBuilder {
+  public static func write(
+    warehouse: Warehouse, settings: ReportSettings, runID: Int64?, thresholdExceeded: Bool
+  ) throws -> ReportOutput {
+    guard let zone = ZoneRules(identifier: settings.timeZone) else {
+      throw MetricQueryError("unknown time zone '\(settings.timeZone)'")
+    }
+    let asOf = try warehouse.dataAsOf() ?? Instant(milliseconds: 0)
+    let cols = try warehouse.ticketColumns()
+    let engine = MetricEngine(threads: settings.threads)
+    var data = ReportData(
+      title: settings.title, producedBy: settings.producedBy, asOf: asOf.iso8601,
+      timeZone: settings.timeZone)
+    data.rejectThresholdExceeded = thresholdExceeded
+    var csvs: [(String, String)] = []
+    var usedNames = Set<String>()
+    for m in settings.metrics {
+      var q = MetricQuery(metric: m.metric)
+      q.by = m.by
+      q.grain = m.grain
+      q.stats = m.stats
+      q.zone = zone
+      let table = try engine.run(q, on: cols)
+      var name = ([m.metric.id] + (m.grain.map { ["by", $0.rawValue] } ?? []) + (m.by.isEmpty ? [] : (m.grain == nil ? ["by"] : []) + m.by)).joined(separator: "_")
+      while usedNames.contains(name) { name += "_2" }
+      usedNames.insert(name)
+      let csvName = name + ".csv"
+      csvs.append((csvName, CSVWriter().render(table)))
+      data.metrics.append(
+        ReportMetric(
+          title: m.title, definition: m.metric.definition, table: table, csvName: csvName,
+          chart: chart(for: table, title: m.title)))
+    }
+    // Headline numbers.
+    var overall = MetricQuery(metric: Catalog.firstReplyTime)
+    overall.zone = zone
+    overall.stats = [.count, .median, .p90]
+    let fr = try engine.run(overall, on: cols).rows.first
+    data.kpis.append(KPI(label: "Tickets", value: String(cols.count), note: "stored in the warehouse"))
+    data.kpis.append(
+      KPI(
+        label: "First reply, median", value: fr.map { $0[1].formatted + " min" } ?? "–",
+        note: "over \(fr.map { $0[0].formatted } ?? "0") replied tickets"))
+    data.kpis.append(
+      KPI(label: "First reply, p90", value: fr.map { $0[2].formatted + " min" } ?? "–", note: "90% replied within"))
+    if let runID {
+      data.files = try warehouse.fileAccounting(runID: runID)
+      data.rejectReasons = try warehouse.rejectReasons(runID: runID).map {
+        RejectReason(code: $0.code, field: $0.field, count: $0.count, example: $0.example)
+      }
+      let rejected = data.files.reduce(0) { $0 + $1.rejected }
+      let read = data.files.reduce(0) { $0 + $1.read }
+      data.kpis.append(
+        KPI(label: "Records rejected", value: String(rejected), note: "of \(read) read in this run"))
+      csvs.append(("accounting.csv", accountingCSV(data.files)))
+      csvs.append(("rejects.csv", rejectsCSV(try warehouse.rejects(runID: runID))))
+    }
+    let day = CivilDate(
+      daysSinceEpoch: Int(zone.localSecond(fromUTC: asOf.seconds).floorDiv(86_400)))
+    let folder = settings.output + "/" + day.iso8601
+    try AtomicFile.makeDirectories(folder)
+    var written: [String] = []
+    for (name, text) in csvs {
+      try AtomicFile.write(text, to: folder + "/" + name)
+      written.append(folder + "/" + name)
+    }
+    let html = HTMLReport.render(data)
+    try AtomicFile.write(html, to: folder + "/report.html")
+    try AtomicFile.write(html, to: settings.output + "/latest.html")
+    return ReportOutput(folder: folder, html: folder + "/report.html", csvFiles: written)
+  }
+
+  /// A stacked bar chart for a count table with a day/week/month column and one dimension.
+  static func chart(for t: MetricTable, title: String) -> String? {
+    guard t.columns.count == 3, ["day", "week", "month"].contains(t.columns[0]),
+      t.columns[2] == "count", !t.rows.isEmpty
+    else { return nil }
+    var periods: [String] = []
+    var seriesNames: [String] = []
+    var values: [String: [String: Int]] = [:]
+    for r in t.rows {
+      let p = r[0].formatted
+      let s = r[1].formatted
+      if periods.last != p { periods.append(p) }
+      if !seriesNames.contains(s) { seriesNames.append(s) }
+      if case .int(let c) = r[2] { values[s, default: [:]][p] = c }
+    }
+    seriesNames.sort()
+    let series = seriesNames.map { s in (s, periods.map { values[s]?[$0] ?? 0 }) }
+    return SVGChart.stackedBars(title: title, x: periods, series: series)
+  }
+
+  static func accountingCSV(_ files: [FileAccounting]) -> String {
+    let rows: [[Cell]] = files.map {
+      [
+        .text($0.file), .int($0.read), .int($0.inserted), .int($0.updated), .int($0.unchanged),
+        .int($0.superseded), .int($0.rejected), .text($0.failed ?? ""),
+      ]
+    }
+    return CSVWriter().render(
+      header: ["file", "read", "inserted", "updated", "unchanged", "superseded", "rejected", "failed"],
+      rows: rows)
+  }
+
+  static func rejectsCSV(_ rejects: [RejectRow]) -> String {
+    CSVWriter().render(
+      header: ["file", "line", "field", "code", "message", "raw"],
+      rows: rejects.map {
+        [
+          .text($0.file), $0.line.map(Cell.int) ?? .null, .text($0.field ?? ""), .text($0.code),
+          .text($0.message), .text($0.raw ?? ""),
+        ]
+      })
+  }
+}

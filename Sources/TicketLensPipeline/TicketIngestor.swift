@@ -1,0 +1,198 @@
+import Dispatch
+import Foundation
+import TicketLensIngest
+import TicketLensModel
+import TicketLensWarehouse
+
+/// The outcome of loading one file.
+public struct FileResult: Sendable {
+  public var accounting: FileAccounting
+  public var source: String
+  public var format: String
+  public var bytes: Int
+  /// The first problems, as `file:line [field]: message` (at most 10).
+  public var errors: [String]
+  /// File-level warnings (unknown columns).
+  public var warnings: [String]
+}
+
+/// Loads ticket export files into the warehouse: chunks are parsed and mapped in parallel while
+/// one connection inserts them in file order, each file in its own transaction.
+public struct TicketIngestor: Sendable {
+  /// Parser threads; 0 means one per core.
+  public var workers: Int
+  /// Target chunk size in bytes.
+  public var chunkBytes: Int
+
+  public init(workers: Int = 0, chunkBytes: Int = 8 << 20) {
+    self.workers = workers
+    self.chunkBytes = chunkBytes
+  }
+
+  /// Loads one file. File-level failures (unreadable, empty, header problems) are recorded in
+  /// the warehouse and returned with `accounting.failed` set; they do not throw.
+  /// - Throws: `WarehouseError` when the warehouse itself fails (disk full, locked).
+  public func load(
+    path: String, format: TicketFormat?, source: String, zone: ZoneRules, warehouse: Warehouse,
+    runID: Int64
+  ) throws(WarehouseError) -> FileResult {
+    var accounting = FileAccounting(file: path)
+    let file: MappedFile
+    do {
+      file = try MappedFile(path: path)
+    } catch {
+      accounting.failed = error.message
+      try warehouse.recordFailedFile(
+        runID: runID, source: source, format: format?.rawValue ?? "unknown",
+        accounting: accounting, bytes: 0, issue: error)
+      return FileResult(
+        accounting: accounting, source: source, format: format?.rawValue ?? "unknown", bytes: 0,
+        errors: [error.description], warnings: [])
+    }
+    let threads = workers == 0 ? max(1, ProcessInfo.processInfo.activeProcessorCount) : workers
+    let reader: TicketCSVReader
+    do {
+      reader = try TicketCSVReader(
+        file: file, format: format, source: source, zone: zone,
+        parallelism: max(threads, file.bytes.count / chunkBytes))
+    } catch {
+      accounting.failed = error.message
+      try warehouse.recordFailedFile(
+        runID: runID, source: source, format: format?.rawValue ?? "unknown",
+        accounting: accounting, bytes: file.bytes.count, issue: error)
+      return FileResult(
+        accounting: accounting, source: source, format: format?.rawValue ?? "unknown",
+        bytes: file.bytes.count, errors: [error.description], warnings: [])
+    }
+    let load = try warehouse.beginTicketLoad(
+      runID: runID, file: path, source: source, format: reader.format.rawValue,
+      bytes: file.bytes.count)
+    var errors: [String] = []
+    do {
+      try load.note(reader.warnings)
+      try forEachBatch(reader, threads: threads) { batch throws(WarehouseError) in
+        try load.add(tickets: batch.tickets, issues: batch.issues, read: batch.read)
+        for issue in batch.issues where errors.count < 10 && issue.severity != .warning {
+          errors.append(issue.description)
+        }
+      }
+      accounting = try load.commit()
+    } catch {
+      load.rollback()
+      throw error
+    }
+    return FileResult(
+      accounting: accounting, source: source, format: reader.format.rawValue,
+      bytes: file.bytes.count, errors: errors, warnings: reader.warnings.map(\.description))
+  }
+
+  /// Produces the file's batches in order: mapped in parallel by `threads` workers, at most a
+  /// few chunks ahead of the consumer. If a chunk's sequential parse disagrees with the parity
+  /// split (stray quotes), everything from that chunk on is re-read sequentially.
+  func forEachBatch(
+    _ reader: TicketCSVReader, threads: Int,
+    _ body: (TicketBatch) throws(WarehouseError) -> Void
+  ) throws(WarehouseError) {
+    let n = reader.chunkCount
+    if n == 1 || threads == 1 {
+      var i = 0
+      while i < n {
+        let b = reader.batch(i)
+        if b.end != reader.chunkEnd(i) {
+          try body(reader.rest(from: i))
+          return
+        }
+        try body(b)
+        i += 1
+      }
+      return
+    }
+    let slots = BatchSlots(count: n)
+    let window = DispatchSemaphore(value: threads + 2)
+    let next = Counter()
+    let stop = Flag()
+    let group = DispatchGroup()
+    for _ in 0..<threads {
+      DispatchQueue.global().async(group: group) {
+        while true {
+          window.wait()
+          let i = next.take()
+          if i >= n || stop.isSet {
+            window.signal()
+            return
+          }
+          slots.put(i, reader.batch(i))
+        }
+      }
+    }
+    defer {
+      stop.set()
+      for _ in 0..<(threads + 2) { window.signal() }
+      group.wait()
+    }
+    for i in 0..<n {
+      let b = slots.take(i)
+      window.signal()
+      if b.end != reader.chunkEnd(i) {
+        stop.set()
+        try body(reader.rest(from: i))
+        return
+      }
+      try body(b)
+    }
+  }
+}
+
+/// Result slots filled by workers and taken in order by the consumer.
+final class BatchSlots: @unchecked Sendable {
+  private var items: [TicketBatch?]
+  private let ready: [DispatchSemaphore]
+  private let lock = NSLock()
+
+  init(count: Int) {
+    items = Array(repeating: nil, count: count)
+    ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+  }
+
+  func put(_ i: Int, _ b: TicketBatch) {
+    lock.lock()
+    items[i] = b
+    lock.unlock()
+    ready[i].signal()
+  }
+
+  func take(_ i: Int) -> TicketBatch {
+    ready[i].wait()
+    lock.lock()
+    defer { lock.unlock() }
+    let b = items[i]!
+    items[i] = nil
+    return b
+  }
+}
+
+final class Counter: @unchecked Sendable {
+  private var value = 0
+  private let lock = NSLock()
+  func take() -> Int {
+    lock.lock()
+    defer { lock.unlock() }
+    value += 1
+    return value - 1
+  }
+}
+
+final class Flag: @unchecked Sendable {
+  private var value = false
+  private let lock = NSLock()
+  var isSet: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return value
+  }
+  func set() {
+    lock.lock()
+    value = true
+    lock.unlock()
+  }
+}

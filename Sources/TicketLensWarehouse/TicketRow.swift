@@ -1,0 +1,141 @@
+import TicketLensModel
+
+/// How a `Ticket` maps to a row of the `tickets` table.
+enum TicketRow {
+  static let columns = [
+    "source", "id", "subject", "description", "status", "status_raw", "priority", "channel",
+    "requester_id", "requester_email", "requester_name", "assignee", "group_name", "organization",
+    "ticket_type", "tags", "created_at", "updated_at", "first_reply_at", "solved_at", "reopens",
+    "replies", "satisfaction", "satisfaction_score", "custom_fields",
+    "vendor_first_reply_minutes", "vendor_first_reply_business_minutes",
+    "vendor_first_resolution_minutes", "vendor_first_resolution_business_minutes",
+    "vendor_full_resolution_minutes", "vendor_full_resolution_business_minutes",
+    "vendor_agent_wait_minutes", "vendor_agent_wait_business_minutes",
+    "vendor_requester_wait_minutes", "vendor_requester_wait_business_minutes",
+    "vendor_on_hold_minutes", "vendor_on_hold_business_minutes",
+  ]
+
+  static let columnList = columns.joined(separator: ", ")
+
+  /// Insert, or replace the stored version only when this one is newer.
+  /// The statement returns `previous_load_id` when it wrote a row: NULL for an insert, the
+  /// replaced version's load for an update; no row when the stored version was kept.
+  static let upsertSQL: String = {
+    let all = columns + ["load_id"]
+    let updates = all.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+    return """
+      INSERT INTO tickets (\(all.joined(separator: ", ")))
+      VALUES (\(Array(repeating: "?", count: all.count).joined(separator: ", ")))
+      ON CONFLICT (source, id) DO UPDATE SET \(updates), previous_load_id = tickets.load_id
+      WHERE coalesce(excluded.updated_at, excluded.created_at)
+        > coalesce(tickets.updated_at, tickets.created_at)
+      RETURNING previous_load_id
+      """
+  }()
+
+  static func bind(_ t: Ticket, loadID: Int64, to s: Statement) {
+    s.bind(1, t.source)
+    s.bind(2, t.id)
+    s.bind(3, t.subject)
+    s.bind(4, t.description)
+    s.bind(5, t.status?.rawValue)
+    s.bind(6, t.statusRaw)
+    s.bind(7, t.priority?.rawValue)
+    s.bind(8, t.channel)
+    s.bind(9, t.requesterID)
+    s.bind(10, t.requesterEmail)
+    s.bind(11, t.requesterName)
+    s.bind(12, t.assignee)
+    s.bind(13, t.group)
+    s.bind(14, t.organization)
+    s.bind(15, t.ticketType)
+    s.bind(16, t.tags.isEmpty ? nil : t.tags.joined(separator: " "))
+    s.bind(17, t.createdAt.milliseconds)
+    s.bind(18, t.updatedAt?.milliseconds)
+    s.bind(19, t.firstReplyAt?.milliseconds)
+    s.bind(20, t.solvedAt?.milliseconds)
+    s.bind(21, t.reopens)
+    s.bind(22, t.replies)
+    s.bind(23, t.satisfaction?.rawValue)
+    s.bind(24, t.satisfactionScore)
+    s.bind(25, t.customFields.isEmpty ? nil : customFieldsJSON(t.customFields))
+    let v = t.vendorMinutes
+    let vendor = [
+      v.firstReply, v.firstReplyBusiness, v.firstResolution, v.firstResolutionBusiness,
+      v.fullResolution, v.fullResolutionBusiness, v.agentWait, v.agentWaitBusiness,
+      v.requesterWait, v.requesterWaitBusiness, v.onHold, v.onHoldBusiness,
+    ]
+    for (k, x) in vendor.enumerated() { s.bind(Int32(26 + k), x) }
+    s.bind(38, loadID)
+  }
+
+  static func decode(_ s: Statement) -> Ticket {
+    var t = Ticket(
+      source: s.text(0) ?? "", id: s.text(1) ?? "", createdAt: Instant(milliseconds: s.int64(16)))
+    t.subject = s.text(2)
+    t.description = s.text(3)
+    t.status = s.text(4).flatMap(TicketStatus.init(rawValue:))
+    t.statusRaw = s.text(5)
+    t.priority = s.text(6).flatMap(TicketPriority.init(rawValue:))
+    t.channel = s.text(7)
+    t.requesterID = s.text(8)
+    t.requesterEmail = s.text(9)
+    t.requesterName = s.text(10)
+    t.assignee = s.text(11)
+    t.group = s.text(12)
+    t.organization = s.text(13)
+    t.ticketType = s.text(14)
+    t.tags = (s.text(15) ?? "").split(separator: " ").map(String.init)
+    t.updatedAt = s.optionalInt64(17).map(Instant.init(milliseconds:))
+    t.firstReplyAt = s.optionalInt64(18).map(Instant.init(milliseconds:))
+    t.solvedAt = s.optionalInt64(19).map(Instant.init(milliseconds:))
+    t.reopens = s.optionalInt64(20).map(Int.init)
+    t.replies = s.optionalInt64(21).map(Int.init)
+    t.satisfaction = s.text(22).flatMap(Satisfaction.init(rawValue:))
+    t.satisfactionScore = s.optionalInt64(23).map(Int.init)
+    t.vendorMinutes.firstReply = s.optionalDouble(25)
+    t.vendorMinutes.firstReplyBusiness = s.optionalDouble(26)
+    t.vendorMinutes.firstResolution = s.optionalDouble(27)
+    t.vendorMinutes.firstResolutionBusiness = s.optionalDouble(28)
+    t.vendorMinutes.fullResolution = s.optionalDouble(29)
+    t.vendorMinutes.fullResolutionBusiness = s.optionalDouble(30)
+    t.vendorMinutes.agentWait = s.optionalDouble(31)
+    t.vendorMinutes.agentWaitBusiness = s.optionalDouble(32)
+    t.vendorMinutes.requesterWait = s.optionalDouble(33)
+    t.vendorMinutes.requesterWaitBusiness = s.optionalDouble(34)
+    t.vendorMinutes.onHold = s.optionalDouble(35)
+    t.vendorMinutes.onHoldBusiness = s.optionalDouble(36)
+    return t
+  }
+
+  /// Custom fields as a JSON object `{"title": "value", …}` (later titles win on repeats).
+  static func customFieldsJSON(_ fields: [CustomField]) -> String {
+    "{" + fields.map { jsonString($0.name) + ":" + jsonString($0.value) }.joined(separator: ",")
+      + "}"
+  }
+}
+
+/// A JSON string literal for `s`.
+public func jsonString(_ s: String) -> String {
+  var out = "\""
+  for u in s.unicodeScalars {
+    switch u {
+    case "\"": out += "\\\""
+    case "\\": out += "\\\\"
+    case "\n": out += "\\n"
+    case "\r": out += "\\r"
+    case "\t": out += "\\t"
+    case _ where u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029:
+      out += "\\u" + String(String(u.value, radix: 16).reversed()).padding(4).reversedString
+    default: out.unicodeScalars.append(u)
+    }
+  }
+  return out + "\""
+}
+
+extension String {
+  fileprivate func padding(_ n: Int) -> String {
+    count >= n ? self : self + String(repeating: "0", count: n - count)
+  }
+  fileprivate var reversedString: String { String(reversed()) }
+}

@@ -1,0 +1,310 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TicketLensIngest
+import TicketLensMetrics
+import TicketLensModel
+import TicketLensPipeline
+import TicketLensReports
+import TicketLensSample
+import TicketLensWarehouse
+
+@main
+struct TicketLens: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ticketlens",
+    abstract: "Turn customer-service exports into support metrics and reports.",
+    version: "0.1.0",
+    subcommands: [
+      RunCommand.self, IngestCommand.self, ExportCommand.self, MetricsCommand.self,
+      RunsCommand.self, SampleCommand.self,
+    ])
+
+  /// Parses and runs; usage errors exit 2, failures 1 (documented in the README).
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch let e as ExitCode {
+      Foundation.exit(e.rawValue)
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success {
+        print(fullMessage(for: error))
+        Foundation.exit(0)
+      }
+      FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+      Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+    }
+  }
+}
+
+/// Options every command that logs shares.
+struct LoggingOptions: ParsableArguments {
+  @Flag(name: .shortAndLong, help: "Print only errors.") var quiet = false
+  @Flag(name: .shortAndLong, help: "Print debug details.") var verbose = false
+
+  func bootstrap() -> Logger {
+    let level: Logger.Level = quiet ? .error : (verbose ? .debug : .info)
+    LoggingSystem.bootstrap { label in
+      var h = StreamLogHandler.standardError(label: label)
+      h.logLevel = level
+      return h
+    }
+    return Logger(label: "ticketlens")
+  }
+}
+
+/// Prints a failure and exits with the documented code.
+func fail(_ error: Error) -> ExitCode {
+  let (code, text): (Int32, String) =
+    switch error {
+    case let e as ConfigError: (2, e.description)
+    case let e as MetricQueryError: (2, e.description)
+    case let e as WarehouseError: (1, e.description)
+    case let e as OutputError: (1, e.description)
+    case let e as SampleError: (1, e.description)
+    default: (1, "\(error)")
+    }
+  FileHandle.standardError.write(Data(("error: " + text + "\n").utf8))
+  return ExitCode(code)
+}
+
+func printAccounting(_ files: [FileResult]) {
+  for f in files {
+    let a = f.accounting
+    var line =
+      "\(a.file): read \(a.read) = inserted \(a.inserted) + updated \(a.updated) + unchanged \(a.unchanged) + superseded \(a.superseded) + rejected \(a.rejected)"
+    if let failed = a.failed { line += " (file failed: \(failed))" }
+    print(line)
+  }
+  let loaded = files.reduce(0) { $0 + $1.accounting.inserted + $1.accounting.updated }
+  let read = files.reduce(0) { $0 + $1.accounting.read }
+  if loaded == 0 && read > 0 {
+    print("nothing changed: every record was already in the warehouse or was rejected")
+  }
+}
+
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run", abstract: "Run a pipeline: ingest its sources, compute metrics, write reports.")
+
+  @Argument(help: "The pipeline file (YAML).") var pipeline: String
+  @Option(help: "Worker threads (0 = one per core).") var threads = 0
+  @OptionGroup var logging: LoggingOptions
+
+  func run() throws {
+    let logger = logging.bootstrap()
+    do {
+      let config = try PipelineConfig.load(path: pipeline)
+      let outcome = try PipelineRunner(config: config, logger: logger, threads: threads).run()
+      if !logging.quiet {
+        printAccounting(outcome.files)
+        if let r = outcome.report { print("report: \(r.html)") }
+      }
+      if let m = outcome.message { FileHandle.standardError.write(Data(("error: " + m + "\n").utf8)) }
+      if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    } catch let e as ExitCode {
+      throw e
+    } catch {
+      throw fail(error)
+    }
+  }
+}
+
+struct IngestCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ingest", abstract: "Load export files into the warehouse without a pipeline.")
+
+  @Argument(help: "Export files to load.") var files: [String]
+  @Option(help: "generic-csv or zendesk-csv (default: detected from the header).")
+  var format: String?
+  @Option(help: "The warehouse file.") var warehouse = "reports/ticketlens.sqlite"
+  @Option(help: "Zone of timestamps without an offset (IANA).") var sourceTimezone = "UTC"
+  @Option(help: "Source name, half of each ticket's key.") var source = "default"
+  @Flag(help: "Print one JSON object per file.") var json = false
+  @Option(help: "Worker threads (0 = one per core).") var threads = 0
+  @OptionGroup var logging: LoggingOptions
+
+  func validate() throws {
+    if let format, TicketFormat(rawValue: format) == nil {
+      throw ValidationError(
+        "unknown format '\(format)'; use " + TicketFormat.allCases.map(\.rawValue).joined(separator: " or "))
+    }
+    if ZoneRules(identifier: sourceTimezone) == nil {
+      throw ValidationError("'\(sourceTimezone)' is not an IANA time zone")
+    }
+  }
+
+  func run() throws {
+    _ = logging.bootstrap()
+    do {
+      try FileManager.default.createDirectory(
+        atPath: URL(fileURLWithPath: warehouse).deletingLastPathComponent().path,
+        withIntermediateDirectories: true)
+      let wh = try Warehouse(path: warehouse)
+      let runID = try wh.beginRun(command: "ingest", pipeline: nil, startedAt: Clock.nowISO())
+      let ingestor = TicketIngestor(workers: threads)
+      var results: [FileResult] = []
+      for f in files {
+        results.append(
+          try ingestor.load(
+            path: f, format: format.flatMap(TicketFormat.init(rawValue:)), source: source,
+            zone: ZoneRules(identifier: sourceTimezone)!, warehouse: wh, runID: runID))
+      }
+      try wh.finishRun(
+        runID, status: "succeeded", endedAt: Clock.nowISO(), files: results.map(\.accounting),
+        message: nil)
+      if json {
+        for r in results {
+          let a = r.accounting
+          let errors = (r.errors.isEmpty && a.failed != nil ? [a.failed!] : r.errors)
+          print(
+            "{\"file\": \(JSONText.quote(a.file)), \"read\": \(a.read), \"inserted\": \(a.inserted), \"updated\": \(a.updated), \"unchanged\": \(a.unchanged), \"superseded\": \(a.superseded), \"rejected\": \(a.rejected), \"errors\": ["
+              + errors.map(JSONText.quote).joined(separator: ", ") + "]}")
+        }
+      } else if !logging.quiet {
+        printAccounting(results)
+        for r in results { for e in r.errors.prefix(5) { print("  \(e)") } }
+      }
+      if results.contains(where: { $0.accounting.failed != nil }) { throw ExitCode(1) }
+    } catch let e as ExitCode {
+      throw e
+    } catch {
+      throw fail(error)
+    }
+  }
+}
+
+struct ExportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "export", abstract: "Print one metric as CSV, TSV or JSON (see METRICS.md).")
+
+  @Argument(help: "Metric id (`ticketlens metrics` lists them).") var metric: String
+  @Option(help: "Dimensions, comma-separated.") var by: String?
+  @Option(help: "day, week or month.") var grain: String?
+  @Option(help: "First cohort date (YYYY-MM-DD), inclusive.") var from: String?
+  @Option(help: "Last cohort date (YYYY-MM-DD), inclusive.") var to: String?
+  @Option(name: .customLong("where"), help: "DIM=VALUE filter (repeatable).") var filters: [String] = []
+  @Option(help: "Statistics for durations, comma-separated.") var stats = "count,mean,median,p90"
+  @Option(help: "minutes, seconds or hours.") var unit = "minutes"
+  @Flag(help: "Emit every period in range.") var fill = false
+  @Option(help: "csv, tsv or json.") var format = "csv"
+  @Flag(help: "Add a BOM and CRLF line ends for Excel.") var excel = false
+  @Option(name: .shortAndLong, help: "Write to this file instead of stdout.") var output: String?
+  @Option(help: "The warehouse file.") var warehouse: String?
+  @Option(help: "Take the warehouse and time zone from this pipeline file.") var pipeline: String?
+  @Option(help: "Report time zone (IANA).") var timezone: String?
+  @Option(help: "Worker threads (0 = one per core).") var threads = 0
+
+  func run() throws {
+    do {
+      var whPath = warehouse ?? "reports/ticketlens.sqlite"
+      var zone = timezone ?? "UTC"
+      if let pipeline {
+        let cfg = try PipelineConfig.load(path: pipeline)
+        if warehouse == nil { whPath = cfg.warehouse }
+        if timezone == nil { zone = cfg.timeZone }
+      }
+      var e = MetricExport(metric: metric)
+      e.by = by.map { $0.split(separator: ",").map { String($0).trimmingSpaces } } ?? []
+      e.grain = grain
+      e.from = from
+      e.to = to
+      e.filters = filters
+      e.stats = stats.split(separator: ",").map { String($0).trimmingSpaces }
+      e.unit = unit
+      e.fill = fill
+      guard let f = MetricExport.Format(rawValue: format) else {
+        throw MetricQueryError("unknown format '\(format)'; use csv, tsv or json")
+      }
+      e.format = f
+      e.excel = excel
+      e.timeZone = zone
+      e.threads = threads
+      _ = try e.query()
+      guard FileManager.default.fileExists(atPath: whPath) else {
+        throw MetricQueryError("no warehouse at \(whPath): run `ticketlens ingest` or a pipeline first")
+      }
+      let text = try e.render(warehouse: try Warehouse(path: whPath, readOnly: true))
+      if let output {
+        try AtomicFile.write(text, to: output)
+      } else {
+        FileHandle.standardOutput.write(Data(text.utf8))
+      }
+    } catch {
+      throw fail(error)
+    }
+  }
+}
+
+struct MetricsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "metrics", abstract: "List the metric catalog with definitions.")
+
+  func run() {
+    for m in Catalog.all {
+      let kind = m.kind == .count ? "count" : "duration"
+      print("\(m.id) (\(kind)): \(m.definition)")
+    }
+    print("dimensions: " + Catalog.dimensions.joined(separator: ", "))
+    print("grains: " + Grain.allCases.map(\.rawValue).joined(separator: ", "))
+  }
+}
+
+struct RunsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "runs", abstract: "Show the run history stored in the warehouse.")
+
+  @Option(help: "The warehouse file.") var warehouse = "reports/ticketlens.sqlite"
+  @Option(help: "How many runs.") var limit = 20
+
+  func run() throws {
+    do {
+      let wh = try Warehouse(path: warehouse, readOnly: true)
+      print("id\tstarted_at\tended_at\tstatus\tcommand\tfiles\tread\trejected")
+      for r in try wh.runs(limit: limit) {
+        print(
+          "\(r.id)\t\(r.startedAt)\t\(r.endedAt ?? "")\t\(r.status)\t\(r.command)\t\(r.files)\t\(r.read)\t\(r.rejected)")
+      }
+    } catch {
+      throw fail(error)
+    }
+  }
+}
+
+struct SampleCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sample", abstract: "Generate realistic sample exports.")
+
+  @Option(help: "Tickets in the generic CSV export.") var tickets = 3000
+  @Option(help: "Tickets in the Zendesk CSV export (default: a quarter of --tickets).")
+  var zendeskTickets: Int?
+  @Option(help: "Output folder.") var out = "sample-data"
+  @Option(help: "Random seed.") var seed: UInt64 = 42
+  @Option(help: "Days covered.") var days = 91
+  @Option(help: "Zendesk account time zone (its CSV timestamps are wall-clock in this zone).")
+  var zendeskTimezone = "Europe/Berlin"
+
+  func run() throws {
+    do {
+      try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+      var o = SampleOptions(tickets: tickets, seed: seed)
+      o.days = days
+      let n = try SampleGenerator(options: o).write(.genericCSV, to: out + "/tickets.csv")
+      var z = SampleOptions(tickets: zendeskTickets ?? max(1, tickets / 4), seed: seed &+ 1)
+      z.days = days
+      guard let zone = ZoneRules(identifier: zendeskTimezone) else {
+        throw ValidationError("'\(zendeskTimezone)' is not an IANA time zone")
+      }
+      let m = try SampleGenerator(options: z).write(
+        .zendeskCSV, to: out + "/zendesk_tickets.csv", zone: zone)
+      print("\(out)/tickets.csv: \(n) records")
+      print("\(out)/zendesk_tickets.csv: \(m) records")
+    } catch let e as ValidationError {
+      throw e
+    } catch {
+      throw fail(error)
+    }
+  }
+}
