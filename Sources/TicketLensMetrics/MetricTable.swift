@@ -1,3 +1,5 @@
+import Foundation
+
 /// One cell of a metric table.
 public enum Cell: Sendable, Hashable {
   case text(String)
@@ -17,12 +19,14 @@ public enum Cell: Sendable, Hashable {
   }
 
   static func format(_ d: Double) -> String {
-    // Swift's description is the shortest round-trip form; avoid exponent notation in CSV.
+    // Swift's description is the shortest text that reads back to the same double; CSV readers
+    // do not all take exponents, so those few values are written in plain decimals instead.
     let s = d.description
     if !s.contains("e") { return s == "-0.0" ? "0.0" : s }
-    var out = String(format3: d)
-    if !out.contains(".") { out += ".0" }
-    return out
+    var out = String(format: "%.6f", d)
+    while out.hasSuffix("0") { out.removeLast() }
+    if out.hasSuffix(".") { out += "0" }
+    return out == "-0.0" ? "0.0" : out
   }
 
   public var isNumeric: Bool {
@@ -30,31 +34,6 @@ public enum Cell: Sendable, Hashable {
     case .int, .real: true
     default: false
     }
-  }
-}
-
-extension String {
-  /// Plain decimal rendering of a double with up to 6 fractional digits (only for values whose
-  /// shortest form would use an exponent).
-  init(format3 d: Double) {
-    var v = d
-    let neg = v < 0
-    if neg { v = -v }
-    let intPart = v.rounded(.down)
-    var frac = ((v - intPart) * 1_000_000).rounded()
-    var ip = intPart
-    if frac >= 1_000_000 {
-      frac -= 1_000_000
-      ip += 1
-    }
-    var f = String(Int(frac))
-    f = String(repeating: "0", count: 6 - f.count) + f
-    while f.hasSuffix("0") && f.count > 1 { f.removeLast() }
-    self = (neg ? "-" : "") + String(format: ip) + "." + f
-  }
-
-  private init(format ip: Double) {
-    if ip < 9e18 { self = String(Int64(ip)) } else { self = ip.description }
   }
 }
 

@@ -130,8 +130,19 @@ public struct TicketIngestor: Sendable {
       for _ in 0..<(threads + 2) { window.signal() }
       group.wait()
     }
+    var waited: UInt64 = 0
+    var busy: UInt64 = 0
+    defer {
+      if ProcessInfo.processInfo.environment["TICKETLENS_TRACE"] != nil {
+        print("writer waited \(Double(waited) / 1e9) s, loaded for \(Double(busy) / 1e9) s")
+      }
+    }
     for i in 0..<n {
+      let t0 = DispatchTime.now().uptimeNanoseconds
       let b = slots.take(i)
+      let t1 = DispatchTime.now().uptimeNanoseconds
+      waited += t1 - t0
+      defer { busy += DispatchTime.now().uptimeNanoseconds - t1 }
       window.signal()
       if b.end != reader.chunkEnd(i) {
         stop.set()

@@ -118,11 +118,11 @@ public struct SampleGenerator: Sendable {
     if r.chance(0.15) { subject = subject.lowercased() }
     if r.chance(0.1) { subject += r.pick(["!!", " - urgent", " (again)", "?"]) }
     if i == 7 { subject = "<script>alert(1)</script><img src=x onerror=alert(2)>" }
-    let sentenceCount = min(topic.sentences.count, 1 + r.int(0..<3))
+    let sentenceCount = min(topic.sentences.count, 1 + r.int(0..<2))
     var lines: [String] = [r.pick(["Hi,", "Hello team,", "Hi there,", "Good morning,", "Hey,"])]
     var pool = topic.sentences
     for _ in 0..<sentenceCount { lines.append(fill(pool.remove(at: r.int(0..<pool.count)))) }
-    if r.chance(0.2) { lines.append("He said \"it should work\" but it doesn't.") }
+    if r.chance(0.1) { lines.append("He said \"it should work\" but it doesn't.") }
     lines.append(r.pick(["Thanks", "Regards,\nDana", "Best, Sam", "Thank you!", "Cheers"]))
     let description = lines.joined(separator: r.chance(0.3) ? "\r\n" : "\n")
     let priorities = ["low", "normal", "high", "urgent"]

@@ -20,11 +20,19 @@ public struct WarehouseError: Error, Sendable, CustomStringConvertible {
 
 let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
+/// Configures the SQLite library once per process, before the first connection.
+private let sqliteConfigured: Int32 = {
+  let rc = ticketlens_sqlite3_configure()
+  sqlite3_initialize()
+  return rc
+}()
+
 /// One SQLite connection. Not thread-safe: the warehouse writes from one connection, serially.
 final class Connection {
   let db: OpaquePointer
 
   init(path: String, readOnly: Bool = false) throws(WarehouseError) {
+    _ = sqliteConfigured
     var h: OpaquePointer?
     let flags =
       readOnly
@@ -67,6 +75,13 @@ final class Connection {
   var changes: Int32 { sqlite3_changes(db) }
   var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(db) }
 
+  /// Runs `sql` and returns the first column of the first row as text.
+  func scalarText(_ sql: String) throws(WarehouseError) -> String? {
+    let st = try prepare(sql)
+    guard try st.step() else { return nil }
+    return st.text(0)
+  }
+
   /// Runs `sql` and returns the first column of the first row as an integer.
   func scalarInt(_ sql: String) throws(WarehouseError) -> Int64? {
     let st = try prepare(sql)
@@ -90,14 +105,22 @@ final class Statement {
   deinit { sqlite3_finalize(handle) }
 
   func bind(_ i: Int32, _ v: String?) {
-    guard var v else {
+    guard let v else {
       sqlite3_bind_null(handle, i)
       return
     }
-    v.withUTF8 { b in
+    let done: Void? = v.utf8.withContiguousStorageIfAvailable { b in
       _ = sqlite3_bind_text(
-        handle, i, UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self),
-        Int32(b.count), SQLITE_TRANSIENT)
+        handle, i, UnsafeRawPointer(b.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+          .assumingMemoryBound(to: CChar.self), Int32(b.count), SQLITE_TRANSIENT)
+    }
+    if done == nil {
+      var copy = v
+      copy.withUTF8 { b in
+        _ = sqlite3_bind_text(
+          handle, i, UnsafeRawPointer(b.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+            .assumingMemoryBound(to: CChar.self), Int32(b.count), SQLITE_TRANSIENT)
+      }
     }
   }
 
@@ -120,9 +143,10 @@ final class Statement {
     throw WarehouseError(code: rc, message: connection.errorMessage, sql: sql)
   }
 
+  /// Resets for the next execution. Bindings are kept: callers rebind every parameter, and
+  /// keeping them lets SQLite reuse its buffers instead of freeing and reallocating per row.
   func reset() {
     sqlite3_reset(handle)
-    sqlite3_clear_bindings(handle)
   }
 
   /// Runs to completion (for statements that return no rows) and resets.

@@ -1,4 +1,6 @@
 import CSQLite
+import Dispatch
+import Glibc
 import TicketLensModel
 
 /// Loads the tickets of one input file inside one transaction, counting what happened to each
@@ -18,6 +20,8 @@ public final class TicketLoad {
   /// Hashes of the ids seen in this file; a hit is checked exactly against the table.
   var seen = Set<Int>()
   var open = true
+  /// Whether this load switched the journal to rollback mode (see `init`).
+  var bulk = false
 
   init(
     warehouse: Warehouse, runID: Int64, file: String, source: String, format: String, bytes: Int
@@ -26,13 +30,21 @@ public final class TicketLoad {
     accounting = FileAccounting(file: file)
     self.runID = runID
     self.source = source
+    seen.reserveCapacity(bytes / 256)
+    // Bulk mode: a large file loads under a rollback journal, which writes new pages once;
+    // in WAL mode every page is written to the log and again at the checkpoint, which made a
+    // 1M-ticket load 2.5 s slower here (BENCHMARKS.md). Only possible when no other connection
+    // is open; otherwise the load simply stays in WAL mode.
+    if bytes >= Warehouse.bulkLoadBytes {
+      bulk = (try? connection.scalarText("PRAGMA journal_mode = DELETE")) == "delete"
+    }
     try connection.execute("BEGIN IMMEDIATE")
     do {
       loadID = try warehouse.insertRunFile(
         runID: runID, source: source, format: format, bytes: bytes, accounting: accounting)
       upsert = try connection.prepare(TicketRow.upsertSQL)
       lookup = try connection.prepare(
-        "SELECT load_id FROM tickets WHERE source = ? AND id = ?")
+        "SELECT load_id, previous_load_id FROM tickets WHERE source = ? AND id = ?")
       setLoad = try connection.prepare(
         """
         UPDATE run_files SET read = ?, inserted = ?, updated = ?, unchanged = ?, superseded = ?,
@@ -52,23 +64,20 @@ public final class TicketLoad {
     for t in tickets {
       let seenBefore = !seen.insert(t.id.hashValue).inserted
       TicketRow.bind(t, loadID: loadID, to: upsert)
-      if try upsert.step() {
-        // A row was written: inserted (no previous load) or a version replaced.
-        let previous = upsert.optionalInt64(0)
-        while try upsert.step() {}
-        if previous == nil {
-          accounting.inserted += 1
-        } else if previous == loadID {
-          accounting.superseded += 1
-        } else {
-          accounting.updated += 1
-        }
-      } else {
-        // Kept the stored version: superseded if that version came from this same file.
-        let sameFile = seenBefore ? try storedLoad(t.id) == loadID : false
+      // The rowid sentinel tells an insert (which sets a real rowid) from an update.
+      sqlite3_set_last_insert_rowid(connection.db, -1)
+      try upsert.run()
+      if connection.changes == 0 {
+        // The stored version was kept: superseded if it came from this same file.
+        let sameFile = seenBefore ? try storedLoads(t.id).load == loadID : false
         if sameFile { accounting.superseded += 1 } else { accounting.unchanged += 1 }
+      } else if connection.lastInsertRowID != -1 {
+        accounting.inserted += 1
+      } else {
+        // Replaced a stored version: superseded if that version came from this same file.
+        let sameFile = seenBefore ? try storedLoads(t.id).previous == loadID : false
+        if sameFile { accounting.superseded += 1 } else { accounting.updated += 1 }
       }
-      upsert.reset()
     }
     for issue in issues where issue.severity != .warning {
       accounting.rejected += 1
@@ -76,12 +85,13 @@ public final class TicketLoad {
     }
   }
 
-  /// The load that wrote the stored version of a ticket of this source.
-  private func storedLoad(_ id: String) throws(WarehouseError) -> Int64? {
+  /// The loads that wrote the stored version of a ticket of this source and the one before.
+  private func storedLoads(_ id: String) throws(WarehouseError) -> (load: Int64?, previous: Int64?) {
     defer { lookup.reset() }
     lookup.bind(1, source)
     lookup.bind(2, id)
-    return try lookup.step() ? lookup.int64(0) : nil
+    guard try lookup.step() else { return (nil, nil) }
+    return (lookup.int64(0), lookup.optionalInt64(1))
   }
 
   /// Records warnings about the file (unknown columns) in the rejects table without counting
@@ -109,7 +119,12 @@ public final class TicketLoad {
     setLoad.bind(7, a.failed)
     setLoad.bind(8, loadID)
     try setLoad.run()
+    let t0 = DispatchTime.now().uptimeNanoseconds
     try connection.execute("COMMIT")
+    restoreWAL()
+    if getenv("TICKETLENS_TRACE") != nil {
+      print("commit \(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) s")
+    }
     open = false
     return a
   }
@@ -119,6 +134,14 @@ public final class TicketLoad {
     guard open else { return }
     try? connection.execute("ROLLBACK")
     open = false
+    restoreWAL()
+  }
+
+  private func restoreWAL() {
+    if bulk {
+      _ = try? connection.scalarText("PRAGMA journal_mode = WAL")
+      bulk = false
+    }
   }
 
   deinit { rollback() }

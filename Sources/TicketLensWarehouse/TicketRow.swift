@@ -18,8 +18,7 @@ enum TicketRow {
   static let columnList = columns.joined(separator: ", ")
 
   /// Insert, or replace the stored version only when this one is newer.
-  /// The statement returns `previous_load_id` when it wrote a row: NULL for an insert, the
-  /// replaced version's load for an update; no row when the stored version was kept.
+  /// An update records the replaced version's load in `previous_load_id`.
   static let upsertSQL: String = {
     let all = columns + ["load_id"]
     let updates = all.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
@@ -29,7 +28,6 @@ enum TicketRow {
       ON CONFLICT (source, id) DO UPDATE SET \(updates), previous_load_id = tickets.load_id
       WHERE coalesce(excluded.updated_at, excluded.created_at)
         > coalesce(tickets.updated_at, tickets.created_at)
-      RETURNING previous_load_id
       """
   }()
 
@@ -60,12 +58,18 @@ enum TicketRow {
     s.bind(24, t.satisfactionScore)
     s.bind(25, t.customFields.isEmpty ? nil : customFieldsJSON(t.customFields))
     let v = t.vendorMinutes
-    let vendor = [
-      v.firstReply, v.firstReplyBusiness, v.firstResolution, v.firstResolutionBusiness,
-      v.fullResolution, v.fullResolutionBusiness, v.agentWait, v.agentWaitBusiness,
-      v.requesterWait, v.requesterWaitBusiness, v.onHold, v.onHoldBusiness,
-    ]
-    for (k, x) in vendor.enumerated() { s.bind(Int32(26 + k), x) }
+    s.bind(26, v.firstReply)
+    s.bind(27, v.firstReplyBusiness)
+    s.bind(28, v.firstResolution)
+    s.bind(29, v.firstResolutionBusiness)
+    s.bind(30, v.fullResolution)
+    s.bind(31, v.fullResolutionBusiness)
+    s.bind(32, v.agentWait)
+    s.bind(33, v.agentWaitBusiness)
+    s.bind(34, v.requesterWait)
+    s.bind(35, v.requesterWaitBusiness)
+    s.bind(36, v.onHold)
+    s.bind(37, v.onHoldBusiness)
     s.bind(38, loadID)
   }
 

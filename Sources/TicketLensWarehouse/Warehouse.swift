@@ -9,18 +9,21 @@ public final class Warehouse {
   public let path: String
   let connection: Connection
 
+  /// Files at least this large load in bulk mode (rollback journal for that one transaction).
+  public nonisolated(unsafe) static var bulkLoadBytes = 32 << 20
+
   /// Opens (creating if needed) the warehouse at `path` and applies pending migrations.
   public init(path: String, readOnly: Bool = false) throws(WarehouseError) {
     self.path = path
     connection = try Connection(path: path, readOnly: readOnly)
     if !readOnly {
       let version = try connection.scalarInt("PRAGMA user_version") ?? 0
-      if version == 0 { try connection.execute("PRAGMA page_size = 8192") }
+      if version == 0 { try connection.execute("PRAGMA page_size = 16384") }
       try connection.execute("PRAGMA journal_mode = WAL")
       try connection.execute("PRAGMA synchronous = NORMAL")
       try migrate(from: Int(version))
     }
-    try connection.execute("PRAGMA cache_size = -262144")  // 256 MiB
+    try connection.execute("PRAGMA cache_size = -1048576")  // 1 GiB at most, used only as needed
     try connection.execute("PRAGMA temp_store = MEMORY")
   }
 

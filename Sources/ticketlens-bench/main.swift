@@ -1,1 +1,114 @@
-print("x")
+import Dispatch
+import Foundation
+import TicketLensIngest
+import TicketLensModel
+import TicketLensPipeline
+import TicketLensWarehouse
+
+/// `ticketlens-bench`: throughput measurements for BENCHMARKS.md (run from Benchmarks/run.sh).
+///
+///   ticketlens-bench csv FILE [THREADS]     CSV reader only: records and MB/s
+///   ticketlens-bench map FILE [THREADS]     CSV reader + ticket mapping (no warehouse)
+///   ticketlens-bench ingest FILE WAREHOUSE  the full ingest of one file into a new warehouse
+let args = CommandLine.arguments
+guard args.count >= 3 else {
+  FileHandle.standardError.write(Data("usage: ticketlens-bench csv|map|ingest FILE [THREADS|WAREHOUSE]\n".utf8))
+  exit(2)
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+  let t = DispatchTime.now().uptimeNanoseconds
+  try body()
+  return Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9
+}
+
+func report(_ what: String, bytes: Int, records: Int, seconds s: Double, threads: Int) {
+  let mbps = Double(bytes) / 1e6 / s
+  print(
+    String(
+      format: "%@ threads=%d records=%d bytes=%d seconds=%.3f MB/s=%.1f MB/s/core=%.1f", what,
+      threads, records, bytes, s, mbps, mbps / Double(threads)))
+}
+
+let mode = args[1]
+let path = args[2]
+do {
+  let file = try MappedFile(path: path)
+  // Touch every page once so that the first timed pass does not measure disk reads.
+  var sum: UInt8 = 0
+  for i in stride(from: 0, to: file.bytes.count, by: 4096) { sum &+= file.bytes[i] }
+  if sum == 1 { print("") }
+  switch mode {
+  case "csv":
+    let threads = args.count > 3 ? Int(args[3])! : 1
+    let reader = CSVReader(bytes: file.bytes)
+    let head = reader.header()!
+    var records = 0
+    let s = seconds {
+      let chunks = reader.chunks(
+        from: head.bodyOffset, line: head.bodyLine, targetCount: threads == 1 ? 1 : threads * 4)
+      let n = chunks.starts.count
+      let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
+      counts.initialize(repeating: 0)
+      nonisolated(unsafe) let box = counts
+      let work: @Sendable (Int) -> Void = { i in
+        let st = chunks.starts[i]
+        let end = i + 1 < n ? chunks.starts[i + 1].offset : chunks.end
+        var c = 0
+        reader.parse(from: st.offset, line: st.line, limit: end) { rec in
+          if rec.problem == nil { c += 1 }
+        }
+        box[i] = c
+      }
+      if threads == 1 { (0..<n).forEach(work) } else {
+        DispatchQueue.concurrentPerform(iterations: n, execute: work)
+      }
+      records = counts.reduce(0, +)
+      counts.deallocate()
+    }
+    report("csv", bytes: file.bytes.count, records: records, seconds: s, threads: threads)
+  case "map":
+    let threads = args.count > 3 ? Int(args[3])! : 1
+    var records = 0
+    let s = try seconds {
+      let reader = try TicketCSVReader(
+        file: file, format: nil, source: "bench", parallelism: threads == 1 ? 1 : threads * 4)
+      let n = reader.chunkCount
+      let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
+      counts.initialize(repeating: 0)
+      nonisolated(unsafe) let box = counts
+      let work: @Sendable (Int) -> Void = { i in
+        let b = reader.batch(i)
+        if b.end != reader.chunkEnd(i) {
+          FileHandle.standardError.write(Data("chunk \(i) disagrees with the parity split\n".utf8))
+        }
+        box[i] = b.tickets.count
+      }
+      if threads == 1 { (0..<n).forEach(work) } else {
+        DispatchQueue.concurrentPerform(iterations: n, execute: work)
+      }
+      records = counts.reduce(0, +)
+      counts.deallocate()
+    }
+    report("map", bytes: file.bytes.count, records: records, seconds: s, threads: threads)
+  case "ingest":
+    let whPath = args[3]
+    for suffix in ["", "-wal", "-shm"] { unlink(whPath + suffix) }
+    var result: FileResult?
+    let s = try seconds {
+      let wh = try Warehouse(path: whPath)
+      let run = try wh.beginRun(command: "bench", pipeline: nil, startedAt: Clock.nowISO())
+      result = try TicketIngestor().load(
+        path: path, format: nil, source: "bench", zone: .utc, warehouse: wh, runID: run)
+    }
+    report(
+      "ingest", bytes: file.bytes.count, records: result?.accounting.loaded ?? 0, seconds: s,
+      threads: ProcessInfo.processInfo.activeProcessorCount)
+  default:
+    FileHandle.standardError.write(Data("unknown mode \(mode)\n".utf8))
+    exit(2)
+  }
+} catch {
+  FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+  exit(1)
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+
+/// Runs the built `ticketlens` executable.
+enum CLI {
+  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+  /// The executable next to the test bundle (swift test builds it: the test target depends on it).
+  static let executable: URL = {
+    var dir = Bundle.main.bundleURL
+    for _ in 0..<3 {
+      let candidate = dir.appendingPathComponent("ticketlens")
+      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+      dir = dir.deletingLastPathComponent()
+    }
+    return packageRoot.appendingPathComponent(".build/debug/ticketlens")
+  }()
+
+  struct Result {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  @discardableResult
+  static func run(_ args: [String], in dir: String? = nil) throws -> Result {
+    let p = Process()
+    p.executableURL = executable
+    p.arguments = args
+    if let dir { p.currentDirectoryURL = URL(fileURLWithPath: dir) }
+    let out = Pipe()
+    let err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    // Read both pipes concurrently with the process so that neither fills up.
+    nonisolated(unsafe) var outData = Data()
+    nonisolated(unsafe) var errData = Data()
+    let g = DispatchGroup()
+    g.enter()
+    DispatchQueue.global().async {
+      outData = out.fileHandleForReading.readDataToEndOfFile()
+      g.leave()
+    }
+    errData = err.fileHandleForReading.readDataToEndOfFile()
+    g.wait()
+    p.waitUntilExit()
+    return Result(
+      status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self))
+  }
+
+  static func temporaryDirectory() -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tl-e2e-\(UUID().uuidString)").path
+    try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+  }
+
+  /// A pipeline over the committed sample data, writing into `dir`.
+  static func samplePipeline(in dir: String, threshold: Double = 0.05) -> String {
+    let sample = packageRoot.appendingPathComponent("sample-data").path
+    let text = """
+      name: e2e
+      warehouse: warehouse/ticketlens.sqlite
+      output: out
+      timezone: Europe/Berlin
+      reject_threshold: \(threshold)
+      sources:
+        - name: helpdesk
+          format: generic-csv
+          paths: \(sample)/tickets.csv
+        - name: zendesk
+          paths: \(sample)/zendesk_tickets.csv
+          timezone: Europe/Berlin
+      report:
+        metrics:
+          - metric: tickets_created
+            by: [channel]
+            grain: day
+          - metric: first_reply_time
+            by: [assignee]
+            stats: [count, median, p90]
+
+      """
+    let path = dir + "/e2e.yml"
+    try! text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+}
+
+/// A deliberately plain RFC 4180 reader over Characters, independent of the product's reader.
+enum ReferenceCSV {
+  static func rows(_ text: String) -> [[String]] {
+    var rows: [[String]] = []
+    var row: [String] = []
+    var field = ""
+    var quoted = false
+    var chars = Array(text.unicodeScalars)
+    if chars.first == "\u{FEFF}" { chars.removeFirst() }
+    var i = 0
+    while i < chars.count {
+      let c = chars[i]
+      if quoted {
+        if c == "\"" {
+          if i + 1 < chars.count && chars[i + 1] == "\"" {
+            field.unicodeScalars.append("\"")
+            i += 1
+          } else {
+            quoted = false
+          }
+        } else {
+          field.unicodeScalars.append(c)
+        }
+      } else if c == "\"" {
+        quoted = true
+      } else if c == "," {
+        row.append(field)
+        field = ""
+      } else if c == "\n" || c == "\r" {
+        if c == "\r" && i + 1 < chars.count && chars[i + 1] == "\n" { i += 1 }
+        row.append(field)
+        field = ""
+        rows.append(row)
+        row = []
+      } else {
+        field.unicodeScalars.append(c)
+      }
+      i += 1
+    }
+    if !field.isEmpty || !row.isEmpty {
+      row.append(field)
+      rows.append(row)
+    }
+    return rows
+  }
+
+  static func records(_ path: String) throws -> (header: [String], rows: [[String]]) {
+    let all = rows(try String(contentsOfFile: path, encoding: .utf8))
+    return (all[0], Array(all.dropFirst()))
+  }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import Testing
+
+/// Runs the CLI on the committed sample data and checks its CSV numbers against an independent
+/// computation made here from the raw exports.
+@Suite(.serialized)
+struct SamplePipelineTests {
+  /// One ticket as the reference computation sees it.
+  struct Ref {
+    var created: Date
+    var version: Date
+    var channel: String
+    var assignee: String
+    var firstReplyMinutes: Double?
+  }
+
+  static let berlin = TimeZone(identifier: "Europe/Berlin")!
+
+  /// The tickets the warehouse should hold, computed with Foundation's parsers.
+  static func referenceTickets() throws -> [String: Ref] {
+    let sample = CLI.packageRoot.appendingPathComponent("sample-data").path
+    var out: [String: Ref] = [:]
+    let iso = ISO8601DateFormatter()
+    let priorities: Set<String> = ["", "low", "normal", "high", "urgent"]
+    let generic = try ReferenceCSV.records(sample + "/tickets.csv")
+    let g = Dictionary(uniqueKeysWithValues: generic.header.enumerated().map { ($1, $0) })
+    for r in generic.rows where r.count == generic.header.count {
+      guard let created = iso.date(from: r[g["created_at"]!]),
+        priorities.contains(r[g["priority"]!].lowercased())
+      else { continue }
+      let updated = r[g["updated_at"]!].isEmpty ? created : iso.date(from: r[g["updated_at"]!])!
+      let reply = iso.date(from: r[g["first_reply_at"]!])
+      let ref = Ref(
+        created: created, version: updated,
+        channel: r[g["channel"]!].isEmpty ? "none" : r[g["channel"]!],
+        assignee: r[g["assignee_id"]!].isEmpty ? "none" : r[g["assignee_id"]!],
+        firstReplyMinutes: reply.map { $0.timeIntervalSince(created) / 60 })
+      let key = "helpdesk/" + r[g["id"]!]
+      if let old = out[key], old.version >= ref.version { continue }
+      out[key] = ref
+    }
+    let local = DateFormatter()
+    local.locale = Locale(identifier: "en_US_POSIX")
+    local.timeZone = berlin
+    local.dateFormat = "yyyy-MM-dd HH:mm:ss"
+    local.isLenient = false
+    let via = ["Mail": "email", "Web Form": "web", "Chat": "chat", "Voice": "phone", "API": "api"]
+    let zendesk = try ReferenceCSV.records(sample + "/zendesk_tickets.csv")
+    let z = Dictionary(uniqueKeysWithValues: zendesk.header.enumerated().map { ($1, $0) })
+    for r in zendesk.rows where r.count == zendesk.header.count {
+      guard let created = local.date(from: r[z["Created at"]!]),
+        priorities.contains(r[z["Priority"]!].lowercased()) || r[z["Priority"]!] == "-"
+      else { continue }
+      let updated = local.date(from: r[z["Updated at"]!]) ?? created
+      let minutes = r[z["First reply time in minutes"]!]
+      let ref = Ref(
+        created: created, version: updated,
+        channel: via[r[z["Via"]!]] ?? "none",
+        assignee: r[z["Assignee"]!].isEmpty ? "none" : r[z["Assignee"]!],
+        firstReplyMinutes: minutes.isEmpty ? nil : Double(minutes)!)
+      let key = "zendesk/" + r[z["Id"]!]
+      if let old = out[key], old.version >= ref.version { continue }
+      out[key] = ref
+    }
+    return out
+  }
+
+  static func quantile(_ xs: [Double], _ p: Double) -> Double {
+    let s = xs.sorted()
+    let h = Double(s.count - 1) * p
+    let lo = Int(h)
+    let hi = min(lo + 1, s.count - 1)
+    return s[lo] + (h - Double(lo)) * (s[hi] - s[lo])
+  }
+
+  @Test func nightlyRunMatchesAnIndependentComputationAndRerunsChangeNothing() throws {
+    let dir = CLI.temporaryDirectory()
+    let pipeline = CLI.samplePipeline(in: dir)
+    let first = try CLI.run(["run", pipeline])
+    #expect(first.status == 0, "\(first.stderr)")
+    let folders = try FileManager.default.contentsOfDirectory(atPath: dir + "/out").filter { $0.hasPrefix("20") }
+    #expect(folders.count == 1)
+    let out = dir + "/out/" + folders[0]
+    let refs = try Self.referenceTickets()
+
+    // tickets_created by day (Europe/Berlin) and channel.
+    var cal = Calendar(identifier: .gregorian)
+    cal.timeZone = Self.berlin
+    var created: [String: Int] = [:]
+    for r in refs.values {
+      let c = cal.dateComponents([.year, .month, .day], from: r.created)
+      let day = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+      created[day + "," + r.channel, default: 0] += 1
+    }
+    let ct = try ReferenceCSV.records(out + "/tickets_created_by_day_channel.csv")
+    #expect(ct.header == ["day", "channel", "count"])
+    var got: [String: Int] = [:]
+    for r in ct.rows { got[r[0] + "," + r[1]] = Int(r[2])! }
+    #expect(got == created)
+    #expect(ct.rows.map { $0[0] + "," + $0[1] } == ct.rows.map { $0[0] + "," + $0[1] }.sorted())
+
+    // first_reply_time by assignee: count, median, p90.
+    var byAssignee: [String: [Double]] = [:]
+    for r in refs.values {
+      if let m = r.firstReplyMinutes, m >= 0 { byAssignee[r.assignee, default: []].append(m) }
+    }
+    let fr = try ReferenceCSV.records(out + "/first_reply_time_by_assignee.csv")
+    #expect(fr.header == ["assignee", "count", "median_minutes", "p90_minutes"])
+    #expect(fr.rows.count == byAssignee.count)
+    for r in fr.rows {
+      let name = r[0].hasPrefix("'") ? String(r[0].dropFirst()) : r[0]
+      let xs = try #require(byAssignee[name], "\(name)")
+      #expect(Int(r[1]) == xs.count)
+      #expect(abs(Double(r[2])! - Self.quantile(xs, 0.5)) < 1e-6)
+      #expect(abs(Double(r[3])! - Self.quantile(xs, 0.9)) < 1e-6)
+    }
+    // The agent named "@Ops Desk" is guarded against spreadsheet formulas.
+    #expect(fr.rows.contains { $0[0] == "'@Ops Desk" })
+
+    // Accounting reconciles per file.
+    let acc = try ReferenceCSV.records(out + "/accounting.csv")
+    for r in acc.rows {
+      let n = r[1...6].map { Int($0)! }
+      #expect(n[0] == n[1] + n[2] + n[3] + n[4] + n[5])
+    }
+    #expect(acc.rows.reduce(0) { $0 + Int($1[2])! } == refs.count)
+
+    // A rerun on the same files changes nothing and says so; the outputs are byte-identical.
+    let csvBefore = try Data(contentsOf: URL(fileURLWithPath: out + "/first_reply_time_by_assignee.csv"))
+    let htmlBefore = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+    let second = try CLI.run(["run", pipeline])
+    #expect(second.status == 0)
+    #expect(second.stdout.contains("nothing changed"))
+    #expect(second.stdout.contains("inserted 0 + updated 0"))
+    #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/first_reply_time_by_assignee.csv")) == csvBefore)
+    let htmlAfter = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+    // Only the data-quality section differs (this run read, but did not insert); metrics match.
+    #expect(htmlAfter.components(separatedBy: "Data quality")[0] == htmlBefore.components(separatedBy: "Data quality")[0])
+
+    // The export command gives the report's CSV byte for byte.
+    let export = try CLI.run([
+      "export", "first_reply_time", "--by", "assignee", "--stats", "count,median,p90",
+      "--pipeline", pipeline,
+    ])
+    #expect(export.status == 0, "\(export.stderr)")
+    #expect(Data(export.stdout.utf8) == csvBefore)
+
+    // The report escapes the hostile subject and the formula-like agent name.
+    #expect(!htmlAfter.contains("<script>"))
+    #expect(htmlAfter.contains("@Ops Desk"))
+  }
+
+  @Test func rejectThresholdFailsClosedWithExitThreeAndStillWritesTheReport() throws {
+    let dir = CLI.temporaryDirectory()
+    let r = try CLI.run(["run", CLI.samplePipeline(in: dir, threshold: 0.0001), "--quiet"])
+    #expect(r.status == 3)
+    #expect(r.stderr.contains("above the threshold"))
+    #expect(r.stdout.isEmpty)
+    let html = try String(contentsOfFile: dir + "/out/latest.html", encoding: .utf8)
+    #expect(html.contains("rejected more records than its threshold allows"))
+  }
+
+  @Test func ingestJSONHasExactlyTheDocumentedKeys() throws {
+    let dir = CLI.temporaryDirectory()
+    let sample = CLI.packageRoot.appendingPathComponent("sample-data/tickets.csv").path
+    let r = try CLI.run(["ingest", sample, "--warehouse", dir + "/w.sqlite", "--json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    #expect(Set(obj.keys) == ["file", "read", "inserted", "updated", "unchanged", "superseded", "rejected", "errors"])
+    let n = ["inserted", "updated", "unchanged", "superseded", "rejected"].map { obj[$0] as! Int }
+    #expect(obj["read"] as! Int == n.reduce(0, +))
+    #expect((obj["errors"] as! [String]).first?.contains("tickets.csv:") == true)
+    let again = try CLI.run(["ingest", sample, "--warehouse", dir + "/w.sqlite", "--json"])
+    let obj2 = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+    #expect(obj2["inserted"] as! Int == 0 && obj2["updated"] as! Int == 0)
+  }
+
+  @Test func usageAndConfigErrorsExitTwoWithTheirPlace() throws {
+    let dir = CLI.temporaryDirectory()
+    try "sources:\n  - paths: x.csv\n    formt: generic-csv\n".write(toFile: dir + "/bad.yml", atomically: true, encoding: .utf8)
+    let r = try CLI.run(["run", dir + "/bad.yml"])
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("bad.yml:3:5: unknown key 'formt'"))
+    let u = try CLI.run(["export", "first_reply_tme", "--warehouse", dir + "/none.sqlite"])
+    #expect(u.status == 2)
+    #expect(u.stderr.contains("did you mean 'first_reply_time'"))
+    let v = try CLI.run(["ingest", "x.csv", "--format", "nope"])
+    #expect(v.status == 2)
+  }
+
+  @Test func aMissingFileFailsThatFileNotTheRun() throws {
+    let dir = CLI.temporaryDirectory()
+    let r = try CLI.run(["ingest", dir + "/missing.csv", "--warehouse", dir + "/w.sqlite", "--json"])
+    #expect(r.status == 1)
+    #expect(r.stdout.contains("cannot open"))
+  }
+}

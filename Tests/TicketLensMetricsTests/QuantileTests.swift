@@ -1,0 +1,41 @@
+import Testing
+
+@testable import TicketLensMetrics
+
+struct QuantileTests {
+  @Test func handWorkedValues() {
+    #expect(Quantiles.quantile(sorted: [], 0.5) == nil)
+    #expect(Quantiles.quantile(sorted: [7], 0.5) == 7)
+    #expect(Quantiles.quantile(sorted: [7], 0.9) == 7)
+    #expect(Quantiles.quantile(sorted: [1, 3], 0.5) == 2)
+    #expect(Quantiles.quantile(sorted: [1, 3], 0.9) == 2.8)
+    // Odd n: the middle value. Even n: halfway between the two middle values.
+    #expect(Quantiles.quantile(sorted: [1, 2, 10], 0.5) == 2)
+    #expect(Quantiles.quantile(sorted: [1, 2, 10, 20], 0.5) == 6)
+    // numpy.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90) == 9.1
+    #expect(abs(Quantiles.quantile(sorted: (1...10).map(Double.init), 0.9)! - 9.1) < 1e-12)
+    // Ties.
+    #expect(Quantiles.quantile(sorted: [5, 5, 5, 5], 0.9) == 5)
+    #expect(Quantiles.quantile(sorted: [1, 5, 5, 9], 0.5) == 5)
+    #expect(Quantiles.mean(sorted: [1, 2, 3, 10]) == 4)
+  }
+
+  @Test(arguments: ["count", "mean", "median", "p50", "p90", "p95", "p1", "p99"])
+  func parsesStatistics(text: String) {
+    #expect(Statistic(text) != nil)
+  }
+
+  @Test(arguments: ["p0", "p100", "pp", "avg2", "p", ""])
+  func refusesUnknownStatistics(text: String) {
+    #expect(Statistic(text) == nil)
+  }
+
+  @Test func formatsNumbersTheSameEverywhere() {
+    #expect(Cell.real(1040).formatted == "1040.0")
+    #expect(Cell.real(212.4).formatted == "212.4")
+    #expect(Cell.real(1e-7).formatted == "0.0")
+    #expect(Cell.real(12_345_678_901_234_567_890).formatted.contains("e") == false)
+    #expect(Cell.int(42).formatted == "42")
+    #expect(Cell.null.formatted == "")
+  }
+}

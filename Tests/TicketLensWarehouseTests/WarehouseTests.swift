@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+
+@testable import TicketLensModel
+@testable import TicketLensWarehouse
+
+func temporaryPath(_ name: String) -> String {
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "ticketlens-tests-\(UUID().uuidString)")
+  try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+  return dir.appendingPathComponent(name).path
+}
+
+func ticket(_ id: String, created: Int64 = 1_000, updated: Int64?, subject: String = "s") -> Ticket {
+  var t = Ticket(source: "src", id: id, createdAt: Instant(seconds: created))
+  t.updatedAt = updated.map(Instant.init(seconds:))
+  t.subject = subject
+  return t
+}
+
+/// Loads one "file" of tickets and returns its accounting.
+func load(_ w: Warehouse, run: Int64, file: String, _ tickets: [Ticket], rejects: Int = 0)
+  throws -> FileAccounting
+{
+  let l = try w.beginTicketLoad(runID: run, file: file, source: "src", format: "test", bytes: 0)
+  let issues = (0..<rejects).map {
+    IngestIssue(.badTimestamp, at: InputLocation(file: file, line: $0 + 2, field: "created_at"), "bad", raw: "x")
+  }
+  try l.add(tickets: tickets, issues: issues, read: tickets.count + rejects)
+  return try l.commit()
+}
+
+struct WarehouseTests {
+  @Test func migratesToTheCurrentVersionOnce() throws {
+    let path = temporaryPath("w.sqlite")
+    let w = try Warehouse(path: path)
+    #expect(try w.schemaVersion == Schema.migrations.count)
+    let again = try Warehouse(path: path)
+    #expect(try again.schemaVersion == Schema.migrations.count)
+  }
+
+  @Test func newerUpdatedAtWinsAndOlderIsKept() throws {
+    let w = try Warehouse(path: temporaryPath("w.sqlite"))
+    let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
+    var a = try load(w, run: run, file: "day1.csv", [ticket("1", updated: 100, subject: "v1"), ticket("2", updated: 100)])
+    #expect(a.inserted == 2 && a.balances)
+    a = try load(w, run: run, file: "day2.csv", [
+      ticket("1", updated: 200, subject: "v2"),  // newer: updated
+      ticket("2", updated: 50, subject: "old"),  // older: unchanged
+      ticket("3", updated: 10),  // new: inserted
+    ])
+    #expect(a.updated == 1 && a.unchanged == 1 && a.inserted == 1 && a.balances)
+    #expect(try w.ticket(source: "src", id: "1")?.subject == "v2")
+    #expect(try w.ticket(source: "src", id: "2")?.subject == "s")
+    // Same version again: unchanged.
+    a = try load(w, run: run, file: "day2.csv", [ticket("1", updated: 200, subject: "v2")])
+    #expect(a.unchanged == 1)
+  }
+
+  @Test func duplicatesInOneFileAreSuperseded() throws {
+    let w = try Warehouse(path: temporaryPath("w.sqlite"))
+    let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
+    let a = try load(w, run: run, file: "f.csv", [
+      ticket("1", updated: 100, subject: "first"),
+      ticket("1", updated: 300, subject: "newest"),  // replaces the first: superseded
+      ticket("1", updated: 200, subject: "middle"),  // older than stored: superseded
+      ticket("2", updated: 100),
+    ], rejects: 2)
+    #expect(a.read == 6)
+    #expect(a.inserted == 2)
+    #expect(a.superseded == 2)
+    #expect(a.rejected == 2)
+    #expect(a.updated == 0 && a.unchanged == 0)
+    #expect(a.balances)
+    #expect(try w.ticket(source: "src", id: "1")?.subject == "newest")
+    // In a later file the same three versions are updated once... no: not newer, unchanged.
+    let b = try load(w, run: run, file: "g.csv", [ticket("1", updated: 300), ticket("1", updated: 400)])
+    #expect(b.unchanged == 1 && b.updated == 1 && b.balances)
+  }
+
+  @Test func missingUpdatedAtFallsBackToCreatedAt() throws {
+    let w = try Warehouse(path: temporaryPath("w.sqlite"))
+    let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
+    _ = try load(w, run: run, file: "a", [ticket("1", created: 100, updated: nil, subject: "a")])
+    let b = try load(w, run: run, file: "b", [ticket("1", created: 100, updated: 150, subject: "b")])
+    #expect(b.updated == 1)
+    #expect(try w.ticket(source: "src", id: "1")?.subject == "b")
+  }
+
+  @Test func rejectsAndAccountingAreStored() throws {
+    let w = try Warehouse(path: temporaryPath("w.sqlite"))
+    let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
+    let a = try load(w, run: run, file: "f.csv", [ticket("1", updated: 1)], rejects: 3)
+    try w.finishRun(run, status: "succeeded", endedAt: "t2", files: [a], message: nil)
+    #expect(try w.fileAccounting(runID: run) == [a])
+    let rejects = try w.rejects(runID: run)
+    #expect(rejects.count == 3)
+    #expect(rejects[0] == RejectRow(file: "f.csv", line: 2, field: "created_at", code: "bad_timestamp", message: "bad", raw: "x"))
+    #expect(try w.rejectReasons(runID: run).first?.count == 3)
+    let r = try #require(try w.runs().first)
+    #expect(r.status == "succeeded" && r.read == 4 && r.rejected == 3 && r.files == 1)
+  }
+
+  @Test func aRolledBackLoadLeavesNothing() throws {
+    let w = try Warehouse(path: temporaryPath("w.sqlite"))
+    let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
+    let l = try w.beginTicketLoad(runID: run, file: "f", source: "src", format: "t", bytes: 0)
+    try l.add(tickets: [ticket("1", updated: 1)], issues: [], read: 1)
+    l.rollback()
+    #expect(try w.ticketCount() == 0)
+    #expect(try w.fileAccounting(runID: run).isEmpty)
+  }
+
+  @Test func bulkModeLoadsTheSameAndReturnsToWAL() throws {
+    let path = temporaryPath("w.sqlite")
+    let w = try Warehouse(path: path)
+    let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
+    let l = try w.beginTicketLoad(runID: run, file: "big", source: "src", format: "t", bytes: Warehouse.bulkLoadBytes)
+    #expect(l.bulk)
+    try l.add(tickets: (0..<100).map { ticket(String($0), updated: 5) }, issues: [], read: 100)
+    let a = try l.commit()
+    #expect(a.inserted == 100)
+    #expect(try w.connection.scalarText("PRAGMA journal_mode") == "wal")
+  }
+
+  @Test func ticketColumnsAreDictionaryEncodedInKeyOrder() throws {
+    let w = try Warehouse(path: temporaryPath("w.sqlite"))
+    let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
+    var a = ticket("b", created: 2, updated: 2)
+    a.channel = "email"
+    var b = ticket("a", created: 1, updated: 1)
+    b.firstReplyAt = Instant(seconds: 61)
+    var c = ticket("c", created: 3, updated: 3)
+    c.channel = "email"
+    _ = try load(w, run: run, file: "f", [a, b, c])
+    let cols = try w.ticketColumns()
+    #expect(cols.count == 3)
+    #expect(cols.createdAt == [1000, 2000, 3000])
+    #expect(cols.firstReplyAt == [61_000, TicketColumns.null, TicketColumns.null])
+    let ch = try #require(cols.dimensions["channel"])
+    #expect(ch.values == ["email"])
+    #expect(ch.codes == [-1, 0, 0])
+  }
+}
