@@ -29,13 +29,21 @@ let package = Package(
     // Domain types only: tickets, instants, calendars, diagnostics. No I/O.
     .target(name: "TicketLensModel", exclude: ["README.md"]),
     // Format readers (CSV, later JSON and XML) and vendor mappings -> records + diagnostics.
-    .target(name: "TicketLensIngest", dependencies: ["TicketLensModel", "CLibXML2"], exclude: ["README.md"]),
+    .target(
+      name: "TicketLensIngest", dependencies: ["TicketLensModel", "CLibXML2"],
+      exclude: ["README.md"]),
     // The SQLite warehouse: migrations, upserts, runs, rejects. The only target that touches SQLite.
-    .target(name: "TicketLensWarehouse", dependencies: ["TicketLensModel", "CSQLite"], exclude: ["README.md"]),
+    .target(
+      name: "TicketLensWarehouse", dependencies: ["TicketLensModel", "CSQLite"],
+      exclude: ["README.md"]),
     // The metric catalog, the parallel group-by engine, quantiles.
-    .target(name: "TicketLensMetrics", dependencies: ["TicketLensModel", "TicketLensWarehouse"], exclude: ["README.md"]),
+    .target(
+      name: "TicketLensMetrics", dependencies: ["TicketLensModel", "TicketLensWarehouse"],
+      exclude: ["README.md"]),
     // Text insights: tokenizer (sentiment, topics and knowledge gaps build on it).
-    .target(name: "TicketLensInsights", dependencies: ["TicketLensModel", "TicketLensMetrics"], exclude: ["README.md"]),
+    .target(
+      name: "TicketLensInsights", dependencies: ["TicketLensModel", "TicketLensMetrics"],
+      exclude: ["README.md"]),
     // Report writers: HTML (mustache templates, escaped), CSV, atomic file output.
     .target(
       name: "TicketLensReports",

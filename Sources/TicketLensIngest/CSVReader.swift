@@ -62,7 +62,11 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
         inQuotes.toggle()
       } else if !inQuotes {
         if c == 0x0A || c == 0x0D { break }
-        if c == 0x2C { counts.comma += 1 } else if c == 0x3B { counts.semi += 1 } else if c == 0x09 {
+        if c == 0x2C {
+          counts.comma += 1
+        } else if c == 0x3B {
+          counts.semi += 1
+        } else if c == 0x09 {
           counts.tab += 1
         }
       }

@@ -9,8 +9,9 @@ public enum TicketFormat: String, Sendable, CaseIterable {
 
   /// Guesses the format from a CSV header: Zendesk's export has `Id` and `Created at` columns.
   public static func sniff(header: [String]) -> TicketFormat {
-    let names = Set(header.map { $0.trimmingCharacters() .lowercased() })
-    if names.contains("created at") && (names.contains("id") || names.contains("summation column")) {
+    let names = Set(header.map { $0.trimmingCharacters().lowercased() })
+    if names.contains("created at") && (names.contains("id") || names.contains("summation column"))
+    {
       return .zendeskCSV
     }
     return .genericCSV

@@ -41,7 +41,11 @@ public struct MetricEngine: Sendable {
         s += workers
       }
     }
-    if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+    if workers == 1 {
+      work(0)
+    } else {
+      DispatchQueue.concurrentPerform(iterations: workers, execute: work)
+    }
     var merged = Partial()
     for s in 0..<shards { merged.merge(partials[s]) }
     return plan.table(merged, q)
@@ -210,7 +214,8 @@ struct GroupPlan: Sendable {
     switch grain {
     case .none: return ""
     case .day, .week: return CivilDate(daysSinceEpoch: v).iso8601
-    case .month: return CivilDate(year: v.floorDiv(12), month: v - v.floorDiv(12) * 12 + 1, day: 1).monthLabel
+    case .month:
+      return CivilDate(year: v.floorDiv(12), month: v - v.floorDiv(12) * 12 + 1, day: 1).monthLabel
     }
   }
 
@@ -309,7 +314,8 @@ public enum Suggest {
     for i in 1...a.count {
       cur[0] = i
       for j in 1...b.count {
-        cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        cur[j] = Swift.min(
+          prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
       }
       swap(&prev, &cur)
     }

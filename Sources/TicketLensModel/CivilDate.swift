@@ -51,7 +51,9 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
   /// `YYYY-MM-DD`.
   public var iso8601: String {
-    let y = year < 0 ? "-" + String(-year) : (year < 1000 ? String(year + 10000).dropFirst() + "" : String(year))
+    let y =
+      year < 0
+      ? "-" + String(-year) : (year < 1000 ? String(year + 10000).dropFirst() + "" : String(year))
     return y + "-" + pad2(month) + "-" + pad2(day)
   }
 

@@ -27,7 +27,8 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
     let day = secs.floorDiv(86_400)
     let civil = CivilDate(daysSinceEpoch: Int(day))
     let sod = Int(secs - day * 86_400)
-    var out = civil.iso8601 + "T" + pad2(sod / 3600) + ":" + pad2(sod / 60 % 60) + ":"
+    var out =
+      civil.iso8601 + "T" + pad2(sod / 3600) + ":" + pad2(sod / 60 % 60) + ":"
       + pad2(sod % 60)
     if ms != 0 { out += "." + String(ms + 1000).dropFirst() }
     return out + "Z"

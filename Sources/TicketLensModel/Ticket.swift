@@ -89,7 +89,8 @@ public enum TicketStatus: String, Sendable, Hashable, CaseIterable {
     switch raw.lowercased().trimmingSpaces {
     case "new": self = .new
     case "open", "reopened": self = .open
-    case "pending", "waiting", "waiting_on_customer", "waiting on customer": self = .waitingOnCustomer
+    case "pending", "waiting", "waiting_on_customer", "waiting on customer":
+      self = .waitingOnCustomer
     case "hold", "on-hold", "on_hold", "on hold", "onhold": self = .onHold
     case "solved", "resolved": self = .solved
     case "closed": self = .closed
@@ -150,7 +151,8 @@ public enum ChannelName {
     let v = raw.lowercased().trimmingSpaces
     switch v {
     case "mail", "email", "e-mail": return "email"
-    case "web", "web form", "web_form", "webform", "portal", "web widget", "web_widget": return "web"
+    case "web", "web form", "web_form", "webform", "portal", "web widget", "web_widget":
+      return "web"
     case "chat", "live chat", "native_messaging", "messaging": return "chat"
     case "voice", "phone", "call": return "phone"
     case "api", "web service", "web_service": return "api"

@@ -109,7 +109,8 @@ public struct TimestampParser: Sendable {
         return .failure(.notATimestamp)
       }
     }
-    let local = Int64(CivilDate(year: y, month: mo, day: d).daysSinceEpoch) * 86_400
+    let local =
+      Int64(CivilDate(year: y, month: mo, day: d).daysSinceEpoch) * 86_400
       + Int64(h * 3600 + mi * 60 + s)
     let utc = offset.map { local - Int64($0) } ?? sourceZone.utcSecond(fromLocal: local)
     return .success(Instant(milliseconds: utc * 1000 + Int64(ms)))
@@ -145,7 +146,8 @@ public struct TimestampParser: Sendable {
     guard y >= 1000, CivilDate.isValid(year: y, month: mo, day: d), h < 24, mi < 60, s < 60 else {
       return .failure(.notATimestamp)
     }
-    let local = Int64(CivilDate(year: y, month: mo, day: d).daysSinceEpoch) * 86_400
+    let local =
+      Int64(CivilDate(year: y, month: mo, day: d).daysSinceEpoch) * 86_400
       + Int64(h * 3600 + mi * 60 + s)
     return .success(Instant(seconds: sourceZone.utcSecond(fromLocal: local)))
   }

@@ -28,7 +28,9 @@ public struct MetricExport: Sendable {
   public func query() throws(MetricQueryError) -> MetricQuery {
     guard let def = Catalog.metric(metric) else {
       var msg = "unknown metric '\(metric)'"
-      if let s = Suggest.closest(metric, in: Catalog.all.map(\.id)) { msg += " (did you mean '\(s)'?)" }
+      if let s = Suggest.closest(metric, in: Catalog.all.map(\.id)) {
+        msg += " (did you mean '\(s)'?)"
+      }
       throw MetricQueryError(msg + "; `ticketlens metrics` lists them")
     }
     var q = MetricQuery(metric: def)
@@ -54,7 +56,9 @@ public struct MetricExport: Sendable {
     for f in filters {
       let parts = f.split(separator: "=", maxSplits: 1).map(String.init)
       guard parts.count == 2, Catalog.dimensions.contains(parts[0]) else {
-        throw MetricQueryError("--where '\(f)' must be DIM=VALUE with DIM one of \(Catalog.dimensions.joined(separator: ", "))")
+        throw MetricQueryError(
+          "--where '\(f)' must be DIM=VALUE with DIM one of \(Catalog.dimensions.joined(separator: ", "))"
+        )
       }
       q.filters.append((parts[0], parts[1]))
     }

@@ -80,11 +80,15 @@ public struct PipelineConfig: Sendable {
         "report",
       ], what: "the pipeline")
     let fallbackName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-    let name = try top["name"].map { n throws(ConfigError) in try r.string(n, "name") } ?? fallbackName
-    let description = try top["description"].map { n throws(ConfigError) in try r.string(n, "description") } ?? ""
+    let name =
+      try top["name"].map { n throws(ConfigError) in try r.string(n, "name") } ?? fallbackName
+    let description =
+      try top["description"].map { n throws(ConfigError) in try r.string(n, "description") } ?? ""
     let warehouse = resolve(
-      try top["warehouse"].map { n throws(ConfigError) in try r.string(n, "warehouse") } ?? "../reports/ticketlens.sqlite")
-    let output = resolve(try top["output"].map { n throws(ConfigError) in try r.string(n, "output") } ?? "../reports")
+      try top["warehouse"].map { n throws(ConfigError) in try r.string(n, "warehouse") }
+        ?? "../reports/ticketlens.sqlite")
+    let output = resolve(
+      try top["output"].map { n throws(ConfigError) in try r.string(n, "output") } ?? "../reports")
     let tz = try top["timezone"].map { n throws(ConfigError) in try r.zone(n, "timezone") } ?? "UTC"
     var threshold = 0.05
     if let n = top["reject_threshold"] {
@@ -98,8 +102,10 @@ public struct PipelineConfig: Sendable {
     }
     var sources: [SourceConfig] = []
     for (k, s) in try r.sequence(sourcesNode, "sources").enumerated() {
-      let m = try r.mapping(s, keys: ["name", "format", "paths", "path", "timezone"], what: "a source")
-      let sname = try m["name"].map { n throws(ConfigError) in try r.string(n, "name") } ?? "source\(k + 1)"
+      let m = try r.mapping(
+        s, keys: ["name", "format", "paths", "path", "timezone"], what: "a source")
+      let sname =
+        try m["name"].map { n throws(ConfigError) in try r.string(n, "name") } ?? "source\(k + 1)"
       var format: TicketFormat? = nil
       if let f = m["format"] {
         let v = try r.string(f, "format")
@@ -117,19 +123,27 @@ public struct PipelineConfig: Sendable {
         throw r.error(s, "source '\(sname)' has no 'paths'")
       }
       let paths = try r.stringList(pathsNode, "paths").map(resolve)
-      let stz = try m["timezone"].map { n throws(ConfigError) in try r.zone(n, "timezone") } ?? "UTC"
+      let stz =
+        try m["timezone"].map { n throws(ConfigError) in try r.zone(n, "timezone") } ?? "UTC"
       sources.append(SourceConfig(name: sname, format: format, paths: paths, timeZone: stz))
     }
     var report: [ReportMetricConfig] = []
     if let rep = top["report"] {
       let rm = try r.mapping(rep, keys: ["metrics"], what: "the report")
-      for item in try rm["metrics"].map({ n throws(ConfigError) in try r.sequence(n, "metrics") }) ?? [] {
-        let m = try r.mapping(item, keys: ["metric", "by", "grain", "stats", "title"], what: "a report metric")
-        guard let idNode = m["metric"] else { throw r.error(item, "a report metric needs 'metric'") }
+      for item in try rm["metrics"].map({ n throws(ConfigError) in try r.sequence(n, "metrics") })
+        ?? []
+      {
+        let m = try r.mapping(
+          item, keys: ["metric", "by", "grain", "stats", "title"], what: "a report metric")
+        guard let idNode = m["metric"] else {
+          throw r.error(item, "a report metric needs 'metric'")
+        }
         let id = try r.string(idNode, "metric")
         guard let def = Catalog.metric(id) else {
           var msg = "unknown metric '\(id)'"
-          if let s = Suggest.closest(id, in: Catalog.all.map(\.id)) { msg += " (did you mean '\(s)'?)" }
+          if let s = Suggest.closest(id, in: Catalog.all.map(\.id)) {
+            msg += " (did you mean '\(s)'?)"
+          }
           throw r.error(idNode, msg + "; known: " + Catalog.all.map(\.id).joined(separator: ", "))
         }
         var by: [String] = []
@@ -156,8 +170,11 @@ public struct PipelineConfig: Sendable {
             return st
           }
         }
-        let title = try m["title"].map { n throws(ConfigError) in try r.string(n, "title") } ?? ReportTitles.defaultTitle(def, by: by, grain: grain)
-        report.append(ReportMetricConfig(metric: def, by: by, grain: grain, stats: stats, title: title))
+        let title =
+          try m["title"].map { n throws(ConfigError) in try r.string(n, "title") }
+          ?? ReportTitles.defaultTitle(def, by: by, grain: grain)
+        report.append(
+          ReportMetricConfig(metric: def, by: by, grain: grain, stats: stats, title: title))
       }
     }
     return PipelineConfig(
@@ -245,7 +262,8 @@ enum YAMLPlace {
   static func error(_ e: YamlError, file: String) -> ConfigError {
     switch e {
     case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-      return ConfigError(file: file, line: mark.line, column: mark.column, "YAML syntax: \(problem)")
+      return ConfigError(
+        file: file, line: mark.line, column: mark.column, "YAML syntax: \(problem)")
     default:
       return ConfigError(file: file, "YAML: \(e)")
     }

@@ -68,7 +68,9 @@ public enum ReportBuilder {
       q.stats = m.stats
       q.zone = zone
       let table = try engine.run(q, on: cols)
-      var name = ([m.metric.id] + (m.grain.map { ["by", $0.rawValue] } ?? []) + (m.by.isEmpty ? [] : (m.grain == nil ? ["by"] : []) + m.by)).joined(separator: "_")
+      var name =
+        ([m.metric.id] + (m.grain.map { ["by", $0.rawValue] } ?? [])
+        + (m.by.isEmpty ? [] : (m.grain == nil ? ["by"] : []) + m.by)).joined(separator: "_")
       while usedNames.contains(name) { name += "_2" }
       usedNames.insert(name)
       let csvName = name + ".csv"
@@ -83,13 +85,16 @@ public enum ReportBuilder {
     overall.zone = zone
     overall.stats = [.count, .median, .p90]
     let fr = try engine.run(overall, on: cols).rows.first
-    data.kpis.append(KPI(label: "Tickets", value: String(cols.count), note: "stored in the warehouse"))
+    data.kpis.append(
+      KPI(label: "Tickets", value: String(cols.count), note: "stored in the warehouse"))
     data.kpis.append(
       KPI(
         label: "First reply, median", value: fr.map { $0[1].formatted + " min" } ?? "–",
         note: "over \(fr.map { $0[0].formatted } ?? "0") replied tickets"))
     data.kpis.append(
-      KPI(label: "First reply, p90", value: fr.map { $0[2].formatted + " min" } ?? "–", note: "90% replied within"))
+      KPI(
+        label: "First reply, p90", value: fr.map { $0[2].formatted + " min" } ?? "–",
+        note: "90% replied within"))
     if let runID {
       data.files = try warehouse.fileAccounting(runID: runID)
       data.rejectReasons = try warehouse.rejectReasons(runID: runID).map {
@@ -98,7 +103,8 @@ public enum ReportBuilder {
       let rejected = data.files.reduce(0) { $0 + $1.rejected }
       let read = data.files.reduce(0) { $0 + $1.read }
       data.kpis.append(
-        KPI(label: "Records rejected", value: String(rejected), note: "of \(read) read in this run"))
+        KPI(label: "Records rejected", value: String(rejected), note: "of \(read) read in this run")
+      )
       csvs.append(("accounting.csv", accountingCSV(data.files)))
       csvs.append(("rejects.csv", rejectsCSV(try warehouse.rejects(runID: runID))))
     }
@@ -145,7 +151,9 @@ public enum ReportBuilder {
       ]
     }
     return CSVWriter().render(
-      header: ["file", "read", "inserted", "updated", "unchanged", "superseded", "rejected", "failed"],
+      header: [
+        "file", "read", "inserted", "updated", "unchanged", "superseded", "rejected", "failed",
+      ],
       rows: rows)
   }
 

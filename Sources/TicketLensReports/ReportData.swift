@@ -61,7 +61,9 @@ public struct ReportMetric: Sendable {
   /// An inline SVG chart of the same numbers, if any.
   public var chart: String?
 
-  public init(title: String, definition: String, table: MetricTable, csvName: String, chart: String?) {
+  public init(
+    title: String, definition: String, table: MetricTable, csvName: String, chart: String?
+  ) {
     self.title = title
     self.definition = definition
     self.table = table

@@ -31,8 +31,10 @@ public enum SVGChart {
     for k in 0...4 {
       let v = Double(maxV) * Double(k) / 4
       let y = top + plotH - plotH * Double(k) / 4
-      svg += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(w - 10))\" y2=\"\(f(y))\" class=\"grid\"/>"
-      svg += "<text x=\"\(f(left - 4))\" y=\"\(f(y + 4))\" class=\"axis\" text-anchor=\"end\">\(Int(v.rounded()))</text>"
+      svg +=
+        "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(w - 10))\" y2=\"\(f(y))\" class=\"grid\"/>"
+      svg +=
+        "<text x=\"\(f(left - 4))\" y=\"\(f(y + 4))\" class=\"axis\" text-anchor=\"end\">\(Int(v.rounded()))</text>"
     }
     for (i, label) in x.enumerated() {
       var y = top + plotH
@@ -41,7 +43,8 @@ public enum SVGChart {
         guard v > 0 else { continue }
         let bh = plotH * Double(v) / Double(maxV)
         y -= bh
-        svg += "<rect x=\"\(f(left + Double(i) * bw + bw * 0.1))\" y=\"\(f(y))\" width=\"\(f(bw * 0.8))\" "
+        svg +=
+          "<rect x=\"\(f(left + Double(i) * bw + bw * 0.1))\" y=\"\(f(y))\" width=\"\(f(bw * 0.8))\" "
         svg += "height=\"\(f(bh))\" fill=\"\(palette[s % palette.count])\">"
         svg += "<title>\(HTMLText.escape(label)) \(HTMLText.escape(name)): \(v)</title></rect>"
       }
@@ -55,8 +58,10 @@ public enum SVGChart {
     for (s, (name, _)) in series.enumerated() {
       let lx = left + Double(s % 6) * 110
       let ly = h + Double(s / 6) * 16
-      svg += "<rect x=\"\(f(lx))\" y=\"\(f(ly - 9))\" width=\"10\" height=\"10\" fill=\"\(palette[s % palette.count])\"/>"
-      svg += "<text x=\"\(f(lx + 14))\" y=\"\(f(ly))\" class=\"legend\">\(HTMLText.escape(name))</text>"
+      svg +=
+        "<rect x=\"\(f(lx))\" y=\"\(f(ly - 9))\" width=\"10\" height=\"10\" fill=\"\(palette[s % palette.count])\"/>"
+      svg +=
+        "<text x=\"\(f(lx + 14))\" y=\"\(f(ly))\" class=\"legend\">\(HTMLText.escape(name))</text>"
     }
     return svg + "</svg>"
   }

@@ -99,7 +99,8 @@ public struct SampleGenerator: Sendable {
   func ticket(_ i: Int) -> SampleTicket {
     var r = RandomSource(seed: options.seed &* 0x2545_F491_4F6C_DD1D ^ UInt64(i) &* 0x9E37_79B9)
     // Creation time from the intensity curve: monotone in i, jittered within the hour.
-    let u = (Double(i) + r.unit()) / Double(max(1, options.tickets)) * cumulative[cumulative.count - 1]
+    let u =
+      (Double(i) + r.unit()) / Double(max(1, options.tickets)) * cumulative[cumulative.count - 1]
     var lo = 0
     var hi = cumulative.count - 1
     while lo < hi {
@@ -130,7 +131,8 @@ public struct SampleGenerator: Sendable {
     let priority: String? = r.chance(0.03) ? nil : priorities[pIndex]
     let channels = ["email", "web", "chat", "phone", "api"]
     let channel: String? = r.chance(0.01) ? nil : channels[r.weighted([45, 25, 15, 10, 5])]
-    let replyMedian = [600.0, 240, 90, 25][pIndex] * (channel == "chat" ? 0.2 : channel == "email" ? 1.3 : 1)
+    let replyMedian =
+      [600.0, 240, 90, 25][pIndex] * (channel == "chat" ? 0.2 : channel == "email" ? 1.3 : 1)
     let replyMinutes = r.logNormal(median: replyMedian, sigma: 1.0)
     let solveHours = r.logNormal(median: 20, sigma: 1.2)
     var firstReply: Int64? = created + Int64(replyMinutes * 60) + 1
@@ -149,7 +151,8 @@ public struct SampleGenerator: Sendable {
       status = r.chance(0.6) ? "new" : "open"
     }
     let assignee: Int? =
-      (firstReply != nil || r.chance(0.3)) ? r.zipf(Self.agentNames.count, s: 1.1, table: agentTable) : nil
+      (firstReply != nil || r.chance(0.3))
+      ? r.zipf(Self.agentNames.count, s: 1.1, table: agentTable) : nil
     let reopens = solved == nil ? 0 : (r.chance(0.07) ? 1 : (r.chance(0.01) ? 2 : 0))
     let replies = firstReply == nil ? 0 : 1 + (r.chance(0.5) ? r.int(0..<4) : 0)
     var satisfaction: String? = nil
@@ -172,7 +175,8 @@ public struct SampleGenerator: Sendable {
 
   /// Writes the export in `format` to `path`; returns the number of records written.
   @discardableResult
-  public func write(_ format: SampleFormat, to path: String, zone: ZoneRules = .utc) throws(SampleError)
+  public func write(_ format: SampleFormat, to path: String, zone: ZoneRules = .utc)
+    throws(SampleError)
     -> Int
   {
     let n = options.tickets

@@ -80,7 +80,8 @@ struct SampleWriter {
   mutating func zendesk(_ t: SampleTicket) {
     let via = ["email": "Mail", "web": "Web Form", "chat": "Chat", "phone": "Voice", "api": "API"]
     let agent = t.assignee.map { SampleGenerator.agentNames[$0] } ?? ""
-    let minutes = { (from: Int64, to: Int64?) -> String in to.map { String(($0 - from) / 60) } ?? "" }
+    let minutes = { (from: Int64, to: Int64?) -> String in to.map { String(($0 - from) / 60) } ?? ""
+    }
     let full = t.solved.map { ($0 - t.created) / 60 }
     let agentWait = full.map { $0 / 5 }
     let reason = Topics.all[t.topic].name.capitalized
@@ -97,7 +98,8 @@ struct SampleWriter {
       "1", String(t.id), "Customer \(t.requester)", String(t.requester + 5_000_000), "",
       "customer\(t.requester)@example.org", "example.org", "Customer \(t.requester)", agent,
       t.group.map { $0.capitalized } ?? "", t.subject, t.tags.joined(separator: " "),
-      t.status == "hold" ? "hold" : t.status, t.priority.map { $0 == "normal" ? "Normal" : $0.capitalized } ?? "-",
+      t.status == "hold" ? "hold" : t.status,
+      t.priority.map { $0 == "normal" ? "Normal" : $0.capitalized } ?? "-",
       via[t.channel ?? ""] ?? "", "incident", local(t.created), local(t.updated),
       t.assignee != nil ? local(t.firstReply ?? t.created) : "", "", "",
       t.assignee != nil ? local(t.firstReply ?? t.created) : "", t.solved.map(local) ?? "",

@@ -19,7 +19,8 @@ enum Topics {
         "Where is my refund?", "Requesting a refund for {x}", "I was billed twice for {x}",
       ],
       sentences: [
-        "My card was charged twice for order {x}.", "I still have not received the refund you promised.",
+        "My card was charged twice for order {x}.",
+        "I still have not received the refund you promised.",
         "Can you refund one of the payments?", "The bank statement shows two identical charges.",
         "It has been more than a week since I asked for my money back.",
       ],
@@ -31,7 +32,8 @@ enum Topics {
         "Reset email never arrives", "Login fails with {x}",
       ],
       sentences: [
-        "I tried to reset my password but the link has expired.", "The reset email never arrives, I checked spam.",
+        "I tried to reset my password but the link has expired.",
+        "The reset email never arrives, I checked spam.",
         "After three attempts the account got locked.", "The login page just says {x}.",
         "I need access today for a deadline.",
       ],
@@ -43,20 +45,25 @@ enum Topics {
         "Delivery is late", "Wrong address on shipment {x}",
       ],
       sentences: [
-        "The tracking number has not updated in five days.", "The courier says it was delivered but nothing arrived.",
-        "Can you change the delivery address for {x}?", "I ordered express shipping and it is still not here.",
+        "The tracking number has not updated in five days.",
+        "The courier says it was delivered but nothing arrived.",
+        "Can you change the delivery address for {x}?",
+        "I ordered express shipping and it is still not here.",
         "Please send a replacement if the parcel is lost.",
       ],
       fillers: ["order 55120", "parcel DE8812", "my package", "order 66013"]),
     Topic(
       name: "invoice", group: "billing", weight: 8, tags: ["billing", "invoice"],
       subjects: [
-        "Need a copy of invoice {x}", "Change company address on invoices", "VAT number missing on invoice",
+        "Need a copy of invoice {x}", "Change company address on invoices",
+        "VAT number missing on invoice",
         "Invoice shows the wrong amount",
       ],
       sentences: [
-        "Our accounting needs the VAT number printed on every invoice.", "Please resend invoice {x} as PDF.",
-        "The company name on the invoice is outdated.", "The amount does not match the quote we agreed.",
+        "Our accounting needs the VAT number printed on every invoice.",
+        "Please resend invoice {x} as PDF.",
+        "The company name on the invoice is outdated.",
+        "The amount does not match the quote we agreed.",
       ],
       fillers: ["INV-2026-0113", "INV-2026-0402", "for February", "for the last quarter"]),
     Topic(
@@ -66,8 +73,10 @@ enum Topics {
         "Cannot download report",
       ],
       sentences: [
-        "When I export the report the CSV file only has a header.", "The export spinner runs forever for {x}.",
-        "Columns like region and owner are missing from the export.", "The download button does nothing in Firefox.",
+        "When I export the report the CSV file only has a header.",
+        "The export spinner runs forever for {x}.",
+        "Columns like region and owner are missing from the export.",
+        "The download button does nothing in Firefox.",
       ],
       fillers: ["large date ranges", "the yearly report", "all contacts", "last month"]),
     Topic(
@@ -77,8 +86,10 @@ enum Topics {
         "Rate limit errors from the API",
       ],
       sentences: [
-        "Since yesterday every call to {x} fails with a server error.", "Our webhook endpoint receives nothing anymore.",
-        "The Slack app keeps asking us to reconnect.", "We hit rate limits even though we send few requests.",
+        "Since yesterday every call to {x} fails with a server error.",
+        "Our webhook endpoint receives nothing anymore.",
+        "The Slack app keeps asking us to reconnect.",
+        "We hit rate limits even though we send few requests.",
       ],
       fillers: ["/v2/orders", "/v2/customers", "the search endpoint", "bulk updates"]),
     Topic(
@@ -88,32 +99,38 @@ enum Topics {
         "Downgrade to the free plan",
       ],
       sentences: [
-        "Please cancel my subscription at the end of this period.", "I cannot find where to turn off auto-renewal.",
-        "We no longer need the team plan, please downgrade us.", "Delete my account and all my data.",
+        "Please cancel my subscription at the end of this period.",
+        "I cannot find where to turn off auto-renewal.",
+        "We no longer need the team plan, please downgrade us.",
+        "Delete my account and all my data.",
       ],
       fillers: ["this month", "immediately", "before {x}"]),
     Topic(
       name: "bug", group: "technical", weight: 8, tags: ["bug"],
       subjects: [
-        "App crashes when {x}", "Button does not work", "Page loads forever", "Error message after update",
+        "App crashes when {x}", "Button does not work", "Page loads forever",
+        "Error message after update",
       ],
       sentences: [
         "The app crashes every time I {x}.", "After the latest update the dashboard stays blank.",
-        "Clicking save does nothing and my changes are lost.", "I see an error saying 'unexpected token'.",
+        "Clicking save does nothing and my changes are lost.",
+        "I see an error saying 'unexpected token'.",
       ],
       fillers: ["open settings", "upload a photo", "switch workspaces", "print a label"]),
     Topic(
       name: "feature", group: "product", weight: 4, tags: ["feature_request"],
       subjects: ["Feature request: {x}", "Would love {x}", "Suggestion for the dashboard"],
       sentences: [
-        "It would help us a lot to have {x}.", "Is {x} on your roadmap?", "Other tools we use already offer this.",
+        "It would help us a lot to have {x}.", "Is {x} on your roadmap?",
+        "Other tools we use already offer this.",
       ],
       fillers: ["dark mode", "two-factor login via SMS", "bulk editing", "a calendar view"]),
     Topic(
       name: "sso", group: "accounts", weight: 3, tags: ["sso", "login"],
       subjects: ["SAML SSO setup fails", "Okta login loops", "SSO certificate expired"],
       sentences: [
-        "Our SAML assertion is rejected with an audience mismatch.", "Users end up in a redirect loop after the Okta login.",
+        "Our SAML assertion is rejected with an audience mismatch.",
+        "Users end up in a redirect loop after the Okta login.",
         "The identity provider certificate expired and nobody can log in.",
       ],
       fillers: ["Okta", "Azure AD", "Google Workspace"]),

@@ -111,14 +111,16 @@ final class Statement {
     }
     let done: Void? = v.utf8.withContiguousStorageIfAvailable { b in
       _ = sqlite3_bind_text(
-        handle, i, UnsafeRawPointer(b.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+        handle, i,
+        UnsafeRawPointer(b.baseAddress ?? UnsafePointer(bitPattern: 1)!)
           .assumingMemoryBound(to: CChar.self), Int32(b.count), SQLITE_TRANSIENT)
     }
     if done == nil {
       var copy = v
       copy.withUTF8 { b in
         _ = sqlite3_bind_text(
-          handle, i, UnsafeRawPointer(b.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+          handle, i,
+          UnsafeRawPointer(b.baseAddress ?? UnsafePointer(bitPattern: 1)!)
             .assumingMemoryBound(to: CChar.self), Int32(b.count), SQLITE_TRANSIENT)
       }
     }

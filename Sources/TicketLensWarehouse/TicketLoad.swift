@@ -86,7 +86,8 @@ public final class TicketLoad {
   }
 
   /// The loads that wrote the stored version of a ticket of this source and the one before.
-  private func storedLoads(_ id: String) throws(WarehouseError) -> (load: Int64?, previous: Int64?) {
+  private func storedLoads(_ id: String) throws(WarehouseError) -> (load: Int64?, previous: Int64?)
+  {
     defer { lookup.reset() }
     lookup.bind(1, source)
     lookup.bind(2, id)

@@ -129,7 +129,9 @@ public final class Warehouse {
   }
 
   /// Starts loading one input file in its own transaction.
-  public func beginTicketLoad(runID: Int64, file: String, source: String, format: String, bytes: Int)
+  public func beginTicketLoad(
+    runID: Int64, file: String, source: String, format: String, bytes: Int
+  )
     throws(WarehouseError) -> TicketLoad
   {
     try TicketLoad(

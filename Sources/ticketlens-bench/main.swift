@@ -12,7 +12,8 @@ import TicketLensWarehouse
 ///   ticketlens-bench ingest FILE WAREHOUSE  the full ingest of one file into a new warehouse
 let args = CommandLine.arguments
 guard args.count >= 3 else {
-  FileHandle.standardError.write(Data("usage: ticketlens-bench csv|map|ingest FILE [THREADS|WAREHOUSE]\n".utf8))
+  FileHandle.standardError.write(
+    Data("usage: ticketlens-bench csv|map|ingest FILE [THREADS|WAREHOUSE]\n".utf8))
   exit(2)
 }
 
@@ -60,7 +61,9 @@ do {
         }
         box[i] = c
       }
-      if threads == 1 { (0..<n).forEach(work) } else {
+      if threads == 1 {
+        (0..<n).forEach(work)
+      } else {
         DispatchQueue.concurrentPerform(iterations: n, execute: work)
       }
       records = counts.reduce(0, +)
@@ -84,7 +87,9 @@ do {
         }
         box[i] = b.tickets.count
       }
-      if threads == 1 { (0..<n).forEach(work) } else {
+      if threads == 1 {
+        (0..<n).forEach(work)
+      } else {
         DispatchQueue.concurrentPerform(iterations: n, execute: work)
       }
       records = counts.reduce(0, +)

@@ -87,7 +87,8 @@ func printAccounting(_ files: [FileResult]) {
 
 struct RunCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "run", abstract: "Run a pipeline: ingest its sources, compute metrics, write reports.")
+    commandName: "run",
+    abstract: "Run a pipeline: ingest its sources, compute metrics, write reports.")
 
   @Argument(help: "The pipeline file (YAML).") var pipeline: String
   @Option(help: "Worker threads (0 = one per core).") var threads = 0
@@ -102,7 +103,9 @@ struct RunCommand: ParsableCommand {
         printAccounting(outcome.files)
         if let r = outcome.report { print("report: \(r.html)") }
       }
-      if let m = outcome.message { FileHandle.standardError.write(Data(("error: " + m + "\n").utf8)) }
+      if let m = outcome.message {
+        FileHandle.standardError.write(Data(("error: " + m + "\n").utf8))
+      }
       if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     } catch let e as ExitCode {
       throw e
@@ -129,7 +132,8 @@ struct IngestCommand: ParsableCommand {
   func validate() throws {
     if let format, TicketFormat(rawValue: format) == nil {
       throw ValidationError(
-        "unknown format '\(format)'; use " + TicketFormat.allCases.map(\.rawValue).joined(separator: " or "))
+        "unknown format '\(format)'; use "
+          + TicketFormat.allCases.map(\.rawValue).joined(separator: " or "))
     }
     if ZoneRules(identifier: sourceTimezone) == nil {
       throw ValidationError("'\(sourceTimezone)' is not an IANA time zone")
@@ -185,7 +189,8 @@ struct ExportCommand: ParsableCommand {
   @Option(help: "day, week or month.") var grain: String?
   @Option(help: "First cohort date (YYYY-MM-DD), inclusive.") var from: String?
   @Option(help: "Last cohort date (YYYY-MM-DD), inclusive.") var to: String?
-  @Option(name: .customLong("where"), help: "DIM=VALUE filter (repeatable).") var filters: [String] = []
+  @Option(name: .customLong("where"), help: "DIM=VALUE filter (repeatable).") var filters:
+    [String] = []
   @Option(help: "Statistics for durations, comma-separated.") var stats = "count,mean,median,p90"
   @Option(help: "minutes, seconds or hours.") var unit = "minutes"
   @Flag(help: "Emit every period in range.") var fill = false
@@ -224,7 +229,8 @@ struct ExportCommand: ParsableCommand {
       e.threads = threads
       _ = try e.query()
       guard FileManager.default.fileExists(atPath: whPath) else {
-        throw MetricQueryError("no warehouse at \(whPath): run `ticketlens ingest` or a pipeline first")
+        throw MetricQueryError(
+          "no warehouse at \(whPath): run `ticketlens ingest` or a pipeline first")
       }
       let text = try e.render(warehouse: try Warehouse(path: whPath, readOnly: true))
       if let output {
@@ -265,7 +271,8 @@ struct RunsCommand: ParsableCommand {
       print("id\tstarted_at\tended_at\tstatus\tcommand\tfiles\tread\trejected")
       for r in try wh.runs(limit: limit) {
         print(
-          "\(r.id)\t\(r.startedAt)\t\(r.endedAt ?? "")\t\(r.status)\t\(r.command)\t\(r.files)\t\(r.read)\t\(r.rejected)")
+          "\(r.id)\t\(r.startedAt)\t\(r.endedAt ?? "")\t\(r.status)\t\(r.command)\t\(r.files)\t\(r.read)\t\(r.rejected)"
+        )
       }
     } catch {
       throw fail(error)

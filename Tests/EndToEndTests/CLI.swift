@@ -52,7 +52,9 @@ enum CLI {
   }
 
   static func temporaryDirectory() -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tl-e2e-\(UUID().uuidString)").path
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "tl-e2e-\(UUID().uuidString)"
+    ).path
     try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir
   }

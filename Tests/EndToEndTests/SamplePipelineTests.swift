@@ -78,7 +78,9 @@ struct SamplePipelineTests {
     let pipeline = CLI.samplePipeline(in: dir)
     let first = try CLI.run(["run", pipeline])
     #expect(first.status == 0, "\(first.stderr)")
-    let folders = try FileManager.default.contentsOfDirectory(atPath: dir + "/out").filter { $0.hasPrefix("20") }
+    let folders = try FileManager.default.contentsOfDirectory(atPath: dir + "/out").filter {
+      $0.hasPrefix("20")
+    }
     #expect(folders.count == 1)
     let out = dir + "/out/" + folders[0]
     let refs = try Self.referenceTickets()
@@ -126,16 +128,21 @@ struct SamplePipelineTests {
     #expect(acc.rows.reduce(0) { $0 + Int($1[2])! } == refs.count)
 
     // A rerun on the same files changes nothing and says so; the outputs are byte-identical.
-    let csvBefore = try Data(contentsOf: URL(fileURLWithPath: out + "/first_reply_time_by_assignee.csv"))
+    let csvBefore = try Data(
+      contentsOf: URL(fileURLWithPath: out + "/first_reply_time_by_assignee.csv"))
     let htmlBefore = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
     let second = try CLI.run(["run", pipeline])
     #expect(second.status == 0)
     #expect(second.stdout.contains("nothing changed"))
     #expect(second.stdout.contains("inserted 0 + updated 0"))
-    #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/first_reply_time_by_assignee.csv")) == csvBefore)
+    #expect(
+      try Data(contentsOf: URL(fileURLWithPath: out + "/first_reply_time_by_assignee.csv"))
+        == csvBefore)
     let htmlAfter = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
     // Only the data-quality section differs (this run read, but did not insert); metrics match.
-    #expect(htmlAfter.components(separatedBy: "Data quality")[0] == htmlBefore.components(separatedBy: "Data quality")[0])
+    #expect(
+      htmlAfter.components(separatedBy: "Data quality")[0]
+        == htmlBefore.components(separatedBy: "Data quality")[0])
 
     // The export command gives the report's CSV byte for byte.
     let export = try CLI.run([
@@ -165,19 +172,25 @@ struct SamplePipelineTests {
     let sample = CLI.packageRoot.appendingPathComponent("sample-data/tickets.csv").path
     let r = try CLI.run(["ingest", sample, "--warehouse", dir + "/w.sqlite", "--json"])
     #expect(r.status == 0, "\(r.stderr)")
-    let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-    #expect(Set(obj.keys) == ["file", "read", "inserted", "updated", "unchanged", "superseded", "rejected", "errors"])
+    let obj = try #require(
+      try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    #expect(
+      Set(obj.keys) == [
+        "file", "read", "inserted", "updated", "unchanged", "superseded", "rejected", "errors",
+      ])
     let n = ["inserted", "updated", "unchanged", "superseded", "rejected"].map { obj[$0] as! Int }
     #expect(obj["read"] as! Int == n.reduce(0, +))
     #expect((obj["errors"] as! [String]).first?.contains("tickets.csv:") == true)
     let again = try CLI.run(["ingest", sample, "--warehouse", dir + "/w.sqlite", "--json"])
-    let obj2 = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+    let obj2 = try #require(
+      try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
     #expect(obj2["inserted"] as! Int == 0 && obj2["updated"] as! Int == 0)
   }
 
   @Test func usageAndConfigErrorsExitTwoWithTheirPlace() throws {
     let dir = CLI.temporaryDirectory()
-    try "sources:\n  - paths: x.csv\n    formt: generic-csv\n".write(toFile: dir + "/bad.yml", atomically: true, encoding: .utf8)
+    try "sources:\n  - paths: x.csv\n    formt: generic-csv\n".write(
+      toFile: dir + "/bad.yml", atomically: true, encoding: .utf8)
     let r = try CLI.run(["run", dir + "/bad.yml"])
     #expect(r.status == 2)
     #expect(r.stderr.contains("bad.yml:3:5: unknown key 'formt'"))
@@ -190,7 +203,9 @@ struct SamplePipelineTests {
 
   @Test func aMissingFileFailsThatFileNotTheRun() throws {
     let dir = CLI.temporaryDirectory()
-    let r = try CLI.run(["ingest", dir + "/missing.csv", "--warehouse", dir + "/w.sqlite", "--json"])
+    let r = try CLI.run([
+      "ingest", dir + "/missing.csv", "--warehouse", dir + "/w.sqlite", "--json",
+    ])
     #expect(r.status == 1)
     #expect(r.stdout.contains("cannot open"))
   }

@@ -22,16 +22,19 @@ func parseAll(_ bytes: [UInt8], delimiter: UInt8? = nil) -> [Rec] {
   var out: [Rec] = []
   r.parse(from: r.bodyStart, line: 1, limit: f.bytes.count) { rec in
     out.append(
-      Rec(line: rec.line, fields: rec.fields.map { r.string($0) }, problem: rec.problem?.code.rawValue))
+      Rec(
+        line: rec.line, fields: rec.fields.map { r.string($0) }, problem: rec.problem?.code.rawValue
+      ))
   }
   return withExtendedLifetime(f) { out }
 }
 
 struct CSVReaderTests {
   @Test func readsPlainAndQuotedFields() {
-    #expect(parseAll("a,b,c\n1,\"x,y\",3\n") == [
-      Rec(line: 1, fields: ["a", "b", "c"]), Rec(line: 2, fields: ["1", "x,y", "3"]),
-    ])
+    #expect(
+      parseAll("a,b,c\n1,\"x,y\",3\n") == [
+        Rec(line: 1, fields: ["a", "b", "c"]), Rec(line: 2, fields: ["1", "x,y", "3"]),
+      ])
   }
 
   @Test func readsDoubledQuotes() {
@@ -49,10 +52,11 @@ struct CSVReaderTests {
   @Test(arguments: ["\n", "\r\n", "\r"])
   func acceptsEveryLineEnding(eol: String) {
     let recs = parseAll("a,b" + eol + "1,2" + eol + "3,\"q" + eol + "r\"" + eol + "4,5")
-    #expect(recs == [
-      Rec(line: 1, fields: ["a", "b"]), Rec(line: 2, fields: ["1", "2"]),
-      Rec(line: 3, fields: ["3", "q" + eol + "r"]), Rec(line: 5, fields: ["4", "5"]),
-    ])
+    #expect(
+      recs == [
+        Rec(line: 1, fields: ["a", "b"]), Rec(line: 2, fields: ["1", "2"]),
+        Rec(line: 3, fields: ["3", "q" + eol + "r"]), Rec(line: 5, fields: ["4", "5"]),
+      ])
   }
 
   @Test func skipsTheByteOrderMark() {
@@ -143,12 +147,18 @@ struct CSVChunkingTests {
       let end = i + 1 < chunks.starts.count ? chunks.starts[i + 1].offset : chunks.end
       var part: [Rec] = []
       let stop = r.parse(from: s.offset, line: s.line, limit: end) { rec in
-        part.append(Rec(line: rec.line, fields: rec.fields.map { r.string($0) }, problem: rec.problem?.code.rawValue))
+        part.append(
+          Rec(
+            line: rec.line, fields: rec.fields.map { r.string($0) },
+            problem: rec.problem?.code.rawValue))
       }
       if stop.end != end {
         // Disagreement: re-read the rest sequentially, as the ingestor does.
         r.parse(from: s.offset, line: s.line, limit: chunks.end) { rec in
-          out.append(Rec(line: rec.line, fields: rec.fields.map { r.string($0) }, problem: rec.problem?.code.rawValue))
+          out.append(
+            Rec(
+              line: rec.line, fields: rec.fields.map { r.string($0) },
+              problem: rec.problem?.code.rawValue))
         }
         break
       }
@@ -182,7 +192,9 @@ struct CSVSpectrumTests {
     .deletingLastPathComponent().appendingPathComponent("shared/conformance/csv-spectrum")
 
   static var cases: [String] {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("csvs").path)) ?? []
+    let names =
+      (try? FileManager.default.contentsOfDirectory(
+        atPath: root.appendingPathComponent("csvs").path)) ?? []
     return names.filter { $0.hasSuffix(".csv") }.map { String($0.dropLast(4)) }.sorted()
   }
 
@@ -211,8 +223,10 @@ struct CSVSpectrumTests {
   /// number differs from the CSV's (an upstream slip); every other field must match, including
   /// the quotes inside an unquoted field and the U+FFFD characters the CSV holds.
   @Test func matchesTheLocationCoordinatesCase() throws {
-    let csv = try Data(contentsOf: Self.root.appendingPathComponent("csvs/location_coordinates.csv"))
-    let json = try Data(contentsOf: Self.root.appendingPathComponent("json/location_coordinates.json"))
+    let csv = try Data(
+      contentsOf: Self.root.appendingPathComponent("csvs/location_coordinates.csv"))
+    let json = try Data(
+      contentsOf: Self.root.appendingPathComponent("json/location_coordinates.json"))
     let expected = try #require(try JSONSerialization.jsonObject(with: json) as? [String: String])
     let recs = parseAll([UInt8](csv), delimiter: 0x2C)
     #expect(recs.count == 2)

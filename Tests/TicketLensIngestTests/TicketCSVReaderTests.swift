@@ -24,7 +24,8 @@ struct GenericTicketCSVTests {
     "id,subject,description,status,priority,channel,requester_id,requester_email,assignee_id,group_id,tags,created_at,updated_at,first_reply_at,solved_at,reopens,replies,satisfaction\n"
 
   @Test func mapsEveryColumn() throws {
-    let text = Self.header
+    let text =
+      Self.header
       + "42,\"Charged twice, need refund\",\"Hi,\nrefund please\",Solved,High,Mail,7,d@example.org,381,billing,billing refund vip,2026-03-02T08:14:05Z,2026-03-03T15:40:12Z,2026-03-02T09:01:00Z,2026-03-03T10:02:47Z,1,2,good\n"
     let (b, _) = try readTickets(text)
     #expect(b.issues.isEmpty)
@@ -59,18 +60,22 @@ struct GenericTicketCSVTests {
     #expect(t.reopens == nil && t.tags.isEmpty && t.satisfaction == nil)
   }
 
-  @Test(arguments: [
-    ("1,s,d,open,high,web,,,,,,31/02/2026,,,,,,", "bad_timestamp", "created_at", 2),
-    ("1,s,d,open,P1,web,,,,,,2026-03-02T08:14:05Z,,,,,,", "bad_value", "priority", 2),
-    ("1,s,d,weird,high,web,,,,,,2026-03-02T08:14:05Z,,,,,,", "bad_value", "status", 2),
-    ("1,s,d,open,high,web,,,,,,2026-03-02T08:14:05Z,,,,x,,", "bad_number", "reopens", 2),
-    ("1,s,d,open,high,web,,,,,,2026-03-02T08:14:05Z,,,,,,meh", "bad_value", "satisfaction", 2),
-    (",s,d,open,high,web,,,,,,2026-03-02T08:14:05Z,,,,,,", "missing_value", "id", 2),
-    ("1,s,d,open,high,web,,,,,,,,,,,,", "missing_value", "created_at", 2),
-    ("1,s,d,open", "ragged_row", nil, 2),
-  ] as [(String, String, String?, Int)])
-  func rejectsBadRecordsNamingFieldAndLine(row: String, code: String, field: String?, line: Int) throws {
-    let (b, _) = try readTickets(Self.header + row + "\n2,ok,,open,,,,,,,,2026-03-02T08:14:05Z,,,,,,\n")
+  @Test(
+    arguments: [
+      ("1,s,d,open,high,web,,,,,,31/02/2026,,,,,,", "bad_timestamp", "created_at", 2),
+      ("1,s,d,open,P1,web,,,,,,2026-03-02T08:14:05Z,,,,,,", "bad_value", "priority", 2),
+      ("1,s,d,weird,high,web,,,,,,2026-03-02T08:14:05Z,,,,,,", "bad_value", "status", 2),
+      ("1,s,d,open,high,web,,,,,,2026-03-02T08:14:05Z,,,,x,,", "bad_number", "reopens", 2),
+      ("1,s,d,open,high,web,,,,,,2026-03-02T08:14:05Z,,,,,,meh", "bad_value", "satisfaction", 2),
+      (",s,d,open,high,web,,,,,,2026-03-02T08:14:05Z,,,,,,", "missing_value", "id", 2),
+      ("1,s,d,open,high,web,,,,,,,,,,,,", "missing_value", "created_at", 2),
+      ("1,s,d,open", "ragged_row", nil, 2),
+    ] as [(String, String, String?, Int)])
+  func rejectsBadRecordsNamingFieldAndLine(row: String, code: String, field: String?, line: Int)
+    throws
+  {
+    let (b, _) = try readTickets(
+      Self.header + row + "\n2,ok,,open,,,,,,,,2026-03-02T08:14:05Z,,,,,,\n")
     #expect(b.read == 2)
     #expect(b.tickets.map(\.id) == ["2"])
     let issue = try #require(b.issues.first)

@@ -23,7 +23,9 @@ func columns(
         e.codes.append(-1)
         continue
       }
-      if let k = index[v] { e.codes.append(k) } else {
+      if let k = index[v] {
+        e.codes.append(k)
+      } else {
         index[v] = Int32(e.values.count)
         e.codes.append(Int32(e.values.count))
         e.values.append(v)
@@ -67,7 +69,8 @@ struct MetricEngineTests {
       channel.append(next() % 20 == 0 ? nil : ["email", "web", "chat", "phone"][Int(next() % 4)])
       assignee.append(next() % 7 == 0 ? nil : "agent\(next() % 25)")
     }
-    return columns(created: created, reply: reply, dims: ["channel": channel, "assignee": assignee])
+    return columns(
+      created: created, reply: reply, dims: ["channel": channel, "assignee": assignee])
   }
 
   @Test func identicalOutputForOneTwoAndManyThreads() throws {
@@ -94,18 +97,22 @@ struct MetricEngineTests {
     q.by = ["assignee"]
     q.stats = [.count, .mean, .median, .p90]
     let table = try MetricEngine(threads: 2).run(q, on: cols)
-    #expect(table.columns == ["assignee", "count", "mean_minutes", "median_minutes", "p90_minutes"])
+    #expect(
+      table.columns == ["assignee", "count", "mean_minutes", "median_minutes", "p90_minutes"])
     var groups: [String: [Double]] = [:]
     for i in 0..<cols.count where cols.firstReplyAt[i] != TicketColumns.null {
       let key = cols.dimensions["assignee"]!.value(i) ?? "none"
       groups[key, default: []].append(Double(cols.firstReplyAt[i] - cols.createdAt[i]) / 60_000)
     }
     #expect(table.rows.count == groups.count)
-    #expect(table.rows.map { $0[0].formatted } == groups.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+    #expect(
+      table.rows.map { $0[0].formatted }
+        == groups.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
     for row in table.rows {
       let xs = try #require(groups[row[0].formatted])
       #expect(row[1] == .int(xs.count))
-      guard case .real(let mean) = row[2], case .real(let median) = row[3], case .real(let p90) = row[4]
+      guard case .real(let mean) = row[2], case .real(let median) = row[3],
+        case .real(let p90) = row[4]
       else {
         Issue.record("non-real statistic")
         continue
@@ -156,7 +163,10 @@ struct MetricEngineTests {
     let cols = columns(created: [sunday, monday], reply: [nil, nil], dims: [:])
     var q = MetricQuery(metric: Catalog.ticketsCreated)
     q.grain = .week
-    #expect(try MetricEngine().run(q, on: cols).rows == [[.text("2026-02-23"), .int(1)], [.text("2026-03-02"), .int(1)]])
+    #expect(
+      try MetricEngine().run(q, on: cols).rows == [
+        [.text("2026-02-23"), .int(1)], [.text("2026-03-02"), .int(1)],
+      ])
     q.grain = .month
     #expect(try MetricEngine().run(q, on: cols).rows == [[.text("2026-03"), .int(2)]])
   }

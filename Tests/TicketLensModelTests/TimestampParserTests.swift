@@ -58,7 +58,9 @@ struct ZoneRulesTests {
   @Test func berlinOffsetsAroundTheSpringChange() throws {
     let z = try #require(ZoneRules(identifier: "Europe/Berlin"))
     // 2026-03-29 01:00:00Z is the change from +1 to +2.
-    let change = Instant(milliseconds: 0).seconds + Int64(CivilDate(year: 2026, month: 3, day: 29).daysSinceEpoch) * 86_400 + 3600
+    let change =
+      Instant(milliseconds: 0).seconds + Int64(
+        CivilDate(year: 2026, month: 3, day: 29).daysSinceEpoch) * 86_400 + 3600
     #expect(z.offset(atUTC: change - 1) == 3600)
     #expect(z.offset(atUTC: change) == 7200)
   }
@@ -91,7 +93,8 @@ struct CivilDateTests {
     }
     #expect(CivilDate(daysSinceEpoch: 0) == CivilDate(year: 1970, month: 1, day: 1))
     #expect(CivilDate(year: 2026, month: 3, day: 2).isoWeekday == 1)
-    #expect(CivilDate(year: 2026, month: 3, day: 8).weekStart == CivilDate(year: 2026, month: 3, day: 2))
+    #expect(
+      CivilDate(year: 2026, month: 3, day: 8).weekStart == CivilDate(year: 2026, month: 3, day: 2))
     #expect(CivilDate(iso8601: "2026-02-29") == nil)
     #expect(CivilDate(iso8601: "2028-02-29")?.iso8601 == "2028-02-29")
   }

@@ -26,20 +26,31 @@ struct PipelineConfigTests {
     #expect(c.warehouse == "/etc/tl/pipelines/data/w.sqlite")
     #expect(c.output == "/etc/tl/pipelines/out")
     #expect(c.timeZone == "Europe/Berlin")
-    #expect(c.sources.first?.paths == ["/etc/tl/pipelines/exports/a.csv", "/etc/tl/pipelines/exports/*.csv"])
+    #expect(
+      c.sources.first?.paths == [
+        "/etc/tl/pipelines/exports/a.csv", "/etc/tl/pipelines/exports/*.csv",
+      ])
     #expect(c.sources.first?.format == .genericCSV)
     #expect(c.report.first?.stats.map(\.description) == ["count", "p95"])
     #expect(c.rejectThreshold == 0.05)
   }
 
   @Test(arguments: [
-    ("name: x\nsourcez: []\n", 2, "unknown key 'sourcez' in the pipeline (did you mean 'sources'?)"),
+    (
+      "name: x\nsourcez: []\n", 2, "unknown key 'sourcez' in the pipeline (did you mean 'sources'?)"
+    ),
     ("sources:\n  - paths: a.csv\n    formt: generic-csv\n", 3, "did you mean 'format'?"),
     ("sources:\n  - paths: a.csv\n    format: zendesk\n", 3, "unknown format 'zendesk'"),
     ("timezone: Mars/Base\nsources: []\n", 1, "is not an IANA time zone"),
     ("sources: []\nreject_threshold: lots\n", 2, "'reject_threshold' must be a number"),
-    ("sources: []\nreport:\n  metrics:\n    - metric: first_reply_tme\n", 4, "did you mean 'first_reply_time'?"),
-    ("sources: []\nreport:\n  metrics:\n    - metric: tickets_created\n      by: [chanel]\n", 5, "did you mean 'channel'?"),
+    (
+      "sources: []\nreport:\n  metrics:\n    - metric: first_reply_tme\n", 4,
+      "did you mean 'first_reply_time'?"
+    ),
+    (
+      "sources: []\nreport:\n  metrics:\n    - metric: tickets_created\n      by: [chanel]\n", 5,
+      "did you mean 'channel'?"
+    ),
     ("sources: [\n", 2, "YAML syntax"),
     ("sources: a\n", 1, "'sources' must be a list"),
   ])
@@ -55,7 +66,9 @@ struct PipelineConfigTests {
   }
 
   @Test func expandsFoldersAndGlobsInOrder() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tl-\(UUID().uuidString)").path
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "tl-\(UUID().uuidString)"
+    ).path
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     for n in ["b.csv", "a.csv", "c.txt", ".hidden.csv"] {
       FileManager.default.createFile(atPath: dir + "/" + n, contents: Data())
@@ -67,7 +80,8 @@ struct PipelineConfigTests {
   }
 
   @Test func shippedPipelinesAreValid() throws {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent()
       .deletingLastPathComponent()
     let c = try PipelineConfig.load(path: root.appendingPathComponent("pipelines/nightly.yml").path)
     #expect(!c.sources.isEmpty)

@@ -35,7 +35,8 @@ struct CSVWriterTests {
   }
 
   @Test func excelModeAddsBOMAndCRLF() {
-    let csv = CSVWriter(excel: true).render(MetricTable(metric: "m", columns: ["a"], rows: [[.int(1)]]))
+    let csv = CSVWriter(excel: true).render(
+      MetricTable(metric: "m", columns: ["a"], rows: [[.int(1)]]))
     #expect(csv == "\u{FEFF}a\r\n1\r\n")
   }
 
@@ -53,14 +54,16 @@ struct HTMLReportTests {
   static let hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
   static func data() -> ReportData {
-    var d = ReportData(title: "T & <b>", producedBy: "test", asOf: "2026-03-02T00:00:00Z", timeZone: "UTC")
+    var d = ReportData(
+      title: "T & <b>", producedBy: "test", asOf: "2026-03-02T00:00:00Z", timeZone: "UTC")
     d.metrics = [
       ReportMetric(
         title: "By assignee", definition: "def",
         table: MetricTable(
           metric: "m", columns: ["assignee", "count"],
           rows: [[.text(hostile), .int(1)], [.text("a\u{202E}b\"'"), .int(2)]]),
-        csvName: "m.csv", chart: SVGChart.stackedBars(title: "c", x: ["d1"], series: [(hostile, [1])]))
+        csvName: "m.csv",
+        chart: SVGChart.stackedBars(title: "c", x: ["d1"], series: [(hostile, [1])]))
     ]
     return d
   }
@@ -69,7 +72,8 @@ struct HTMLReportTests {
     let html = HTMLReport.render(Self.data())
     #expect(!html.contains("<script>alert"))
     #expect(!html.contains("<img src=x"))
-    #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;"))
+    #expect(
+      html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;"))
     #expect(html.contains("T &amp; &lt;b&gt;"))
     #expect(html.contains("a\u{FFFD}b&quot;&#39;"))
     #expect(!html.contains("\u{202E}"))
@@ -78,7 +82,9 @@ struct HTMLReportTests {
   }
 
   @Test func writesAtomicallyAndLeavesNoTemporaryFiles() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tl-\(UUID().uuidString)").path
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "tl-\(UUID().uuidString)"
+    ).path
     try AtomicFile.makeDirectories(dir + "/a/b")
     try AtomicFile.write("one", to: dir + "/a/b/f.txt")
     try AtomicFile.write("two", to: dir + "/a/b/f.txt")
@@ -87,6 +93,8 @@ struct HTMLReportTests {
   }
 
   @Test func anUnwritableFolderIsAClearError() throws {
-    #expect(throws: OutputError.self) { try AtomicFile.write("x", to: "/proc/ticketlens-nope/f.txt") }
+    #expect(throws: OutputError.self) {
+      try AtomicFile.write("x", to: "/proc/ticketlens-nope/f.txt")
+    }
   }
 }

@@ -11,7 +11,8 @@ func temporaryPath(_ name: String) -> String {
   return dir.appendingPathComponent(name).path
 }
 
-func ticket(_ id: String, created: Int64 = 1_000, updated: Int64?, subject: String = "s") -> Ticket {
+func ticket(_ id: String, created: Int64 = 1_000, updated: Int64?, subject: String = "s") -> Ticket
+{
   var t = Ticket(source: "src", id: id, createdAt: Instant(seconds: created))
   t.updatedAt = updated.map(Instant.init(seconds:))
   t.subject = subject
@@ -24,7 +25,9 @@ func load(_ w: Warehouse, run: Int64, file: String, _ tickets: [Ticket], rejects
 {
   let l = try w.beginTicketLoad(runID: run, file: file, source: "src", format: "test", bytes: 0)
   let issues = (0..<rejects).map {
-    IngestIssue(.badTimestamp, at: InputLocation(file: file, line: $0 + 2, field: "created_at"), "bad", raw: "x")
+    IngestIssue(
+      .badTimestamp, at: InputLocation(file: file, line: $0 + 2, field: "created_at"), "bad",
+      raw: "x")
   }
   try l.add(tickets: tickets, issues: issues, read: tickets.count + rejects)
   return try l.commit()
@@ -42,13 +45,17 @@ struct WarehouseTests {
   @Test func newerUpdatedAtWinsAndOlderIsKept() throws {
     let w = try Warehouse(path: temporaryPath("w.sqlite"))
     let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
-    var a = try load(w, run: run, file: "day1.csv", [ticket("1", updated: 100, subject: "v1"), ticket("2", updated: 100)])
+    var a = try load(
+      w, run: run, file: "day1.csv",
+      [ticket("1", updated: 100, subject: "v1"), ticket("2", updated: 100)])
     #expect(a.inserted == 2 && a.balances)
-    a = try load(w, run: run, file: "day2.csv", [
-      ticket("1", updated: 200, subject: "v2"),  // newer: updated
-      ticket("2", updated: 50, subject: "old"),  // older: unchanged
-      ticket("3", updated: 10),  // new: inserted
-    ])
+    a = try load(
+      w, run: run, file: "day2.csv",
+      [
+        ticket("1", updated: 200, subject: "v2"),  // newer: updated
+        ticket("2", updated: 50, subject: "old"),  // older: unchanged
+        ticket("3", updated: 10),  // new: inserted
+      ])
     #expect(a.updated == 1 && a.unchanged == 1 && a.inserted == 1 && a.balances)
     #expect(try w.ticket(source: "src", id: "1")?.subject == "v2")
     #expect(try w.ticket(source: "src", id: "2")?.subject == "s")
@@ -60,12 +67,14 @@ struct WarehouseTests {
   @Test func duplicatesInOneFileAreSuperseded() throws {
     let w = try Warehouse(path: temporaryPath("w.sqlite"))
     let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
-    let a = try load(w, run: run, file: "f.csv", [
-      ticket("1", updated: 100, subject: "first"),
-      ticket("1", updated: 300, subject: "newest"),  // replaces the first: superseded
-      ticket("1", updated: 200, subject: "middle"),  // older than stored: superseded
-      ticket("2", updated: 100),
-    ], rejects: 2)
+    let a = try load(
+      w, run: run, file: "f.csv",
+      [
+        ticket("1", updated: 100, subject: "first"),
+        ticket("1", updated: 300, subject: "newest"),  // replaces the first: superseded
+        ticket("1", updated: 200, subject: "middle"),  // older than stored: superseded
+        ticket("2", updated: 100),
+      ], rejects: 2)
     #expect(a.read == 6)
     #expect(a.inserted == 2)
     #expect(a.superseded == 2)
@@ -74,7 +83,8 @@ struct WarehouseTests {
     #expect(a.balances)
     #expect(try w.ticket(source: "src", id: "1")?.subject == "newest")
     // In a later file the same three versions are updated once... no: not newer, unchanged.
-    let b = try load(w, run: run, file: "g.csv", [ticket("1", updated: 300), ticket("1", updated: 400)])
+    let b = try load(
+      w, run: run, file: "g.csv", [ticket("1", updated: 300), ticket("1", updated: 400)])
     #expect(b.unchanged == 1 && b.updated == 1 && b.balances)
   }
 
@@ -82,7 +92,8 @@ struct WarehouseTests {
     let w = try Warehouse(path: temporaryPath("w.sqlite"))
     let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
     _ = try load(w, run: run, file: "a", [ticket("1", created: 100, updated: nil, subject: "a")])
-    let b = try load(w, run: run, file: "b", [ticket("1", created: 100, updated: 150, subject: "b")])
+    let b = try load(
+      w, run: run, file: "b", [ticket("1", created: 100, updated: 150, subject: "b")])
     #expect(b.updated == 1)
     #expect(try w.ticket(source: "src", id: "1")?.subject == "b")
   }
@@ -95,7 +106,11 @@ struct WarehouseTests {
     #expect(try w.fileAccounting(runID: run) == [a])
     let rejects = try w.rejects(runID: run)
     #expect(rejects.count == 3)
-    #expect(rejects[0] == RejectRow(file: "f.csv", line: 2, field: "created_at", code: "bad_timestamp", message: "bad", raw: "x"))
+    #expect(
+      rejects[0]
+        == RejectRow(
+          file: "f.csv", line: 2, field: "created_at", code: "bad_timestamp", message: "bad",
+          raw: "x"))
     #expect(try w.rejectReasons(runID: run).first?.count == 3)
     let r = try #require(try w.runs().first)
     #expect(r.status == "succeeded" && r.read == 4 && r.rejected == 3 && r.files == 1)
@@ -115,7 +130,8 @@ struct WarehouseTests {
     let path = temporaryPath("w.sqlite")
     let w = try Warehouse(path: path)
     let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
-    let l = try w.beginTicketLoad(runID: run, file: "big", source: "src", format: "t", bytes: Warehouse.bulkLoadBytes)
+    let l = try w.beginTicketLoad(
+      runID: run, file: "big", source: "src", format: "t", bytes: Warehouse.bulkLoadBytes)
     #expect(l.bulk)
     try l.add(tickets: (0..<100).map { ticket(String($0), updated: 5) }, issues: [], read: 100)
     let a = try l.commit()
