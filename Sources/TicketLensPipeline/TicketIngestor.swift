@@ -14,6 +14,20 @@ public struct FileResult: Sendable {
   public var errors: [String]
   /// File-level warnings (unknown columns).
   public var warnings: [String]
+  /// Where the time went (for the benchmark's breakdown).
+  public var timings = IngestTimings()
+}
+
+/// Seconds spent in each phase of loading one file.
+public struct IngestTimings: Sendable {
+  /// Mapping the file, reading the header, finding chunk boundaries, opening the transaction.
+  public var prepare = 0.0
+  /// The writer waiting for parsed chunks.
+  public var waiting = 0.0
+  /// The writer binding and inserting rows.
+  public var writing = 0.0
+  /// Committing the transaction (flushing pages and syncing the file).
+  public var commit = 0.0
 }
 
 /// Loads ticket export files into the warehouse: chunks are parsed and mapped in parallel while
@@ -37,6 +51,8 @@ public struct TicketIngestor: Sendable {
     runID: Int64
   ) throws(WarehouseError) -> FileResult {
     var accounting = FileAccounting(file: path)
+    var timings = IngestTimings()
+    let started = DispatchTime.now().uptimeNanoseconds
     let file: MappedFile
     do {
       file = try MappedFile(path: path)
@@ -70,36 +86,46 @@ public struct TicketIngestor: Sendable {
     var errors: [String] = []
     do {
       try load.note(reader.warnings)
-      try forEachBatch(reader, threads: threads) { batch throws(WarehouseError) in
-        try load.add(tickets: batch.tickets, issues: batch.issues, read: batch.read)
+      let prepared = DispatchTime.now().uptimeNanoseconds
+      timings.prepare = Double(prepared - started) / 1e9
+      var writing = 0.0
+      try forEachBatch(reader, threads: threads, waiting: &timings.waiting) {
+        batch throws(WarehouseError) in
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        try load.add(rows: batch.rows, issues: batch.issues, read: batch.read)
+        writing += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         for issue in batch.issues where errors.count < 10 && issue.severity != .warning {
           errors.append(issue.description)
         }
       }
+      timings.writing = writing
+      let committing = DispatchTime.now().uptimeNanoseconds
       accounting = try load.commit()
+      timings.commit = Double(DispatchTime.now().uptimeNanoseconds - committing) / 1e9
     } catch {
       load.rollback()
       throw error
     }
     return FileResult(
       accounting: accounting, source: source, format: reader.format.rawValue,
-      bytes: file.bytes.count, errors: errors, warnings: reader.warnings.map(\.description))
+      bytes: file.bytes.count, errors: errors, warnings: reader.warnings.map(\.description),
+      timings: timings)
   }
 
   /// Produces the file's batches in order: mapped in parallel by `threads` workers, at most a
   /// few chunks ahead of the consumer. If a chunk's sequential parse disagrees with the parity
   /// split (stray quotes), everything from that chunk on is re-read sequentially.
   func forEachBatch(
-    _ reader: TicketCSVReader, threads: Int,
-    _ body: (TicketBatch) throws(WarehouseError) -> Void
+    _ reader: TicketCSVReader, threads: Int, waiting: inout Double,
+    _ body: (PreparedBatch) throws(WarehouseError) -> Void
   ) throws(WarehouseError) {
     let n = reader.chunkCount
     if n == 1 || threads == 1 {
       var i = 0
       while i < n {
-        let b = reader.batch(i)
+        let b = PreparedBatch(reader.batch(i))
         if b.end != reader.chunkEnd(i) {
-          try body(reader.rest(from: i))
+          try body(PreparedBatch(reader.rest(from: i)))
           return
         }
         try body(b)
@@ -121,7 +147,7 @@ public struct TicketIngestor: Sendable {
             window.signal()
             return
           }
-          slots.put(i, reader.batch(i))
+          slots.put(i, PreparedBatch(reader.batch(i)))
         }
       }
     }
@@ -130,23 +156,14 @@ public struct TicketIngestor: Sendable {
       for _ in 0..<(threads + 2) { window.signal() }
       group.wait()
     }
-    var waited: UInt64 = 0
-    var busy: UInt64 = 0
-    defer {
-      if ProcessInfo.processInfo.environment["TICKETLENS_TRACE"] != nil {
-        print("writer waited \(Double(waited) / 1e9) s, loaded for \(Double(busy) / 1e9) s")
-      }
-    }
     for i in 0..<n {
       let t0 = DispatchTime.now().uptimeNanoseconds
       let b = slots.take(i)
-      let t1 = DispatchTime.now().uptimeNanoseconds
-      waited += t1 - t0
-      defer { busy += DispatchTime.now().uptimeNanoseconds - t1 }
+      waiting += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
       window.signal()
       if b.end != reader.chunkEnd(i) {
         stop.set()
-        try body(reader.rest(from: i))
+        try body(PreparedBatch(reader.rest(from: i)))
         return
       }
       try body(b)
@@ -154,9 +171,24 @@ public struct TicketIngestor: Sendable {
   }
 }
 
+/// A mapped chunk with its rows already encoded for the warehouse (done by the workers).
+struct PreparedBatch: Sendable {
+  var rows: EncodedTicketRows
+  var issues: [IngestIssue]
+  var read: Int
+  var end: Int
+
+  init(_ b: TicketBatch) {
+    rows = EncodedTicketRows(b.tickets)
+    issues = b.issues
+    read = b.read
+    end = b.end
+  }
+}
+
 /// Result slots filled by workers and taken in order by the consumer.
 final class BatchSlots: @unchecked Sendable {
-  private var items: [TicketBatch?]
+  private var items: [PreparedBatch?]
   private let ready: [DispatchSemaphore]
   private let lock = NSLock()
 
@@ -165,14 +197,14 @@ final class BatchSlots: @unchecked Sendable {
     ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
   }
 
-  func put(_ i: Int, _ b: TicketBatch) {
+  func put(_ i: Int, _ b: PreparedBatch) {
     lock.lock()
     items[i] = b
     lock.unlock()
     ready[i].signal()
   }
 
-  func take(_ i: Int) -> TicketBatch {
+  func take(_ i: Int) -> PreparedBatch {
     ready[i].wait()
     lock.lock()
     defer { lock.unlock() }

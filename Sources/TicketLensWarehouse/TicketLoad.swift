@@ -1,6 +1,4 @@
 import CSQLite
-import Dispatch
-import Glibc
 import TicketLensModel
 
 /// Loads the tickets of one input file inside one transaction, counting what happened to each
@@ -14,11 +12,15 @@ public final class TicketLoad {
   let runID: Int64
   let source: String
   let upsert: Statement
+  let upsertWithoutVendor: Statement
   let lookup: Statement
   let setLoad: Statement
   let rejects: RejectWriter
   /// Hashes of the ids seen in this file; a hit is checked exactly against the table.
   var seen = Set<Int>()
+  /// True when the warehouse held no ticket of this source when the load began: then every
+  /// conflict is with a version from this same file, and no id bookkeeping is needed.
+  var freshSource = false
   var open = true
   /// Whether this load switched the journal to rollback mode (see `init`).
   var bulk = false
@@ -30,7 +32,6 @@ public final class TicketLoad {
     accounting = FileAccounting(file: file)
     self.runID = runID
     self.source = source
-    seen.reserveCapacity(bytes / 256)
     // Bulk mode: a large file loads under a rollback journal, which writes new pages once;
     // in WAL mode every page is written to the log and again at the checkpoint, which made a
     // 1M-ticket load 2.5 s slower here (BENCHMARKS.md). Only possible when no other connection
@@ -43,6 +44,7 @@ public final class TicketLoad {
       loadID = try warehouse.insertRunFile(
         runID: runID, source: source, format: format, bytes: bytes, accounting: accounting)
       upsert = try connection.prepare(TicketRow.upsertSQL)
+      upsertWithoutVendor = try connection.prepare(TicketRow.upsertWithoutVendorSQL)
       lookup = try connection.prepare(
         "SELECT load_id, previous_load_id FROM tickets WHERE source = ? AND id = ?")
       setLoad = try connection.prepare(
@@ -51,6 +53,10 @@ public final class TicketLoad {
           rejected = ?, failed = ? WHERE id = ?
         """)
       rejects = try RejectWriter(connection: connection, runID: runID)
+      let any = try connection.prepare("SELECT EXISTS (SELECT 1 FROM tickets WHERE source = ?)")
+      any.bind(1, source)
+      freshSource = try any.step() && any.int64(0) == 0
+      if !freshSource { seen.reserveCapacity(bytes / 256) }
     } catch {
       try? connection.execute("ROLLBACK")
       throw error
@@ -60,23 +66,63 @@ public final class TicketLoad {
   /// Loads tickets (in file order) and records rejects. `read` is the number of records the
   /// batch covers (tickets + rejected).
   public func add(tickets: [Ticket], issues: [IngestIssue], read: Int) throws(WarehouseError) {
+    try add(rows: EncodedTicketRows(tickets), issues: issues, read: read)
+  }
+
+  /// Loads encoded rows (in file order) and records rejects.
+  public func add(rows: EncodedTicketRows, issues: [IngestIssue], read: Int) throws(WarehouseError)
+  {
     accounting.read += read
-    for t in tickets {
-      let seenBefore = !seen.insert(t.id.hashValue).inserted
-      TicketRow.bind(t, loadID: loadID, to: upsert)
-      // The rowid sentinel tells an insert (which sets a real rowid) from an update.
-      sqlite3_set_last_insert_rowid(connection.db, -1)
-      try upsert.run()
-      if connection.changes == 0 {
-        // The stored version was kept: superseded if it came from this same file.
-        let sameFile = seenBefore ? try storedLoads(t.id).load == loadID : false
-        if sameFile { accounting.superseded += 1 } else { accounting.unchanged += 1 }
-      } else if connection.lastInsertRowID != -1 {
-        accounting.inserted += 1
-      } else {
-        // Replaced a stored version: superseded if that version came from this same file.
-        let sameFile = seenBefore ? try storedLoads(t.id).previous == loadID : false
-        if sameFile { accounting.superseded += 1 } else { accounting.updated += 1 }
+    let statement = rows.hasVendorMinutes ? upsert : upsertWithoutVendor
+    let st = statement.handle
+    let texts = TicketRow.textParameters
+    let intParams = TicketRow.intParameters
+    let realParams = TicketRow.realParameters
+    try rows.arena.withUnsafeBufferPointer { (arenaBuffer) throws(WarehouseError) in
+      // The arena outlives every step below, so text binds point into it (SQLITE_STATIC).
+      let arena = UnsafeRawPointer(arenaBuffer.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+        .assumingMemoryBound(to: CChar.self)
+      for r in 0..<rows.count {
+        var k = r * 2 * EncodedTicketRows.textColumns
+        for p in texts {
+          let length = rows.text[k + 1]
+          if length < 0 {
+            sqlite3_bind_null(st, p)
+          } else {
+            sqlite3_bind_text(st, p, arena + Int(rows.text[k]), length, nil)
+          }
+          k += 2
+        }
+        k = r * EncodedTicketRows.intColumns
+        for p in intParams {
+          let v = rows.ints[k]
+          if v == Int64.min { sqlite3_bind_null(st, p) } else { sqlite3_bind_int64(st, p, v) }
+          k += 1
+        }
+        if rows.hasVendorMinutes {
+          k = r * EncodedTicketRows.realColumns
+          for p in realParams {
+            let v = rows.reals[k]
+            if v.isNaN { sqlite3_bind_null(st, p) } else { sqlite3_bind_double(st, p, v) }
+            k += 1
+          }
+        }
+        sqlite3_bind_int64(st, TicketRow.loadParameter, loadID)
+        let seenBefore = freshSource || !seen.insert(rows.idHashes[r]).inserted
+        // The rowid sentinel tells an insert (which sets a real rowid) from an update.
+        sqlite3_set_last_insert_rowid(connection.db, -1)
+        try statement.run()
+        if connection.changes == 0 {
+          // The stored version was kept: superseded if it came from this same file.
+          let sameFile = try fromThisFile(seenBefore, rows, r, \.load)
+          if sameFile { accounting.superseded += 1 } else { accounting.unchanged += 1 }
+        } else if connection.lastInsertRowID != -1 {
+          accounting.inserted += 1
+        } else {
+          // Replaced a stored version: superseded if that version came from this same file.
+          let sameFile = try fromThisFile(seenBefore, rows, r, \.previous)
+          if sameFile { accounting.superseded += 1 } else { accounting.updated += 1 }
+        }
       }
     }
     for issue in issues where issue.severity != .warning {
@@ -85,12 +131,26 @@ public final class TicketLoad {
     }
   }
 
+  /// Whether the version a conflict met (`which`: the kept one, or the one just replaced) was
+  /// written by this load.
+  private func fromThisFile(
+    _ seenBefore: Bool, _ rows: EncodedTicketRows, _ r: Int,
+    _ which: KeyPath<(load: Int64?, previous: Int64?), Int64?>
+  ) throws(WarehouseError) -> Bool {
+    if freshSource { return true }
+    guard seenBefore else { return false }
+    return try storedLoads(rows, r)[keyPath: which] == loadID
+  }
+
   /// The loads that wrote the stored version of a ticket of this source and the one before.
-  private func storedLoads(_ id: String) throws(WarehouseError) -> (load: Int64?, previous: Int64?)
-  {
+  private func storedLoads(_ rows: EncodedTicketRows, _ r: Int) throws(WarehouseError) -> (
+    load: Int64?, previous: Int64?
+  ) {
     defer { lookup.reset() }
+    let k = r * 2 * EncodedTicketRows.textColumns + 2  // the id column
+    let id = rows.arena[Int(rows.text[k])..<Int(rows.text[k] + rows.text[k + 1])]
     lookup.bind(1, source)
-    lookup.bind(2, id)
+    lookup.bind(2, String(decoding: id, as: UTF8.self))
     guard try lookup.step() else { return (nil, nil) }
     return (lookup.int64(0), lookup.optionalInt64(1))
   }
@@ -120,12 +180,8 @@ public final class TicketLoad {
     setLoad.bind(7, a.failed)
     setLoad.bind(8, loadID)
     try setLoad.run()
-    let t0 = DispatchTime.now().uptimeNanoseconds
     try connection.execute("COMMIT")
     restoreWAL()
-    if getenv("TICKETLENS_TRACE") != nil {
-      print("commit \(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) s")
-    }
     open = false
     return a
   }

@@ -19,59 +19,32 @@ enum TicketRow {
 
   /// Insert, or replace the stored version only when this one is newer.
   /// An update records the replaced version's load in `previous_load_id`.
-  static let upsertSQL: String = {
+  static let upsertSQL = upsert(withVendorColumns: true)
+
+  /// The same without the twelve vendor-minute columns (left NULL), for batches that have none:
+  /// twelve fewer binds per row. Parameters keep their numbers (`?NN`) in both forms.
+  static let upsertWithoutVendorSQL = upsert(withVendorColumns: false)
+
+  static func upsert(withVendorColumns: Bool) -> String {
     let all = columns + ["load_id"]
+    let used = all.indices.filter { withVendorColumns || !all[$0].hasPrefix("vendor_") }
     let updates = all.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
     return """
-      INSERT INTO tickets (\(all.joined(separator: ", ")))
-      VALUES (\(Array(repeating: "?", count: all.count).joined(separator: ", ")))
+      INSERT INTO tickets (\(used.map { all[$0] }.joined(separator: ", ")))
+      VALUES (\(used.map { "?\($0 + 1)" }.joined(separator: ", ")))
       ON CONFLICT (source, id) DO UPDATE SET \(updates), previous_load_id = tickets.load_id
       WHERE coalesce(excluded.updated_at, excluded.created_at)
         > coalesce(tickets.updated_at, tickets.created_at)
       """
-  }()
-
-  static func bind(_ t: Ticket, loadID: Int64, to s: Statement) {
-    s.bind(1, t.source)
-    s.bind(2, t.id)
-    s.bind(3, t.subject)
-    s.bind(4, t.description)
-    s.bind(5, t.status?.rawValue)
-    s.bind(6, t.statusRaw)
-    s.bind(7, t.priority?.rawValue)
-    s.bind(8, t.channel)
-    s.bind(9, t.requesterID)
-    s.bind(10, t.requesterEmail)
-    s.bind(11, t.requesterName)
-    s.bind(12, t.assignee)
-    s.bind(13, t.group)
-    s.bind(14, t.organization)
-    s.bind(15, t.ticketType)
-    s.bind(16, t.tags.isEmpty ? nil : t.tags.joined(separator: " "))
-    s.bind(17, t.createdAt.milliseconds)
-    s.bind(18, t.updatedAt?.milliseconds)
-    s.bind(19, t.firstReplyAt?.milliseconds)
-    s.bind(20, t.solvedAt?.milliseconds)
-    s.bind(21, t.reopens)
-    s.bind(22, t.replies)
-    s.bind(23, t.satisfaction?.rawValue)
-    s.bind(24, t.satisfactionScore)
-    s.bind(25, t.customFields.isEmpty ? nil : customFieldsJSON(t.customFields))
-    let v = t.vendorMinutes
-    s.bind(26, v.firstReply)
-    s.bind(27, v.firstReplyBusiness)
-    s.bind(28, v.firstResolution)
-    s.bind(29, v.firstResolutionBusiness)
-    s.bind(30, v.fullResolution)
-    s.bind(31, v.fullResolutionBusiness)
-    s.bind(32, v.agentWait)
-    s.bind(33, v.agentWaitBusiness)
-    s.bind(34, v.requesterWait)
-    s.bind(35, v.requesterWaitBusiness)
-    s.bind(36, v.onHold)
-    s.bind(37, v.onHoldBusiness)
-    s.bind(38, loadID)
   }
+
+  /// Parameter numbers of the encoded columns, in `EncodedTicketRows` order.
+  static let textParameters: [Int32] = [
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 23, 25,
+  ]
+  static let intParameters: [Int32] = [17, 18, 19, 20, 21, 22, 24]
+  static let realParameters: [Int32] = Array(26...37)
+  static let loadParameter: Int32 = 38
 
   static func decode(_ s: Statement) -> Ticket {
     var t = Ticket(

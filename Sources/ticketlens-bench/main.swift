@@ -109,6 +109,12 @@ do {
     report(
       "ingest", bytes: file.bytes.count, records: result?.accounting.loaded ?? 0, seconds: s,
       threads: ProcessInfo.processInfo.activeProcessorCount)
+    if let t = result?.timings {
+      print(
+        String(
+          format: "ingest-breakdown prepare=%.3f waiting=%.3f writing=%.3f commit=%.3f",
+          t.prepare, t.waiting, t.writing, t.commit))
+    }
   default:
     FileHandle.standardError.write(Data("unknown mode \(mode)\n".utf8))
     exit(2)
