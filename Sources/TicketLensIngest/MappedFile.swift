@@ -10,31 +10,31 @@ import TicketLensModel
 /// The readers work on raw bytes; mapping lets the kernel page the file in as the parallel
 /// chunk parsers touch it, with no copy. An empty file is represented without a mapping.
 public final class MappedFile: @unchecked Sendable {
-  /// The path as given (used in messages).
+  /// The name used in messages and accounting (the path as the user wrote it).
   public let path: String
   /// The bytes of the file. Valid for the lifetime of this object.
   public let bytes: UnsafeRawBufferPointer
   private let mapping: UnsafeMutableRawPointer?
 
-  /// Maps `path`.
+  /// Maps the file at `path`, naming it `name` (default: the path) in messages.
   /// - Throws: an `IngestIssue` with code `unreadable_file` naming the OS error.
-  public init(path: String) throws(IngestIssue) {
-    self.path = path
+  public init(path: String, name: String? = nil) throws(IngestIssue) {
+    self.path = name ?? path
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else {
       throw IngestIssue(
-        .unreadable, .file, at: InputLocation(file: path),
+        .unreadable, .file, at: InputLocation(file: self.path),
         "cannot open: \(String(cString: strerror(errno)))")
     }
     defer { close(fd) }
     var st = stat()
     guard fstat(fd, &st) == 0 else {
       throw IngestIssue(
-        .unreadable, .file, at: InputLocation(file: path),
+        .unreadable, .file, at: InputLocation(file: self.path),
         "cannot stat: \(String(cString: strerror(errno)))")
     }
     if (st.st_mode & S_IFMT) == S_IFDIR {
-      throw IngestIssue(.unreadable, .file, at: InputLocation(file: path), "is a directory")
+      throw IngestIssue(.unreadable, .file, at: InputLocation(file: self.path), "is a directory")
     }
     let size = Int(st.st_size)
     if size == 0 {
@@ -44,7 +44,7 @@ public final class MappedFile: @unchecked Sendable {
     }
     guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
       throw IngestIssue(
-        .unreadable, .file, at: InputLocation(file: path),
+        .unreadable, .file, at: InputLocation(file: self.path),
         "cannot map: \(String(cString: strerror(errno)))")
     }
     _ = madvise(p, size, MADV_SEQUENTIAL)

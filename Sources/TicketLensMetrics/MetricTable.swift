@@ -8,7 +8,7 @@ public enum Cell: Sendable, Hashable {
   case null
 
   /// The cell as text, exactly as every writer (CSV, TSV, JSON, HTML) prints it: integers in
-  /// decimal, reals as the shortest text that reads back to the same double, null as empty.
+  /// decimal, reals rounded to 6 decimals (see `format`), null as empty.
   public var formatted: String {
     switch self {
     case .text(let s): s
@@ -18,12 +18,14 @@ public enum Cell: Sendable, Hashable {
     }
   }
 
+  /// Reals are rounded to 6 decimal places (a millionth of a minute is 60 µs), which removes
+  /// binary floating-point noise such as `208.41666666666669`, then printed in the shortest form
+  /// that reads back to that value, always with a decimal point and never with an exponent.
   static func format(_ d: Double) -> String {
-    // Swift's description is the shortest text that reads back to the same double; CSV readers
-    // do not all take exponents, so those few values are written in plain decimals instead.
-    let s = d.description
+    let r = (d * 1_000_000).rounded() / 1_000_000
+    let s = r.description
     if !s.contains("e") { return s == "-0.0" ? "0.0" : s }
-    var out = String(format: "%.6f", d)
+    var out = String(format: "%.6f", r)
     while out.hasSuffix("0") { out.removeLast() }
     if out.hasSuffix(".") { out += "0" }
     return out == "-0.0" ? "0.0" : out

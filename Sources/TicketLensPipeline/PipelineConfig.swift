@@ -41,6 +41,18 @@ public struct PipelineConfig: Sendable {
     public var title: String
   }
 
+  /// How an input file is named in messages and reports: its path relative to the pipeline
+  /// file's folder, so that reports do not depend on where the project is checked out.
+  public func displayName(of path: String) -> String {
+    let base = URL(fileURLWithPath: file).deletingLastPathComponent().standardized.pathComponents
+    let target = URL(fileURLWithPath: path).standardized.pathComponents
+    var common = 0
+    while common < base.count, common < target.count, base[common] == target[common] { common += 1 }
+    guard common > 1 else { return path }  // nothing shared but "/": keep the absolute path
+    let ups = Array(repeating: "..", count: base.count - common)
+    return (ups + target[common...]).joined(separator: "/")
+  }
+
   /// Reads and validates a pipeline file.
   /// - Throws: `ConfigError` with file:line:column for syntax errors, unknown keys (with a
   ///   suggestion), wrong types, unknown formats, zones, metrics and dimensions.

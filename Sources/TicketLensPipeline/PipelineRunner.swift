@@ -59,12 +59,13 @@ public struct PipelineRunner {
         for file in files {
           let started = Date()
           let r = try ingestor.load(
-            path: file, format: source.format, source: source.name, zone: zone,
+            path: file, name: config.displayName(of: file), format: source.format,
+            source: source.name, zone: zone,
             warehouse: warehouse, runID: runID)
           results.append(r)
           let a = r.accounting
           logger.info(
-            "ingest \(file): read \(a.read), inserted \(a.inserted), updated \(a.updated), unchanged \(a.unchanged), superseded \(a.superseded), rejected \(a.rejected) in \(Clock.seconds(since: started))"
+            "ingest \(r.accounting.file): read \(a.read), inserted \(a.inserted), updated \(a.updated), unchanged \(a.unchanged), superseded \(a.superseded), rejected \(a.rejected) in \(Clock.seconds(since: started))"
           )
           if let f = a.failed { logger.error("file failed: \(file): \(f)") }
         }

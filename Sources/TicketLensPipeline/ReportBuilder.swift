@@ -89,11 +89,11 @@ public enum ReportBuilder {
       KPI(label: "Tickets", value: String(cols.count), note: "stored in the warehouse"))
     data.kpis.append(
       KPI(
-        label: "First reply, median", value: fr.map { $0[1].formatted + " min" } ?? "–",
+        label: "First reply, median", value: fr.map { minutes($0[1]) } ?? "–",
         note: "over \(fr.map { $0[0].formatted } ?? "0") replied tickets"))
     data.kpis.append(
       KPI(
-        label: "First reply, p90", value: fr.map { $0[2].formatted + " min" } ?? "–",
+        label: "First reply, p90", value: fr.map { minutes($0[2]) } ?? "–",
         note: "90% replied within"))
     if let runID {
       data.files = try warehouse.fileAccounting(runID: runID)
@@ -121,6 +121,12 @@ public enum ReportBuilder {
     try AtomicFile.write(html, to: folder + "/report.html")
     try AtomicFile.write(html, to: settings.output + "/latest.html")
     return ReportOutput(folder: folder, html: folder + "/report.html", csvFiles: written)
+  }
+
+  /// A duration for a headline tile: minutes with one decimal (the tables keep full precision).
+  static func minutes(_ c: Cell) -> String {
+    guard case .real(let m) = c else { return "–" }
+    return String(format: "%.1f min", m)
   }
 
   /// A stacked bar chart for a count table with a day/week/month column and one dimension.

@@ -46,16 +46,19 @@ public struct TicketIngestor: Sendable {
   /// Loads one file. File-level failures (unreadable, empty, header problems) are recorded in
   /// the warehouse and returned with `accounting.failed` set; they do not throw.
   /// - Throws: `WarehouseError` when the warehouse itself fails (disk full, locked).
+  /// - Parameters:
+  ///   - name: how the file is named in messages, accounting and reports (default: `path`).
   public func load(
-    path: String, format: TicketFormat?, source: String, zone: ZoneRules, warehouse: Warehouse,
-    runID: Int64
+    path: String, name: String? = nil, format: TicketFormat?, source: String, zone: ZoneRules,
+    warehouse: Warehouse, runID: Int64
   ) throws(WarehouseError) -> FileResult {
-    var accounting = FileAccounting(file: path)
+    let name = name ?? path
+    var accounting = FileAccounting(file: name)
     var timings = IngestTimings()
     let started = DispatchTime.now().uptimeNanoseconds
     let file: MappedFile
     do {
-      file = try MappedFile(path: path)
+      file = try MappedFile(path: path, name: name)
     } catch {
       accounting.failed = error.message
       try warehouse.recordFailedFile(
@@ -81,7 +84,7 @@ public struct TicketIngestor: Sendable {
         bytes: file.bytes.count, errors: [error.description], warnings: [])
     }
     let load = try warehouse.beginTicketLoad(
-      runID: runID, file: path, source: source, format: reader.format.rawValue,
+      runID: runID, file: name, source: source, format: reader.format.rawValue,
       bytes: file.bytes.count)
     var errors: [String] = []
     do {

@@ -182,7 +182,7 @@ struct IngestCommand: ParsableCommand {
 
 struct ExportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "export", abstract: "Print one metric as CSV, TSV or JSON (see METRICS.md).")
+    commandName: "export", abstract: "Print one metric as CSV, TSV or JSON from the warehouse.")
 
   @Argument(help: "Metric id (`ticketlens metrics` lists them).") var metric: String
   @Option(help: "Dimensions, comma-separated.") var by: String?

@@ -88,3 +88,12 @@ struct PipelineConfigTests {
     for s in c.sources { for p in s.paths { #expect(!SourceFiles.expand(p).isEmpty, "\(p)") } }
   }
 }
+
+struct DisplayNameTests {
+  @Test func namesFilesRelativeToThePipelineFolder() throws {
+    let c = try PipelineConfig.parse("sources: []\n", path: "/srv/tl/pipelines/nightly.yml")
+    #expect(c.displayName(of: "/srv/tl/sample-data/tickets.csv") == "../sample-data/tickets.csv")
+    #expect(c.displayName(of: "/srv/tl/pipelines/in/a.csv") == "in/a.csv")
+    #expect(c.displayName(of: "/data/x.csv") == "/data/x.csv")
+  }
+}
