@@ -157,6 +157,26 @@ struct SamplePipelineTests {
     #expect(htmlAfter.contains("@Ops Desk"))
   }
 
+  @Test func reportsAreByteIdenticalForOneAndTwoThreads() throws {
+    var outputs: [[String: Data]] = []
+    for threads in ["1", "2"] {
+      let dir = CLI.temporaryDirectory()
+      let r = try CLI.run(["run", CLI.samplePipeline(in: dir), "--threads", threads, "--quiet"])
+      #expect(r.status == 0, "\(r.stderr)")
+      let folder = try FileManager.default.contentsOfDirectory(atPath: dir + "/out")
+        .first { $0.hasPrefix("20") }!
+      var files: [String: Data] = [:]
+      for name in try FileManager.default.contentsOfDirectory(atPath: dir + "/out/" + folder) {
+        files[name] = try Data(
+          contentsOf: URL(fileURLWithPath: dir + "/out/" + folder + "/" + name))
+      }
+      outputs.append(files)
+    }
+    #expect(outputs[0].keys.sorted() == outputs[1].keys.sorted())
+    #expect(outputs[0].count >= 5)
+    for (name, bytes) in outputs[0] { #expect(outputs[1][name] == bytes, "\(name) differs") }
+  }
+
   @Test func rejectThresholdFailsClosedWithExitThreeAndStillWritesTheReport() throws {
     let dir = CLI.temporaryDirectory()
     let r = try CLI.run(["run", CLI.samplePipeline(in: dir, threshold: 0.0001), "--quiet"])
