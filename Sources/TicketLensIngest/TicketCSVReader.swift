@@ -1,10 +1,15 @@
 import Dispatch
 import TicketLensModel
 
-/// The tickets read from one chunk of a file, in file order, with the records that failed.
-public struct TicketBatch: Sendable {
+/// The records read from one chunk of a file, in file order, with the records that failed. A
+/// file holds one kind of record, so only one of the arrays is used.
+public struct RecordBatch: Sendable {
   public var tickets: [Ticket] = []
-  /// The 1-based line each ticket started on (parallel to `tickets`).
+  public var chats: [Chat] = []
+  public var articles: [Article] = []
+  public var searchTerms: [SearchTerm] = []
+  public var ticketMetrics: [TicketMetrics] = []
+  /// Where each record came from (`file:line` or a JSON/XML path), parallel to the used array.
   public var lines: [Int] = []
   /// Rejected records (severity `.record`) and warnings, in file order.
   public var issues: [IngestIssue] = []
@@ -12,6 +17,34 @@ public struct TicketBatch: Sendable {
   public var read = 0
   /// Where the sequential parse of this chunk stopped.
   public var end = 0
+
+  public init() {}
+
+  /// Records that were mapped (not rejected).
+  public var mapped: Int {
+    tickets.count + chats.count + articles.count + searchTerms.count + ticketMetrics.count
+  }
+}
+
+public typealias TicketBatch = RecordBatch
+
+/// What kind of records a file holds.
+public enum RecordKind: String, Sendable, Hashable {
+  case tickets, chats, articles, searchTerms = "search_terms", ticketMetrics = "ticket_metrics"
+}
+
+/// A reader that splits a file into chunks that can be mapped independently (in parallel) and
+/// must be consumed in order. `batch(i).end != chunkEnd(i)` means the split was wrong for this
+/// chunk (CSV with stray quotes); the consumer then calls `rest(from: i)`.
+public protocol ChunkedRecordReader: Sendable {
+  var kind: RecordKind { get }
+  /// The format name (`generic-csv`, `zendesk-json`, …).
+  var formatName: String { get }
+  var warnings: [IngestIssue] { get }
+  var chunkCount: Int { get }
+  func chunkEnd(_ i: Int) -> Int
+  func batch(_ i: Int) -> RecordBatch
+  func rest(from i: Int) -> RecordBatch
 }
 
 /// Reads tickets from a CSV export (generic or Zendesk) in parallel chunks.
@@ -19,7 +52,9 @@ public struct TicketBatch: Sendable {
 /// Construction reads the header, maps its columns and finds chunk boundaries; a file whose
 /// header is unusable (no records, missing `id`/`created_at`, duplicate columns) throws, which
 /// fails the file. `batch(_:)` maps one chunk; chunks are independent and can run concurrently.
-public struct TicketCSVReader: Sendable {
+public struct TicketCSVReader: ChunkedRecordReader {
+  public var kind: RecordKind { .tickets }
+  public var formatName: String { format.rawValue }
   public let file: MappedFile
   public let format: TicketFormat
   public let source: String

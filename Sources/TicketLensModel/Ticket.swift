@@ -36,6 +36,13 @@ public struct Ticket: Sendable, Hashable {
   public var customFields: [CustomField]
   /// Durations the vendor computed, in minutes.
   public var vendorMinutes: VendorDurations
+  /// Calendar minutes in each status, derived by TicketLens from the status history when the
+  /// export has one (Zendesk audits): New + Open + On-hold up to the final solve, Pending, On-hold.
+  public var requesterWaitMinutes: Double?
+  public var agentWaitMinutes: Double?
+  public var onHoldMinutes: Double?
+  /// Why the ticket is left out of metrics (`deleted`, `merged`, `spam`); nil for normal tickets.
+  public var excluded: String?
 
   public init(source: String, id: String, createdAt: Instant) {
     self.source = source

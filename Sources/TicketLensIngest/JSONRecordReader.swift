@@ -1,0 +1,270 @@
+import TicketLensModel
+
+/// The JSON export formats TicketLens reads.
+public enum JSONFormat: String, Sendable, CaseIterable {
+  case zendeskJSON = "zendesk-json"
+  case zendeskTicketMetrics = "zendesk-ticket-metrics"
+  case freshdeskJSON = "freshdesk-json"
+  case zendeskChat = "zendesk-chat"
+  case intercom = "intercom"
+  case genericChat = "generic-chat"
+  case helpCenter = "help-center"
+
+  public var kind: RecordKind {
+    switch self {
+    case .zendeskJSON, .freshdeskJSON: .tickets
+    case .zendeskTicketMetrics: .ticketMetrics
+    case .zendeskChat, .intercom, .genericChat: .chats
+    case .helpCenter: .articles
+    }
+  }
+
+  /// The keys under which a whole-document export lists its records.
+  var listKeys: [String] {
+    switch self {
+    case .zendeskJSON: ["tickets", "results"]
+    case .zendeskTicketMetrics: ["ticket_metrics", "metric_sets"]
+    case .freshdeskJSON: ["tickets"]
+    case .zendeskChat: ["chats"]
+    case .intercom: ["conversations"]
+    case .genericChat: ["chats"]
+    case .helpCenter: ["articles"]
+    }
+  }
+
+  /// A wrapper key around each record (`{"ticket": {...}}` per NDJSON line).
+  var wrapperKey: String? {
+    switch self {
+    case .zendeskJSON: "ticket"
+    case .zendeskTicketMetrics: "ticket_metric"
+    case .helpCenter: "article"
+    default: nil
+    }
+  }
+}
+
+/// Reads a JSON export: NDJSON (one record per line, parsed in parallel chunks cut at line
+/// breaks) or one document (a top-level array, or an object listing the records under a known
+/// key such as `tickets`). A bad NDJSON line rejects that record; a document that is not well
+/// formed fails the file with its line and column.
+public struct JSONRecordReader: ChunkedRecordReader {
+  public let file: MappedFile
+  public let format: JSONFormat
+  public let source: String
+  public var kind: RecordKind { format.kind }
+  public var formatName: String { format.rawValue }
+  public let warnings: [IngestIssue] = []
+  let mapper: JSONMapper
+  /// NDJSON chunk starts (offset, line); nil for a document.
+  let lineChunks: [(offset: Int, line: Int)]?
+  /// A parsed document and where its records are.
+  let document: JSONTape?
+  let recordIndexes: [Int]
+  let recordPathPrefix: String
+  /// Side-loaded `metric_sets` of a Zendesk page, by ticket id.
+  let sideMetrics: [String: Int]
+
+  public init(
+    file: MappedFile, format: JSONFormat, source: String, zone: ZoneRules = .utc,
+    parallelism: Int = 8
+  ) throws(IngestIssue) {
+    self.file = file
+    self.format = format
+    self.source = source
+    mapper = JSONMapper(
+      format: format, source: source, file: file.path, parser: TimestampParser(sourceZone: zone))
+    let b = file.bytes
+    var first = 0
+    if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { first = 3 }
+    while first < b.count, b[first] == 0x20 || b[first] == 0x0A || b[first] == 0x0D || b[first] == 0x09 {
+      first += 1
+    }
+    guard first < b.count else {
+      throw IngestIssue(.emptyFile, .file, at: InputLocation(file: file.path), "the file is empty")
+    }
+    if Self.isNDJSON(b, first) {
+      lineChunks = Self.lineChunks(b, from: first, targetCount: parallelism)
+      document = nil
+      recordIndexes = []
+      recordPathPrefix = "$"
+      sideMetrics = [:]
+      return
+    }
+    // One document.
+    var tape = JSONTape()
+    do {
+      try JSONParser().parse(b, from: first, to: b.count, into: &tape)
+    } catch {
+      let (line, column) = Self.lineColumn(b, error.offset)
+      throw IngestIssue(
+        .unreadable, .file, at: InputLocation(file: file.path, line: line, field: "column \(column)"),
+        "not well-formed JSON at line \(line), column \(column): \(error.message)")
+    }
+    let root = JSONValue(tape: tape, bytes: b)
+    var indexes: [Int] = []
+    var prefix = "$"
+    if root.kind == .array {
+      indexes = root.elements.map(\.index)
+    } else if let key = format.listKeys.first(where: { root[$0]?.kind == .array }) {
+      indexes = root[key]!.elements.map(\.index)
+      prefix = "$.\(key)"
+    } else if root.kind == .object {
+      indexes = [0]
+      prefix = ""
+    }
+    var side: [String: Int] = [:]
+    if format == .zendeskJSON, let sets = root["metric_sets"] {
+      for m in sets.elements {
+        if let id = m.value("ticket_id")?.string { side[id] = m.index }
+      }
+    }
+    lineChunks = nil
+    document = tape
+    recordIndexes = indexes
+    recordPathPrefix = prefix
+    sideMetrics = side
+  }
+
+  /// NDJSON when the first line holds one complete JSON value and more content follows it.
+  static func isNDJSON(_ b: UnsafeRawBufferPointer, _ first: Int) -> Bool {
+    guard b[first] == 0x7B else { return false }
+    var end = first
+    while end < b.count, b[end] != 0x0A { end += 1 }
+    var tape = JSONTape()
+    guard (try? JSONParser().parse(b, from: first, to: end, into: &tape)) != nil else { return false }
+    var rest = end
+    while rest < b.count, b[rest] == 0x0A || b[rest] == 0x0D || b[rest] == 0x20 { rest += 1 }
+    // One object alone in the file is a document; a second line makes it NDJSON.
+    return rest < b.count
+  }
+
+  static func lineChunks(_ b: UnsafeRawBufferPointer, from: Int, targetCount: Int) -> [(Int, Int)] {
+    let total = b.count - from
+    let k = max(1, min(targetCount, total / (1 << 20)))
+    var starts: [(Int, Int)] = [(from, 1)]
+    guard k > 1 else { return starts }
+    let size = total / k
+    var lastLine = 1
+    var lastOffset = from
+    for i in 1..<k {
+      var p = from + i * size
+      while p < b.count, b[p] != 0x0A { p += 1 }
+      p += 1
+      guard p < b.count, p > lastOffset else { continue }
+      lastLine += countNewlines(b, lastOffset, p)
+      lastOffset = p
+      starts.append((p, lastLine))
+    }
+    return starts
+  }
+
+  static func countNewlines(_ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> Int {
+    var n = 0
+    var i = s
+    while i < e {
+      if let base = b.baseAddress, let hit = memchr(base + i, 0x0A, e - i) {
+        n += 1
+        i = UnsafeRawPointer(hit) - base + 1
+      } else {
+        break
+      }
+    }
+    return n
+  }
+
+  static func lineColumn(_ b: UnsafeRawBufferPointer, _ offset: Int) -> (Int, Int) {
+    let o = min(offset, b.count)
+    let line = 1 + countNewlines(b, 0, o)
+    var s = o
+    while s > 0, b[s - 1] != 0x0A { s -= 1 }
+    return (line, o - s + 1)
+  }
+
+  public var chunkCount: Int { lineChunks?.count ?? 1 }
+
+  public func chunkEnd(_ i: Int) -> Int {
+    guard let lineChunks else { return file.bytes.count }
+    return i + 1 < lineChunks.count ? lineChunks[i + 1].offset : file.bytes.count
+  }
+
+  public func rest(from i: Int) -> RecordBatch { batch(i) }
+
+  public func batch(_ i: Int) -> RecordBatch {
+    var out = RecordBatch()
+    let b = file.bytes
+    guard let lineChunks else {
+      // A document: one chunk with every record.
+      let tape = document!
+      for (k, index) in recordIndexes.enumerated() {
+        let path = recordPathPrefix.isEmpty ? "$" : "\(recordPathPrefix)[\(k)]"
+        var v = JSONValue(tape: tape, index: index, bytes: b)
+        if let w = format.wrapperKey, let inner = v[w], inner.kind == .object { v = inner }
+        let side = sideMetrics.isEmpty ? nil : v.value("id")?.string.flatMap { sideMetrics[$0] }
+        let line = Self.lineColumn(b, tape.nodes[index].start).0
+        mapper.map(
+          v, side: side.map { JSONValue(tape: tape, index: $0, bytes: b) },
+          place: RecordPlace(line: line, path: path), raw: raw(tape.nodes[index]), into: &out)
+      }
+      out.end = b.count
+      return out
+    }
+    let start = lineChunks[i]
+    let end = chunkEnd(i)
+    var p = start.offset
+    var line = start.line
+    var tape = JSONTape()
+    let parser = JSONParser()
+    while p < end {
+      var e = p
+      if let base = b.baseAddress, let hit = memchr(base + p, 0x0A, end - p) {
+        e = UnsafeRawPointer(hit) - base
+      } else {
+        e = end
+      }
+      var lineEnd = e
+      if lineEnd > p, b[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+      var q = p
+      while q < lineEnd, b[q] == 0x20 || b[q] == 0x09 { q += 1 }
+      if q < lineEnd {
+        let place = RecordPlace(line: line, path: "$")
+        let rawText = String(decoding: UnsafeRawBufferPointer(rebasing: b[p..<min(lineEnd, p + 65_536)]), as: UTF8.self)
+        do {
+          try parser.parse(b, from: q, to: lineEnd, into: &tape)
+          var v = JSONValue(tape: tape, bytes: b)
+          if let w = format.wrapperKey, let inner = v[w], inner.kind == .object { v = inner }
+          mapper.map(v, side: nil, place: place, raw: rawText, into: &out)
+        } catch {
+          out.read += 1
+          out.issues.append(
+            IngestIssue(
+              .unreadable, at: InputLocation(file: file.path, line: line, field: "column \(error.offset - p + 1)"),
+              "not well-formed JSON: \(error.message)", raw: rawText))
+        }
+      }
+      p = e + 1
+      line += 1
+    }
+    out.end = end
+    return out
+  }
+
+  private func raw(_ node: JSONTape.Node) -> String {
+    let b = file.bytes
+    let e = min(node.end, node.start + 65_536)
+    return String(decoding: UnsafeRawBufferPointer(rebasing: b[node.start..<e]), as: UTF8.self)
+  }
+}
+
+/// Where a JSON record is: its line and its JSON path.
+struct RecordPlace {
+  var line: Int
+  var path: String
+
+  func field(_ name: String) -> String { path + "." + name }
+}
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif

@@ -1,0 +1,251 @@
+import CLibXML2
+import TicketLensModel
+
+/// A small element tree for one record of an XML export.
+struct XMLElement {
+  var name: String
+  var isNil = false
+  var text = ""
+  var children: [XMLElement] = []
+  var line: Int
+
+  func child(_ n: String) -> XMLElement? { children.first { $0.name == n } }
+  /// The trimmed text of a child; nil when absent, empty or `nil="true"`.
+  func value(_ n: String) -> String? {
+    guard let c = child(n), !c.isNil else { return nil }
+    let t = c.text.trimmingSpacesAndNewlines
+    return t.isEmpty ? nil : t
+  }
+}
+
+/// Reads Zendesk's legacy full XML export (`<tickets><ticket><nice-id>…`) with libxml2's
+/// streaming reader, one `<ticket>` at a time.
+///
+/// Safety: the parser gets `XML_PARSE_NONET` and none of `NOENT` (entity substitution),
+/// `DTDLOAD`, `XINCLUDE`, `HUGE` or `RECOVER`; a DOCTYPE that declares entities (billion laughs,
+/// XXE) is refused before parsing; any well-formedness error fails the file with its line.
+public struct XMLTicketReader: ChunkedRecordReader {
+  public let file: MappedFile
+  public let source: String
+  public var kind: RecordKind { .tickets }
+  public var formatName: String { "zendesk-xml" }
+  public let warnings: [IngestIssue] = []
+  public var chunkCount: Int { 1 }
+  let parser: TimestampParser
+
+  public static let parseOptions: Int32 = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
+
+  public init(file: MappedFile, source: String, zone: ZoneRules = .utc) throws(IngestIssue) {
+    self.file = file
+    self.source = source
+    parser = TimestampParser(sourceZone: zone)
+    guard file.bytes.count > 0 else {
+      throw IngestIssue(.emptyFile, .file, at: InputLocation(file: file.path), "the file is empty")
+    }
+    if let problem = Self.doctypeProblem(file.bytes) {
+      throw IngestIssue(.unreadable, .file, at: InputLocation(file: file.path, line: 1), problem)
+    }
+  }
+
+  /// Refuses a DOCTYPE with an internal subset that declares entities, or an external DTD.
+  static func doctypeProblem(_ b: UnsafeRawBufferPointer) -> String? {
+    let head = String(decoding: UnsafeRawBufferPointer(rebasing: b[0..<min(b.count, 1 << 16)]), as: UTF8.self)
+    guard let r = head.range(of: "<!DOCTYPE") else { return nil }
+    let rest = head[r.upperBound...]
+    if rest.contains("<!ENTITY") {
+      return "the document's DOCTYPE declares entities; entity expansion is refused (it can exhaust memory or read local files)"
+    }
+    let decl = rest.prefix { $0 != "[" && $0 != ">" }
+    if decl.contains("SYSTEM") || decl.contains("PUBLIC") {
+      return "the document's DOCTYPE names an external DTD; it is not loaded, and the document is refused"
+    }
+    return nil
+  }
+
+  public func chunkEnd(_ i: Int) -> Int { file.bytes.count }
+  public func rest(from i: Int) -> RecordBatch { batch(i) }
+
+  public func batch(_ i: Int) -> RecordBatch {
+    var out = RecordBatch()
+    out.end = file.bytes.count
+    let errors = ErrorBox()
+    guard
+      let reader = xmlReaderForMemory(
+        file.bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(file.bytes.count),
+        nil, nil, Self.parseOptions)
+    else {
+      out.issues.append(IngestIssue(.unreadable, .file, at: InputLocation(file: file.path), "libxml2 could not start"))
+      return out
+    }
+    defer { xmlFreeTextReader(reader) }
+    xmlTextReaderSetStructuredErrorHandler(reader, { ctx, error in
+      guard let ctx, let error else { return }
+      let box = Unmanaged<ErrorBox>.fromOpaque(ctx).takeUnretainedValue()
+      if box.message == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue {
+        box.message = error.pointee.message.map { String(cString: $0).trimmingSpacesAndNewlines } ?? "XML error"
+        box.line = Int(error.pointee.line)
+      }
+    }, Unmanaged.passUnretained(errors).toOpaque())
+    var stack: [XMLElement] = []
+    var recordDepth = -1
+    var recordCount = 0
+    func name() -> String { xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? "" }
+    while true {
+      let rc = xmlTextReaderRead(reader)
+      if rc == 0 { break }
+      if rc < 0 || errors.message != nil {
+        let line = errors.line ?? Int(xmlTextReaderGetParserLineNumber(reader))
+        failFile(&out, line: line, "not well-formed XML at line \(line): \(errors.message ?? "parse error")")
+        return out
+      }
+      let type = xmlTextReaderNodeType(reader)
+      let depth = Int(xmlTextReaderDepth(reader))
+      switch type {
+      case Int32(XML_READER_TYPE_ELEMENT.rawValue):
+        let n = name()
+        let line = Int(xmlTextReaderGetParserLineNumber(reader))
+        if recordDepth < 0 {
+          guard n == "ticket" else { continue }
+          recordDepth = depth
+        }
+        var e = XMLElement(name: n, line: line)
+        if let nilAttr = xmlTextReaderGetAttribute(reader, "nil") {
+          e.isNil = String(cString: nilAttr) == "true"
+          ticketlens_xml_free(nilAttr)
+        }
+        if xmlTextReaderIsEmptyElement(reader) == 1 {
+          if stack.isEmpty {
+            recordCount += 1
+            map(e, index: recordCount, into: &out)
+            recordDepth = -1
+          } else {
+            stack[stack.count - 1].children.append(e)
+          }
+        } else {
+          stack.append(e)
+        }
+      case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
+        Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
+        if !stack.isEmpty, let v = xmlTextReaderConstValue(reader) {
+          stack[stack.count - 1].text += String(cString: v)
+        }
+      case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
+        let line = Int(xmlTextReaderGetParserLineNumber(reader))
+        failFile(&out, line: line, "entity reference &\(name()); is refused (entities are never expanded)")
+        return out
+      case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
+        guard let done = stack.popLast() else { continue }
+        if stack.isEmpty {
+          recordCount += 1
+          map(done, index: recordCount, into: &out)
+          recordDepth = -1
+        } else {
+          stack[stack.count - 1].children.append(done)
+        }
+      default:
+        break
+      }
+    }
+    if let m = errors.message {
+      failFile(&out, line: errors.line ?? 0, "not well-formed XML at line \(errors.line ?? 0): \(m)")
+    }
+    return out
+  }
+
+  private func failFile(_ out: inout RecordBatch, line: Int, _ message: String) {
+    out.issues.append(IngestIssue(.unreadable, .file, at: InputLocation(file: file.path, line: line), message))
+  }
+
+  static let statuses: [String: TicketStatus] = [
+    "0": .new, "1": .open, "2": .waitingOnCustomer, "3": .solved, "4": .closed,
+  ]
+  static let priorities: [String: TicketPriority] = ["1": .low, "2": .normal, "3": .high, "4": .urgent]
+  static let types = ["1": "question", "2": "incident", "3": "problem", "4": "task"]
+
+  func map(_ e: XMLElement, index: Int, into out: inout RecordBatch) {
+    out.read += 1
+    let path = "/tickets/ticket[\(index)]"
+    func fail(_ code: IngestIssue.Code, _ field: String, _ message: String) {
+      out.issues.append(
+        IngestIssue(
+          code, at: InputLocation(file: file.path, line: e.line, field: "\(path)/\(field)"),
+          "\(path)/\(field): \(message)", raw: nil))
+    }
+    func instant(_ field: String) -> Instant?? {
+      guard let s = e.value(field) else { return .some(nil) }
+      guard case .success(let i) = parser.parse(s) else {
+        fail(.badTimestamp, field, "'\(s.prefix(40))' is not a timestamp")
+        return nil
+      }
+      return .some(i)
+    }
+    guard let id = e.value("nice-id") ?? e.value("id") else {
+      return fail(.missingValue, "nice-id", "missing")
+    }
+    guard let createdOpt = instant("created-at") else { return }
+    guard let created = createdOpt else { return fail(.missingValue, "created-at", "missing") }
+    var t = Ticket(source: source, id: id, createdAt: created)
+    guard let updated = instant("updated-at"), let solved = instant("solved-at") else { return }
+    t.updatedAt = updated
+    t.solvedAt = solved
+    t.subject = e.value("subject")
+    t.description = e.child("description").flatMap { $0.isNil ? nil : $0.text }
+    if let s = e.value("status-id") {
+      guard let st = Self.statuses[s] else { return fail(.badEnum, "status-id", "\(s) is not 0–4") }
+      t.status = st
+      t.statusRaw = s
+    }
+    if let p = e.value("priority-id"), p != "0" {
+      guard let pr = Self.priorities[p] else { return fail(.badEnum, "priority-id", "\(p) is not 0–4") }
+      t.priority = pr
+    }
+    if let via = e.value("via-id"), let n = Int64(via) { t.channel = JSONMapper.viaIDs[n] ?? "via_\(n)" }
+    t.ticketType = e.value("ticket-type-id").flatMap { Self.types[$0] }
+    t.requesterID = e.value("requester-id")
+    t.assignee = e.value("assignee-id")
+    t.group = e.value("group-id")
+    t.organization = e.value("organization-id")
+    t.tags = (e.value("current-tags") ?? "").split(separator: " ").map(String.init)
+    if t.tags.contains("closed_by_merge") { t.excluded = "merged" }
+    for entry in e.child("ticket-field-entries")?.children ?? [] {
+      if let fid = entry.value("ticket-field-id"), let v = entry.value("value") {
+        t.customFields.append(CustomField(name: fid, value: v))
+      }
+    }
+    let submitter = e.value("submitter-id")
+    if let comments = e.child("comments")?.children, !comments.isEmpty {
+      var first: Instant? = nil
+      var replies = 0
+      for (k, c) in comments.enumerated() {
+        let author = c.value("author-id")
+        let isPublic = c.value("is-public").map { $0 == "true" } ?? true
+        guard isPublic, author != nil, author != t.requesterID else { continue }
+        if k == 0 && author == submitter { continue }
+        replies += 1
+        if let s = c.value("created-at"), case .success(let at) = parser.parse(s),
+          first.map({ at < $0 }) ?? true
+        {
+          first = at
+        }
+      }
+      t.firstReplyAt = first
+      t.replies = replies
+    }
+    out.tickets.append(t)
+    out.lines.append(e.line)
+  }
+}
+
+final class ErrorBox: @unchecked Sendable {
+  var message: String?
+  var line: Int?
+}
+
+extension String {
+  var trimmingSpacesAndNewlines: String {
+    let u = unicodeScalars
+    guard let f = u.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+    let l = u.lastIndex(where: { !$0.properties.isWhitespace })!
+    return String(u[f...l])
+  }
+}
