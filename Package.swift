@@ -26,11 +26,14 @@ let package = Package(
     .systemLibrary(
       name: "CLibXML2", pkgConfig: "libxml-2.0",
       providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+    // The system zlib, for gzip-compressed inputs.
+    .systemLibrary(
+      name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
     // Domain types only: tickets, instants, calendars, diagnostics. No I/O.
     .target(name: "TicketLensModel", exclude: ["README.md"]),
     // Format readers (CSV, later JSON and XML) and vendor mappings -> records + diagnostics.
     .target(
-      name: "TicketLensIngest", dependencies: ["TicketLensModel", "CLibXML2"],
+      name: "TicketLensIngest", dependencies: ["TicketLensModel", "CLibXML2", "CZlib"],
       exclude: ["README.md"]),
     // The SQLite warehouse: migrations, upserts, runs, rejects. The only target that touches SQLite.
     .target(

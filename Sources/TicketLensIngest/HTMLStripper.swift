@@ -69,7 +69,8 @@ public enum HTMLStripper {
     // Collapse runs of spaces and blank lines.
     var lines: [String] = []
     for line in out.split(separator: "\n", omittingEmptySubsequences: false) {
-      let t = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
+      let t = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).joined(
+        separator: " ")
       if !(t.isEmpty && (lines.last?.isEmpty ?? true)) { lines.append(t) }
     }
     while lines.last?.isEmpty == true { lines.removeLast() }

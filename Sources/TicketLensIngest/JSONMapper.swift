@@ -13,6 +13,12 @@ struct JSONMapper: Sendable {
   let source: String
   let file: String
   let parser: TimestampParser
+  /// For mapped NDJSON: TicketLens field → source key, and value maps.
+  var rename: [String: String] = [:]
+  var valueMaps: [String: [String: String]] = [:]
+
+  /// A member by TicketLens field name (through the mapping), present and not null.
+  func get(_ v: JSONValue, _ key: String) -> JSONValue? { v.value(rename[key] ?? key) }
 
   func map(
     _ v: JSONValue, side: JSONValue?, place: RecordPlace, raw: String, into out: inout RecordBatch
@@ -30,6 +36,7 @@ struct JSONMapper: Sendable {
       case .intercom: out.chats.append(try intercomConversation(v))
       case .genericChat: out.chats.append(try genericChat(v))
       case .helpCenter: out.articles.append(try article(v))
+      case .mappedTickets: out.tickets.append(try genericTicket(v))
       }
       out.lines.append(place.line)
     } catch {
@@ -45,7 +52,8 @@ struct JSONMapper: Sendable {
   // MARK: - Field helpers
 
   func text(_ v: JSONValue, _ key: String) -> String? {
-    guard let s = v.value(key)?.string, !s.isEmpty else { return nil }
+    guard var s = get(v, key)?.string, !s.isEmpty else { return nil }
+    if let m = valueMaps[key]?[s] { s = m }
     return s
   }
 
@@ -57,7 +65,7 @@ struct JSONMapper: Sendable {
   }
 
   func instant(_ v: JSONValue, _ key: String) throws(FieldProblem) -> Instant? {
-    guard let x = v.value(key) else { return nil }
+    guard let x = get(v, key) else { return nil }
     guard x.kind == .string || x.kind == .number, case .success(let i) = parser.parse(x.raw) else {
       throw FieldProblem(
         code: .badTimestamp, field: key,
@@ -74,9 +82,10 @@ struct JSONMapper: Sendable {
   }
 
   func int(_ v: JSONValue, _ key: String) throws(FieldProblem) -> Int? {
-    guard let x = v.value(key) else { return nil }
+    guard let x = get(v, key) else { return nil }
     guard let i = x.int64 else {
-      throw FieldProblem(code: .badNumber, field: key, message: "'\(x.string ?? "?")' is not a whole number")
+      throw FieldProblem(
+        code: .badNumber, field: key, message: "'\(x.string ?? "?")' is not a whole number")
     }
     return Int(i)
   }
@@ -101,7 +110,8 @@ struct JSONMapper: Sendable {
     t.description = text(v, "description")
     if let s = text(v, "status") {
       guard let st = TicketStatus(normalizing: s) else {
-        throw FieldProblem(code: .badEnum, field: "status", message: "'\(s)' is not a Zendesk status")
+        throw FieldProblem(
+          code: .badEnum, field: "status", message: "'\(s)' is not a Zendesk status")
       }
       t.status = st
       t.statusRaw = s
@@ -109,7 +119,8 @@ struct JSONMapper: Sendable {
     }
     if let p = text(v, "priority") {
       guard let pr = TicketPriority(normalizing: p) else {
-        throw FieldProblem(code: .badEnum, field: "priority", message: "'\(p)' is not a Zendesk priority")
+        throw FieldProblem(
+          code: .badEnum, field: "priority", message: "'\(p)' is not a Zendesk priority")
       }
       t.priority = pr
     }
@@ -129,7 +140,9 @@ struct JSONMapper: Sendable {
     if t.tags.contains("closed_by_merge") && t.excluded == nil { t.excluded = "merged" }
     for f in v.value("custom_fields")?.elements ?? [] {
       guard let fid = f.value("id")?.string, let val = f.value("value") else { continue }
-      let s = val.kind == .array ? val.elements.compactMap(\.string).joined(separator: " ") : (val.string ?? "")
+      let s =
+        val.kind == .array
+        ? val.elements.compactMap(\.string).joined(separator: " ") : (val.string ?? "")
       if !s.isEmpty { t.customFields.append(CustomField(name: fid, value: s)) }
     }
     if let score = v.value("satisfaction_rating")?.value("score")?.string {
@@ -181,7 +194,9 @@ struct JSONMapper: Sendable {
       if t.solvedAt == nil, let last = changes.filter({ $0.status.isSolved }).map(\.at).max() {
         t.solvedAt = last
       }
-      t.reopens = t.reopens ?? zip(changes.sorted { $0.at < $1.at }, changes.sorted { $0.at < $1.at }.dropFirst())
+      t.reopens =
+        t.reopens
+        ?? zip(changes.sorted { $0.at < $1.at }, changes.sorted { $0.at < $1.at }.dropFirst())
         .filter { $0.0.status == .solved && $0.1.status == .open }.count
     }
     return t
@@ -209,7 +224,8 @@ struct JSONMapper: Sendable {
   // MARK: - Freshdesk
 
   func freshdeskTicket(_ v: JSONValue) throws(FieldProblem) -> Ticket {
-    var t = Ticket(source: source, id: try required(v, "id"), createdAt: try requiredInstant(v, "created_at"))
+    var t = Ticket(
+      source: source, id: try required(v, "id"), createdAt: try requiredInstant(v, "created_at"))
     t.updatedAt = try instant(v, "updated_at")
     t.subject = text(v, "subject")
     t.description = text(v, "description_text") ?? text(v, "description").map(HTMLStripper.text)
@@ -225,12 +241,14 @@ struct JSONMapper: Sendable {
     }
     if let p = try int(v, "priority") {
       guard (1...4).contains(p) else {
-        throw FieldProblem(code: .badEnum, field: "priority", message: "\(p) is not a Freshdesk priority (1–4)")
+        throw FieldProblem(
+          code: .badEnum, field: "priority", message: "\(p) is not a Freshdesk priority (1–4)")
       }
       t.priority = [.low, .normal, .high, .urgent][p - 1]
     }
     if let src = try int(v, "source") {
-      t.channel = [1: "email", 2: "web", 3: "phone", 7: "chat", 9: "web", 10: "email"][src] ?? "source_\(src)"
+      t.channel =
+        [1: "email", 2: "web", 3: "phone", 7: "chat", 9: "web", 10: "email"][src] ?? "source_\(src)"
     }
     t.ticketType = text(v, "type")
     t.requesterID = text(v, "requester_id")
@@ -257,7 +275,8 @@ struct JSONMapper: Sendable {
   // MARK: - Chats
 
   func zendeskChat(_ v: JSONValue) throws(FieldProblem) -> Chat {
-    var c = Chat(source: source, id: try required(v, "id"), startedAt: try requiredInstant(v, "timestamp"))
+    var c = Chat(
+      source: source, id: try required(v, "id"), startedAt: try requiredInstant(v, "timestamp"))
     c.type = text(v, "type") ?? "chat"
     c.endedAt = try instant(v, "end_timestamp")
     c.updatedAt = try instant(v, "update_timestamp")
@@ -278,7 +297,8 @@ struct JSONMapper: Sendable {
       guard let at = try instant(h, "timestamp") else { continue }
       _ = k
       let nick = text(h, "nick") ?? ""
-      let author: ChatMessage.Author = nick.hasPrefix("agent:") ? .agent : nick.hasPrefix("visitor:") ? .visitor : .system
+      let author: ChatMessage.Author =
+        nick.hasPrefix("agent:") ? .agent : nick.hasPrefix("visitor:") ? .visitor : .system
       c.messages.append(ChatMessage(author: author, at: at, text: msg))
     }
     if c.type == "offline_msg", let m = text(v, "message") {
@@ -292,7 +312,8 @@ struct JSONMapper: Sendable {
   }
 
   func intercomConversation(_ v: JSONValue) throws(FieldProblem) -> Chat {
-    var c = Chat(source: source, id: try required(v, "id"), startedAt: try requiredInstant(v, "created_at"))
+    var c = Chat(
+      source: source, id: try required(v, "id"), startedAt: try requiredInstant(v, "created_at"))
     c.type = "conversation"
     c.updatedAt = try instant(v, "updated_at")
     c.agentID = text(v, "admin_assignee_id")
@@ -304,17 +325,23 @@ struct JSONMapper: Sendable {
         c.visitorEmail = text(author, "email")
       }
       if let body = text(src, "body") {
-        c.messages.append(ChatMessage(author: .visitor, at: c.startedAt, text: HTMLStripper.text(body)))
+        c.messages.append(
+          ChatMessage(author: .visitor, at: c.startedAt, text: HTMLStripper.text(body)))
       }
     }
-    let parts = v.value("conversation_parts")?.value("conversation_parts")?.elements
+    let parts =
+      v.value("conversation_parts")?.value("conversation_parts")?.elements
       ?? v.value("conversation_parts")?.elements ?? []
     for p in parts {
-      guard text(p, "part_type") != "note", let body = text(p, "body"), let at = try instant(p, "created_at")
+      guard text(p, "part_type") != "note", let body = text(p, "body"),
+        let at = try instant(p, "created_at")
       else { continue }
       let type = p.value("author").flatMap { text($0, "type") } ?? ""
       let author: ChatMessage.Author =
-        type == "admin" ? .agent : type == "bot" ? .bot : (type == "user" || type == "lead" || type == "contact") ? .visitor : .system
+        type == "admin"
+        ? .agent
+        : type == "bot"
+          ? .bot : (type == "user" || type == "lead" || type == "contact") ? .visitor : .system
       c.messages.append(ChatMessage(author: author, at: at, text: HTMLStripper.text(body)))
     }
     if let r = v.value("conversation_rating").flatMap({ try? int($0, "rating") }) {
@@ -334,7 +361,8 @@ struct JSONMapper: Sendable {
   }
 
   func genericChat(_ v: JSONValue) throws(FieldProblem) -> Chat {
-    var c = Chat(source: source, id: try required(v, "id"), startedAt: try requiredInstant(v, "started_at"))
+    var c = Chat(
+      source: source, id: try required(v, "id"), startedAt: try requiredInstant(v, "started_at"))
     c.type = text(v, "type") ?? "chat"
     c.visitorID = text(v, "visitor_id")
     c.agentID = text(v, "agent_id")
@@ -342,23 +370,26 @@ struct JSONMapper: Sendable {
     c.firstAgentMessageAt = try instant(v, "first_agent_message_at")
     c.endedAt = try instant(v, "ended_at")
     c.updatedAt = try instant(v, "updated_at")
-    if let m = v.value("missed") {
-      guard let b = m.bool else {
+    if let m = get(v, "missed") {
+      guard let b = m.bool ?? (m.string == "true" ? true : m.string == "false" ? false : nil) else {
         throw FieldProblem(code: .badEnum, field: "missed", message: "must be true or false")
       }
       c.missed = b
     }
-    if let r = v.value("rating") {
+    if let r = get(v, "rating") {
       guard let s = r.string, let sat = Satisfaction(normalizing: s) else {
-        throw FieldProblem(code: .badEnum, field: "rating", message: "'\(r.string ?? "?")' is not good, bad or 1–5")
+        throw FieldProblem(
+          code: .badEnum, field: "rating", message: "'\(r.string ?? "?")' is not good, bad or 1–5")
       }
       c.satisfaction = sat
       if let n = r.int64 { c.rating = Int(n) }
     }
     c.ticketID = text(v, "ticket_id")
-    for (k, m) in (v.value("messages")?.elements ?? []).enumerated() {
+    for (k, m) in (get(v, "messages")?.elements ?? []).enumerated() {
       guard let a = text(m, "author"), let author = ChatMessage.Author(rawValue: a) else {
-        throw FieldProblem(code: .badEnum, field: "messages[\(k)].author", message: "must be agent, visitor, bot or system")
+        throw FieldProblem(
+          code: .badEnum, field: "messages[\(k)].author",
+          message: "must be agent, visitor, bot or system")
       }
       guard let at = try instant(m, "at") else {
         throw FieldProblem(code: .missingValue, field: "messages[\(k)].at", message: "missing")
@@ -367,6 +398,48 @@ struct JSONMapper: Sendable {
     }
     c.deriveFromMessages()
     return c
+  }
+
+  // MARK: - Mapped generic tickets (NDJSON with the generic CSV's field names)
+
+  func genericTicket(_ v: JSONValue) throws(FieldProblem) -> Ticket {
+    var t = Ticket(
+      source: source, id: try required(v, "id"), createdAt: try requiredInstant(v, "created_at"))
+    t.updatedAt = try instant(v, "updated_at")
+    t.firstReplyAt = try instant(v, "first_reply_at")
+    t.solvedAt = try instant(v, "solved_at")
+    t.subject = text(v, "subject")
+    t.description = text(v, "description")
+    if let s = text(v, "status") {
+      guard let st = TicketStatus(normalizing: s) else {
+        throw FieldProblem(
+          code: .badEnum, field: rename["status"] ?? "status", message: "'\(s)' is not a status")
+      }
+      t.status = st
+      t.statusRaw = s
+    }
+    if let p = text(v, "priority") {
+      guard let pr = TicketPriority(normalizing: p) else {
+        throw FieldProblem(
+          code: .badEnum, field: rename["priority"] ?? "priority",
+          message: "'\(p)' is not a priority")
+      }
+      t.priority = pr
+    }
+    t.channel = text(v, "channel").map(ChannelName.normalize)
+    t.requesterID = text(v, "requester_id")
+    t.requesterEmail = text(v, "requester_email")
+    t.assignee = text(v, "assignee_id")
+    t.group = text(v, "group_id")
+    if let tags = get(v, "tags") {
+      t.tags =
+        tags.kind == .array
+        ? tags.elements.compactMap(\.string) : TicketCSVReader.splitTags(tags.string ?? "")
+    }
+    t.reopens = try int(v, "reopens")
+    t.replies = try int(v, "replies")
+    if let s = text(v, "satisfaction") { t.satisfaction = Satisfaction(normalizing: s) }
+    return t
   }
 
   // MARK: - Articles

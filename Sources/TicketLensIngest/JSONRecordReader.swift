@@ -9,10 +9,12 @@ public enum JSONFormat: String, Sendable, CaseIterable {
   case intercom = "intercom"
   case genericChat = "generic-chat"
   case helpCenter = "help-center"
+  /// Any NDJSON with a pipeline `columns:` mapping to ticket fields (chats use `genericChat`).
+  case mappedTickets = "mapped-ndjson"
 
   public var kind: RecordKind {
     switch self {
-    case .zendeskJSON, .freshdeskJSON: .tickets
+    case .zendeskJSON, .freshdeskJSON, .mappedTickets: .tickets
     case .zendeskTicketMetrics: .ticketMetrics
     case .zendeskChat, .intercom, .genericChat: .chats
     case .helpCenter: .articles
@@ -29,6 +31,7 @@ public enum JSONFormat: String, Sendable, CaseIterable {
     case .intercom: ["conversations"]
     case .genericChat: ["chats"]
     case .helpCenter: ["articles"]
+    case .mappedTickets: ["tickets"]
     }
   }
 
@@ -66,17 +69,24 @@ public struct JSONRecordReader: ChunkedRecordReader {
 
   public init(
     file: MappedFile, format: JSONFormat, source: String, zone: ZoneRules = .utc,
-    parallelism: Int = 8
+    parallelism: Int = 8, mapping: FieldMapping? = nil
   ) throws(IngestIssue) {
     self.file = file
     self.format = format
     self.source = source
-    mapper = JSONMapper(
+    var mapper = JSONMapper(
       format: format, source: source, file: file.path, parser: TimestampParser(sourceZone: zone))
+    if let mapping {
+      mapper.rename = Dictionary(mapping.columns.map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+      mapper.valueMaps = mapping.values
+    }
+    self.mapper = mapper
     let b = file.bytes
     var first = 0
     if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { first = 3 }
-    while first < b.count, b[first] == 0x20 || b[first] == 0x0A || b[first] == 0x0D || b[first] == 0x09 {
+    while first < b.count,
+      b[first] == 0x20 || b[first] == 0x0A || b[first] == 0x0D || b[first] == 0x09
+    {
       first += 1
     }
     guard first < b.count else {
@@ -97,7 +107,8 @@ public struct JSONRecordReader: ChunkedRecordReader {
     } catch {
       let (line, column) = Self.lineColumn(b, error.offset)
       throw IngestIssue(
-        .unreadable, .file, at: InputLocation(file: file.path, line: line, field: "column \(column)"),
+        .unreadable, .file,
+        at: InputLocation(file: file.path, line: line, field: "column \(column)"),
         "not well-formed JSON at line \(line), column \(column): \(error.message)")
     }
     let root = JSONValue(tape: tape, bytes: b)
@@ -131,7 +142,9 @@ public struct JSONRecordReader: ChunkedRecordReader {
     var end = first
     while end < b.count, b[end] != 0x0A { end += 1 }
     var tape = JSONTape()
-    guard (try? JSONParser().parse(b, from: first, to: end, into: &tape)) != nil else { return false }
+    guard (try? JSONParser().parse(b, from: first, to: end, into: &tape)) != nil else {
+      return false
+    }
     var rest = end
     while rest < b.count, b[rest] == 0x0A || b[rest] == 0x0D || b[rest] == 0x20 { rest += 1 }
     // One object alone in the file is a document; a second line makes it NDJSON.
@@ -227,7 +240,9 @@ public struct JSONRecordReader: ChunkedRecordReader {
       while q < lineEnd, b[q] == 0x20 || b[q] == 0x09 { q += 1 }
       if q < lineEnd {
         let place = RecordPlace(line: line, path: "$")
-        let rawText = String(decoding: UnsafeRawBufferPointer(rebasing: b[p..<min(lineEnd, p + 65_536)]), as: UTF8.self)
+        let rawText = String(
+          decoding: UnsafeRawBufferPointer(rebasing: b[p..<min(lineEnd, p + 65_536)]), as: UTF8.self
+        )
         do {
           try parser.parse(b, from: q, to: lineEnd, into: &tape)
           var v = JSONValue(tape: tape, bytes: b)
@@ -237,7 +252,9 @@ public struct JSONRecordReader: ChunkedRecordReader {
           out.read += 1
           out.issues.append(
             IngestIssue(
-              .unreadable, at: InputLocation(file: file.path, line: line, field: "column \(error.offset - p + 1)"),
+              .unreadable,
+              at: InputLocation(
+                file: file.path, line: line, field: "column \(error.offset - p + 1)"),
               "not well-formed JSON: \(error.message)", raw: rawText))
         }
       }

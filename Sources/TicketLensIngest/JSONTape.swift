@@ -118,7 +118,9 @@ public struct JSONParser: Sendable {
         continue
       }
       // After a value: a comma or the end of the enclosing container.
-      guard p < to else { throw fail("unexpected end of input: '\(stack.last!.1 ? "}" : "]")' is missing") }
+      guard p < to else {
+        throw fail("unexpected end of input: '\(stack.last!.1 ? "}" : "]")' is missing")
+      }
       let c = base[p]
       if c == 0x2C {
         p += 1
@@ -188,7 +190,8 @@ public struct JSONParser: Sendable {
       throw JSONSyntaxError(offset: p, message: "invalid literal (expected \(word))")
     }
     tape.nodes.append(
-      JSONTape.Node(kind: kind, escaped: false, start: p, end: p + n, next: Int32(tape.nodes.count + 1)))
+      JSONTape.Node(
+        kind: kind, escaped: false, start: p, end: p + n, next: Int32(tape.nodes.count + 1)))
     p += n
   }
 
@@ -225,7 +228,8 @@ public struct JSONParser: Sendable {
       guard e > 0 else { throw JSONSyntaxError(offset: start, message: "invalid number") }
     }
     tape.nodes.append(
-      JSONTape.Node(kind: .number, escaped: false, start: start, end: i, next: Int32(tape.nodes.count + 1)))
+      JSONTape.Node(
+        kind: .number, escaped: false, start: start, end: i, next: Int32(tape.nodes.count + 1)))
     p = i
   }
 }

@@ -54,7 +54,7 @@ public protocol ChunkedRecordReader: Sendable {
 /// fails the file. `batch(_:)` maps one chunk; chunks are independent and can run concurrently.
 public struct TicketCSVReader: ChunkedRecordReader {
   public var kind: RecordKind { .tickets }
-  public var formatName: String { format.rawValue }
+  public var formatName: String { mapping != nil ? "mapped-csv" : format.rawValue }
   public let file: MappedFile
   public let format: TicketFormat
   public let source: String
@@ -65,16 +65,20 @@ public struct TicketCSVReader: ChunkedRecordReader {
   public let header: [String]
   let columns: [TicketColumn?]
   let parser: TimestampParser
+  let mapping: FieldMapping?
 
   /// - Parameters:
   ///   - format: the format, or nil to sniff it from the header.
   ///   - zone: the zone of zoneless timestamps (Zendesk's CSV uses the account zone).
   ///   - parallelism: how many chunks to aim for (1 = sequential).
   /// - Throws: an `IngestIssue` with severity `.file`.
+  /// - Parameters:
+  ///   - mapping: for a generic mapped CSV, which column feeds which field and value maps.
   public init(
     file: MappedFile, format: TicketFormat?, source: String, zone: ZoneRules = .utc,
-    parallelism: Int = 8
+    parallelism: Int = 8, mapping: FieldMapping? = nil
   ) throws(IngestIssue) {
+    self.mapping = mapping
     self.file = file
     self.source = source
     let csv = CSVReader(bytes: file.bytes)
@@ -87,13 +91,16 @@ public struct TicketCSVReader: ChunkedRecordReader {
       throw IngestIssue(.unreadable, .file, at: place, "the header row is malformed: \(p)")
     }
     header = head.names
-    let fmt = format ?? TicketFormat.sniff(header: head.names)
+    let fmt = mapping != nil ? .genericCSV : (format ?? TicketFormat.sniff(header: head.names))
     self.format = fmt
     var cols: [TicketColumn?] = []
     var seen: [TicketColumn: String] = [:]
     var warnings: [IngestIssue] = []
     for name in head.names {
-      let col = fmt.column(for: name)
+      var col = fmt.column(for: name)
+      if let mapping {
+        col = mapping.columns[name].flatMap { TicketFormat.genericCSV.column(for: $0) }
+      }
       if let col, col != .ignored {
         if let first = seen[col] {
           throw IngestIssue(
@@ -111,8 +118,15 @@ public struct TicketCSVReader: ChunkedRecordReader {
       cols.append(col)
     }
     for required in [TicketColumn.id, .createdAt] where seen[required] == nil {
-      let expected =
-        fmt == .genericCSV ? required.fieldName : (required == .id ? "Id" : "Created at")
+      let expected: String
+      switch fmt {
+      case .genericCSV:
+        expected =
+          mapping.flatMap { m in m.columns.first { $0.value == required.fieldName }?.key }
+          ?? required.fieldName
+      case .zendeskCSV: expected = required == .id ? "Id" : "Created at"
+      case .freshdeskCSV: expected = required == .id ? "Ticket ID" : "Created time"
+      }
       throw IngestIssue(
         .missingColumn, .file, at: InputLocation(file: file.path, line: 1, field: expected),
         "required column '\(expected)' is missing (format \(fmt.rawValue))")
@@ -209,15 +223,20 @@ public struct TicketCSVReader: ChunkedRecordReader {
             "\(col.fieldName): '\(clip(csv.string(f)))' is not a whole number")
         }
         if col == .reopens { t.reopens = v } else { t.replies = v }
-      case .vendor(let v):
+      case .vendor(let v), .vendorHours(let v):
         guard let x = Double(csv.string(f)), x.isFinite, x >= 0 else {
           return fail(
             .badNumber, col.fieldName,
-            "\(col.fieldName): '\(clip(csv.string(f)))' is not a number of minutes")
+            "\(col.fieldName): '\(clip(csv.string(f)))' is not a number")
         }
-        t.vendorMinutes[keyPath: v.keyPath] = x
+        if case .vendorHours = col {
+          t.vendorMinutes[keyPath: v.keyPath] = x * 60
+        } else {
+          t.vendorMinutes[keyPath: v.keyPath] = x
+        }
       case .status:
-        let s = csv.string(f)
+        var s = csv.string(f)
+        if let m = mapping?.values["status"]?[s] { s = m }
         guard let st = TicketStatus(normalizing: s) else {
           return fail(
             .badEnum, "status",
@@ -226,7 +245,8 @@ public struct TicketCSVReader: ChunkedRecordReader {
         t.status = st
         t.statusRaw = s
       case .priority:
-        let s = csv.string(f)
+        var s = csv.string(f)
+        if let m = mapping?.values["priority"]?[s] { s = m }
         if s == "-" { continue }
         guard let p = TicketPriority(normalizing: s) else {
           return fail(

@@ -4,16 +4,20 @@ import TicketLensModel
 public enum TicketFormat: String, Sendable, CaseIterable {
   /// The generic ticket CSV: `id, subject, description, status, …` (see README).
   case genericCSV = "generic-csv"
-  /// Zendesk's admin CSV export (FORMATS.md §1.2).
+  /// Zendesk's admin CSV export.
   case zendeskCSV = "zendesk-csv"
+  /// Freshdesk's ticket export CSV (display labels, matched case-insensitively).
+  case freshdeskCSV = "freshdesk-csv"
 
-  /// Guesses the format from a CSV header: Zendesk's export has `Id` and `Created at` columns.
+  /// Guesses the format from a CSV header: Zendesk's export has `Id` and `Created at` columns,
+  /// Freshdesk's `Ticket ID` and `Created time`.
   public static func sniff(header: [String]) -> TicketFormat {
     let names = Set(header.map { $0.trimmingCharacters().lowercased() })
     if names.contains("created at") && (names.contains("id") || names.contains("summation column"))
     {
       return .zendeskCSV
     }
+    if names.contains("ticket id") && names.contains("created time") { return .freshdeskCSV }
     return .genericCSV
   }
 }
@@ -25,6 +29,8 @@ enum TicketColumn: Hashable, Sendable {
   case createdAt, updatedAt, firstReplyAt, solvedAt
   case reopens, replies, satisfaction
   case vendor(VendorColumn)
+  /// A vendor duration written in hours (Freshdesk), stored in minutes.
+  case vendorHours(VendorColumn)
   case custom(String)
   /// A known column TicketLens does not store (e.g. Zendesk's row counter).
   case ignored
@@ -53,7 +59,7 @@ enum TicketColumn: Hashable, Sendable {
     case .reopens: "reopens"
     case .replies: "replies"
     case .satisfaction: "satisfaction"
-    case .vendor(let v): v.rawValue
+    case .vendor(let v), .vendorHours(let v): v.rawValue
     case .custom(let name): name
     case .ignored: "ignored"
     }
@@ -101,6 +107,8 @@ extension TicketFormat {
     switch self {
     case .genericCSV:
       return Self.generic[key]
+    case .freshdeskCSV:
+      return Self.freshdesk[key]
     case .zendeskCSV:
       if let c = Self.zendesk[key] { return c }
       if key.hasSuffix("[list]") {
@@ -124,6 +132,19 @@ extension TicketFormat {
     "tags": .tags, "created_at": .createdAt, "updated_at": .updatedAt,
     "first_reply_at": .firstReplyAt, "solved_at": .solvedAt, "reopens": .reopens,
     "replies": .replies, "satisfaction": .satisfaction,
+  ]
+
+  private static let freshdesk: [String: TicketColumn] = [
+    "ticket id": .id, "subject": .subject, "description": .description, "status": .status,
+    "priority": .priority, "source": .channel, "type": .ticketType, "agent": .assignee,
+    "group": .group, "created time": .createdAt, "last update time": .updatedAt,
+    "resolved time": .solvedAt, "initial response time": .firstReplyAt, "tags": .tags,
+    "full name": .requesterName, "email": .requesterEmail, "contact id": .requesterID,
+    "requester id": .requesterID, "company name": .organization, "company": .organization,
+    "first response time (in hrs)": .vendorHours(.firstReply),
+    "resolution time (in hrs)": .vendorHours(.fullResolution), "agent interactions": .replies,
+    "customer interactions": .ignored, "closed time": .ignored, "due by time": .ignored,
+    "satisfaction rating": .satisfaction, "product": .ignored,
   ]
 
   private static let zendesk: [String: TicketColumn] = [

@@ -33,7 +33,8 @@ public struct XMLTicketReader: ChunkedRecordReader {
   public var chunkCount: Int { 1 }
   let parser: TimestampParser
 
-  public static let parseOptions: Int32 = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
+  public static let parseOptions: Int32 = Int32(
+    XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
 
   public init(file: MappedFile, source: String, zone: ZoneRules = .utc) throws(IngestIssue) {
     self.file = file
@@ -49,15 +50,18 @@ public struct XMLTicketReader: ChunkedRecordReader {
 
   /// Refuses a DOCTYPE with an internal subset that declares entities, or an external DTD.
   static func doctypeProblem(_ b: UnsafeRawBufferPointer) -> String? {
-    let head = String(decoding: UnsafeRawBufferPointer(rebasing: b[0..<min(b.count, 1 << 16)]), as: UTF8.self)
+    let head = String(
+      decoding: UnsafeRawBufferPointer(rebasing: b[0..<min(b.count, 1 << 16)]), as: UTF8.self)
     guard let r = head.range(of: "<!DOCTYPE") else { return nil }
     let rest = head[r.upperBound...]
     if rest.contains("<!ENTITY") {
-      return "the document's DOCTYPE declares entities; entity expansion is refused (it can exhaust memory or read local files)"
+      return
+        "the document's DOCTYPE declares entities; entity expansion is refused (it can exhaust memory or read local files)"
     }
     let decl = rest.prefix { $0 != "[" && $0 != ">" }
     if decl.contains("SYSTEM") || decl.contains("PUBLIC") {
-      return "the document's DOCTYPE names an external DTD; it is not loaded, and the document is refused"
+      return
+        "the document's DOCTYPE names an external DTD; it is not loaded, and the document is refused"
     }
     return nil
   }
@@ -74,18 +78,24 @@ public struct XMLTicketReader: ChunkedRecordReader {
         file.bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(file.bytes.count),
         nil, nil, Self.parseOptions)
     else {
-      out.issues.append(IngestIssue(.unreadable, .file, at: InputLocation(file: file.path), "libxml2 could not start"))
+      out.issues.append(
+        IngestIssue(
+          .unreadable, .file, at: InputLocation(file: file.path), "libxml2 could not start"))
       return out
     }
     defer { xmlFreeTextReader(reader) }
-    xmlTextReaderSetStructuredErrorHandler(reader, { ctx, error in
-      guard let ctx, let error else { return }
-      let box = Unmanaged<ErrorBox>.fromOpaque(ctx).takeUnretainedValue()
-      if box.message == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue {
-        box.message = error.pointee.message.map { String(cString: $0).trimmingSpacesAndNewlines } ?? "XML error"
-        box.line = Int(error.pointee.line)
-      }
-    }, Unmanaged.passUnretained(errors).toOpaque())
+    xmlTextReaderSetStructuredErrorHandler(
+      reader,
+      { ctx, error in
+        guard let ctx, let error else { return }
+        let box = Unmanaged<ErrorBox>.fromOpaque(ctx).takeUnretainedValue()
+        if box.message == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue {
+          box.message =
+            error.pointee.message.map { String(cString: $0).trimmingSpacesAndNewlines }
+            ?? "XML error"
+          box.line = Int(error.pointee.line)
+        }
+      }, Unmanaged.passUnretained(errors).toOpaque())
     var stack: [XMLElement] = []
     var recordDepth = -1
     var recordCount = 0
@@ -95,7 +105,9 @@ public struct XMLTicketReader: ChunkedRecordReader {
       if rc == 0 { break }
       if rc < 0 || errors.message != nil {
         let line = errors.line ?? Int(xmlTextReaderGetParserLineNumber(reader))
-        failFile(&out, line: line, "not well-formed XML at line \(line): \(errors.message ?? "parse error")")
+        failFile(
+          &out, line: line,
+          "not well-formed XML at line \(line): \(errors.message ?? "parse error")")
         return out
       }
       let type = xmlTextReaderNodeType(reader)
@@ -131,7 +143,8 @@ public struct XMLTicketReader: ChunkedRecordReader {
         }
       case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
         let line = Int(xmlTextReaderGetParserLineNumber(reader))
-        failFile(&out, line: line, "entity reference &\(name()); is refused (entities are never expanded)")
+        failFile(
+          &out, line: line, "entity reference &\(name()); is refused (entities are never expanded)")
         return out
       case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
         guard let done = stack.popLast() else { continue }
@@ -147,19 +160,23 @@ public struct XMLTicketReader: ChunkedRecordReader {
       }
     }
     if let m = errors.message {
-      failFile(&out, line: errors.line ?? 0, "not well-formed XML at line \(errors.line ?? 0): \(m)")
+      failFile(
+        &out, line: errors.line ?? 0, "not well-formed XML at line \(errors.line ?? 0): \(m)")
     }
     return out
   }
 
   private func failFile(_ out: inout RecordBatch, line: Int, _ message: String) {
-    out.issues.append(IngestIssue(.unreadable, .file, at: InputLocation(file: file.path, line: line), message))
+    out.issues.append(
+      IngestIssue(.unreadable, .file, at: InputLocation(file: file.path, line: line), message))
   }
 
   static let statuses: [String: TicketStatus] = [
     "0": .new, "1": .open, "2": .waitingOnCustomer, "3": .solved, "4": .closed,
   ]
-  static let priorities: [String: TicketPriority] = ["1": .low, "2": .normal, "3": .high, "4": .urgent]
+  static let priorities: [String: TicketPriority] = [
+    "1": .low, "2": .normal, "3": .high, "4": .urgent,
+  ]
   static let types = ["1": "question", "2": "incident", "3": "problem", "4": "task"]
 
   func map(_ e: XMLElement, index: Int, into out: inout RecordBatch) {
@@ -196,10 +213,14 @@ public struct XMLTicketReader: ChunkedRecordReader {
       t.statusRaw = s
     }
     if let p = e.value("priority-id"), p != "0" {
-      guard let pr = Self.priorities[p] else { return fail(.badEnum, "priority-id", "\(p) is not 0–4") }
+      guard let pr = Self.priorities[p] else {
+        return fail(.badEnum, "priority-id", "\(p) is not 0–4")
+      }
       t.priority = pr
     }
-    if let via = e.value("via-id"), let n = Int64(via) { t.channel = JSONMapper.viaIDs[n] ?? "via_\(n)" }
+    if let via = e.value("via-id"), let n = Int64(via) {
+      t.channel = JSONMapper.viaIDs[n] ?? "via_\(n)"
+    }
     t.ticketType = e.value("ticket-type-id").flatMap { Self.types[$0] }
     t.requesterID = e.value("requester-id")
     t.assignee = e.value("assignee-id")

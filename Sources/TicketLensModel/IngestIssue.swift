@@ -80,6 +80,9 @@ public struct FileAccounting: Sendable, Hashable, Codable {
   public var rejected = 0
   /// Set when the whole file failed (structural garbage); its records count as rejected.
   public var failed: String?
+  /// True when the file was loaded before unchanged (same size, time and content hash) and was
+  /// therefore not read again.
+  public var skipped = false
 
   public init(file: String) { self.file = file }
 

@@ -25,7 +25,12 @@ public struct PipelineConfig: Sendable {
   /// One source: a set of files in one format and zone.
   public struct SourceConfig: Sendable {
     public var name: String
-    public var format: TicketFormat?
+    /// Forced format; nil detects it per file from the content.
+    public var format: InputFormat?
+    /// For generic exports: which column or key feeds which field, and value maps.
+    public var mapping: FieldMapping?
+    /// What a mapped export holds.
+    public var kind: RecordKind
     /// Files, folders or globs, resolved against the pipeline file's folder.
     public var paths: [String]
     /// Zone of zoneless timestamps in these files.
@@ -118,12 +123,12 @@ public struct PipelineConfig: Sendable {
         s, keys: ["name", "format", "paths", "path", "timezone"], what: "a source")
       let sname =
         try m["name"].map { n throws(ConfigError) in try r.string(n, "name") } ?? "source\(k + 1)"
-      var format: TicketFormat? = nil
+      var format: InputFormat? = nil
       if let f = m["format"] {
         let v = try r.string(f, "format")
         if v != "auto" {
-          guard let fmt = TicketFormat(rawValue: v) else {
-            let known = TicketFormat.allCases.map(\.rawValue)
+          guard let fmt = InputFormat(rawValue: v) else {
+            let known = InputFormat.allCases.map(\.rawValue)
             var msg = "unknown format '\(v)'"
             if let s = Suggest.closest(v, in: known) { msg += " (did you mean '\(s)'?)" }
             throw r.error(f, msg + "; known: auto, " + known.joined(separator: ", "))
@@ -137,7 +142,57 @@ public struct PipelineConfig: Sendable {
       let paths = try r.stringList(pathsNode, "paths").map(resolve)
       let stz =
         try m["timezone"].map { n throws(ConfigError) in try r.zone(n, "timezone") } ?? "UTC"
-      sources.append(SourceConfig(name: sname, format: format, paths: paths, timeZone: stz))
+      var kind = RecordKind.tickets
+      if let k = m["kind"] {
+        let v = try r.string(k, "kind")
+        guard v == "tickets" || v == "chats" else {
+          throw r.error(k, "kind must be tickets or chats (for mapped exports), got '\(v)'")
+        }
+        kind = v == "chats" ? .chats : .tickets
+      }
+      var mapping: FieldMapping? = nil
+      if let c = m["columns"] {
+        let targets = kind == .chats ? FieldMapping.chatFields : FieldMapping.ticketFields
+        var columns: [String: String] = [:]
+        guard case .mapping(let pairs) = c else {
+          throw r.error(c, "'columns' must map source columns to fields")
+        }
+        for (k, v) in pairs {
+          let from = try r.string(k, "columns")
+          let to = try r.string(v, "columns")
+          guard targets.contains(to) else {
+            var msg = "unknown \(kind == .chats ? "chat" : "ticket") field '\(to)'"
+            if let sug = Suggest.closest(to, in: targets) { msg += " (did you mean '\(sug)'?)" }
+            throw r.error(v, msg + "; fields: " + targets.joined(separator: ", "))
+          }
+          columns[from] = to
+        }
+        var values: [String: [String: String]] = [:]
+        if let vnode = m["values"] {
+          guard case .mapping(let fields) = vnode else {
+            throw r.error(vnode, "'values' must be a mapping")
+          }
+          for (fk, fv) in fields {
+            let field = try r.string(fk, "values")
+            guard case .mapping(let maps) = fv else {
+              throw r.error(fv, "values.\(field) must map source values to TicketLens values")
+            }
+            var map: [String: String] = [:]
+            for (a, b) in maps { map[try r.string(a, "values")] = try r.string(b, "values") }
+            values[field] = map
+          }
+        }
+        mapping = FieldMapping(columns: columns, values: values)
+        if format == nil {
+          // Mapped exports are CSV or NDJSON; the content decides which.
+          format = nil
+        }
+      } else if let vnode = m["values"] {
+        throw r.error(vnode, "'values' needs 'columns' (it maps values of mapped columns)")
+      }
+      sources.append(
+        SourceConfig(
+          name: sname, format: format, mapping: mapping, kind: kind, paths: paths, timeZone: stz))
     }
     var report: [ReportMetricConfig] = []
     if let rep = top["report"] {

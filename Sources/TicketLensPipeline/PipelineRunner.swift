@@ -60,8 +60,8 @@ public struct PipelineRunner {
           let started = Date()
           let r = try ingestor.load(
             path: file, name: config.displayName(of: file), format: source.format,
-            source: source.name, zone: zone,
-            warehouse: warehouse, runID: runID)
+            source: source.name, zone: zone, warehouse: warehouse, runID: runID,
+            mapping: source.mapping, kind: source.kind)
           results.append(r)
           let a = r.accounting
           logger.info(

@@ -43,50 +43,74 @@ public struct TicketIngestor: Sendable {
     self.chunkBytes = chunkBytes
   }
 
-  /// Loads one file. File-level failures (unreadable, empty, header problems) are recorded in
-  /// the warehouse and returned with `accounting.failed` set; they do not throw.
-  /// - Throws: `WarehouseError` when the warehouse itself fails (disk full, locked).
+  /// Loads one file of any format. File-level failures (unreadable, empty, unknown format,
+  /// header problems, a document that is not well formed) are recorded in the warehouse and
+  /// returned with `accounting.failed` set; nothing of such a file stays loaded. They do not throw.
   /// - Parameters:
   ///   - name: how the file is named in messages, accounting and reports (default: `path`).
+  ///   - format: forced format, or nil to detect it from the content.
+  ///   - mapping/kind: for mapped generic exports.
+  ///   - incremental: skip a file loaded before with the same size, time and content.
+  /// - Throws: `WarehouseError` when the warehouse itself fails (disk full, locked).
   public func load(
-    path: String, name: String? = nil, format: TicketFormat?, source: String, zone: ZoneRules,
-    warehouse: Warehouse, runID: Int64
+    path: String, name: String? = nil, format: InputFormat?, source: String, zone: ZoneRules,
+    warehouse: Warehouse, runID: Int64, mapping: FieldMapping? = nil, kind: RecordKind = .tickets,
+    incremental: Bool = true
   ) throws(WarehouseError) -> FileResult {
     let name = name ?? path
     var accounting = FileAccounting(file: name)
     var timings = IngestTimings()
     let started = DispatchTime.now().uptimeNanoseconds
-    let file: MappedFile
-    do {
-      file = try MappedFile(path: path, name: name)
-    } catch {
-      accounting.failed = error.message
-      try warehouse.recordFailedFile(
-        runID: runID, source: source, format: format?.rawValue ?? "unknown",
-        accounting: accounting, bytes: 0, issue: error)
-      return FileResult(
-        accounting: accounting, source: source, format: format?.rawValue ?? "unknown", bytes: 0,
-        errors: [error.description], warnings: [])
-    }
     let threads = workers == 0 ? max(1, ProcessInfo.processInfo.activeProcessorCount) : workers
-    let reader: TicketCSVReader
-    do {
-      reader = try TicketCSVReader(
-        file: file, format: format, source: source, zone: zone,
-        parallelism: max(threads, file.bytes.count / chunkBytes))
-    } catch {
-      accounting.failed = error.message
+    func failed(_ issue: IngestIssue, format: String, bytes: Int) throws(WarehouseError)
+      -> FileResult
+    {
+      var a = FileAccounting(file: name)
+      a.failed = issue.message
       try warehouse.recordFailedFile(
-        runID: runID, source: source, format: format?.rawValue ?? "unknown",
-        accounting: accounting, bytes: file.bytes.count, issue: error)
+        runID: runID, source: source, format: format, accounting: a, bytes: bytes, issue: issue)
       return FileResult(
-        accounting: accounting, source: source, format: format?.rawValue ?? "unknown",
-        bytes: file.bytes.count, errors: [error.description], warnings: [])
+        accounting: a, source: source, format: format, bytes: bytes, errors: [issue.description],
+        warnings: [])
+    }
+    // Incremental: the same file again (size, time, content) is not read again.
+    var fingerprint: FileFingerprint? = nil
+    if let st = FileFingerprint.stat(path) {
+      let known = try warehouse.fingerprint(source: source, path: name)
+      if let file = try? MappedFile(path: path, name: name) {
+        let print = FileFingerprint(
+          size: st.size, mtimeNanoseconds: st.mtime, hash: FileFingerprint.hash(file.bytes))
+        fingerprint = print
+        if incremental, let known, known.size == print.size, known.mtime == print.mtimeNanoseconds,
+          known.hash == print.hash
+        {
+          try warehouse.recordSkippedFile(
+            runID: runID, source: source, format: format?.rawValue ?? "auto", file: name,
+            bytes: Int(st.size))
+          accounting.skipped = true
+          return FileResult(
+            accounting: accounting, source: source, format: format?.rawValue ?? "auto",
+            bytes: Int(st.size), errors: [], warnings: [])
+        }
+      }
+    }
+    let reader: any ChunkedRecordReader
+    let bytes: Int
+    do {
+      let opened = try InputOpener.open(
+        path: path, name: name, format: format, source: source, zone: zone,
+        parallelism: max(threads, Int(fingerprint?.size ?? 0) / chunkBytes), mapping: mapping,
+        kind: kind)
+      reader = opened.reader
+      bytes = opened.bytes
+    } catch {
+      return try failed(
+        error, format: format?.rawValue ?? "auto", bytes: Int(fingerprint?.size ?? 0))
     }
     let load = try warehouse.beginTicketLoad(
-      runID: runID, file: name, source: source, format: reader.format.rawValue,
-      bytes: file.bytes.count)
+      runID: runID, file: name, source: source, format: reader.formatName, bytes: bytes)
     var errors: [String] = []
+    var fileFailure: IngestIssue? = nil
     do {
       try load.note(reader.warnings)
       let prepared = DispatchTime.now().uptimeNanoseconds
@@ -94,14 +118,32 @@ public struct TicketIngestor: Sendable {
       var writing = 0.0
       try forEachBatch(reader, threads: threads, waiting: &timings.waiting) {
         batch throws(WarehouseError) in
+        if let f = batch.issues.first(where: { $0.severity == .file }) {
+          fileFailure = fileFailure ?? f
+          return
+        }
         let t0 = DispatchTime.now().uptimeNanoseconds
-        try load.add(rows: batch.rows, issues: batch.issues, read: batch.read)
+        if let rows = batch.rows {
+          try load.add(rows: rows, issues: batch.issues, read: batch.read)
+        } else {
+          try load.add(
+            chats: batch.records.chats, articles: batch.records.articles,
+            searchTerms: batch.records.searchTerms, ticketMetrics: batch.records.ticketMetrics,
+            issues: batch.issues, read: batch.read)
+        }
         writing += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         for issue in batch.issues where errors.count < 10 && issue.severity != .warning {
           errors.append(issue.description)
         }
       }
+      if let fileFailure {
+        load.rollback()
+        return try failed(fileFailure, format: reader.formatName, bytes: bytes)
+      }
       timings.writing = writing
+      if let f = fingerprint {
+        try load.remember(path: name, size: f.size, mtime: f.mtimeNanoseconds, hash: f.hash)
+      }
       let committing = DispatchTime.now().uptimeNanoseconds
       accounting = try load.commit()
       timings.commit = Double(DispatchTime.now().uptimeNanoseconds - committing) / 1e9
@@ -110,16 +152,15 @@ public struct TicketIngestor: Sendable {
       throw error
     }
     return FileResult(
-      accounting: accounting, source: source, format: reader.format.rawValue,
-      bytes: file.bytes.count, errors: errors, warnings: reader.warnings.map(\.description),
-      timings: timings)
+      accounting: accounting, source: source, format: reader.formatName, bytes: bytes,
+      errors: errors, warnings: reader.warnings.map(\.description), timings: timings)
   }
 
   /// Produces the file's batches in order: mapped in parallel by `threads` workers, at most a
   /// few chunks ahead of the consumer. If a chunk's sequential parse disagrees with the parity
   /// split (stray quotes), everything from that chunk on is re-read sequentially.
   func forEachBatch(
-    _ reader: TicketCSVReader, threads: Int, waiting: inout Double,
+    _ reader: any ChunkedRecordReader, threads: Int, waiting: inout Double,
     _ body: (PreparedBatch) throws(WarehouseError) -> Void
   ) throws(WarehouseError) {
     let n = reader.chunkCount
@@ -174,18 +215,27 @@ public struct TicketIngestor: Sendable {
   }
 }
 
-/// A mapped chunk with its rows already encoded for the warehouse (done by the workers).
+/// A mapped chunk; tickets are already encoded for the warehouse (done by the workers).
 struct PreparedBatch: Sendable {
-  var rows: EncodedTicketRows
+  var rows: EncodedTicketRows?
+  var records: RecordBatch
   var issues: [IngestIssue]
   var read: Int
   var end: Int
 
-  init(_ b: TicketBatch) {
-    rows = EncodedTicketRows(b.tickets)
+  init(_ b: RecordBatch) {
+    var b = b
+    if !b.tickets.isEmpty
+      || (b.chats.isEmpty && b.articles.isEmpty && b.searchTerms.isEmpty && b.ticketMetrics.isEmpty)
+    {
+      rows = EncodedTicketRows(b.tickets)
+      b.tickets = []
+    }
     issues = b.issues
     read = b.read
     end = b.end
+    b.issues = []
+    records = b
   }
 }
 

@@ -18,9 +18,11 @@ public struct EncodedTicketRows: Sendable {
   /// Whether any row has a vendor-computed duration (else the shorter statement is used).
   var hasVendorMinutes = false
 
-  static let textColumns = 18
+  static let textColumns = 19
   static let intColumns = 7
-  static let realColumns = 12
+  static let realColumns = 15
+  /// The first `vendorColumns` reals are the vendor's minutes.
+  static let vendorColumns = 12
 
   public init() {}
 
@@ -77,6 +79,7 @@ public struct EncodedTicketRows: Sendable {
     putTags(t.tags)
     put(t.satisfaction?.rawValue)
     put(t.customFields.isEmpty ? nil : TicketRow.customFieldsJSON(t.customFields))
+    put(t.excluded)
     let null = Int64.min
     ints.append(t.createdAt.milliseconds)
     ints.append(t.updatedAt?.milliseconds ?? null)
@@ -94,5 +97,8 @@ public struct EncodedTicketRows: Sendable {
       reals.append(x ?? .nan)
       if x != nil { hasVendorMinutes = true }
     }
+    reals.append(t.requesterWaitMinutes ?? .nan)
+    reals.append(t.agentWaitMinutes ?? .nan)
+    reals.append(t.onHoldMinutes ?? .nan)
   }
 }

@@ -1,7 +1,7 @@
 /// The warehouse schema, as numbered migrations applied in order and recorded in
 /// `PRAGMA user_version`. A migration is never edited once released: changes are new versions.
 enum Schema {
-  static let migrations: [String] = [v1]
+  static let migrations: [String] = [v1, v2]
 
   static let v1 = """
     CREATE TABLE tickets (
@@ -97,5 +97,138 @@ enum Schema {
         strftime('%Y-%m-%dT%H:%M:%fZ', solved_at / 1000.0, 'unixepoch') AS solved_at,
         reopens, replies, satisfaction
       FROM tickets;
+    """
+
+  /// Chats, the knowledge base (with its FTS5 index), search terms, vendor ticket metrics,
+  /// loaded-file fingerprints, and ticket columns derived from status history.
+  static let v2 = """
+    ALTER TABLE tickets ADD COLUMN requester_wait_minutes REAL;
+    ALTER TABLE tickets ADD COLUMN agent_wait_minutes REAL;
+    ALTER TABLE tickets ADD COLUMN on_hold_minutes REAL;
+    ALTER TABLE tickets ADD COLUMN excluded TEXT;
+    CREATE TABLE chats (
+      source TEXT NOT NULL,
+      id TEXT NOT NULL,
+      type TEXT NOT NULL,
+      visitor_id TEXT,
+      visitor_name TEXT,
+      visitor_email TEXT,
+      agent_id TEXT,
+      agent_name TEXT,
+      group_name TEXT,
+      started_at INTEGER NOT NULL,
+      first_agent_message_at INTEGER,
+      ended_at INTEGER,
+      updated_at INTEGER,
+      missed INTEGER,
+      satisfaction TEXT,
+      rating INTEGER,
+      ticket_id TEXT,
+      tags TEXT,
+      message_count INTEGER NOT NULL,
+      agent_messages INTEGER NOT NULL,
+      visitor_messages INTEGER NOT NULL,
+      messages TEXT,
+      load_id INTEGER NOT NULL,
+      previous_load_id INTEGER,
+      PRIMARY KEY (source, id)
+    );
+    CREATE TABLE articles (
+      source TEXT NOT NULL,
+      id TEXT NOT NULL,
+      title TEXT NOT NULL,
+      body TEXT NOT NULL,
+      labels TEXT,
+      section TEXT,
+      locale TEXT,
+      url TEXT,
+      draft INTEGER NOT NULL,
+      created_at INTEGER,
+      updated_at INTEGER,
+      load_id INTEGER NOT NULL,
+      previous_load_id INTEGER,
+      PRIMARY KEY (source, id)
+    );
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+      title, labels, body, content = 'articles', content_rowid = 'rowid',
+      tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+      INSERT INTO articles_fts (rowid, title, labels, body)
+      VALUES (new.rowid, new.title, new.labels, new.body);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+      INSERT INTO articles_fts (articles_fts, rowid, title, labels, body)
+      VALUES ('delete', old.rowid, old.title, old.labels, old.body);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
+      INSERT INTO articles_fts (articles_fts, rowid, title, labels, body)
+      VALUES ('delete', old.rowid, old.title, old.labels, old.body);
+      INSERT INTO articles_fts (rowid, title, labels, body)
+      VALUES (new.rowid, new.title, new.labels, new.body);
+    END;
+    CREATE TABLE search_terms (
+      source TEXT NOT NULL,
+      query TEXT NOT NULL,
+      date TEXT NOT NULL,
+      searches INTEGER NOT NULL,
+      results INTEGER,
+      clicks INTEGER,
+      tickets_created INTEGER,
+      load_id INTEGER NOT NULL,
+      previous_load_id INTEGER,
+      PRIMARY KEY (source, query, date)
+    );
+    CREATE TABLE ticket_metrics (
+      source TEXT NOT NULL,
+      ticket_id TEXT NOT NULL,
+      updated_at INTEGER,
+      solved_at INTEGER,
+      reopens INTEGER,
+      replies INTEGER,
+      first_reply_minutes REAL,
+      first_reply_business_minutes REAL,
+      first_resolution_minutes REAL,
+      first_resolution_business_minutes REAL,
+      full_resolution_minutes REAL,
+      full_resolution_business_minutes REAL,
+      agent_wait_minutes REAL,
+      agent_wait_business_minutes REAL,
+      requester_wait_minutes REAL,
+      requester_wait_business_minutes REAL,
+      on_hold_minutes REAL,
+      on_hold_business_minutes REAL,
+      load_id INTEGER NOT NULL,
+      previous_load_id INTEGER,
+      PRIMARY KEY (source, ticket_id)
+    );
+    CREATE TABLE source_files (
+      source TEXT NOT NULL,
+      path TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      mtime_ns INTEGER NOT NULL,
+      hash TEXT NOT NULL,
+      run_id INTEGER NOT NULL,
+      PRIMARY KEY (source, path)
+    );
+    ALTER TABLE run_files ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
+    DROP VIEW tickets_readable;
+    CREATE VIEW tickets_readable AS
+      SELECT source, id, subject, status, priority, channel, requester_id, requester_email,
+        assignee, group_name, organization, tags,
+        strftime('%Y-%m-%dT%H:%M:%fZ', created_at / 1000.0, 'unixepoch') AS created_at,
+        strftime('%Y-%m-%dT%H:%M:%fZ', updated_at / 1000.0, 'unixepoch') AS updated_at,
+        strftime('%Y-%m-%dT%H:%M:%fZ', first_reply_at / 1000.0, 'unixepoch') AS first_reply_at,
+        strftime('%Y-%m-%dT%H:%M:%fZ', solved_at / 1000.0, 'unixepoch') AS solved_at,
+        reopens, replies, satisfaction, excluded
+      FROM tickets;
+    CREATE VIEW chats_readable AS
+      SELECT source, id, type, visitor_id, agent_id, group_name,
+        strftime('%Y-%m-%dT%H:%M:%fZ', started_at / 1000.0, 'unixepoch') AS started_at,
+        strftime('%Y-%m-%dT%H:%M:%fZ', first_agent_message_at / 1000.0, 'unixepoch')
+          AS first_agent_message_at,
+        strftime('%Y-%m-%dT%H:%M:%fZ', ended_at / 1000.0, 'unixepoch') AS ended_at,
+        missed, satisfaction, ticket_id, message_count
+      FROM chats;
     """
 }

@@ -48,9 +48,14 @@ extension Warehouse {
   /// and therefore every result, is the same on every run.
   public func ticketColumns() throws(WarehouseError) -> TicketColumns {
     let dims = TicketColumns.dimensionSources
+    // Deleted, merged and spam tickets are left out; the vendor's first-reply minutes come from
+    // the ticket row or, failing that, a separately loaded ticket_metrics row.
     let sql =
-      "SELECT created_at, updated_at, first_reply_at, solved_at, vendor_first_reply_minutes, "
-      + dims.map(\.column).joined(separator: ", ") + " FROM tickets ORDER BY source, id"
+      "SELECT t.created_at, t.updated_at, t.first_reply_at, t.solved_at, "
+      + "coalesce(t.vendor_first_reply_minutes, m.first_reply_minutes), "
+      + dims.map { "t." + $0.column }.joined(separator: ", ")
+      + " FROM tickets t LEFT JOIN ticket_metrics m ON m.source = t.source AND m.ticket_id = t.id"
+      + " WHERE t.excluded IS NULL ORDER BY t.source, t.id"
     let st = try connection.prepare(sql)
     var cols = TicketColumns()
     let n = try ticketCount()

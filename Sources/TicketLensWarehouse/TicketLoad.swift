@@ -99,13 +99,12 @@ public final class TicketLoad {
           if v == Int64.min { sqlite3_bind_null(st, p) } else { sqlite3_bind_int64(st, p, v) }
           k += 1
         }
-        if rows.hasVendorMinutes {
-          k = r * EncodedTicketRows.realColumns
-          for p in realParams {
-            let v = rows.reals[k]
-            if v.isNaN { sqlite3_bind_null(st, p) } else { sqlite3_bind_double(st, p, v) }
-            k += 1
-          }
+        k = r * EncodedTicketRows.realColumns
+        for (n, p) in realParams.enumerated() {
+          // Without vendor minutes in the batch, the shorter statement has no vendor columns.
+          if n < EncodedTicketRows.vendorColumns && !rows.hasVendorMinutes { continue }
+          let v = rows.reals[k + n]
+          if v.isNaN { sqlite3_bind_null(st, p) } else { sqlite3_bind_double(st, p, v) }
         }
         sqlite3_bind_int64(st, TicketRow.loadParameter, loadID)
         let seenBefore = freshSource || !seen.insert(rows.idHashes[r]).inserted
@@ -155,6 +154,70 @@ public final class TicketLoad {
     return (lookup.int64(0), lookup.optionalInt64(1))
   }
 
+  /// Loads chats, articles, search terms or vendor ticket metrics (in file order) with the same
+  /// newer-wins rule and accounting as tickets, and records rejects.
+  public func add(
+    chats: [Chat] = [], articles: [Article] = [], searchTerms: [SearchTerm] = [],
+    ticketMetrics: [TicketMetrics] = [], issues: [IngestIssue], read: Int
+  ) throws(WarehouseError) {
+    accounting.read += read
+    for c in chats {
+      try upsertOther(.chats, key: [c.id]) { OtherRows.bind(c, $0) }
+    }
+    for a in articles {
+      try upsertOther(.articles, key: [a.id]) { OtherRows.bind(a, $0) }
+    }
+    for t in searchTerms {
+      try upsertOther(.searchTerms, key: [t.query, t.date?.iso8601 ?? ""]) { OtherRows.bind(t, $0) }
+    }
+    for m in ticketMetrics {
+      try upsertOther(.ticketMetrics, key: [m.ticketID]) { OtherRows.bind(m, $0) }
+    }
+    for issue in issues where issue.severity != .warning {
+      accounting.rejected += 1
+      try rejects.write(issue)
+    }
+  }
+
+  /// Prepared statements per other table, and the per-table id bookkeeping.
+  private var otherStatements: [String: (upsert: Statement, lookup: Statement)] = [:]
+  private var otherSeen: [String: Set<[String]>] = [:]
+
+  private func upsertOther(_ spec: TableSpec, key: [String], bind: (Statement) -> Void)
+    throws(WarehouseError)
+  {
+    let statements: (upsert: Statement, lookup: Statement)
+    if let s = otherStatements[spec.table] {
+      statements = s
+    } else {
+      statements = (try connection.prepare(spec.upsertSQL), try connection.prepare(spec.lookupSQL))
+      otherStatements[spec.table] = statements
+    }
+    let seenBefore = !otherSeen[spec.table, default: []].insert(key).inserted
+    let st = statements.upsert
+    bind(st)
+    st.bind(Int32(spec.columns.count + 1), loadID)
+    sqlite3_set_last_insert_rowid(connection.db, -1)
+    try st.run()
+    func loads() throws(WarehouseError) -> (load: Int64?, previous: Int64?) {
+      let l = statements.lookup
+      defer { l.reset() }
+      l.bind(1, source)
+      for (k, v) in key.enumerated() { l.bind(Int32(k + 2), v) }
+      guard try l.step() else { return (nil, nil) }
+      return (l.int64(0), l.optionalInt64(1))
+    }
+    if connection.changes == 0 {
+      let same = seenBefore ? try loads().load == loadID : false
+      if same { accounting.superseded += 1 } else { accounting.unchanged += 1 }
+    } else if connection.lastInsertRowID != -1 {
+      accounting.inserted += 1
+    } else {
+      let same = seenBefore ? try loads().previous == loadID : false
+      if same { accounting.superseded += 1 } else { accounting.updated += 1 }
+    }
+  }
+
   /// Records warnings about the file (unknown columns) in the rejects table without counting
   /// them as rejected records.
   public func note(_ warnings: [IngestIssue]) throws(WarehouseError) {
@@ -166,6 +229,25 @@ public final class TicketLoad {
   public func fail(_ issue: IngestIssue) throws(WarehouseError) {
     accounting.failed = issue.message
     try rejects.write(issue)
+  }
+
+  /// Remembers the file's fingerprint (committed with the file) so that an unchanged file is
+  /// skipped next time.
+  public func remember(path: String, size: Int64, mtime: Int64, hash: String) throws(WarehouseError)
+  {
+    let st = try connection.prepare(
+      """
+      INSERT INTO source_files (source, path, size, mtime_ns, hash, run_id) VALUES (?,?,?,?,?,?)
+      ON CONFLICT (source, path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,
+        hash = excluded.hash, run_id = excluded.run_id
+      """)
+    st.bind(1, source)
+    st.bind(2, path)
+    st.bind(3, size)
+    st.bind(4, mtime)
+    st.bind(5, hash)
+    st.bind(6, runID)
+    try st.run()
   }
 
   /// Commits the file's transaction with its accounting.

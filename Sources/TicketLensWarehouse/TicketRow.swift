@@ -12,7 +12,8 @@ enum TicketRow {
     "vendor_full_resolution_minutes", "vendor_full_resolution_business_minutes",
     "vendor_agent_wait_minutes", "vendor_agent_wait_business_minutes",
     "vendor_requester_wait_minutes", "vendor_requester_wait_business_minutes",
-    "vendor_on_hold_minutes", "vendor_on_hold_business_minutes",
+    "vendor_on_hold_minutes", "vendor_on_hold_business_minutes", "requester_wait_minutes",
+    "agent_wait_minutes", "on_hold_minutes", "excluded",
   ]
 
   static let columnList = columns.joined(separator: ", ")
@@ -40,11 +41,12 @@ enum TicketRow {
 
   /// Parameter numbers of the encoded columns, in `EncodedTicketRows` order.
   static let textParameters: [Int32] = [
-    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 23, 25,
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 23, 25, 41,
   ]
   static let intParameters: [Int32] = [17, 18, 19, 20, 21, 22, 24]
-  static let realParameters: [Int32] = Array(26...37)
-  static let loadParameter: Int32 = 38
+  /// The twelve vendor columns first (skipped when a batch has none), then our derived waits.
+  static let realParameters: [Int32] = Array(26...40)
+  static let loadParameter: Int32 = 42
 
   static func decode(_ s: Statement) -> Ticket {
     var t = Ticket(
@@ -82,6 +84,10 @@ enum TicketRow {
     t.vendorMinutes.requesterWaitBusiness = s.optionalDouble(34)
     t.vendorMinutes.onHold = s.optionalDouble(35)
     t.vendorMinutes.onHoldBusiness = s.optionalDouble(36)
+    t.requesterWaitMinutes = s.optionalDouble(37)
+    t.agentWaitMinutes = s.optionalDouble(38)
+    t.onHoldMinutes = s.optionalDouble(39)
+    t.excluded = s.text(40)
     return t
   }
 

@@ -157,7 +157,7 @@ public final class Warehouse {
   public func fileAccounting(runID: Int64) throws(WarehouseError) -> [FileAccounting] {
     let st = try connection.prepare(
       """
-      SELECT file, read, inserted, updated, unchanged, superseded, rejected, failed
+      SELECT file, read, inserted, updated, unchanged, superseded, rejected, failed, skipped
       FROM run_files WHERE run_id = ? ORDER BY id
       """)
     st.bind(1, runID)
@@ -171,6 +171,7 @@ public final class Warehouse {
       a.superseded = Int(st.int64(5))
       a.rejected = Int(st.int64(6))
       a.failed = st.text(7)
+      a.skipped = st.int64(8) != 0
       out.append(a)
     }
     return out
@@ -227,6 +228,64 @@ public final class Warehouse {
           read: Int(st.int64(6)), rejected: Int(st.int64(7)), message: st.text(8)))
     }
     return out
+  }
+
+  /// Rows in one of the warehouse's record tables (tickets, chats, articles, search_terms,
+  /// ticket_metrics); nil for any other name.
+  public func rowCount(_ table: String) throws(WarehouseError) -> Int? {
+    guard ["tickets", "chats", "articles", "search_terms", "ticket_metrics"].contains(table) else {
+      return nil
+    }
+    return Int(try connection.scalarInt("SELECT count(*) FROM \(table)") ?? 0)
+  }
+
+  /// A file's fingerprint from its last load: size, modification time (ns) and content hash.
+  public func fingerprint(source: String, path: String) throws(WarehouseError) -> (
+    size: Int64, mtime: Int64, hash: String
+  )? {
+    let st = try connection.prepare(
+      "SELECT size, mtime_ns, hash FROM source_files WHERE source = ? AND path = ?")
+    st.bind(1, source)
+    st.bind(2, path)
+    guard try st.step() else { return nil }
+    return (st.int64(0), st.int64(1), st.text(2) ?? "")
+  }
+
+  /// Records a file that was not read again because its fingerprint matched.
+  public func recordSkippedFile(
+    runID: Int64, source: String, format: String, file: String, bytes: Int
+  )
+    throws(WarehouseError)
+  {
+    var a = FileAccounting(file: file)
+    a.skipped = true
+    let id = try insertRunFile(
+      runID: runID, source: source, format: format, bytes: bytes, accounting: a)
+    try connection.execute("UPDATE run_files SET skipped = 1 WHERE id = \(id)")
+  }
+
+  /// The best articles for a free-text query: BM25 over title (weight 10), labels (5) and body
+  /// (1); a higher score is a better match.
+  public func searchArticles(_ query: String, limit: Int = 10) throws(WarehouseError) -> [(
+    source: String, id: String, title: String, score: Double
+  )] {
+    let words = query.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map {
+      "\"" + $0.lowercased() + "\""
+    }
+    guard !words.isEmpty else { return [] }
+    let st = try connection.prepare(
+      """
+      SELECT a.source, a.id, a.title, -bm25(articles_fts, 10.0, 5.0, 1.0) AS score
+      FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
+      WHERE articles_fts MATCH ? ORDER BY score DESC, a.source, a.id LIMIT ?
+      """)
+    st.bind(1, words.joined(separator: " OR "))
+    st.bind(2, limit)
+    var out: [(String, String, String, Double)] = []
+    while try st.step() {
+      out.append((st.text(0) ?? "", st.text(1) ?? "", st.text(2) ?? "", st.double(3)))
+    }
+    return out.map { (source: $0.0, id: $0.1, title: $0.2, score: $0.3) }
   }
 
   /// Number of stored tickets.

@@ -73,15 +73,18 @@ func fail(_ error: Error) -> ExitCode {
 func printAccounting(_ files: [FileResult]) {
   for f in files {
     let a = f.accounting
+    if a.skipped {
+      print("\(a.file): skipped, unchanged since it was loaded (same size, time and content)")
+      continue
+    }
     var line =
       "\(a.file): read \(a.read) = inserted \(a.inserted) + updated \(a.updated) + unchanged \(a.unchanged) + superseded \(a.superseded) + rejected \(a.rejected)"
     if let failed = a.failed { line += " (file failed: \(failed))" }
     print(line)
   }
   let loaded = files.reduce(0) { $0 + $1.accounting.inserted + $1.accounting.updated }
-  let read = files.reduce(0) { $0 + $1.accounting.read }
-  if loaded == 0 && read > 0 {
-    print("nothing changed: every record was already in the warehouse or was rejected")
+  if loaded == 0 && !files.isEmpty && files.allSatisfy({ $0.accounting.failed == nil }) {
+    print("nothing changed: every record was already in the warehouse (or was rejected)")
   }
 }
 
@@ -120,7 +123,7 @@ struct IngestCommand: ParsableCommand {
     commandName: "ingest", abstract: "Load export files into the warehouse without a pipeline.")
 
   @Argument(help: "Export files to load.") var files: [String]
-  @Option(help: "generic-csv or zendesk-csv (default: detected from the header).")
+  @Option(help: "The input format (default: detected from the content); see the README.")
   var format: String?
   @Option(help: "The warehouse file.") var warehouse = "reports/ticketlens.sqlite"
   @Option(help: "Zone of timestamps without an offset (IANA).") var sourceTimezone = "UTC"
@@ -153,7 +156,7 @@ struct IngestCommand: ParsableCommand {
       for f in files {
         results.append(
           try ingestor.load(
-            path: f, format: format.flatMap(TicketFormat.init(rawValue:)), source: source,
+            path: f, format: format.flatMap(InputFormat.init(rawValue:)), source: source,
             zone: ZoneRules(identifier: sourceTimezone)!, warehouse: wh, runID: runID))
       }
       try wh.finishRun(
