@@ -55,6 +55,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
       {
         return .intercom
       }
+      if has("\"started_at\"") && !has("\"timestamp\"") { return .genericChat }
       if has("\"history\":") || has("\"type\":\"offline_msg\"") || has("\"type\":\"chat\"")
         || has("\"chats\":")
       {

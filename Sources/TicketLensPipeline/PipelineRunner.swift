@@ -33,11 +33,14 @@ public struct PipelineRunner {
   public var config: PipelineConfig
   public var logger: Logger
   public var threads: Int
+  /// Skip files loaded before unchanged (size, time, content); false reads everything again.
+  public var incremental: Bool
 
-  public init(config: PipelineConfig, logger: Logger, threads: Int = 0) {
+  public init(config: PipelineConfig, logger: Logger, threads: Int = 0, incremental: Bool = true) {
     self.config = config
     self.logger = logger
     self.threads = threads
+    self.incremental = incremental
   }
 
   public func run() throws -> RunOutcome {
@@ -61,9 +64,13 @@ public struct PipelineRunner {
           let r = try ingestor.load(
             path: file, name: config.displayName(of: file), format: source.format,
             source: source.name, zone: zone, warehouse: warehouse, runID: runID,
-            mapping: source.mapping, kind: source.kind)
+            mapping: source.mapping, kind: source.kind, incremental: incremental)
           results.append(r)
           let a = r.accounting
+          if a.skipped {
+            logger.info("ingest \(a.file): skipped, unchanged since it was loaded")
+            continue
+          }
           logger.info(
             "ingest \(r.accounting.file): read \(a.read), inserted \(a.inserted), updated \(a.updated), unchanged \(a.unchanged), superseded \(a.superseded), rejected \(a.rejected) in \(Clock.seconds(since: started))"
           )

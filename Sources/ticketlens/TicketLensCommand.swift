@@ -17,7 +17,7 @@ struct TicketLens: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       RunCommand.self, IngestCommand.self, ExportCommand.self, MetricsCommand.self,
-      RunsCommand.self, SampleCommand.self,
+      RunsCommand.self, SampleCommand.self, InspectCommand.self, KBCommand.self,
     ])
 
   /// Parses and runs; usage errors exit 2, failures 1 (documented in the README).
@@ -95,13 +95,16 @@ struct RunCommand: ParsableCommand {
 
   @Argument(help: "The pipeline file (YAML).") var pipeline: String
   @Option(help: "Worker threads (0 = one per core).") var threads = 0
+  @Flag(help: "Read files again even when unchanged since their last load.") var reload = false
   @OptionGroup var logging: LoggingOptions
 
   func run() throws {
     let logger = logging.bootstrap()
     do {
       let config = try PipelineConfig.load(path: pipeline)
-      let outcome = try PipelineRunner(config: config, logger: logger, threads: threads).run()
+      let outcome = try PipelineRunner(
+        config: config, logger: logger, threads: threads, incremental: !reload
+      ).run()
       if !logging.quiet {
         printAccounting(outcome.files)
         if let r = outcome.report { print("report: \(r.html)") }
@@ -129,6 +132,7 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Zone of timestamps without an offset (IANA).") var sourceTimezone = "UTC"
   @Option(help: "Source name, half of each ticket's key.") var source = "default"
   @Flag(help: "Print one JSON object per file.") var json = false
+  @Flag(help: "Read files again even when unchanged since their last load.") var reload = false
   @Option(help: "Worker threads (0 = one per core).") var threads = 0
   @OptionGroup var logging: LoggingOptions
 
@@ -157,7 +161,8 @@ struct IngestCommand: ParsableCommand {
         results.append(
           try ingestor.load(
             path: f, format: format.flatMap(InputFormat.init(rawValue:)), source: source,
-            zone: ZoneRules(identifier: sourceTimezone)!, warehouse: wh, runID: runID))
+            zone: ZoneRules(identifier: sourceTimezone)!, warehouse: wh, runID: runID,
+            incremental: !reload))
       }
       try wh.finishRun(
         runID, status: "succeeded", endedAt: Clock.nowISO(), files: results.map(\.accounting),
@@ -285,9 +290,11 @@ struct RunsCommand: ParsableCommand {
 
 struct SampleCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "sample", abstract: "Generate realistic sample exports.")
+    commandName: "sample",
+    abstract: "Generate realistic sample exports in every supported format.")
 
-  @Option(help: "Tickets in the generic CSV export.") var tickets = 3000
+  @Option(help: "Tickets in the generic CSV export; the other files are sized from it.")
+  var tickets = 3000
   @Option(help: "Tickets in the Zendesk CSV export (default: a quarter of --tickets).")
   var zendeskTickets: Int?
   @Option(help: "Output folder.") var out = "sample-data"
@@ -295,24 +302,88 @@ struct SampleCommand: ParsableCommand {
   @Option(help: "Days covered.") var days = 91
   @Option(help: "Zendesk account time zone (its CSV timestamps are wall-clock in this zone).")
   var zendeskTimezone = "Europe/Berlin"
+  @Flag(help: "Write only the generic ticket CSV (for benchmarks).") var ticketsOnly = false
+
+  func run() throws {
+    guard let zone = ZoneRules(identifier: zendeskTimezone) else {
+      throw ValidationError("'\(zendeskTimezone)' is not an IANA time zone")
+    }
+    do {
+      if ticketsOnly {
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var o = SampleOptions(tickets: tickets, seed: seed)
+        o.days = days
+        let n = try SampleGenerator(options: o).write(.genericCSV, to: out + "/tickets.csv")
+        print("\(out)/tickets.csv: \(n) records")
+        return
+      }
+      let files = try SampleDataSet.write(
+        to: out, tickets: tickets, zendeskCSVTickets: zendeskTickets, seed: seed, days: days,
+        accountZone: zone)
+      for (name, n) in files { print("\(out)/\(name): \(n) records") }
+    } catch {
+      throw fail(error)
+    }
+  }
+}
+
+struct InspectCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "inspect",
+    abstract: "Print the records of a file as the reader parsed them, one JSON object per line.")
+
+  @Argument(help: "The export file.") var file: String
+  @Option(help: "The input format (default: detected from the content).") var format: String?
+  @Option(help: "Print at most this many records.") var limit: Int?
+  @Flag(help: "CSV: print each record as a JSON array of strings, header row included.") var raw =
+    false
+  @Option(help: "Zone of timestamps without an offset (IANA).") var sourceTimezone = "UTC"
+
+  func run() throws {
+    guard let zone = ZoneRules(identifier: sourceTimezone) else {
+      throw ValidationError("'\(sourceTimezone)' is not an IANA time zone")
+    }
+    var fmt: InputFormat? = nil
+    if let format {
+      guard let f = InputFormat(rawValue: format) else {
+        throw ValidationError("unknown format '\(format)'")
+      }
+      fmt = f
+    }
+    do {
+      try Inspector.inspect(
+        path: file, format: fmt, zone: zone, limit: limit, raw: raw, out: { print($0) },
+        err: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+    } catch {
+      FileHandle.standardError.write(Data(("error: \(error.description)\n").utf8))
+      throw ExitCode(1)
+    }
+  }
+}
+
+struct KBCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "kb", abstract: "The knowledge base in the warehouse.",
+    subcommands: [KBSearchCommand.self])
+}
+
+struct KBSearchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "search",
+    abstract: "The best articles for a query (BM25; title above labels above body).")
+
+  @Argument(help: "Free text.") var query: String
+  @Option(help: "How many articles.") var limit = 10
+  @Option(help: "The warehouse file.") var warehouse = "reports/ticketlens.sqlite"
 
   func run() throws {
     do {
-      try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-      var o = SampleOptions(tickets: tickets, seed: seed)
-      o.days = days
-      let n = try SampleGenerator(options: o).write(.genericCSV, to: out + "/tickets.csv")
-      var z = SampleOptions(tickets: zendeskTickets ?? max(1, tickets / 4), seed: seed &+ 1)
-      z.days = days
-      guard let zone = ZoneRules(identifier: zendeskTimezone) else {
-        throw ValidationError("'\(zendeskTimezone)' is not an IANA time zone")
+      let wh = try Warehouse(path: warehouse, readOnly: true)
+      let hits = try wh.searchArticles(query, limit: limit)
+      print("score\tsource\tid\ttitle")
+      for h in hits {
+        print(String(format: "%.3f", h.score) + "\t\(h.source)\t\(h.id)\t\(h.title)")
       }
-      let m = try SampleGenerator(options: z).write(
-        .zendeskCSV, to: out + "/zendesk_tickets.csv", zone: zone)
-      print("\(out)/tickets.csv: \(n) records")
-      print("\(out)/zendesk_tickets.csv: \(m) records")
-    } catch let e as ValidationError {
-      throw e
     } catch {
       throw fail(error)
     }
