@@ -47,7 +47,10 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case UInt8(ascii: "{"), UInt8(ascii: "["):
       let compact = head.replacingSpaces()
       func has(_ s: String) -> Bool { compact.contains(s) }
-      if has("\"ticket_metric") || (has("\"reply_time_in_minutes\"") && !has("\"subject\"")) {
+      let ticketList = has("\"tickets\":") || has("\"ticket\":")
+      if has("\"ticket_metric")
+        || (!ticketList && has("\"reply_time_in_minutes\"") && has("\"ticket_id\""))
+      {
         return .zendeskTicketMetrics
       }
       if has("\"conversation_parts\"") || has("\"type\":\"conversation\"")

@@ -136,18 +136,17 @@ public struct JSONRecordReader: ChunkedRecordReader {
     sideMetrics = side
   }
 
-  /// NDJSON when the first line holds one complete JSON value and more content follows it.
+  /// NDJSON when the first line is a whole object (starts with `{`, ends with `}`) and another
+  /// line follows. (The line need not parse: a bad first record is rejected like any other.)
   static func isNDJSON(_ b: UnsafeRawBufferPointer, _ first: Int) -> Bool {
     guard b[first] == 0x7B else { return false }
     var end = first
     while end < b.count, b[end] != 0x0A { end += 1 }
-    var tape = JSONTape()
-    guard (try? JSONParser().parse(b, from: first, to: end, into: &tape)) != nil else {
-      return false
-    }
+    var last = end - 1
+    while last > first, b[last] == 0x0D || b[last] == 0x20 || b[last] == 0x09 { last -= 1 }
+    guard last > first, b[last] == 0x7D else { return false }
     var rest = end
     while rest < b.count, b[rest] == 0x0A || b[rest] == 0x0D || b[rest] == 0x20 { rest += 1 }
-    // One object alone in the file is a document; a second line makes it NDJSON.
     return rest < b.count
   }
 
