@@ -71,7 +71,10 @@ public enum InputFormat: String, Sendable, CaseIterable {
         return .freshdeskJSON
       }
       if has("\"started_at\"") { return .genericChat }
-      if has("\"ticket\":") || has("\"tickets\":") || has("\"requester_id\"") || has("\"via\":") {
+      // Ticket objects in Zendesk's API shape (the default for JSON tickets).
+      if has("\"ticket\":") || has("\"tickets\":") || has("\"requester_id\"") || has("\"via\":")
+        || has("\"created_at\"")
+      {
         return .zendeskJSON
       }
       return nil
