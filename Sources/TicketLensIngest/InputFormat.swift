@@ -183,7 +183,8 @@ public enum InputOpener {
       reader = try JSONRecordReader(
         file: file, format: kind == .chats ? .genericChat : .mappedTickets, source: source,
         zone: zone, parallelism: parallelism, mapping: mapping ?? FieldMapping(columns: [:]))
-    case .zendeskXML: reader = try XMLTicketReader(file: file, source: source, zone: zone)
+    case .zendeskXML:
+      reader = try XMLTicketReader(file: file, source: source, zone: zone, parallelism: parallelism)
     case .kbMarkdown: reader = try MarkdownArticleReader(file: file, source: source, zone: zone)
     case .searchTermsCSV: reader = try SearchTermCSVReader(file: file, source: source)
     }

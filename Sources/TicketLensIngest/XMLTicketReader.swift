@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import CLibXML2
 import TicketLensModel
 
@@ -30,13 +35,18 @@ public struct XMLTicketReader: ChunkedRecordReader {
   public var kind: RecordKind { .tickets }
   public var formatName: String { "zendesk-xml" }
   public let warnings: [IngestIssue] = []
-  public var chunkCount: Int { 1 }
+  public var chunkCount: Int { chunks.count }
   let parser: TimestampParser
+  /// Parallel chunks: byte offset of a `<ticket` start tag, its line, and the number of tickets
+  /// before it. The first chunk starts at 0 (the prolog).
+  var chunks: [(offset: Int, line: Int, ticketsBefore: Int)] = [(0, 1, 0)]
 
   public static let parseOptions: Int32 = Int32(
     XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
 
-  public init(file: MappedFile, source: String, zone: ZoneRules = .utc) throws(IngestIssue) {
+  public init(file: MappedFile, source: String, zone: ZoneRules = .utc, parallelism: Int = 8)
+    throws(IngestIssue)
+  {
     self.file = file
     self.source = source
     parser = TimestampParser(sourceZone: zone)
@@ -46,6 +56,61 @@ public struct XMLTicketReader: ChunkedRecordReader {
     if let problem = Self.doctypeProblem(file.bytes) {
       throw IngestIssue(.unreadable, .file, at: InputLocation(file: file.path, line: 1), problem)
     }
+    chunks = Self.plan(file.bytes, parallelism: parallelism)
+  }
+
+  /// Splits the document before `<ticket` start tags into pieces of about 512 KiB. Each chunk
+  /// is parsed as its own small document (`<tickets>` … `</tickets>` added around it), in
+  /// parallel; small chunks also keep libxml2's per-node line numbers (16-bit) exact. A chunk
+  /// that does not parse (a split inside a comment or CDATA, or a real error) makes the consumer
+  /// re-read sequentially from that chunk on.
+  static func plan(_ b: UnsafeRawBufferPointer, parallelism: Int) -> [(Int, Int, Int)] {
+    let k = max(1, b.count / (512 << 10))
+    guard k > 1, let base = b.baseAddress else { return [(0, 1, 0)] }
+    let tag = Array("<ticket".utf8)
+    var out: [(Int, Int, Int)] = [(0, 1, 0)]
+    var scanned = 0
+    var lines = 1
+    var tickets = 0
+    func isTicketTag(_ p: Int) -> Bool {
+      p + 7 < b.count && (b[p + 7] == 0x3E || b[p + 7] == 0x20 || b[p + 7] == 0x09 || b[p + 7] == 0x0A)
+    }
+    /// The next `<ticket` at or after `from` (before `to`), by memchr for '<'.
+    func next(_ from: Int, _ to: Int) -> Int? {
+      var p = from
+      while p < to, let hit = memchr(base + p, 0x3C, to - p) {
+        let q = UnsafeRawPointer(hit) - base
+        if q + tag.count <= b.count, memcmp(base + q, tag, tag.count) == 0 { return q }
+        p = q + 1
+      }
+      return nil
+    }
+    func countTickets(_ from: Int, _ to: Int) -> Int {
+      var n = 0
+      var p = from
+      while let q = next(p, to) {
+        if isTicketTag(q) { n += 1 }
+        p = q + 1
+      }
+      return n
+    }
+    for i in 1..<k {
+      var p = b.count / k * i
+      var found = -1
+      while let q = next(p, b.count) {
+        if isTicketTag(q) {
+          found = q
+          break
+        }
+        p = q + 1
+      }
+      guard found > scanned else { continue }
+      lines += JSONRecordReader.countNewlines(b, scanned, found)
+      tickets += countTickets(scanned, found)
+      out.append((found, lines, tickets))
+      scanned = found
+    }
+    return out
   }
 
   /// A reader that skips the DOCTYPE check (tests only: it shows that the parser itself still
@@ -78,18 +143,43 @@ public struct XMLTicketReader: ChunkedRecordReader {
     return nil
   }
 
-  public func chunkEnd(_ i: Int) -> Int { file.bytes.count }
-  public func rest(from i: Int) -> RecordBatch { batch(i) }
+  public func chunkEnd(_ i: Int) -> Int {
+    i + 1 < chunks.count ? chunks[i + 1].offset : file.bytes.count
+  }
+
+  public func rest(from i: Int) -> RecordBatch { parse(chunk: i, to: file.bytes.count) }
 
   public func batch(_ i: Int) -> RecordBatch {
+    var out = parse(chunk: i, to: chunkEnd(i))
+    // A failed chunk among several is re-read sequentially by the consumer (see `plan`).
+    if chunks.count > 1, out.issues.contains(where: { $0.severity == .file }) { out.end = -1 }
+    return out
+  }
+
+  private func parse(chunk i: Int, to end: Int) -> RecordBatch {
     var out = RecordBatch()
-    out.end = file.bytes.count
+    out.end = end
     let errors = ErrorBox()
-    guard
-      let reader = xmlReaderForMemory(
-        file.bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(file.bytes.count),
-        nil, nil, Self.parseOptions)
-    else {
+    let start = chunks[i].offset
+    let lineOffset = chunks[i].line - 1
+    // Chunks after the first get an opening root tag, all but the last a closing one.
+    let open = Array((i > 0 ? "<tickets>" : "").utf8)
+    let close = Array((end < file.bytes.count ? "</tickets>" : "").utf8)
+    let whole = chunks.count == 1 && end == file.bytes.count
+    let size = whole ? file.bytes.count : open.count + (end - start) + close.count
+    let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: whole ? 1 : size, alignment: 1)
+    defer { memory.deallocate() }
+    if !whole {
+      memory.copyMemory(from: open.withUnsafeBytes { $0 })
+      UnsafeMutableRawBufferPointer(rebasing: memory[open.count..<(open.count + end - start)])
+        .copyMemory(from: UnsafeRawBufferPointer(rebasing: file.bytes[start..<end]))
+      UnsafeMutableRawBufferPointer(rebasing: memory[(open.count + end - start)...])
+        .copyMemory(from: close.withUnsafeBytes { $0 })
+    }
+    let input = whole ? file.bytes.baseAddress! : UnsafeRawPointer(memory.baseAddress!)
+    let reader = xmlReaderForMemory(
+      input.assumingMemoryBound(to: CChar.self), Int32(size), nil, nil, Self.parseOptions)
+    guard let reader else {
       out.issues.append(
         IngestIssue(
           .unreadable, .file, at: InputLocation(file: file.path), "libxml2 could not start"))
@@ -110,13 +200,22 @@ public struct XMLTicketReader: ChunkedRecordReader {
       }, Unmanaged.passUnretained(errors).toOpaque())
     var stack: [XMLElement] = []
     var recordDepth = -1
-    var recordCount = 0
-    func name() -> String { xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? "" }
+    var recordCount = chunks[i].ticketsBefore
+    // Element names are interned by libxml2 (one pointer per distinct name), so each name
+    // becomes a Swift string once.
+    var names: [UnsafeRawPointer: String] = [:]
+    func name() -> String {
+      guard let p = xmlTextReaderConstLocalName(reader) else { return "" }
+      if let n = names[UnsafeRawPointer(p)] { return n }
+      let n = String(cString: p)
+      names[UnsafeRawPointer(p)] = n
+      return n
+    }
     while true {
       let rc = xmlTextReaderRead(reader)
       if rc == 0 { break }
       if rc < 0 || errors.message != nil {
-        let line = errors.line ?? Int(xmlTextReaderGetParserLineNumber(reader))
+        let line = lineOffset + (errors.line ?? Int(xmlTextReaderGetParserLineNumber(reader)))
         failFile(
           &out, line: line,
           "not well-formed XML at line \(line): \(errors.message ?? "parse error")")
@@ -127,18 +226,18 @@ public struct XMLTicketReader: ChunkedRecordReader {
       switch type {
       case Int32(XML_READER_TYPE_ELEMENT.rawValue):
         let n = name()
-        let line =
-          xmlTextReaderCurrentNode(reader).map { Int(xmlGetLineNo($0)) }
-          ?? Int(xmlTextReaderGetParserLineNumber(reader))
         if recordDepth < 0 {
           guard n == "ticket" else { continue }
           recordDepth = depth
         }
-        var e = XMLElement(name: n, line: line)
-        if let nilAttr = xmlTextReaderGetAttribute(reader, "nil") {
-          e.isNil = String(cString: nilAttr) == "true"
-          ticketlens_xml_free(nilAttr)
-        }
+        // Only a record's start line is reported; `nil="true"` needs no attribute lookup,
+        // because an empty element already reads as no value.
+        let line =
+          depth == recordDepth
+          ? lineOffset
+            + (xmlTextReaderCurrentNode(reader).map { Int(xmlGetLineNo($0)) }
+              ?? Int(xmlTextReaderGetParserLineNumber(reader))) : 0
+        let e = XMLElement(name: n, line: line)
         if xmlTextReaderIsEmptyElement(reader) == 1 {
           if stack.isEmpty {
             recordCount += 1
@@ -150,13 +249,17 @@ public struct XMLTicketReader: ChunkedRecordReader {
         } else {
           stack.append(e)
         }
-      case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
-        Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
+      case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue):
         if !stack.isEmpty, let v = xmlTextReaderConstValue(reader) {
-          stack[stack.count - 1].text += String(cString: v)
+          let k = stack.count - 1
+          if stack[k].text.isEmpty {
+            stack[k].text = String(cString: v)
+          } else {
+            stack[k].text += String(cString: v)
+          }
         }
       case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
-        let line = Int(xmlTextReaderGetParserLineNumber(reader))
+        let line = lineOffset + Int(xmlTextReaderGetParserLineNumber(reader))
         failFile(
           &out, line: line, "entity reference &\(name()); is refused (entities are never expanded)")
         return out
@@ -174,8 +277,8 @@ public struct XMLTicketReader: ChunkedRecordReader {
       }
     }
     if let m = errors.message {
-      failFile(
-        &out, line: errors.line ?? 0, "not well-formed XML at line \(errors.line ?? 0): \(m)")
+      let line = lineOffset + (errors.line ?? 0)
+      failFile(&out, line: line, "not well-formed XML at line \(line): \(m)")
     }
     return out
   }
@@ -277,10 +380,13 @@ final class ErrorBox: @unchecked Sendable {
 }
 
 extension String {
+  /// Without leading and trailing ASCII whitespace (space, tab, CR, LF).
   var trimmingSpacesAndNewlines: String {
-    let u = unicodeScalars
-    guard let f = u.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-    let l = u.lastIndex(where: { !$0.properties.isWhitespace })!
-    return String(u[f...l])
+    let u = utf8
+    func ws(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+    guard let f = u.firstIndex(where: { !ws($0) }) else { return "" }
+    let l = u.lastIndex(where: { !ws($0) })!
+    if f == u.startIndex && l == u.index(before: u.endIndex) { return self }
+    return String(self[f...l])
   }
 }

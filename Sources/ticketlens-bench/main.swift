@@ -96,6 +96,28 @@ do {
       counts.deallocate()
     }
     report("map", bytes: file.bytes.count, records: records, seconds: s, threads: threads)
+  case "records":
+    // Any format: read and map every record (no warehouse), in parallel chunks where the
+    // format allows (NDJSON, CSV).
+    let threads = args.count > 3 ? Int(args[3])! : 1
+    var records = 0
+    let s = try seconds {
+      let opened = try InputOpener.open(
+        path: path, name: path, format: nil, source: "bench", zone: .utc,
+        parallelism: threads == 1 ? 1 : threads * 4)
+      let reader = opened.reader
+      let n = reader.chunkCount
+      let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
+      counts.initialize(repeating: 0)
+      nonisolated(unsafe) let box = counts
+      let work: @Sendable (Int) -> Void = { i in box[i] = reader.batch(i).mapped }
+      if threads == 1 || n == 1 { (0..<n).forEach(work) } else {
+        DispatchQueue.concurrentPerform(iterations: n, execute: work)
+      }
+      records = counts.reduce(0, +)
+      counts.deallocate()
+    }
+    report("records", bytes: file.bytes.count, records: records, seconds: s, threads: threads)
   case "ingest":
     let whPath = args[3]
     for suffix in ["", "-wal", "-shm"] { unlink(whPath + suffix) }

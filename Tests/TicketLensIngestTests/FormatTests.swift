@@ -508,3 +508,57 @@ struct DetectionTests {
     #expect(chats.chats.map(\.id) == ["a1", "a2"] && chats.chats[0].visitorID == "v9")
   }
 }
+
+struct XMLChunkingTests {
+  static func document(_ n: Int, badAt: Int? = nil) -> String {
+    var s = "<?xml version=\"1.0\"?>\n<tickets type=\"array\">\n"
+    for i in 0..<n {
+      let status = i % 997 == 5 ? "9" : "1"
+      s += "  <ticket>\n    <nice-id type=\"integer\">\(i)</nice-id>\n    <subject>Subject \(i) &amp; more</subject>\n"
+      s += "    <description>Line one\nline two of \(i)</description>\n    <status-id>\(status)</status-id>\n"
+      s += "    <created-at type=\"datetime\">2026-03-02T08:14:05Z</created-at>\n"
+      s += i == badAt ? "    <subject>broken</subjet>\n" : ""
+      s += "  </ticket>\n"
+    }
+    return s + "</tickets>\n"
+  }
+
+  /// Reads like the ingestor: chunks in order, re-reading from a chunk that fails.
+  func read(_ text: String, parallelism: Int) throws -> (RecordBatch, Int) {
+    let f = MappedFile(path: "big.xml", contents: Array(text.utf8))
+    let r = try XMLTicketReader(file: f, source: "s", parallelism: parallelism)
+    var all = RecordBatch()
+    for i in 0..<r.chunkCount {
+      var b = r.batch(i)
+      var stop = false
+      if b.end != r.chunkEnd(i) {
+        b = r.rest(from: i)
+        stop = true
+      }
+      all.tickets += b.tickets
+      all.issues += b.issues
+      all.read += b.read
+      if stop { break }
+    }
+    return (all, r.chunkCount)
+  }
+
+  @Test func parallelChunksGiveTheSequentialResult() throws {
+    let text = Self.document(60_000)
+    let (one, _) = try read(text, parallelism: 1)
+    let (many, chunks) = try read(text, parallelism: 4)
+    #expect(chunks > 1)
+    #expect(many.tickets == one.tickets)
+    #expect(many.issues == one.issues)
+    #expect(many.tickets.count + many.issues.count == 60_000)
+    #expect(one.issues.first?.location.field == "/tickets/ticket[6]/status-id")
+    #expect(one.issues.first?.location.line == 8 * 5 + 3)
+  }
+
+  @Test func aMalformedChunkIsReportedWhereItIs() throws {
+    let text = Self.document(60_000, badAt: 50_000)
+    let (many, _) = try read(text, parallelism: 4)
+    let failure = try #require(many.issues.first { $0.severity == .file })
+    #expect(failure.location.line == 50_000 * 8 + 3 + 7)
+  }
+}
