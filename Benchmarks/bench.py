@@ -8,6 +8,7 @@ import sys
 import datetime
 
 csv, runs = sys.argv[1], int(sys.argv[2])
+json_dir = sys.argv[3] if len(sys.argv) > 3 else None
 bench = ".build/release/ticketlens-bench"
 peer = [sys.executable, "Benchmarks/duckdb_peer.py"]
 scratch = "Benchmarks/data"
@@ -49,6 +50,20 @@ ours, our_rss, last = median_of([bench, "ingest", csv, f"{scratch}/bench.sqlite"
 theirs, their_rss, _ = median_of(peer + ["load", csv, "2", f"{scratch}/bench.duckdb"], peer_seconds)
 rows.append(("Ingest into a persistent store (TicketLens: SQLite warehouse, keyed upsert, accounting; DuckDB: CREATE TABLE AS read_csv + CHECKPOINT)", ours, theirs, size_mb))
 breakdown = re.search(r"ingest-breakdown (.*)", last).group(1)
+if json_dir:
+    for name, label in (("zendesk.ndjson", "Zendesk full-export NDJSON (200k tickets with comments, audits, metrics)"),
+                        ("chats.ndjson", "Generic chat NDJSON (500k chats with messages)")):
+        path = f"{json_dir}/{name}"
+        mb = os.path.getsize(path) / 1e6
+        for threads in (1, 2):
+            ours, _, _ = median_of([bench, "records", path, str(threads)], ours_seconds)
+            theirs, _, _ = median_of(peer + ["json", path, str(threads)], peer_seconds)
+            rows.append((f"{label}, {threads} thread{'s' if threads > 1 else ''} (TicketLens: mapped records; DuckDB: read_json into a table)", ours, theirs, mb))
+    path = f"{json_dir}/zendesk.xml"
+    mb = os.path.getsize(path) / 1e6
+    for threads in (1, 2):
+        ours, _, _ = median_of([bench, "records", path, str(threads)], ours_seconds)
+        rows.append((f"Zendesk XML export (100k tickets with comments), {threads} thread{'s' if threads > 1 else ''} (no DuckDB reader for XML)", ours, None, mb))
 
 cpu = "unknown CPU"
 try:
@@ -65,7 +80,7 @@ print("| Measurement | TicketLens s | MB/s | DuckDB s | MB/s | TicketLens / Duck
 print("|---|---:|---:|---:|---:|---:|")
 for name, ours, theirs, mb in rows:
     t = f"{theirs:.3f} | {mb / theirs:.0f} | {ours / theirs:.2f}×" if theirs else "– | – | –"
-    print(f"| {name} | {ours:.3f} | {mb / ours:.0f} | {t} |")
+    print(f"| {name} ({mb:.0f} MB) | {ours:.3f} | {mb / ours:.0f} | {t} |")
 print()
 print(f"Ingest peak RSS: TicketLens {our_rss:.0f} MB, DuckDB {their_rss:.0f} MB. "
       f"Last TicketLens ingest, seconds by phase: {breakdown}")

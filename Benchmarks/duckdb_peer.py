@@ -1,8 +1,9 @@
 """DuckDB, measured beside TicketLens on the same file (Benchmarks/run.sh calls this).
 
-usage: duckdb_peer.py count|load CSV THREADS [DATABASE]
+usage: duckdb_peer.py count|load|json FILE THREADS [DATABASE]
   count  parse the CSV and count its records (the CSV reader alone)
   load   CREATE TABLE … AS SELECT * FROM read_csv(…) into a new database file, then CHECKPOINT
+  json   read an NDJSON file into an in-memory table (every field parsed): read_json
 Prints: seconds records
 The dialect is given explicitly (DuckDB's sniffer refuses the few ragged rows the sample
 generator writes on purpose); ignore_errors skips those rows, as TicketLens rejects them.
@@ -27,7 +28,12 @@ source = (
 con = duckdb.connect(database)
 con.execute(f"SET threads = {threads}")
 start = time.perf_counter()
-if mode == "count":
+if mode == "json":
+    con.execute(
+        f"CREATE TABLE records AS SELECT * FROM read_json('{path}', format = 'newline_delimited')"
+    )
+    records = con.execute("SELECT count(*) FROM records").fetchone()[0]
+elif mode == "count":
     records = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
 else:
     con.execute(f"CREATE TABLE tickets AS SELECT * FROM {source}")

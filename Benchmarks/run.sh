@@ -13,9 +13,12 @@ if [ ! -f "$DATA/tickets-$TICKETS.csv" ]; then
   mv "$DATA/gen/tickets.csv" "$DATA/tickets-$TICKETS.csv"
   rm -rf "$DATA/gen"
 fi
+if [ ! -f "$DATA/json/zendesk.ndjson" ]; then
+  .build/release/ticketlens-bench generate "$DATA/json"
+fi
 # The peer is installed for the benchmark only, never for the product.
 if [ ! -x Benchmarks/.venv/bin/python ]; then
   python3 -m venv Benchmarks/.venv
   Benchmarks/.venv/bin/pip install --quiet duckdb
 fi
-Benchmarks/.venv/bin/python Benchmarks/bench.py "$DATA/tickets-$TICKETS.csv" "$RUNS"
+Benchmarks/.venv/bin/python Benchmarks/bench.py "$DATA/tickets-$TICKETS.csv" "$RUNS" "$DATA/json"

@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -24,9 +26,31 @@ public struct FileFingerprint: Sendable, Hashable {
     return (Int64(st.st_size), Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
   }
 
-  /// A 64-bit hash of the bytes, as 16 hex digits.
+  /// A 64-bit hash of the bytes, as 16 hex digits: 1 MiB blocks hashed in parallel, then the
+  /// block hashes in order (the result does not depend on the thread count).
   public static func hash(_ b: UnsafeRawBufferPointer) -> String {
+    let block = 1 << 20
+    let blocks = max(1, (b.count + block - 1) / block)
+    let parts = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: blocks)
+    defer { parts.deallocate() }
+    nonisolated(unsafe) let out = parts
+    nonisolated(unsafe) let b = b
+    DispatchQueue.concurrentPerform(iterations: blocks) { k in
+      let lo = k * block
+      out[k] = mix(
+        UnsafeRawBufferPointer(rebasing: b[lo..<min(b.count, lo + block)]), seed: UInt64(k))
+    }
     var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(b.count)
+    for k in 0..<blocks { h = (h ^ parts[k]) &* 0x9E37_79B9_7F4A_7C15 ^ (h >> 31) }
+    h ^= h >> 33
+    h = h &* 0xFF51_AFD7_ED55_8CCD
+    h ^= h >> 33
+    let hex = String(h, radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex
+  }
+
+  static func mix(_ b: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
+    var h: UInt64 = 0x1319_8A2E_0370_7344 ^ seed
     var i = 0
     if let base = b.baseAddress {
       while i + 8 <= b.count {
@@ -40,11 +64,7 @@ public struct FileFingerprint: Sendable, Hashable {
       h = (h ^ UInt64(b[i])) &* 0x1000_0000_01B3
       i += 1
     }
-    h ^= h >> 33
-    h = h &* 0xFF51_AFD7_ED55_8CCD
-    h ^= h >> 33
-    let hex = String(h, radix: 16)
-    return String(repeating: "0", count: 16 - hex.count) + hex
+    return h
   }
 }
 

@@ -73,7 +73,8 @@ public struct XMLTicketReader: ChunkedRecordReader {
     var lines = 1
     var tickets = 0
     func isTicketTag(_ p: Int) -> Bool {
-      p + 7 < b.count && (b[p + 7] == 0x3E || b[p + 7] == 0x20 || b[p + 7] == 0x09 || b[p + 7] == 0x0A)
+      p + 7 < b.count
+        && (b[p + 7] == 0x3E || b[p + 7] == 0x20 || b[p + 7] == 0x09 || b[p + 7] == 0x0A)
     }
     /// The next `<ticket` at or after `from` (before `to`), by memchr for '<'.
     func next(_ from: Int, _ to: Int) -> Int? {

@@ -15,14 +15,13 @@ public struct EncodedTicketRows: Sendable {
   var reals: [Double] = []
   /// Per row, the hash of the ticket id (duplicate detection within a file).
   var idHashes: [Int] = []
-  /// Whether any row has a vendor-computed duration (else the shorter statement is used).
-  var hasVendorMinutes = false
+  /// Whether any row has a vendor-computed duration, a derived wait or an exclusion (else the
+  /// shorter statement without those columns is used).
+  var hasExtras = false
 
   static let textColumns = 19
   static let intColumns = 7
   static let realColumns = 15
-  /// The first `vendorColumns` reals are the vendor's minutes.
-  static let vendorColumns = 12
 
   public init() {}
 
@@ -95,10 +94,15 @@ public struct EncodedTicketRows: Sendable {
       v.requesterWait, v.requesterWaitBusiness, v.onHold, v.onHoldBusiness,
     ] {
       reals.append(x ?? .nan)
-      if x != nil { hasVendorMinutes = true }
+      if x != nil { hasExtras = true }
     }
     reals.append(t.requesterWaitMinutes ?? .nan)
     reals.append(t.agentWaitMinutes ?? .nan)
     reals.append(t.onHoldMinutes ?? .nan)
+    if t.requesterWaitMinutes != nil || t.agentWaitMinutes != nil || t.onHoldMinutes != nil
+      || t.excluded != nil
+    {
+      hasExtras = true
+    }
   }
 }

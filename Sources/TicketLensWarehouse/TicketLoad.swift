@@ -73,9 +73,10 @@ public final class TicketLoad {
   public func add(rows: EncodedTicketRows, issues: [IngestIssue], read: Int) throws(WarehouseError)
   {
     accounting.read += read
-    let statement = rows.hasVendorMinutes ? upsert : upsertWithoutVendor
+    let statement = rows.hasExtras ? upsert : upsertWithoutVendor
     let st = statement.handle
     let texts = TicketRow.textParameters
+    let textCount = rows.hasExtras ? texts.count : texts.count - 1
     let intParams = TicketRow.intParameters
     let realParams = TicketRow.realParameters
     try rows.arena.withUnsafeBufferPointer { (arenaBuffer) throws(WarehouseError) in
@@ -84,7 +85,7 @@ public final class TicketLoad {
         .assumingMemoryBound(to: CChar.self)
       for r in 0..<rows.count {
         var k = r * 2 * EncodedTicketRows.textColumns
-        for p in texts {
+        for p in texts.prefix(textCount) {
           let length = rows.text[k + 1]
           if length < 0 {
             sqlite3_bind_null(st, p)
@@ -99,12 +100,12 @@ public final class TicketLoad {
           if v == Int64.min { sqlite3_bind_null(st, p) } else { sqlite3_bind_int64(st, p, v) }
           k += 1
         }
-        k = r * EncodedTicketRows.realColumns
-        for (n, p) in realParams.enumerated() {
-          // Without vendor minutes in the batch, the shorter statement has no vendor columns.
-          if n < EncodedTicketRows.vendorColumns && !rows.hasVendorMinutes { continue }
-          let v = rows.reals[k + n]
-          if v.isNaN { sqlite3_bind_null(st, p) } else { sqlite3_bind_double(st, p, v) }
+        if rows.hasExtras {
+          k = r * EncodedTicketRows.realColumns
+          for (n, p) in realParams.enumerated() {
+            let v = rows.reals[k + n]
+            if v.isNaN { sqlite3_bind_null(st, p) } else { sqlite3_bind_double(st, p, v) }
+          }
         }
         sqlite3_bind_int64(st, TicketRow.loadParameter, loadID)
         let seenBefore = freshSource || !seen.insert(rows.idHashes[r]).inserted

@@ -22,13 +22,19 @@ enum TicketRow {
   /// An update records the replaced version's load in `previous_load_id`.
   static let upsertSQL = upsert(withVendorColumns: true)
 
-  /// The same without the twelve vendor-minute columns (left NULL), for batches that have none:
-  /// twelve fewer binds per row. Parameters keep their numbers (`?NN`) in both forms.
+  /// The same without the columns most exports never fill (vendor minutes, derived waits,
+  /// exclusion; left NULL), for batches that have none: sixteen fewer binds per row.
+  /// Parameters keep their numbers (`?NN`) in both forms.
   static let upsertWithoutVendorSQL = upsert(withVendorColumns: false)
+
+  /// Columns only the longer statement writes.
+  static let extraColumns: Set<String> = Set(
+    columns.filter { $0.hasPrefix("vendor_") }
+      + ["requester_wait_minutes", "agent_wait_minutes", "on_hold_minutes", "excluded"])
 
   static func upsert(withVendorColumns: Bool) -> String {
     let all = columns + ["load_id"]
-    let used = all.indices.filter { withVendorColumns || !all[$0].hasPrefix("vendor_") }
+    let used = all.indices.filter { withVendorColumns || !extraColumns.contains(all[$0]) }
     let updates = all.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
     return """
       INSERT INTO tickets (\(used.map { all[$0] }.joined(separator: ", ")))
@@ -39,7 +45,8 @@ enum TicketRow {
       """
   }
 
-  /// Parameter numbers of the encoded columns, in `EncodedTicketRows` order.
+  /// Parameter numbers of the encoded columns, in `EncodedTicketRows` order. The last text
+  /// parameter (41, `excluded`) and all reals belong to `extraColumns`.
   static let textParameters: [Int32] = [
     1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 23, 25, 41,
   ]

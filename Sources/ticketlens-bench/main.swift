@@ -3,6 +3,7 @@ import Foundation
 import TicketLensIngest
 import TicketLensModel
 import TicketLensPipeline
+import TicketLensSample
 import TicketLensWarehouse
 
 /// `ticketlens-bench`: throughput measurements for BENCHMARKS.md (run from Benchmarks/run.sh).
@@ -33,6 +34,24 @@ func report(_ what: String, bytes: Int, records: Int, seconds s: Double, threads
 
 let mode = args[1]
 let path = args[2]
+if mode == "generate" {
+  // The JSON and XML benchmark inputs: 200k Zendesk tickets (NDJSON), 500k generic chats
+  // (NDJSON), 100k Zendesk tickets (XML).
+  do {
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    var o = SampleOptions(tickets: 200_000, seed: 7)
+    try SampleGenerator(options: o).write(
+      .zendeskNDJSON, count: 200_000, to: path + "/zendesk.ndjson")
+    o = SampleOptions(tickets: 500_000, seed: 8)
+    try SampleGenerator(options: o).write(.genericChat, count: 500_000, to: path + "/chats.ndjson")
+    o = SampleOptions(tickets: 100_000, seed: 9)
+    try SampleGenerator(options: o).write(.zendeskXML, count: 100_000, to: path + "/zendesk.xml")
+  } catch {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    exit(1)
+  }
+  exit(0)
+}
 do {
   let file = try MappedFile(path: path)
   // Touch every page once so that the first timed pass does not measure disk reads.
@@ -111,7 +130,9 @@ do {
       counts.initialize(repeating: 0)
       nonisolated(unsafe) let box = counts
       let work: @Sendable (Int) -> Void = { i in box[i] = reader.batch(i).mapped }
-      if threads == 1 || n == 1 { (0..<n).forEach(work) } else {
+      if threads == 1 || n == 1 {
+        (0..<n).forEach(work)
+      } else {
         DispatchQueue.concurrentPerform(iterations: n, execute: work)
       }
       records = counts.reduce(0, +)

@@ -514,8 +514,10 @@ struct XMLChunkingTests {
     var s = "<?xml version=\"1.0\"?>\n<tickets type=\"array\">\n"
     for i in 0..<n {
       let status = i % 997 == 5 ? "9" : "1"
-      s += "  <ticket>\n    <nice-id type=\"integer\">\(i)</nice-id>\n    <subject>Subject \(i) &amp; more</subject>\n"
-      s += "    <description>Line one\nline two of \(i)</description>\n    <status-id>\(status)</status-id>\n"
+      s +=
+        "  <ticket>\n    <nice-id type=\"integer\">\(i)</nice-id>\n    <subject>Subject \(i) &amp; more</subject>\n"
+      s +=
+        "    <description>Line one\nline two of \(i)</description>\n    <status-id>\(status)</status-id>\n"
       s += "    <created-at type=\"datetime\">2026-03-02T08:14:05Z</created-at>\n"
       s += i == badAt ? "    <subject>broken</subjet>\n" : ""
       s += "  </ticket>\n"

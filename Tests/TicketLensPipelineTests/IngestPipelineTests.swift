@@ -8,13 +8,17 @@ import Testing
 @testable import TicketLensWarehouse
 
 func scratch() -> String {
-  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tl-pipe-\(UUID().uuidString)").path
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "tl-pipe-\(UUID().uuidString)"
+  ).path
   try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
   return dir
 }
 
 /// Loads files into a new warehouse and returns it with the per-file results.
-func ingest(_ files: [(String, String)], source: String = "s", into dir: String, format: InputFormat? = nil)
+func ingest(
+  _ files: [(String, String)], source: String = "s", into dir: String, format: InputFormat? = nil
+)
   throws -> (Warehouse, [FileResult])
 {
   let w = try Warehouse(path: dir + "/w.sqlite")
@@ -23,7 +27,10 @@ func ingest(_ files: [(String, String)], source: String = "s", into dir: String,
   for (name, text) in files {
     let path = dir + "/" + name
     try text.write(toFile: path, atomically: true, encoding: .utf8)
-    results.append(try TicketIngestor().load(path: path, name: name, format: format, source: source, zone: .utc, warehouse: w, runID: run))
+    results.append(
+      try TicketIngestor().load(
+        path: path, name: name, format: format, source: source, zone: .utc, warehouse: w, runID: run
+      ))
   }
   return (w, results)
 }
@@ -34,10 +41,14 @@ func rows(_ w: Warehouse) throws -> [String] {
   for id in ["1", "2", "3"] {
     guard let t = try w.ticket(source: "s", id: id) else { continue }
     out.append(
-      [t.id, t.subject ?? "", t.description ?? "", t.status?.rawValue ?? "", t.priority?.rawValue ?? "",
-       t.channel ?? "", t.requesterID ?? "", t.assignee ?? "", t.group ?? "", t.tags.joined(separator: " "),
-       t.createdAt.iso8601, t.updatedAt?.iso8601 ?? "", t.firstReplyAt?.iso8601 ?? "",
-       t.solvedAt?.iso8601 ?? "", t.replies.map(String.init) ?? ""].joined(separator: "|"))
+      [
+        t.id, t.subject ?? "", t.description ?? "", t.status?.rawValue ?? "",
+        t.priority?.rawValue ?? "",
+        t.channel ?? "", t.requesterID ?? "", t.assignee ?? "", t.group ?? "",
+        t.tags.joined(separator: " "),
+        t.createdAt.iso8601, t.updatedAt?.iso8601 ?? "", t.firstReplyAt?.iso8601 ?? "",
+        t.solvedAt?.iso8601 ?? "", t.replies.map(String.init) ?? "",
+      ].joined(separator: "|"))
   }
   return out
 }
@@ -89,7 +100,9 @@ struct SameTicketsInEveryFormatTests {
     let (a, ra) = try ingest([("t.csv", Self.csv)], into: scratch())
     let (b, rb) = try ingest([("t.ndjson", Self.json)], into: scratch())
     let (c, rc) = try ingest([("t.xml", Self.xml)], into: scratch())
-    for r in ra + rb + rc { #expect(r.accounting.inserted == 3 && r.accounting.balances, "\(r.accounting)") }
+    for r in ra + rb + rc {
+      #expect(r.accounting.inserted == 3 && r.accounting.balances, "\(r.accounting)")
+    }
     let expected = try rows(a)
     #expect(expected.count == 3)
     #expect(try rows(b) == expected)
@@ -106,35 +119,45 @@ struct IncrementalTests {
     let dir = scratch()
     let w = try Warehouse(path: dir + "/w.sqlite")
     let path = dir + "/day.csv"
-    try Self.generic(["1,a,open,2026-03-01T08:00:00Z,2026-03-01T08:00:00Z"]).write(toFile: path, atomically: true, encoding: .utf8)
+    try Self.generic(["1,a,open,2026-03-01T08:00:00Z,2026-03-01T08:00:00Z"]).write(
+      toFile: path, atomically: true, encoding: .utf8)
     func load() throws -> FileAccounting {
       let run = try w.beginRun(command: "t", pipeline: nil, startedAt: "t")
-      return try TicketIngestor().load(path: path, name: "day.csv", format: nil, source: "s", zone: .utc, warehouse: w, runID: run).accounting
+      return try TicketIngestor().load(
+        path: path, name: "day.csv", format: nil, source: "s", zone: .utc, warehouse: w, runID: run
+      ).accounting
     }
     #expect(try load().inserted == 1)
     let again = try load()
     #expect(again.skipped && again.read == 0)
     // Same content, new modification time: read again, nothing changes.
-    try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 60)], ofItemAtPath: path)
+    try FileManager.default.setAttributes(
+      [.modificationDate: Date(timeIntervalSinceNow: 60)], ofItemAtPath: path)
     let touched = try load()
     #expect(!touched.skipped && touched.unchanged == 1)
     // New content: loaded.
-    try Self.generic(["1,a,solved,2026-03-01T08:00:00Z,2026-03-02T08:00:00Z", "2,b,open,2026-03-02T08:00:00Z,2026-03-02T08:00:00Z"])
-      .write(toFile: path, atomically: true, encoding: .utf8)
+    try Self.generic([
+      "1,a,solved,2026-03-01T08:00:00Z,2026-03-02T08:00:00Z",
+      "2,b,open,2026-03-02T08:00:00Z,2026-03-02T08:00:00Z",
+    ])
+    .write(toFile: path, atomically: true, encoding: .utf8)
     let changed = try load()
     #expect(changed.updated == 1 && changed.inserted == 1)
   }
 
   @Test func overlappingExportsEqualOneExportOfTheUnion() throws {
     let day1 = Self.generic([
-      "1,a,open,2026-03-01T08:00:00Z,2026-03-01T08:00:00Z", "2,b,open,2026-03-01T09:00:00Z,2026-03-01T09:00:00Z",
+      "1,a,open,2026-03-01T08:00:00Z,2026-03-01T08:00:00Z",
+      "2,b,open,2026-03-01T09:00:00Z,2026-03-01T09:00:00Z",
     ])
     let day2 = Self.generic([
-      "2,b,solved,2026-03-01T09:00:00Z,2026-03-02T09:00:00Z", "3,c,new,2026-03-02T10:00:00Z,2026-03-02T10:00:00Z",
+      "2,b,solved,2026-03-01T09:00:00Z,2026-03-02T09:00:00Z",
+      "3,c,new,2026-03-02T10:00:00Z,2026-03-02T10:00:00Z",
       "1,a,open,2026-03-01T08:00:00Z,2026-03-01T08:00:00Z",
     ])
     let union = Self.generic([
-      "1,a,open,2026-03-01T08:00:00Z,2026-03-01T08:00:00Z", "2,b,solved,2026-03-01T09:00:00Z,2026-03-02T09:00:00Z",
+      "1,a,open,2026-03-01T08:00:00Z,2026-03-01T08:00:00Z",
+      "2,b,solved,2026-03-01T09:00:00Z,2026-03-02T09:00:00Z",
       "3,c,new,2026-03-02T10:00:00Z,2026-03-02T10:00:00Z",
     ])
     let (a, _) = try ingest([("day2.csv", day2), ("day1.csv", day1)], into: scratch())
@@ -146,19 +169,30 @@ struct IncrementalTests {
 
   @Test func deletedMergedAndSpamTicketsAreKeptButLeftOutOfMetrics() throws {
     let (w, _) = try ingest(
-      [("z.ndjson", """
-        {"id":1,"created_at":"2026-03-02T08:00:00Z","status":"open"}
-        {"id":2,"created_at":"2026-03-02T08:00:00Z","status":"deleted"}
-        {"id":3,"created_at":"2026-03-02T08:00:00Z","status":"closed","tags":["closed_by_merge"]}
+      [
+        (
+          "z.ndjson",
+          """
+          {"id":1,"created_at":"2026-03-02T08:00:00Z","status":"open"}
+          {"id":2,"created_at":"2026-03-02T08:00:00Z","status":"deleted"}
+          {"id":3,"created_at":"2026-03-02T08:00:00Z","status":"closed","tags":["closed_by_merge"]}
 
-        """)], into: scratch())
+          """
+        )
+      ], into: scratch())
     #expect(try w.ticketCount() == 3)
     #expect(try w.ticket(source: "s", id: "2")?.excluded == "deleted")
     #expect(try w.ticketColumns().count == 1)
   }
 
   @Test func aDocumentThatFailsLeavesNothingBehind() throws {
-    let (w, r) = try ingest([("bad.xml", "<tickets><ticket><nice-id>1</nice-id><created-at>2026-03-02T08:00:00Z</created-at></ticket>\n<ticket><oops></ticket></tickets>")], into: scratch())
+    let (w, r) = try ingest(
+      [
+        (
+          "bad.xml",
+          "<tickets><ticket><nice-id>1</nice-id><created-at>2026-03-02T08:00:00Z</created-at></ticket>\n<ticket><oops></ticket></tickets>"
+        )
+      ], into: scratch())
     #expect(r[0].accounting.failed != nil && r[0].accounting.read == 0)
     #expect(try w.ticketCount() == 0)
     #expect(r[0].errors.first?.contains("bad.xml:2") == true)
@@ -182,9 +216,11 @@ struct KnowledgeBaseTests {
     // A newer version of article 3 is indexed; the old text is gone from the index.
     let run = try w.beginRun(command: "t", pipeline: nil, startedAt: "t")
     try """
-      {"articles":[{"id":3,"title":"Passwords and refunds","body":"<p>Reset it.</p>","updated_at":"2026-02-01T00:00:00Z"}]}
-      """.write(toFile: dir + "/kb2.json", atomically: true, encoding: .utf8)
-    let u = try TicketIngestor().load(path: dir + "/kb2.json", name: "kb2.json", format: nil, source: "s", zone: .utc, warehouse: w, runID: run)
+    {"articles":[{"id":3,"title":"Passwords and refunds","body":"<p>Reset it.</p>","updated_at":"2026-02-01T00:00:00Z"}]}
+    """.write(toFile: dir + "/kb2.json", atomically: true, encoding: .utf8)
+    let u = try TicketIngestor().load(
+      path: dir + "/kb2.json", name: "kb2.json", format: nil, source: "s", zone: .utc, warehouse: w,
+      runID: run)
     #expect(u.accounting.updated == 1)
     #expect(try w.searchArticles("refunds").map(\.id).first == "3")
     #expect(try w.searchArticles("passwords").count == 1)
