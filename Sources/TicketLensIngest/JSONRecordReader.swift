@@ -207,12 +207,16 @@ public struct JSONRecordReader: ChunkedRecordReader {
     guard let lineChunks else {
       // A document: one chunk with every record.
       let tape = document!
+      // Lines are counted incrementally: records come in document order.
+      var lineAt = (offset: 0, line: 1)
       for (k, index) in recordIndexes.enumerated() {
         let path = recordPathPrefix.isEmpty ? "$" : "\(recordPathPrefix)[\(k)]"
         var v = JSONValue(tape: tape, index: index, bytes: b)
         if let w = format.wrapperKey, let inner = v[w], inner.kind == .object { v = inner }
         let side = sideMetrics.isEmpty ? nil : v.value("id")?.string.flatMap { sideMetrics[$0] }
-        let line = Self.lineColumn(b, tape.nodes[index].start).0
+        let start = tape.nodes[index].start
+        lineAt = (start, lineAt.line + Self.countNewlines(b, lineAt.offset, start))
+        let line = lineAt.line
         mapper.map(
           v, side: side.map { JSONValue(tape: tape, index: $0, bytes: b) },
           place: RecordPlace(line: line, path: path), raw: raw(tape.nodes[index]), into: &out)
