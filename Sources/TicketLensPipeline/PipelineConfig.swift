@@ -120,7 +120,8 @@ public struct PipelineConfig: Sendable {
     var sources: [SourceConfig] = []
     for (k, s) in try r.sequence(sourcesNode, "sources").enumerated() {
       let m = try r.mapping(
-        s, keys: ["name", "format", "paths", "path", "timezone"], what: "a source")
+        s, keys: ["name", "format", "paths", "path", "timezone", "kind", "columns", "values"],
+        what: "a source")
       let sname =
         try m["name"].map { n throws(ConfigError) in try r.string(n, "name") } ?? "source\(k + 1)"
       var format: InputFormat? = nil

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import TicketLensIngest
 @testable import TicketLensPipeline
 
 struct PipelineConfigTests {
@@ -53,6 +54,18 @@ struct PipelineConfigTests {
     ),
     ("sources: [\n", 2, "YAML syntax"),
     ("sources: a\n", 1, "'sources' must be a list"),
+    (
+      "sources:\n  - paths: a.csv\n    columns: {Nr: idd}\n", 3,
+      "unknown ticket field 'idd' (did you mean 'id'?)"
+    ),
+    (
+      "sources:\n  - paths: a.csv\n    kind: chats\n    columns: {k: visitor}\n", 4,
+      "unknown chat field 'visitor'"
+    ),
+    ("sources:\n  - paths: a.csv\n    kind: calls\n", 3, "kind must be tickets or chats"),
+    (
+      "sources:\n  - paths: a.csv\n    values: {status: {a: open}}\n", 3, "'values' needs 'columns'"
+    ),
   ])
   func errorsNameTheLine(yaml: String, line: Int, message: String) {
     do {
@@ -63,6 +76,27 @@ struct PipelineConfigTests {
       #expect(error.description.contains(message), "\(error)")
       #expect(error.description.hasPrefix("p.yml:\(line)"))
     }
+  }
+
+  @Test func readsMappings() throws {
+    let c = try PipelineConfig.parse(
+      """
+      sources:
+        - name: legacy
+          paths: x.csv
+          columns: {Nr: id, Zustand: status, Erstellt: created_at}
+          values:
+            status: {Offen: open}
+        - name: talk
+          paths: c.ndjson
+          kind: chats
+          format: mapped-ndjson
+          columns: {key: id, opened: started_at}
+      """, path: "/p/m.yml")
+    #expect(c.sources[0].mapping?.columns["Zustand"] == "status")
+    #expect(c.sources[0].mapping?.values["status"]?["Offen"] == "open")
+    #expect(c.sources[0].kind == .tickets && c.sources[1].kind == .chats)
+    #expect(c.sources[1].format == .mappedNDJSON)
   }
 
   @Test func expandsFoldersAndGlobsInOrder() throws {
