@@ -233,3 +233,53 @@ struct SamplePipelineTests {
     #expect(r.stdout.contains("cannot open"))
   }
 }
+
+struct InspectAndSearchTests {
+  static let sample = CLI.packageRoot.appendingPathComponent("sample-data").path
+
+  @Test func inspectPrintsRecordsAsParsed() throws {
+    let csv = try CLI.run(["inspect", Self.sample + "/tickets.csv", "--limit", "2"])
+    #expect(csv.status == 0)
+    let lines = csv.stdout.split(separator: "\n")
+    #expect(lines.count == 2)
+    let first = try #require(
+      try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+    #expect(first["line"] as? Int == 2)
+    #expect((first["fields"] as? [String: String])?["id"] == "100000")
+    let raw = try CLI.run(["inspect", Self.sample + "/tickets.csv", "--raw", "--limit", "1"])
+    let header = try #require(
+      try JSONSerialization.jsonObject(with: Data(raw.stdout.split(separator: "\n")[0].utf8))
+        as? [String])
+    #expect(header.first == "id" && header.count == 18)
+    let xml = try CLI.run(["inspect", Self.sample + "/zendesk_tickets.xml", "--limit", "1"])
+    let rec = try #require(
+      try JSONSerialization.jsonObject(with: Data(xml.stdout.utf8)) as? [String: Any])
+    #expect((rec["record"] as? [String: Any])?["id"] as? String == "100000")
+    #expect(rec["line"] as? Int == 3)
+    // Diagnostics go to stderr with their place.
+    let bad = try CLI.run(["inspect", Self.sample + "/tickets.csv"])
+    #expect(bad.stderr.contains("tickets.csv:") && bad.stderr.contains("ragged row"))
+  }
+
+  @Test func kbSearchRanksArticles() throws {
+    let dir = CLI.temporaryDirectory()
+    let pipeline = """
+      warehouse: w.sqlite
+      output: out
+      sources:
+        - name: kb
+          paths: [\(Self.sample)/help_center_articles.json, \(Self.sample)/kb]
+      """
+    try pipeline.write(toFile: dir + "/kb.yml", atomically: true, encoding: .utf8)
+    let run = try CLI.run(["run", dir + "/kb.yml", "--quiet"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let r = try CLI.run(["kb", "search", "refund charged twice", "--warehouse", dir + "/w.sqlite"])
+    #expect(r.status == 0)
+    let rows = r.stdout.split(separator: "\n").dropFirst()
+    #expect(rows.first?.contains("Requesting a refund for a double charge") == true)
+    let p = try CLI.run([
+      "kb", "search", "password reset", "--warehouse", dir + "/w.sqlite", "--limit", "2",
+    ])
+    #expect(p.stdout.split(separator: "\n").count == 3)
+  }
+}
