@@ -2,12 +2,16 @@ import Dispatch
 import TicketLensModel
 import TicketLensWarehouse
 
-/// Computes metric tables from ticket columns with a Dispatch-parallel group-by.
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Computes metric tables from column arrays with a Dispatch-parallel group-by.
 ///
 /// Rows are cut into fixed-size shards (independent of the thread count); each shard builds its
-/// own partial aggregate (counts, or value buffers for exact quantiles), and partials are merged
-/// in shard order. Statistics are computed on sorted values, so the output is identical, byte
-/// for byte, for any number of threads.
+/// own partial aggregate (counts, rate sums, or value buffers for exact quantiles), and partials
+/// are merged in shard order. Statistics are computed on sorted values, so the output is
+/// identical, byte for byte, for any number of threads.
 public struct MetricEngine: Sendable {
   /// Worker threads; 0 means one per core.
   public var threads: Int
@@ -19,10 +23,36 @@ public struct MetricEngine: Sendable {
     self.shardSize = shardSize
   }
 
+  /// Runs a ticket-table query on ticket columns alone (no chats, as-of = newest update).
   public func run(_ q: MetricQuery, on cols: TicketColumns) throws(MetricQueryError) -> MetricTable
   {
-    let plan = try GroupPlan(q, cols)
-    let n = cols.count
+    let asOf = cols.updatedAt.max().map(Instant.init(milliseconds:)) ?? Instant(milliseconds: 0)
+    return try run(q, data: MetricData(tickets: cols, asOf: asOf))
+  }
+
+  public func run(_ q: MetricQuery, data: MetricData) throws(MetricQueryError) -> MetricTable {
+    var q = q
+    let author = q.filters.first { $0.dimension == "author" }?.value
+    q.filters.removeAll { $0.dimension == "author" }
+    if author != nil && q.metric.id != Catalog.chatMessages.id {
+      throw MetricQueryError("--where author=… applies to chat_messages only")
+    }
+    if q.business && !q.metric.hasBusinessVariant {
+      throw MetricQueryError("\(q.metric.id) has no business-time variant")
+    }
+    if q.business && data.schedule == nil {
+      throw MetricQueryError(
+        "--business needs a schedule: give --pipeline with a `schedules:` entry (see the README)")
+    }
+    let facts = Facts(q.metric, data)
+    let plan = try GroupPlan(q, facts)
+    switch q.metric.kind {
+    case .backlog: return Backlog.table(plan, q, data)
+    case .concurrency: return Concurrency.table(plan, q, data)
+    default: break
+    }
+    let evaluate = try RowEvaluator.make(q, data, author: author)
+    let n = facts.count
     let shards = max(1, (n + shardSize - 1) / shardSize)
     let partials = UnsafeMutableBufferPointer<Partial>.allocate(capacity: shards)
     partials.initialize(repeating: Partial())
@@ -31,13 +61,13 @@ public struct MetricEngine: Sendable {
       partials.deallocate()
     }
     let box = PartialBox(partials)
+    let size = shardSize
     let workers = max(1, min(threads == 0 ? ProcessInfoCores.count : threads, shards))
     let work: @Sendable (Int) -> Void = { w in
       var s = w
       while s < shards {
-        let lo = s * shardSize
-        let hi = min(n, lo + shardSize)
-        box.buffer[s] = plan.aggregate(cols, lo..<hi)
+        let lo = s * size
+        box.buffer[s] = plan.aggregate(lo..<min(n, lo + size), evaluate)
         s += workers
       }
     }
@@ -52,13 +82,30 @@ public struct MetricEngine: Sendable {
   }
 }
 
-/// Per-shard aggregate: a count per group, and for durations the values per group.
+/// What one row contributes.
+enum RowValue: Sendable {
+  /// One record (counts).
+  case one
+  /// A number (durations in ms, or plain values).
+  case number(Double)
+  /// In the denominator; `hit` also in the numerator (rates).
+  case share(hit: Bool)
+}
+
+typealias Evaluator = @Sendable (Int) -> RowValue?
+
+/// Per-shard aggregate.
 struct Partial: Sendable {
   var counts: [UInt64: Int] = [:]
+  var shares: [UInt64: (den: Int, num: Int)] = [:]
   var values: [UInt64: [Double]] = [:]
 
   mutating func merge(_ o: Partial) {
     for (k, c) in o.counts { counts[k, default: 0] += c }
+    for (k, v) in o.shares {
+      let cur = shares[k] ?? (0, 0)
+      shares[k] = (cur.den + v.den, cur.num + v.num)
+    }
     for (k, v) in o.values { values[k, default: []].append(contentsOf: v) }
   }
 }
@@ -78,215 +125,29 @@ enum ProcessInfoCores {
   }
 }
 
-#if canImport(Glibc)
-  import Glibc
-#endif
+/// The rows a metric reads: their cohort instant and dimensions.
+struct Facts: Sendable {
+  let count: Int
+  /// Milliseconds, or `TicketColumns.null` (the row is left out).
+  let cohort: [Int64]
+  let dimensions: [String: EncodedColumn]
+  let tags: EncodedMultiColumn
+  let table: MetricTableKind
 
-/// How a query turns rows into packed group keys, and keys back into cells.
-struct GroupPlan: Sendable {
-  let metric: MetricDefinition
-  let grain: Grain?
-  let dims: [(name: String, column: EncodedColumn, bits: Int)]
-  let filters: [(column: EncodedColumn, code: Int32)]
-  let fromDay: Int?
-  let toDay: Int?
-  let zone: ZoneRules
-  let unitScale: Double
-
-  init(_ q: MetricQuery, _ cols: TicketColumns) throws(MetricQueryError) {
-    metric = q.metric
-    grain = q.grain
-    zone = q.zone
-    unitScale = q.unit.perMillisecond
-    var dims: [(String, EncodedColumn, Int)] = []
-    var bits = 32  // the period
-    for name in q.by {
-      guard let c = cols.dimensions[name] else {
-        throw MetricQueryError(Self.unknownDimension(name))
-      }
-      let b = max(1, (c.values.count + 1).bitWidthNeeded)
-      bits += b
-      dims.append((name, c, b))
+  init(_ m: MetricDefinition, _ d: MetricData) {
+    table = m.table
+    switch m.table {
+    case .tickets:
+      count = d.tickets.count
+      cohort = m.cohort == .solved ? d.tickets.solvedAt : d.tickets.createdAt
+      dimensions = d.tickets.dimensions
+      tags = d.tickets.tags
+    case .chats:
+      count = d.chats.count
+      cohort = d.chats.startedAt
+      dimensions = d.chats.dimensions
+      tags = d.chats.tags
     }
-    guard bits <= 64 else {
-      throw MetricQueryError(
-        "too many groups: \(q.by.joined(separator: ", ")) have too many distinct values together")
-    }
-    self.dims = dims.map { (name: $0.0, column: $0.1, bits: $0.2) }
-    var filters: [(EncodedColumn, Int32)] = []
-    for f in q.filters {
-      guard let c = cols.dimensions[f.dimension] else {
-        throw MetricQueryError(Self.unknownDimension(f.dimension))
-      }
-      let code: Int32 =
-        f.value == "none" ? -1 : c.values.firstIndex(of: f.value).map(Int32.init) ?? Int32.min
-      filters.append((c, code))
-    }
-    self.filters = filters.map { (column: $0.0, code: $0.1) }
-    fromDay = q.from?.daysSinceEpoch
-    toDay = q.to?.daysSinceEpoch
-  }
-
-  static func unknownDimension(_ name: String) -> String { Catalog.unknownDimension(name) }
-
-  /// The report-zone day number of an instant.
-  @inline(__always) func day(_ ms: Int64) -> Int {
-    let s = ms.floorDiv(1000)
-    return Int(zone.localSecond(fromUTC: s).floorDiv(86_400))
-  }
-
-  /// The period value of a day for the grain (day number, Monday's day number, month index).
-  @inline(__always) func period(ofDay d: Int) -> Int {
-    switch grain {
-    case .none: return 0
-    case .day: return d
-    case .week: return d - (((d + 3) % 7 + 7) % 7)
-    case .month:
-      let c = CivilDate(daysSinceEpoch: d)
-      return c.year * 12 + c.month - 1
-    }
-  }
-
-  func aggregate(_ cols: TicketColumns, _ rows: Range<Int>) -> Partial {
-    var p = Partial()
-    rowLoop: for r in rows {
-      for f in filters where f.column.codes[r] != f.code { continue rowLoop }
-      let created = cols.createdAt[r]
-      let d = day(created)
-      if let fromDay, d < fromDay { continue }
-      if let toDay, d > toDay { continue }
-      var key = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: period(ofDay: d))))
-      var shift = 32
-      for dim in dims {
-        key |= UInt64(dim.column.codes[r] + 1) << UInt64(shift)
-        shift += dim.bits
-      }
-      switch metric.kind {
-      case .count:
-        p.counts[key, default: 0] += 1
-      case .duration:
-        guard let ms = duration(cols, r) else { continue }
-        p.values[key, default: []].append(ms * unitScale)
-      }
-    }
-    return p
-  }
-
-  /// The metric's duration for row `r` in milliseconds, nil when it does not exist (yet).
-  @inline(__always) func duration(_ cols: TicketColumns, _ r: Int) -> Double? {
-    switch metric.id {
-    case Catalog.firstReplyTime.id:
-      let reply = cols.firstReplyAt[r]
-      if reply != TicketColumns.null {
-        let ms = reply - cols.createdAt[r]
-        return ms >= 0 ? Double(ms) : nil
-      }
-      let vendor = cols.vendorFirstReplyMinutes[r]
-      return vendor.isNaN || vendor < 0 ? nil : vendor * 60_000
-    default:
-      return nil
-    }
-  }
-
-  func decode(_ key: UInt64) -> (period: Int, codes: [Int32]) {
-    let period = Int(Int32(bitPattern: UInt32(truncatingIfNeeded: key)))
-    var codes: [Int32] = []
-    var shift = 32
-    for dim in dims {
-      let mask = (UInt64(1) << UInt64(dim.bits)) - 1
-      codes.append(Int32((key >> UInt64(shift)) & mask) - 1)
-      shift += dim.bits
-    }
-    return (period, codes)
-  }
-
-  func encode(period: Int, codes: [Int32]) -> UInt64 {
-    var key = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: period)))
-    var shift = 32
-    for (k, dim) in dims.enumerated() {
-      key |= UInt64(codes[k] + 1) << UInt64(shift)
-      shift += dim.bits
-    }
-    return key
-  }
-
-  func periodLabel(_ v: Int) -> String {
-    switch grain {
-    case .none: return ""
-    case .day, .week: return CivilDate(daysSinceEpoch: v).iso8601
-    case .month:
-      return CivilDate(year: v.floorDiv(12), month: v - v.floorDiv(12) * 12 + 1, day: 1).monthLabel
-    }
-  }
-
-  func nextPeriod(_ v: Int) -> Int {
-    switch grain {
-    case .week: return v + 7
-    default: return v + 1
-    }
-  }
-
-  func table(_ merged: Partial, _ q: MetricQuery) -> MetricTable {
-    var keys = Set(metric.kind == .count ? Array(merged.counts.keys) : Array(merged.values.keys))
-    if q.fill, grain != nil {
-      let decoded = keys.map(decode)
-      var lo = decoded.map(\.period).min()
-      var hi = decoded.map(\.period).max()
-      if let f = fromDay { lo = period(ofDay: f) }
-      if let t = toDay { hi = period(ofDay: t) }
-      var combos = Set(decoded.map(\.codes))
-      if combos.isEmpty && dims.isEmpty { combos.insert([]) }
-      if let lo, let hi, lo <= hi {
-        for combo in combos {
-          var p = lo
-          while p <= hi {
-            keys.insert(encode(period: p, codes: combo))
-            p = nextPeriod(p)
-          }
-        }
-      }
-    }
-    // Sort by period, then by dimension text.
-    let rowsKeyed: [(UInt64, Int, [String])] = keys.map { k in
-      let d = decode(k)
-      let texts = zip(dims, d.codes).map { dim, c in c < 0 ? "none" : dim.column.values[Int(c)] }
-      return (k, d.period, texts)
-    }
-    let sorted = rowsKeyed.sorted { a, b in
-      if a.1 != b.1 { return a.1 < b.1 }
-      for (x, y) in zip(a.2, b.2) where x != y { return x.utf8.lexicographicallyPrecedes(y.utf8) }
-      return false
-    }
-    var columns: [String] = []
-    if let grain { columns.append(grain.rawValue) }
-    columns += dims.map(\.name)
-    switch metric.kind {
-    case .count: columns.append("count")
-    case .duration:
-      columns += q.stats.map { $0 == .count ? "count" : "\($0)_\(q.unit.rawValue)" }
-    }
-    var rows: [[Cell]] = []
-    rows.reserveCapacity(sorted.count)
-    for (k, period, texts) in sorted {
-      var row: [Cell] = []
-      if grain != nil { row.append(.text(periodLabel(period))) }
-      row += texts.map(Cell.text)
-      switch metric.kind {
-      case .count:
-        row.append(.int(merged.counts[k] ?? 0))
-      case .duration:
-        let values = (merged.values[k] ?? []).sorted()
-        for s in q.stats {
-          if s == .count {
-            row.append(.int(values.count))
-          } else {
-            row.append(s.value(sorted: values).map(Cell.real) ?? .null)
-          }
-        }
-      }
-      rows.append(row)
-    }
-    return MetricTable(metric: metric.id, columns: columns, rows: rows)
   }
 }
 

@@ -1,4 +1,5 @@
 import TicketLensModel
+import TicketLensWarehouse
 
 /// What to compute: a metric, its grouping, filters and statistics.
 public struct MetricQuery: Sendable {
@@ -16,6 +17,8 @@ public struct MetricQuery: Sendable {
   /// Emit every period in range for time series (zero counts).
   public var fill = false
   public var zone: ZoneRules = .utc
+  /// Durations in the schedule's business hours instead of calendar time.
+  public var business = false
 
   public init(metric: MetricDefinition) { self.metric = metric }
 }
@@ -42,4 +45,23 @@ public struct MetricQueryError: Error, Sendable, CustomStringConvertible {
   public var message: String
   public init(_ message: String) { self.message = message }
   public var description: String { message }
+}
+
+/// Everything a metric query reads: the loaded columns and the run's settings.
+public struct MetricData: Sendable {
+  public var tickets: TicketColumns
+  public var chats: ChatColumns
+  /// The instant the data describes (SLA clocks of unreplied tickets stop here).
+  public var asOf: Instant
+  /// The business-hours schedule for `--business` durations.
+  public var schedule: BusinessSchedule?
+  public var sla: SLAPolicy?
+  /// Tags that mark a ticket as escalated.
+  public var escalationTags: [String] = ["escalated", "escalation", "tier2"]
+
+  public init(tickets: TicketColumns, chats: ChatColumns = ChatColumns(), asOf: Instant) {
+    self.tickets = tickets
+    self.chats = chats
+    self.asOf = asOf
+  }
 }

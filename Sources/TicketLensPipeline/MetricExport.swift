@@ -21,6 +21,12 @@ public struct MetricExport: Sendable {
   public var excel = false
   public var timeZone = "UTC"
   public var threads = 0
+  /// Business-time durations (needs a schedule).
+  public var business = false
+  /// `--as-of` (an instant in any accepted timestamp form).
+  public var asOf: String?
+  public var schedule: BusinessSchedule?
+  public var sla: SLAPolicy?
 
   public init(metric: String) { self.metric = metric }
 
@@ -40,7 +46,7 @@ public struct MetricExport: Sendable {
     }
     if let g = grain {
       guard let gr = Grain(rawValue: g) else {
-        throw MetricQueryError("unknown grain '\(g)'; use day, week or month")
+        throw MetricQueryError("unknown grain '\(g)'; use day, week, month or hour_of_week")
       }
       q.grain = gr
     }
@@ -55,7 +61,7 @@ public struct MetricExport: Sendable {
     q.to = try date(to, "--to")
     for f in filters {
       let parts = f.split(separator: "=", maxSplits: 1).map(String.init)
-      guard parts.count == 2, Catalog.dimensions.contains(parts[0]) else {
+      guard parts.count == 2, Catalog.dimensions.contains(parts[0]) || parts[0] == "author" else {
         throw MetricQueryError(
           "--where '\(f)' must be DIM=VALUE with DIM one of \(Catalog.dimensions.joined(separator: ", "))"
         )
@@ -73,6 +79,7 @@ public struct MetricExport: Sendable {
     }
     q.unit = u
     q.fill = fill
+    q.business = business
     guard let z = ZoneRules(identifier: timeZone) else {
       throw MetricQueryError("'\(timeZone)' is not an IANA time zone")
     }
@@ -83,7 +90,15 @@ public struct MetricExport: Sendable {
   /// Runs the query on the warehouse and renders it.
   public func render(warehouse: Warehouse) throws -> String {
     let q = try query()
-    let table = try MetricEngine(threads: threads).run(q, on: try warehouse.ticketColumns())
+    var instant: Instant? = nil
+    if let asOf {
+      guard case .success(let i) = TimestampParser().parse(asOf) else {
+        throw MetricQueryError("--as-of: '\(asOf)' is not a timestamp")
+      }
+      instant = i
+    }
+    let data = try MetricDataLoader.load(warehouse, asOf: instant, schedule: schedule, sla: sla)
+    let table = try MetricEngine(threads: threads).run(q, data: data)
     switch format {
     case .csv: return CSVWriter(excel: excel).render(table)
     case .tsv: return CSVWriter(delimiter: "\t", excel: excel).render(table)

@@ -21,6 +21,10 @@ public struct PipelineConfig: Sendable {
   public var rejectThreshold: Double
   public var sources: [SourceConfig]
   public var report: [ReportMetricConfig]
+  /// Business-hours schedules by name (the first is used by `--business`).
+  public var schedules: [BusinessSchedule] = []
+  /// The SLA policy, when the pipeline has one.
+  public var sla: SLAPolicy?
 
   /// One source: a set of files in one format and zone.
   public struct SourceConfig: Sendable {
@@ -94,7 +98,7 @@ public struct PipelineConfig: Sendable {
       root,
       keys: [
         "name", "description", "warehouse", "output", "timezone", "reject_threshold", "sources",
-        "report",
+        "report", "schedules", "sla",
       ], what: "the pipeline")
     let fallbackName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     let name =
@@ -245,9 +249,22 @@ public struct PipelineConfig: Sendable {
           ReportMetricConfig(metric: def, by: by, grain: grain, stats: stats, title: title))
       }
     }
-    return PipelineConfig(
+    var config = PipelineConfig(
       file: path, name: name, description: description, warehouse: warehouse, output: output,
       timeZone: tz, rejectThreshold: threshold, sources: sources, report: report)
+    if let node = top["schedules"] {
+      guard case .mapping(let entries) = node else {
+        throw r.error(node, "'schedules' must map names to schedules")
+      }
+      for (k, v) in entries {
+        config.schedules.append(
+          try ScheduleParser.schedule(name: try r.string(k, "schedules"), v, r))
+      }
+    }
+    if let node = top["sla"] {
+      config.sla = try ScheduleParser.sla(node, r, schedules: config.schedules)
+    }
+    return config
   }
 }
 
@@ -335,5 +352,100 @@ enum YAMLPlace {
     default:
       return ConfigError(file: file, "YAML: \(e)")
     }
+  }
+}
+
+/// Reads `schedules:` and `sla:` from a pipeline file.
+enum ScheduleParser {
+  static let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+  /// `hours: {mon-fri: "09:00-17:00", sat: "10:00-14:00, 15:00-18:00"}`, `timezone`, `holidays`.
+  static func schedule(name: String, _ node: Node, _ r: NodeReader) throws(ConfigError)
+    -> BusinessSchedule
+  {
+    let m = try r.mapping(node, keys: ["timezone", "hours", "holidays"], what: "a schedule")
+    let zoneName =
+      try m["timezone"].map { n throws(ConfigError) in try r.zone(n, "timezone") } ?? "UTC"
+    var intervals: [[(start: Int, end: Int)]] = Array(repeating: [], count: 7)
+    guard let hours = m["hours"], case .mapping(let entries) = hours else {
+      throw r.error(node, "schedule '\(name)' needs 'hours' (e.g. mon-fri: \"09:00-17:00\")")
+    }
+    for (k, v) in entries {
+      let dayText = try r.string(k, "hours").lowercased()
+      let range = dayText.split(separator: "-").map(String.init)
+      guard (1...2).contains(range.count), let a = days.firstIndex(of: range[0]),
+        let b = days.firstIndex(of: range.last!), a <= b
+      else {
+        throw r.error(k, "'\(dayText)' is not a day or day range (mon, tue, … sun; e.g. mon-fri)")
+      }
+      for part in try r.string(v, "hours").split(separator: ",") {
+        let times = part.split(separator: "-").map { String($0).trimmingSpaces }
+        guard times.count == 2, let s = minutes(times[0]), let e = minutes(times[1]), s < e else {
+          throw r.error(v, "'\(part)' is not a time range like 09:00-17:00")
+        }
+        for d in a...b { intervals[d].append((s, e)) }
+      }
+    }
+    var holidays = Set<CivilDate>()
+    if let h = m["holidays"] {
+      for text in try r.stringList(h, "holidays") {
+        guard let d = CivilDate(iso8601: text) else {
+          throw r.error(h, "'\(text)' is not a date (YYYY-MM-DD)")
+        }
+        holidays.insert(d)
+      }
+    }
+    return BusinessSchedule(
+      name: name, zone: ZoneRules(identifier: zoneName)!, intervals: intervals, holidays: holidays)
+  }
+
+  static func minutes(_ t: String) -> Int? {
+    let p = t.split(separator: ":")
+    guard p.count == 2, let h = Int(p[0]), let m = Int(p[1]), (0...24).contains(h),
+      (0..<60).contains(m),
+      h * 60 + m <= 1440
+    else { return nil }
+    return h * 60 + m
+  }
+
+  /// `sla: {schedule: office, first_reply: {urgent: 60, …}, resolution: {…}}` (minutes).
+  static func sla(_ node: Node, _ r: NodeReader, schedules: [BusinessSchedule]) throws(ConfigError)
+    -> SLAPolicy
+  {
+    let m = try r.mapping(
+      node, keys: ["name", "schedule", "first_reply", "resolution"], what: "the SLA policy")
+    var policy = SLAPolicy(
+      name: try m["name"].map { n throws(ConfigError) in try r.string(n, "name") } ?? "sla")
+    if let s = m["schedule"] {
+      let name = try r.string(s, "schedule")
+      guard let sched = schedules.first(where: { $0.name == name }) else {
+        var msg = "unknown schedule '\(name)'"
+        if let sug = Suggest.closest(name, in: schedules.map(\.name)) {
+          msg += " (did you mean '\(sug)'?)"
+        }
+        throw r.error(s, msg)
+      }
+      policy.schedule = sched
+    }
+    func targets(_ key: String) throws(ConfigError) -> [TicketPriority: Double] {
+      guard let n = m[key] else { return [:] }
+      guard case .mapping(let entries) = n else {
+        throw r.error(n, "'\(key)' must map priorities to minutes")
+      }
+      var out: [TicketPriority: Double] = [:]
+      for (k, v) in entries {
+        let p = try r.string(k, key)
+        guard let priority = TicketPriority(normalizing: p) else {
+          throw r.error(k, "'\(p)' is not a priority (low, normal, high, urgent)")
+        }
+        let minutes = try r.double(v, key)
+        guard minutes > 0 else { throw r.error(v, "a target must be more than 0 minutes") }
+        out[priority] = minutes
+      }
+      return out
+    }
+    policy.firstReply = try targets("first_reply")
+    policy.resolution = try targets("resolution")
+    return policy
   }
 }

@@ -89,7 +89,8 @@ public struct PipelineRunner {
           title: "TicketLens report: \(config.name)", producedBy: "pipeline \(config.name)",
           timeZone: config.timeZone,
           metrics: config.report.isEmpty ? ReportSettings.defaultMetrics : config.report,
-          output: config.output, threads: threads),
+          output: config.output, threads: threads, schedule: config.schedules.first,
+          sla: config.sla),
         runID: runID, thresholdExceeded: exceeded)
       logger.info("report \(report.html) in \(Clock.seconds(since: started))")
       var message: String? = nil

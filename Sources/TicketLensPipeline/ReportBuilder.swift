@@ -12,11 +12,16 @@ public struct ReportSettings: Sendable {
   public var metrics: [PipelineConfig.ReportMetricConfig]
   public var output: String
   public var threads: Int
+  public var schedule: BusinessSchedule?
+  public var sla: SLAPolicy?
 
   public init(
     title: String, producedBy: String, timeZone: String,
-    metrics: [PipelineConfig.ReportMetricConfig], output: String, threads: Int = 0
+    metrics: [PipelineConfig.ReportMetricConfig], output: String, threads: Int = 0,
+    schedule: BusinessSchedule? = nil, sla: SLAPolicy? = nil
   ) {
+    self.schedule = schedule
+    self.sla = sla
     self.title = title
     self.producedBy = producedBy
     self.timeZone = timeZone
@@ -52,8 +57,9 @@ public enum ReportBuilder {
     guard let zone = ZoneRules(identifier: settings.timeZone) else {
       throw MetricQueryError("unknown time zone '\(settings.timeZone)'")
     }
-    let asOf = try warehouse.dataAsOf() ?? Instant(milliseconds: 0)
-    let cols = try warehouse.ticketColumns()
+    let facts = try MetricDataLoader.load(warehouse, schedule: settings.schedule, sla: settings.sla)
+    let asOf = facts.asOf
+    let cols = facts.tickets
     let engine = MetricEngine(threads: settings.threads)
     var data = ReportData(
       title: settings.title, producedBy: settings.producedBy, asOf: asOf.iso8601,
@@ -67,7 +73,7 @@ public enum ReportBuilder {
       q.grain = m.grain
       q.stats = m.stats
       q.zone = zone
-      let table = try engine.run(q, on: cols)
+      let table = try engine.run(q, data: facts)
       var name =
         ([m.metric.id] + (m.grain.map { ["by", $0.rawValue] } ?? [])
         + (m.by.isEmpty ? [] : (m.grain == nil ? ["by"] : []) + m.by)).joined(separator: "_")
@@ -84,7 +90,7 @@ public enum ReportBuilder {
     var overall = MetricQuery(metric: Catalog.firstReplyTime)
     overall.zone = zone
     overall.stats = [.count, .median, .p90]
-    let fr = try engine.run(overall, on: cols).rows.first
+    let fr = try engine.run(overall, data: facts).rows.first
     data.kpis.append(
       KPI(label: "Tickets", value: String(cols.count), note: "stored in the warehouse"))
     data.kpis.append(

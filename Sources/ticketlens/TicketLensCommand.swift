@@ -209,15 +209,31 @@ struct ExportCommand: ParsableCommand {
   @Option(help: "Take the warehouse and time zone from this pipeline file.") var pipeline: String?
   @Option(help: "Report time zone (IANA).") var timezone: String?
   @Option(help: "Worker threads (0 = one per core).") var threads = 0
+  @Flag(help: "Durations in business hours (the pipeline's first schedule).") var business = false
+  @Option(help: "The instant the data describes (default: the newest update).") var asOf: String?
+  @Option(help: "First-reply SLA targets in minutes, e.g. urgent=60,high=240.") var sla: String?
+  @Option(help: "Resolution SLA targets in minutes, e.g. urgent=480.") var slaResolution: String?
 
   func run() throws {
     do {
       var whPath = warehouse ?? "reports/ticketlens.sqlite"
       var zone = timezone ?? "UTC"
+      var schedule: BusinessSchedule? = nil
+      var policy: SLAPolicy? = nil
       if let pipeline {
         let cfg = try PipelineConfig.load(path: pipeline)
         if warehouse == nil { whPath = cfg.warehouse }
         if timezone == nil { zone = cfg.timeZone }
+        schedule = cfg.schedules.first
+        policy = cfg.sla
+      }
+      if sla != nil || slaResolution != nil {
+        var p = policy ?? SLAPolicy(name: "command line")
+        if let sla { p.firstReply = try MetricDataLoader.targets(sla, flag: "--sla") }
+        if let slaResolution {
+          p.resolution = try MetricDataLoader.targets(slaResolution, flag: "--sla-resolution")
+        }
+        policy = p
       }
       var e = MetricExport(metric: metric)
       e.by = by.map { $0.split(separator: ",").map { String($0).trimmingSpaces } } ?? []
@@ -235,6 +251,10 @@ struct ExportCommand: ParsableCommand {
       e.excel = excel
       e.timeZone = zone
       e.threads = threads
+      e.business = business
+      e.asOf = asOf
+      e.schedule = schedule
+      e.sla = policy
       _ = try e.query()
       guard FileManager.default.fileExists(atPath: whPath) else {
         throw MetricQueryError(
@@ -258,8 +278,16 @@ struct MetricsCommand: ParsableCommand {
 
   func run() {
     for m in Catalog.all {
-      let kind = m.kind == .count ? "count" : "duration"
-      print("\(m.id) (\(kind)): \(m.definition)")
+      let kind: String
+      switch m.kind {
+      case .count: kind = "count"
+      case .duration: kind = m.hasBusinessVariant ? "duration, calendar or business" : "duration"
+      case .value: kind = "value"
+      case .rate: kind = "rate"
+      case .backlog: kind = "count at period end"
+      case .concurrency: kind = "mean"
+      }
+      print("\(m.id) (\(m.table.rawValue), \(kind)): \(m.definition)")
     }
     print("dimensions: " + Catalog.dimensions.joined(separator: ", "))
     print("grains: " + Grain.allCases.map(\.rawValue).joined(separator: ", "))

@@ -14,7 +14,17 @@ func columns(
   c.updatedAt = created
   c.solvedAt = created.map { _ in TicketColumns.null }
   c.firstReplyAt = reply.map { $0 ?? TicketColumns.null }
-  c.vendorFirstReplyMinutes = (vendor ?? created.map { _ in nil }).map { $0 ?? .nan }
+  let nan = created.map { _ in Double.nan }
+  c.vendor = TicketColumns.VendorMinute.allCases.map { _ in nan }
+  c.vendor[TicketColumns.VendorMinute.firstReply.rawValue] = (vendor ?? created.map { _ in nil })
+    .map { $0 ?? .nan }
+  c.requesterWait = nan
+  c.agentWait = nan
+  c.onHold = nan
+  c.reopens = created.map { _ in -1 }
+  c.replies = created.map { _ in -1 }
+  c.satisfaction = created.map { _ in 0 }
+  c.tags.offsets = Array(repeating: 0, count: created.count + 1)
   for (name, values) in dims {
     var e = EncodedColumn()
     var index: [String: Int32] = [:]

@@ -67,27 +67,28 @@ struct BusinessScheduleTests {
 
   static func at(_ s: String) -> Instant { try! TimestampParser().parse(s).get() }
 
-  @Test(arguments: [
-    // Same day inside hours (Berlin is UTC+1 in March before the 29th).
-    ("2026-03-02T09:00:00Z", "2026-03-02T10:30:00Z", 90.0),
-    // Opened before hours: counting starts at 09:00 local (08:00Z).
-    ("2026-03-02T05:00:00Z", "2026-03-02T09:00:00Z", 60.0),
-    // Both ends outside hours, over a night: 16:00Z = 17:00 local closes; next day 08:00Z opens.
-    ("2026-03-02T15:30:00Z", "2026-03-03T08:30:00Z", 60.0),
-    // Friday evening to Monday morning: the weekend does not count.
-    ("2026-03-06T15:00:00Z", "2026-03-09T09:00:00Z", 120.0),
-    // Both ends on a weekend.
-    ("2026-03-07T10:00:00Z", "2026-03-08T10:00:00Z", 0.0),
-    // Several weeks: 3 full weeks of 5 × 8 h.
-    ("2026-03-02T08:00:00Z", "2026-03-23T08:00:00Z", 7200.0),
-    // Across the spring DST change (2026-03-29): Fri 27th 16:00Z (17:00 CET) to Mon 30th
-    // 08:00Z (10:00 CEST): one business hour on Monday.
-    ("2026-03-27T16:00:00Z", "2026-03-30T08:00:00Z", 60.0),
-    // A holiday (Good Friday) in the middle: Thu 2 Apr 15:00Z (17:00 CEST) to Mon 6 Apr 08:00Z.
-    ("2026-04-02T14:00:00Z", "2026-04-06T08:00:00Z", 120.0),
-    // Reversed or equal ends: zero.
-    ("2026-03-02T10:00:00Z", "2026-03-02T09:00:00Z", 0.0),
-  ] as [(String, String, Double)])
+  @Test(
+    arguments: [
+      // Same day inside hours (Berlin is UTC+1 in March before the 29th).
+      ("2026-03-02T09:00:00Z", "2026-03-02T10:30:00Z", 90.0),
+      // Opened before hours: counting starts at 09:00 local (08:00Z).
+      ("2026-03-02T05:00:00Z", "2026-03-02T09:00:00Z", 60.0),
+      // Both ends outside hours, over a night: 16:00Z = 17:00 local closes; next day 08:00Z opens.
+      ("2026-03-02T15:30:00Z", "2026-03-03T08:30:00Z", 60.0),
+      // Friday evening to Monday morning: the weekend does not count.
+      ("2026-03-06T15:00:00Z", "2026-03-09T09:00:00Z", 120.0),
+      // Both ends on a weekend.
+      ("2026-03-07T10:00:00Z", "2026-03-08T10:00:00Z", 0.0),
+      // Several weeks: 3 full weeks of 5 × 8 h.
+      ("2026-03-02T08:00:00Z", "2026-03-23T08:00:00Z", 7200.0),
+      // Across the spring DST change (2026-03-29): Fri 27th 16:00Z (17:00 CET) to Mon 30th
+      // 08:00Z (10:00 CEST): one business hour on Monday.
+      ("2026-03-27T16:00:00Z", "2026-03-30T08:00:00Z", 60.0),
+      // A holiday (Good Friday) in the middle: Thu 2 Apr 15:00Z (17:00 CEST) to Mon 6 Apr 08:00Z.
+      ("2026-04-02T14:00:00Z", "2026-04-06T08:00:00Z", 120.0),
+      // Reversed or equal ends: zero.
+      ("2026-03-02T10:00:00Z", "2026-03-02T09:00:00Z", 0.0),
+    ] as [(String, String, Double)])
   func handWorkedSpans(from: String, to: String, minutes: Double) {
     #expect(Self.office.minutes(from: Self.at(from), to: Self.at(to)) == minutes)
   }
@@ -100,7 +101,9 @@ struct BusinessScheduleTests {
     let day = Self.at("2026-03-28T23:00:00Z")  // 00:00 local on the 29th
     #expect(night.minutes(from: day, to: Self.at("2026-03-29T12:00:00Z")) == 300)
     // In autumn (2026-10-25) the repeated hour makes it 7 hours.
-    #expect(night.minutes(from: Self.at("2026-10-24T22:00:00Z"), to: Self.at("2026-10-25T12:00:00Z")) == 420)
+    #expect(
+      night.minutes(from: Self.at("2026-10-24T22:00:00Z"), to: Self.at("2026-10-25T12:00:00Z"))
+        == 420)
   }
 
   @Test func addingBusinessMinutesFindsTheDueTime() {

@@ -1,0 +1,292 @@
+import TicketLensModel
+import TicketLensWarehouse
+
+/// How a query turns rows into packed group keys (period in the low 32 bits, then each
+/// dimension's code + 1), and keys back into cells.
+struct GroupPlan: Sendable {
+  let metric: MetricDefinition
+  let grain: Grain?
+  let facts: Facts
+  /// Grouping dimensions; `multi` marks the tag dimension (a row counts once per tag).
+  let dims: [(name: String, column: EncodedColumn?, bits: Int)]
+  let tagPosition: Int?
+  let filters: [(column: EncodedColumn, code: Int32)]
+  let tagFilter: Int32?
+  let fromDay: Int?
+  let toDay: Int?
+  let zone: ZoneRules
+
+  static let chatDimensions = ["assignee", "group", "requester", "source", "tag"]
+
+  init(_ q: MetricQuery, _ facts: Facts) throws(MetricQueryError) {
+    metric = q.metric
+    grain = q.grain
+    zone = q.zone
+    self.facts = facts
+    func check(_ name: String) throws(MetricQueryError) {
+      guard Catalog.dimensions.contains(name) else {
+        throw MetricQueryError(Catalog.unknownDimension(name))
+      }
+      if facts.table == .chats && !Self.chatDimensions.contains(name) {
+        throw MetricQueryError(
+          "dimension '\(name)' is not available for chat metrics; use "
+            + Self.chatDimensions.joined(separator: ", "))
+      }
+    }
+    var dims: [(String, EncodedColumn?, Int)] = []
+    var bits = 32
+    var tagPosition: Int? = nil
+    for name in q.by {
+      try check(name)
+      if name == "tag" {
+        guard tagPosition == nil else { throw MetricQueryError("'tag' is given twice in --by") }
+        tagPosition = dims.count
+        let b = max(1, (facts.tags.values.count + 1).bitWidthNeeded)
+        bits += b
+        dims.append((name, nil, b))
+        continue
+      }
+      let c =
+        facts.dimensions[name] ?? EncodedColumn(codes: Array(repeating: -1, count: facts.count))
+      let b = max(1, (c.values.count + 1).bitWidthNeeded)
+      bits += b
+      dims.append((name, c, b))
+    }
+    guard bits <= 64 else {
+      throw MetricQueryError(
+        "too many groups: \(q.by.joined(separator: ", ")) have too many distinct values together")
+    }
+    self.dims = dims.map { (name: $0.0, column: $0.1, bits: $0.2) }
+    self.tagPosition = tagPosition
+    var filters: [(EncodedColumn, Int32)] = []
+    var tagFilter: Int32? = nil
+    for f in q.filters {
+      try check(f.dimension)
+      if f.dimension == "tag" {
+        tagFilter =
+          f.value == "none"
+          ? -1 : facts.tags.values.firstIndex(of: f.value).map(Int32.init) ?? Int32.min
+        continue
+      }
+      let c =
+        facts.dimensions[f.dimension]
+        ?? EncodedColumn(codes: Array(repeating: -1, count: facts.count))
+      let code: Int32 =
+        f.value == "none" ? -1 : c.values.firstIndex(of: f.value).map(Int32.init) ?? Int32.min
+      filters.append((c, code))
+    }
+    self.filters = filters.map { (column: $0.0, code: $0.1) }
+    self.tagFilter = tagFilter
+    fromDay = q.from?.daysSinceEpoch
+    toDay = q.to?.daysSinceEpoch
+  }
+
+  /// The report-zone day number of an instant.
+  @inline(__always) func day(_ ms: Int64) -> Int {
+    Int(zone.localSecond(fromUTC: ms.floorDiv(1000)).floorDiv(86_400))
+  }
+
+  /// The period value of an instant for the grain.
+  @inline(__always) func period(_ ms: Int64) -> Int {
+    switch grain {
+    case .none: return 0
+    case .hourOfWeek:
+      let local = zone.localSecond(fromUTC: ms.floorDiv(1000))
+      let d = Int(local.floorDiv(86_400))
+      let hour = Int(local - Int64(d) * 86_400) / 3600
+      return (((d + 3) % 7 + 7) % 7) * 24 + hour
+    default: return period(ofDay: day(ms))
+    }
+  }
+
+  /// The period value of a day (day number, Monday's day number, month index).
+  @inline(__always) func period(ofDay d: Int) -> Int {
+    switch grain {
+    case .none, .hourOfWeek: return 0
+    case .day: return d
+    case .week: return d - (((d + 3) % 7 + 7) % 7)
+    case .month:
+      let c = CivilDate(daysSinceEpoch: d)
+      return c.year * 12 + c.month - 1
+    }
+  }
+
+  /// Whether row `r` passes the filters and date range.
+  @inline(__always) func passes(_ r: Int) -> Bool {
+    for f in filters where f.column.codes[r] != f.code { return false }
+    if let tagFilter {
+      let t = facts.tags.values(r)
+      if tagFilter == -1 ? !t.isEmpty : !t.contains(tagFilter) { return false }
+    }
+    return true
+  }
+
+  /// The keys row `r` belongs to (several with the tag dimension), nil when it is left out.
+  func keys(_ r: Int) -> [UInt64]? {
+    let c = facts.cohort[r]
+    guard c != TicketColumns.null, passes(r) else { return nil }
+    let d = day(c)
+    if let fromDay, d < fromDay { return nil }
+    if let toDay, d > toDay { return nil }
+    let p = grain == .hourOfWeek ? period(c) : period(ofDay: d)
+    var key = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: p)))
+    var shift = 32
+    var tagShift = -1
+    for (k, dim) in dims.enumerated() {
+      if k == tagPosition {
+        tagShift = shift
+      } else {
+        key |= UInt64(dim.column!.codes[r] + 1) << UInt64(shift)
+      }
+      shift += dim.bits
+    }
+    guard tagShift >= 0 else { return [key] }
+    let tags = facts.tags.values(r)
+    if tags.isEmpty { return [key] }  // code -1 + 1 = 0: "none"
+    return tags.map { key | UInt64($0 + 1) << UInt64(tagShift) }
+  }
+
+  func aggregate(_ rows: Range<Int>, _ evaluate: Evaluator) -> Partial {
+    var p = Partial()
+    for r in rows {
+      guard let ks = keys(r), let v = evaluate(r) else { continue }
+      for key in ks {
+        switch v {
+        case .one: p.counts[key, default: 0] += 1
+        case .number(let x): p.values[key, default: []].append(x)
+        case .share(let hit):
+          let cur = p.shares[key] ?? (0, 0)
+          p.shares[key] = (cur.den + 1, cur.num + (hit ? 1 : 0))
+        }
+      }
+    }
+    return p
+  }
+
+  func decode(_ key: UInt64) -> (period: Int, codes: [Int32]) {
+    let period = Int(Int32(bitPattern: UInt32(truncatingIfNeeded: key)))
+    var codes: [Int32] = []
+    var shift = 32
+    for dim in dims {
+      let mask = (UInt64(1) << UInt64(dim.bits)) - 1
+      codes.append(Int32((key >> UInt64(shift)) & mask) - 1)
+      shift += dim.bits
+    }
+    return (period, codes)
+  }
+
+  func encode(period: Int, codes: [Int32]) -> UInt64 {
+    var key = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: period)))
+    var shift = 32
+    for (k, dim) in dims.enumerated() {
+      key |= UInt64(codes[k] + 1) << UInt64(shift)
+      shift += dim.bits
+    }
+    return key
+  }
+
+  func text(_ k: Int, _ code: Int32) -> String {
+    guard code >= 0 else { return "none" }
+    return k == tagPosition ? facts.tags.values[Int(code)] : dims[k].column!.values[Int(code)]
+  }
+
+  static let weekdayNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+  func periodLabel(_ v: Int) -> String {
+    switch grain {
+    case .none: return ""
+    case .day, .week: return CivilDate(daysSinceEpoch: v).iso8601
+    case .month:
+      return CivilDate(year: v.floorDiv(12), month: v - v.floorDiv(12) * 12 + 1, day: 1).monthLabel
+    case .hourOfWeek:
+      let h = v % 24
+      return Self.weekdayNames[v / 24] + " " + (h < 10 ? "0\(h)" : "\(h)")
+    }
+  }
+
+  func nextPeriod(_ v: Int) -> Int { grain == .week ? v + 7 : v + 1 }
+
+  /// Output column names before the value columns.
+  var keyColumns: [String] { (grain.map { [$0.rawValue] } ?? []) + dims.map(\.name) }
+
+  /// Keys sorted by period, then dimension text (bytewise).
+  func sortedKeys(_ keys: Set<UInt64>) -> [(UInt64, Int, [String])] {
+    keys.map { k in
+      let d = decode(k)
+      return (k, d.period, d.codes.enumerated().map { text($0, $1) })
+    }.sorted { a, b in
+      if a.1 != b.1 { return a.1 < b.1 }
+      for (x, y) in zip(a.2, b.2) where x != y { return x.utf8.lexicographicallyPrecedes(y.utf8) }
+      return false
+    }
+  }
+
+  /// With `--fill`, every period in range for every dimension combination seen.
+  func filled(_ keys: Set<UInt64>, _ q: MetricQuery) -> Set<UInt64> {
+    guard q.fill, let grain, grain != .hourOfWeek || true else { return keys }
+    var keys = keys
+    let decoded = keys.map(decode)
+    var lo = decoded.map(\.period).min()
+    var hi = decoded.map(\.period).max()
+    if grain == .hourOfWeek {
+      lo = 0
+      hi = 167
+    } else {
+      if let f = fromDay { lo = period(ofDay: f) }
+      if let t = toDay { hi = period(ofDay: t) }
+    }
+    var combos = Set(decoded.map(\.codes))
+    if combos.isEmpty && dims.isEmpty { combos.insert([]) }
+    if let lo, let hi, lo <= hi {
+      for combo in combos {
+        var p = lo
+        while p <= hi {
+          keys.insert(encode(period: p, codes: combo))
+          p = nextPeriod(p)
+        }
+      }
+    }
+    return keys
+  }
+
+  func table(_ merged: Partial, _ q: MetricQuery) -> MetricTable {
+    let keys: Set<UInt64>
+    var columns = keyColumns
+    switch metric.kind {
+    case .count:
+      keys = Set(merged.counts.keys)
+      columns.append("count")
+    case .rate(let den, let num, let rate):
+      keys = Set(merged.shares.keys)
+      columns += [den, num, rate]
+    case .duration:
+      keys = Set(merged.values.keys)
+      columns += q.stats.map { $0 == .count ? "count" : "\($0)_\(q.unit.rawValue)" }
+    default:
+      keys = Set(merged.values.keys)
+      columns += q.stats.map { "\($0)" }
+    }
+    var rows: [[Cell]] = []
+    for (k, period, texts) in sortedKeys(filled(keys, q)) {
+      var row: [Cell] = []
+      if grain != nil { row.append(.text(periodLabel(period))) }
+      row += texts.map(Cell.text)
+      switch metric.kind {
+      case .count:
+        row.append(.int(merged.counts[k] ?? 0))
+      case .rate:
+        let s = merged.shares[k] ?? (0, 0)
+        row += [.int(s.den), .int(s.num), s.den > 0 ? .real(Double(s.num) / Double(s.den)) : .null]
+      default:
+        let scale = metric.kind == .duration ? q.unit.perMillisecond : 1
+        let values = (merged.values[k] ?? []).map { $0 * scale }.sorted()
+        for s in q.stats {
+          row.append(
+            s == .count ? .int(values.count) : s.value(sorted: values).map(Cell.real) ?? .null)
+        }
+      }
+      rows.append(row)
+    }
+    return MetricTable(metric: metric.id, columns: columns, rows: rows)
+  }
+}

@@ -1,0 +1,185 @@
+import TicketLensModel
+import TicketLensWarehouse
+
+/// What each metric reads from a row.
+enum RowEvaluator {
+  static func make(_ q: MetricQuery, _ d: MetricData, author: String?) throws(MetricQueryError)
+    -> Evaluator
+  {
+    let t = d.tickets
+    let c = d.chats
+    let null = TicketColumns.null
+    let business = q.business
+    let schedule = d.schedule
+    typealias V = TicketColumns.VendorMinute
+
+    /// A duration in ms between two instants, in calendar or business time.
+    @Sendable func span(_ from: Int64, _ to: Int64, _ sched: BusinessSchedule?) -> Double? {
+      guard from != null, to != null, to >= from else { return nil }
+      if let sched {
+        return sched.minutes(from: Instant(milliseconds: from), to: Instant(milliseconds: to))
+          * 60_000
+      }
+      return Double(to - from)
+    }
+    /// The vendor's minutes as ms, nil when absent or negative.
+    @Sendable func vendor(_ m: V, _ r: Int) -> Double? {
+      let v = t.vendor(m, r)
+      return v.isNaN || v < 0 ? nil : v * 60_000
+    }
+    @Sendable func derived(_ a: [Double], _ r: Int) -> Double? {
+      let v = a[r]
+      return v.isNaN || v < 0 ? nil : v * 60_000
+    }
+    let sched = business ? schedule : nil
+    let statusColumn =
+      t.dimensions["status"] ?? EncodedColumn(codes: Array(repeating: -1, count: t.count))
+    let solvedCodes = Set(
+      statusColumn.values.enumerated().filter { $0.element == "solved" || $0.element == "closed" }
+        .map { Int32($0.offset) })
+    @Sendable func isSolved(_ r: Int) -> Bool { solvedCodes.contains(statusColumn.codes[r]) }
+
+    @Sendable func firstReply(_ r: Int, _ s: BusinessSchedule?, vendorBusiness: Bool) -> Double? {
+      if let x = span(t.createdAt[r], t.firstReplyAt[r], s) { return x }
+      return vendor(vendorBusiness ? .firstReplyBusiness : .firstReply, r)
+    }
+    @Sendable func fullResolution(_ r: Int, _ s: BusinessSchedule?, vendorBusiness: Bool) -> Double?
+    {
+      if let x = span(t.createdAt[r], t.solvedAt[r], s) { return x }
+      return vendor(vendorBusiness ? .fullResolutionBusiness : .fullResolution, r)
+    }
+
+    switch q.metric.id {
+    case Catalog.ticketsCreated.id, Catalog.ticketsSolved.id:
+      return { _ in .one }
+    case Catalog.firstReplyTime.id:
+      return { r in firstReply(r, sched, vendorBusiness: business).map(RowValue.number) }
+    case Catalog.firstResolutionTime.id:
+      return { r in
+        if let v = vendor(business ? .firstResolutionBusiness : .firstResolution, r) {
+          return .number(v)
+        }
+        guard t.reopens[r] == 0 else { return nil }
+        return span(t.createdAt[r], t.solvedAt[r], sched).map(RowValue.number)
+      }
+    case Catalog.fullResolutionTime.id:
+      return { r in fullResolution(r, sched, vendorBusiness: business).map(RowValue.number) }
+    case Catalog.requesterWaitTime.id:
+      return { r in
+        (business
+          ? vendor(.requesterWaitBusiness, r)
+          : derived(t.requesterWait, r) ?? vendor(.requesterWait, r))
+          .map(RowValue.number)
+      }
+    case Catalog.agentWaitTime.id:
+      return { r in
+        (business
+          ? vendor(.agentWaitBusiness, r) : derived(t.agentWait, r) ?? vendor(.agentWait, r))
+          .map(RowValue.number)
+      }
+    case Catalog.onHoldTime.id:
+      return { r in
+        (business ? vendor(.onHoldBusiness, r) : derived(t.onHold, r) ?? vendor(.onHold, r))
+          .map(RowValue.number)
+      }
+    case Catalog.reopenRate.id:
+      return { r in t.reopens[r] < 0 ? nil : .share(hit: t.reopens[r] >= 1) }
+    case Catalog.oneTouchRate.id:
+      return { r in isSolved(r) && t.replies[r] >= 0 ? .share(hit: t.replies[r] <= 1) : nil }
+    case Catalog.repliesPerTicket.id:
+      return { r in isSolved(r) && t.replies[r] >= 0 ? .number(Double(t.replies[r])) : nil }
+    case Catalog.slaFirstReply.id, Catalog.slaResolution.id:
+      guard let sla = d.sla else {
+        throw MetricQueryError(
+          "\(q.metric.id) needs SLA targets: --sla urgent=60,high=240 (and --sla-resolution), or a pipeline `sla:` policy"
+        )
+      }
+      let firstReplySLA = q.metric.id == Catalog.slaFirstReply.id
+      let targets = firstReplySLA ? sla.firstReply : sla.resolution
+      let priority =
+        t.dimensions["priority"] ?? EncodedColumn(codes: Array(repeating: -1, count: t.count))
+      let targetByCode = priority.values.map {
+        TicketPriority(rawValue: $0).flatMap { targets[$0] }
+      }
+      let asOf = d.asOf.milliseconds
+      let policySchedule = sla.schedule
+      return { r in
+        let code = priority.codes[r]
+        guard code >= 0, let target = targetByCode[Int(code)] else { return nil }
+        let limit = target * 60_000
+        let done =
+          firstReplySLA
+          ? firstReply(r, policySchedule, vendorBusiness: policySchedule != nil)
+          : fullResolution(r, policySchedule, vendorBusiness: policySchedule != nil)
+        if let done { return .share(hit: done > limit) }
+        // Not replied (resolved) yet: breached once the clock passed the target, else undecided.
+        guard let elapsed = span(t.createdAt[r], asOf, policySchedule), elapsed > limit else {
+          return nil
+        }
+        return .share(hit: true)
+      }
+    case Catalog.csat.id:
+      return { r in
+        let s = t.satisfaction[r]
+        return s == 1 || s == 2 ? .share(hit: s == 1) : nil
+      }
+    case Catalog.escalationRate.id:
+      let marks = Set(
+        d.escalationTags.compactMap { t.tags.values.firstIndex(of: $0).map(Int32.init) })
+      return { r in .share(hit: t.tags.values(r).contains { marks.contains($0) }) }
+    case Catalog.repeatContactRate.id:
+      let repeats = RepeatContacts.flags(t)
+      return { r in .share(hit: repeats[r]) }
+    case Catalog.chats.id:
+      return { r in c.offline[r] ? nil : .one }
+    case Catalog.chatWaitTime.id:
+      return { r in
+        c.offline[r] ? nil : span(c.startedAt[r], c.firstAgentAt[r], sched).map(RowValue.number)
+      }
+    case Catalog.missedChatRate.id:
+      return { r in c.offline[r] || c.missed[r] < 0 ? nil : .share(hit: c.missed[r] == 1) }
+    case Catalog.chatDuration.id:
+      return { r in
+        c.offline[r] ? nil : span(c.startedAt[r], c.endedAt[r], nil).map(RowValue.number)
+      }
+    case Catalog.chatMessages.id:
+      let side: [Int32]
+      switch author {
+      case nil: side = c.messages
+      case "agent": side = c.agentMessages
+      case "visitor": side = c.visitorMessages
+      default: throw MetricQueryError("author must be agent or visitor")
+      }
+      return { r in c.offline[r] ? nil : .number(Double(side[r])) }
+    case Catalog.chatCSAT.id:
+      return { r in
+        let s = c.satisfaction[r]
+        return !c.offline[r] && (s == 1 || s == 2) ? .share(hit: s == 1) : nil
+      }
+    default:
+      throw MetricQueryError("\(q.metric.id) is computed by its own path")
+    }
+  }
+}
+
+/// Repeat contacts: a ticket whose requester opened another ticket in the 7 days before it.
+enum RepeatContacts {
+  static let window: Int64 = 7 * 86_400_000
+
+  static func flags(_ t: TicketColumns) -> [Bool] {
+    var out = Array(repeating: false, count: t.count)
+    guard let requester = t.dimensions["requester"] else { return out }
+    var byRequester: [Int32: [Int]] = [:]
+    for r in 0..<t.count where requester.codes[r] >= 0 {
+      byRequester[requester.codes[r], default: []].append(r)
+    }
+    for (_, rows) in byRequester where rows.count > 1 {
+      let sorted = rows.sorted { (t.createdAt[$0], $0) < (t.createdAt[$1], $1) }
+      for k in 1..<sorted.count {
+        let gap = t.createdAt[sorted[k]] - t.createdAt[sorted[k - 1]]
+        out[sorted[k]] = gap <= window
+      }
+    }
+    return out
+  }
+}

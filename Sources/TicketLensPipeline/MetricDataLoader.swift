@@ -1,0 +1,40 @@
+import TicketLensMetrics
+import TicketLensModel
+import TicketLensWarehouse
+
+/// Loads the metric columns once and attaches the run's settings (as-of, schedule, SLA).
+public enum MetricDataLoader {
+  /// - Parameters:
+  ///   - asOf: the instant the data describes; default the newest `updated_at` / chat end.
+  public static func load(
+    _ warehouse: Warehouse, asOf: Instant? = nil, schedule: BusinessSchedule? = nil,
+    sla: SLAPolicy? = nil
+  ) throws(WarehouseError) -> MetricData {
+    let tickets = try warehouse.ticketColumns()
+    let chats = try warehouse.chatColumns()
+    let ticketAsOf = try warehouse.dataAsOf()
+    let chatAsOf = chats.endedAt.filter { $0 != TicketColumns.null }.max().map(
+      Instant.init(milliseconds:))
+    let dataAsOf = [ticketAsOf, chatAsOf].compactMap { $0 }.max() ?? Instant(milliseconds: 0)
+    var d = MetricData(tickets: tickets, chats: chats, asOf: asOf ?? dataAsOf)
+    d.schedule = schedule ?? sla?.schedule
+    d.sla = sla
+    return d
+  }
+
+  /// Parses `urgent=60,high=240` into targets (minutes).
+  public static func targets(_ text: String, flag: String) throws(MetricQueryError)
+    -> [TicketPriority: Double]
+  {
+    var out: [TicketPriority: Double] = [:]
+    for part in text.split(separator: ",") {
+      let kv = part.split(separator: "=").map { String($0).trimmingSpaces }
+      guard kv.count == 2, let p = TicketPriority(normalizing: kv[0]), let m = Double(kv[1]), m > 0
+      else {
+        throw MetricQueryError("\(flag): '\(part)' is not PRIORITY=MINUTES (e.g. urgent=60)")
+      }
+      out[p] = m
+    }
+    return out
+  }
+}
