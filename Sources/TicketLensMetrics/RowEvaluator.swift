@@ -183,3 +183,8 @@ enum RepeatContacts {
     return out
   }
 }
+
+/// Repeat-contact flags for other targets (customer views).
+public enum RepeatContactsPublic {
+  public static func flags(_ t: TicketColumns) -> [Bool] { RepeatContacts.flags(t) }
+}

@@ -18,6 +18,7 @@ struct TicketLens: ParsableCommand {
     subcommands: [
       RunCommand.self, IngestCommand.self, ExportCommand.self, MetricsCommand.self,
       RunsCommand.self, SampleCommand.self, InspectCommand.self, KBCommand.self,
+      TrendsCommand.self, ForecastCommand.self, CustomersCommand.self,
     ])
 
   /// Parses and runs; usage errors exit 2, failures 1 (documented in the README).
@@ -412,6 +413,125 @@ struct KBSearchCommand: ParsableCommand {
       for h in hits {
         print(String(format: "%.3f", h.score) + "\t\(h.source)\t\(h.id)\t\(h.title)")
       }
+    } catch {
+      throw fail(error)
+    }
+  }
+}
+
+/// Warehouse, time zone and pipeline settings shared by the analysis commands.
+struct AnalysisOptions: ParsableArguments {
+  @Option(help: "The warehouse file.") var warehouse: String?
+  @Option(help: "Take the warehouse, time zone, schedule and SLA from this pipeline file.")
+  var pipeline: String?
+  @Option(help: "Report time zone (IANA).") var timezone: String?
+  @Option(help: "csv, tsv or json.") var format = "csv"
+  @Option(name: .shortAndLong, help: "Write to this file instead of stdout.") var output: String?
+
+  /// Loads the metric data; returns it with the zone name.
+  func load() throws -> (MetricData, String) {
+    var path = warehouse ?? "reports/ticketlens.sqlite"
+    var zone = timezone ?? "UTC"
+    var schedule: BusinessSchedule? = nil
+    var sla: SLAPolicy? = nil
+    if let pipeline {
+      let cfg = try PipelineConfig.load(path: pipeline)
+      if warehouse == nil { path = cfg.warehouse }
+      if timezone == nil { zone = cfg.timeZone }
+      schedule = cfg.schedules.first
+      sla = cfg.sla
+    }
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw MetricQueryError("no warehouse at \(path): run `ticketlens ingest` or a pipeline first")
+    }
+    let wh = try Warehouse(path: path, readOnly: true)
+    return (try MetricDataLoader.load(wh, schedule: schedule, sla: sla), zone)
+  }
+
+  func write(_ t: MetricTable) throws {
+    let text: String
+    switch format {
+    case "csv": text = CSVWriter().render(t)
+    case "tsv": text = CSVWriter(delimiter: "\t").render(t)
+    case "json": text = JSONTableWriter.render(t)
+    default: throw MetricQueryError("unknown format '\(format)'; use csv, tsv or json")
+    }
+    if let output {
+      try AtomicFile.write(text, to: output)
+    } else {
+      FileHandle.standardOutput.write(Data(text.utf8))
+    }
+  }
+}
+
+struct TrendsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "trends",
+    abstract: "A metric by period with change, 7/28-period moving averages and anomaly flags.")
+
+  @Argument(help: "Metric id.") var metric: String
+  @Option(help: "day, week or month.") var grain = "day"
+  @Option(name: .customLong("where"), help: "DIM=VALUE filter (repeatable).") var filters:
+    [String] = []
+  @Option(help: "Trailing window for the robust z-score.") var window = 28
+  @Option(help: "|z| above which a period is an anomaly.") var threshold = 3.5
+  @Flag(help: "Durations in business hours.") var business = false
+  @OptionGroup var options: AnalysisOptions
+
+  func run() throws {
+    do {
+      let (data, zone) = try options.load()
+      var e = MetricExport(metric: metric)
+      e.grain = grain
+      e.filters = filters
+      e.timeZone = zone
+      e.business = business
+      try options.write(
+        try TrendCommands.trends(e, data: data, window: window, threshold: threshold))
+    } catch {
+      throw fail(error)
+    }
+  }
+}
+
+struct ForecastCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "forecast",
+    abstract:
+      "Daily ticket or chat volume for the next weeks (Holt-Winters, weekly season), with the backtest MAPE."
+  )
+
+  @Flag(help: "Forecast chats instead of tickets.") var chats = false
+  @Option(help: "Days to forecast.") var days = 28
+  @OptionGroup var options: AnalysisOptions
+
+  func run() throws {
+    do {
+      let (data, zone) = try options.load()
+      try options.write(
+        try TrendCommands.forecast(
+          chats: chats, days: days, data: data, zone: ZoneRules(identifier: zone) ?? .utc,
+          threads: 0))
+    } catch {
+      throw fail(error)
+    }
+  }
+}
+
+struct CustomersCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "customers",
+    abstract:
+      "Top requesters or organizations by volume, with open tickets, CSAT and repeat contacts.")
+
+  @Option(help: "requester or organization.") var by = "requester"
+  @Option(help: "How many.") var top = 20
+  @OptionGroup var options: AnalysisOptions
+
+  func run() throws {
+    do {
+      let (data, _) = try options.load()
+      try options.write(try TrendCommands.customers(by: by, top: top, data: data))
     } catch {
       throw fail(error)
     }

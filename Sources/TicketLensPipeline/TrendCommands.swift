@@ -1,0 +1,120 @@
+import TicketLensMetrics
+import TicketLensModel
+import TicketLensReports
+import TicketLensWarehouse
+
+/// `ticketlens trends`, `forecast` and `customers`: tables built on the metric engine.
+public enum TrendCommands {
+  /// The value a series follows: `count` for counts, the rate for rates, else the median.
+  static func valueColumn(_ t: MetricTable) -> Int {
+    for name in ["count", "mean"] where t.columns.last == name { return t.columns.count - 1 }
+    if let rate = t.columns.firstIndex(where: { $0.hasSuffix("rate") || $0 == "csat" }) {
+      return rate
+    }
+    if let median = t.columns.firstIndex(where: { $0.hasPrefix("median") }) { return median }
+    return t.columns.count - 1
+  }
+
+  static func number(_ c: Cell) -> Double? {
+    switch c {
+    case .int(let i): Double(i)
+    case .real(let d): d
+    default: nil
+    }
+  }
+
+  /// A metric as a filled series by `grain`, with trend columns.
+  public static func trends(
+    _ export: MetricExport, data: MetricData, window: Int, threshold: Double
+  ) throws -> MetricTable {
+    var e = export
+    e.by = []
+    if e.grain == nil { e.grain = "day" }
+    e.fill = true
+    e.stats = ["count", "median"]
+    let q = try e.query()
+    let table = try MetricEngine(threads: e.threads).run(q, data: data)
+    let col = valueColumn(table)
+    let series = table.rows.map { (period: $0[0].formatted, value: number($0[col])) }
+    let points = Trends.analyze(series, window: window, threshold: threshold)
+    func real(_ d: Double?) -> Cell { d.map(Cell.real) ?? .null }
+    return MetricTable(
+      metric: q.metric.id,
+      columns: [
+        q.grain!.rawValue, table.columns[col], "previous", "change", "moving_average_7",
+        "moving_average_28", "robust_z", "anomaly",
+      ],
+      rows: points.map {
+        [
+          .text($0.period), real($0.value), real($0.previous), real($0.change),
+          real($0.movingAverage7), real($0.movingAverage28), real($0.zScore),
+          .text($0.anomaly ? "yes" : "no"),
+        ]
+      })
+  }
+
+  /// Daily ticket or chat volume forecast for `days` days, with its backtest error.
+  public static func forecast(
+    chats: Bool, days: Int, data: MetricData, zone: ZoneRules, threads: Int
+  ) throws -> MetricTable {
+    var q = MetricQuery(metric: chats ? Catalog.chats : Catalog.ticketsCreated)
+    q.grain = .day
+    q.fill = true
+    q.zone = zone
+    let table = try MetricEngine(threads: threads).run(q, data: data)
+    let y = table.rows.map { number($0[1]) ?? 0 }
+    guard let last = table.rows.last.flatMap({ CivilDate(iso8601: $0[0].formatted) }),
+      let f = Trends.holtWinters(y, season: 7, horizon: days)
+    else {
+      throw MetricQueryError("a forecast needs at least 14 days of history")
+    }
+    return MetricTable(
+      metric: q.metric.id + "_forecast",
+      columns: ["day", "forecast", "lower", "upper", "backtest_mape"],
+      rows: (0..<days).map { h in
+        [
+          .text(last.adding(days: h + 1).iso8601), .real(f.values[h]), .real(f.lower[h]),
+          .real(f.upper[h]), f.backtestMAPE.map(Cell.real) ?? .null,
+        ]
+      })
+  }
+
+  /// The customers with the most tickets: volume, open tickets, CSAT and repeat contacts.
+  public static func customers(by dimension: String, top: Int, data: MetricData) throws
+    -> MetricTable
+  {
+    let t = data.tickets
+    guard let column = t.dimensions[dimension] else {
+      throw MetricQueryError("customers are grouped by requester or organization")
+    }
+    let status = t.dimensions["status"]
+    let repeats = RepeatContactsPublic.flags(t)
+    var stats: [Int32: (tickets: Int, open: Int, rated: Int, good: Int, repeats: Int)] = [:]
+    for r in 0..<t.count where column.codes[r] >= 0 {
+      var s = stats[column.codes[r]] ?? (0, 0, 0, 0, 0)
+      s.tickets += 1
+      let st = status?.value(r)
+      if st != "solved" && st != "closed" { s.open += 1 }
+      if t.satisfaction[r] == 1 || t.satisfaction[r] == 2 {
+        s.rated += 1
+        if t.satisfaction[r] == 1 { s.good += 1 }
+      }
+      if repeats[r] { s.repeats += 1 }
+      stats[column.codes[r]] = s
+    }
+    let ranked = stats.sorted { a, b in
+      a.value.tickets != b.value.tickets
+        ? a.value.tickets > b.value.tickets
+        : column.values[Int(a.key)].utf8.lexicographicallyPrecedes(column.values[Int(b.key)].utf8)
+    }.prefix(top)
+    return MetricTable(
+      metric: "customers",
+      columns: [dimension, "tickets", "open", "rated", "good", "csat", "repeat_contacts"],
+      rows: ranked.map { k, s in
+        [
+          .text(column.values[Int(k)]), .int(s.tickets), .int(s.open), .int(s.rated), .int(s.good),
+          s.rated > 0 ? .real(Double(s.good) / Double(s.rated)) : .null, .int(s.repeats),
+        ]
+      })
+  }
+}
