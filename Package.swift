@@ -77,7 +77,8 @@ let package = Package(
     .executableTarget(
       name: "ticketlens-bench",
       dependencies: [
-        "TicketLensIngest", "TicketLensWarehouse", "TicketLensPipeline", "TicketLensSample",
+        "TicketLensIngest", "TicketLensWarehouse", "TicketLensMetrics", "TicketLensReports",
+        "TicketLensPipeline", "TicketLensSample",
       ]),
     .testTarget(name: "TicketLensModelTests", dependencies: ["TicketLensModel"]),
     .testTarget(name: "TicketLensIngestTests", dependencies: ["TicketLensIngest"]),

@@ -1,3 +1,4 @@
+import Dispatch
 import TicketLensModel
 import TicketLensWarehouse
 
@@ -12,6 +13,11 @@ struct GroupPlan: Sendable {
   let tagPosition: Int?
   let filters: [(column: EncodedColumn, code: Int32)]
   let tagFilter: Int32?
+  /// Hot-loop views of the cohort and dimension codes (see `Pinned`).
+  let cohort: Pinned<Int64>
+  let dimCodes: [Pinned<Int32>]
+  let dimShifts: [UInt64]
+  let filterCodes: [(Pinned<Int32>, Int32)]
   let fromDay: Int?
   let toDay: Int?
   let zone: ZoneRules
@@ -79,6 +85,16 @@ struct GroupPlan: Sendable {
     self.tagFilter = tagFilter
     fromDay = q.from?.daysSinceEpoch
     toDay = q.to?.daysSinceEpoch
+    cohort = Pinned(facts.cohort)
+    dimCodes = self.dims.map { Pinned($0.column?.codes ?? []) }
+    var shifts: [UInt64] = []
+    var sh = 32
+    for d in self.dims {
+      shifts.append(UInt64(sh))
+      sh += d.bits
+    }
+    dimShifts = shifts
+    filterCodes = self.filters.map { (Pinned($0.column.codes), $0.code) }
   }
 
   /// The report-zone day number of an instant.
@@ -113,7 +129,7 @@ struct GroupPlan: Sendable {
 
   /// Whether row `r` passes the filters and date range.
   @inline(__always) func passes(_ r: Int) -> Bool {
-    for f in filters where f.column.codes[r] != f.code { return false }
+    for f in filterCodes where f.0[r] != f.1 { return false }
     if let tagFilter {
       let t = facts.tags.values(r)
       if tagFilter == -1 ? !t.isEmpty : !t.contains(tagFilter) { return false }
@@ -146,18 +162,42 @@ struct GroupPlan: Sendable {
     return tags.map { key | UInt64($0 + 1) << UInt64(tagShift) }
   }
 
+  /// The single key of row `r` (no tag dimension), nil when it is left out. No allocation:
+  /// this is the hot path.
+  @inline(__always) func singleKey(_ r: Int) -> UInt64? {
+    let c = cohort[r]
+    guard c != TicketColumns.null, passes(r) else { return nil }
+    let d = day(c)
+    if let fromDay, d < fromDay { return nil }
+    if let toDay, d > toDay { return nil }
+    let p = grain == .hourOfWeek ? period(c) : period(ofDay: d)
+    var key = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: p)))
+    for k in 0..<dimCodes.count {
+      key |= UInt64(dimCodes[k][r] + 1) << dimShifts[k]
+    }
+    return key
+  }
+
   func aggregate(_ rows: Range<Int>, _ evaluate: Evaluator) -> Partial {
     var p = Partial()
-    for r in rows {
-      guard let ks = keys(r), let v = evaluate(r) else { continue }
-      for key in ks {
-        switch v {
-        case .one: p.counts[key, default: 0] += 1
-        case .number(let x): p.values[key, default: []].append(x)
-        case .share(let hit):
-          let cur = p.shares[key] ?? (0, 0)
-          p.shares[key] = (cur.den + 1, cur.num + (hit ? 1 : 0))
-        }
+    @inline(__always) func add(_ key: UInt64, _ v: RowValue) {
+      switch v {
+      case .one: p.counts[key, default: 0] += 1
+      case .number(let x): p.values[key, default: []].append(x)
+      case .share(let hit):
+        let cur = p.shares[key] ?? (0, 0)
+        p.shares[key] = (cur.den + 1, cur.num + (hit ? 1 : 0))
+      }
+    }
+    if tagPosition == nil {
+      for r in rows {
+        guard let key = singleKey(r), let v = evaluate(r) else { continue }
+        add(key, v)
+      }
+    } else {
+      for r in rows {
+        guard let ks = keys(r), let v = evaluate(r) else { continue }
+        for key in ks { add(key, v) }
       }
     }
     return p
@@ -266,27 +306,45 @@ struct GroupPlan: Sendable {
       keys = Set(merged.values.keys)
       columns += q.stats.map { "\($0)" }
     }
-    var rows: [[Cell]] = []
-    for (k, period, texts) in sortedKeys(filled(keys, q)) {
+    let ordered = sortedKeys(filled(keys, q))
+    // Groups are independent: their statistics are computed in parallel, each into its own slot,
+    // so the result does not depend on the thread count.
+    let slots = UnsafeMutableBufferPointer<[Cell]>.allocate(capacity: max(1, ordered.count))
+    slots.initialize(repeating: [])
+    defer {
+      slots.deinitialize()
+      slots.deallocate()
+    }
+    nonisolated(unsafe) let out = slots
+    let stats = q.stats
+    let unit = q.unit
+    let build: @Sendable (Int) -> Void = { i in
+      let (k, period, texts) = ordered[i]
       var row: [Cell] = []
-      if grain != nil { row.append(.text(periodLabel(period))) }
+      if self.grain != nil { row.append(.text(self.periodLabel(period))) }
       row += texts.map(Cell.text)
-      switch metric.kind {
+      switch self.metric.kind {
       case .count:
         row.append(.int(merged.counts[k] ?? 0))
       case .rate:
         let s = merged.shares[k] ?? (0, 0)
         row += [.int(s.den), .int(s.num), s.den > 0 ? .real(Double(s.num) / Double(s.den)) : .null]
       default:
-        let scale = metric.kind == .duration ? q.unit.perMillisecond : 1
-        let values = (merged.values[k] ?? []).map { $0 * scale }.sorted()
-        for s in q.stats {
-          row.append(
-            s == .count ? .int(values.count) : s.value(sorted: values).map(Cell.real) ?? .null)
+        let scale = self.metric.kind == .duration ? unit.perMillisecond : 1
+        var values = (merged.values[k] ?? []).map { $0 * scale }
+        let results = Quantiles.statistics(stats, of: &values)
+        for (s, v) in zip(stats, results) {
+          row.append(s == .count ? .int(values.count) : v.map(Cell.real) ?? .null)
         }
       }
-      rows.append(row)
+      out[i] = row
     }
+    if ordered.count > 1 && !merged.values.isEmpty {
+      DispatchQueue.concurrentPerform(iterations: ordered.count, execute: build)
+    } else {
+      for i in ordered.indices { build(i) }
+    }
+    let rows = Array(slots.prefix(ordered.count))
     return MetricTable(metric: metric.id, columns: columns, rows: rows)
   }
 }

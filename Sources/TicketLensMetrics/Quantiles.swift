@@ -60,3 +60,60 @@ public enum Statistic: Hashable, Sendable, CustomStringConvertible {
     }
   }
 }
+
+extension Quantiles {
+  /// The statistics of a sample without sorting it: the mean sums the values in their stored
+  /// order (row order, so the same for any thread count) and each percentile selects its order
+  /// statistics in O(n) (quickselect with a deterministic pivot). `values` is reordered.
+  public static func statistics(_ stats: [Statistic], of values: inout [Double]) -> [Double?] {
+    let n = values.count
+    var mean: Double? = nil
+    if stats.contains(.mean), n > 0 {
+      var s = 0.0
+      for v in values { s += v }
+      mean = s / Double(n)
+    }
+    return stats.map { stat -> Double? in
+      switch stat {
+      case .count: return Double(n)
+      case .mean: return mean
+      case .median: return quantile(&values, 0.5)
+      case .percentile(let p): return quantile(&values, Double(p) / 100)
+      }
+    }
+  }
+
+  /// The interpolated `p` quantile, selecting x[⌊h⌋] and x[⌈h⌉] in place.
+  static func quantile(_ x: inout [Double], _ p: Double) -> Double? {
+    guard !x.isEmpty else { return nil }
+    let h = Double(x.count - 1) * p
+    let lo = Int(h.rounded(.down))
+    let hi = Int(h.rounded(.up))
+    let a = select(&x, lo)
+    // After selecting `lo`, everything above it is ≥ x[lo]: x[lo + 1] is the minimum there.
+    let b = hi == lo ? a : x[(lo + 1)...].min()!
+    return a + (h - Double(lo)) * (b - a)
+  }
+
+  /// The k-th smallest value (0-based), partially reordering `x` (Hoare partition, middle pivot).
+  static func select(_ x: inout [Double], _ k: Int) -> Double {
+    var lo = 0
+    var hi = x.count - 1
+    while lo < hi {
+      let pivot = x[lo + (hi - lo) / 2]
+      var i = lo
+      var j = hi
+      while i <= j {
+        while x[i] < pivot { i += 1 }
+        while x[j] > pivot { j -= 1 }
+        if i <= j {
+          x.swapAt(i, j)
+          i += 1
+          j -= 1
+        }
+      }
+      if k <= j { hi = j } else if k >= i { lo = i } else { return x[k] }
+    }
+    return x[k]
+  }
+}

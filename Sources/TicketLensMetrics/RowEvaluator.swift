@@ -6,8 +6,8 @@ enum RowEvaluator {
   static func make(_ q: MetricQuery, _ d: MetricData, author: String?) throws(MetricQueryError)
     -> Evaluator
   {
-    let t = d.tickets
-    let c = d.chats
+    let t = PinnedTickets(d.tickets)
+    let c = PinnedChats(d.chats)
     let null = TicketColumns.null
     let business = q.business
     let schedule = d.schedule
@@ -24,20 +24,23 @@ enum RowEvaluator {
     }
     /// The vendor's minutes as ms, nil when absent or negative.
     @Sendable func vendor(_ m: V, _ r: Int) -> Double? {
-      let v = t.vendor(m, r)
+      let v = t.vendor[m.rawValue][r]
       return v.isNaN || v < 0 ? nil : v * 60_000
     }
-    @Sendable func derived(_ a: [Double], _ r: Int) -> Double? {
+    @Sendable func derived(_ a: Pinned<Double>, _ r: Int) -> Double? {
       let v = a[r]
       return v.isNaN || v < 0 ? nil : v * 60_000
     }
     let sched = business ? schedule : nil
-    let statusColumn =
-      t.dimensions["status"] ?? EncodedColumn(codes: Array(repeating: -1, count: t.count))
-    let solvedCodes = Set(
-      statusColumn.values.enumerated().filter { $0.element == "solved" || $0.element == "closed" }
-        .map { Int32($0.offset) })
-    @Sendable func isSolved(_ r: Int) -> Bool { solvedCodes.contains(statusColumn.codes[r]) }
+    let statusColumn: EncodedColumn =
+      d.tickets.dimensions["status"]
+      ?? EncodedColumn(codes: Array(repeating: -1, count: d.tickets.count))
+    let statusCodes = Pinned(statusColumn.codes)
+    let solvedFlags: [Bool] = statusColumn.values.map { $0 == "solved" || $0 == "closed" }
+    @Sendable func isSolved(_ r: Int) -> Bool {
+      let code = statusCodes[r]
+      return code >= 0 && solvedFlags[Int(code)]
+    }
 
     @Sendable func firstReply(_ r: Int, _ s: BusinessSchedule?, vendorBusiness: Bool) -> Double? {
       if let x = span(t.createdAt[r], t.firstReplyAt[r], s) { return x }
@@ -96,15 +99,17 @@ enum RowEvaluator {
       }
       let firstReplySLA = q.metric.id == Catalog.slaFirstReply.id
       let targets = firstReplySLA ? sla.firstReply : sla.resolution
-      let priority =
-        t.dimensions["priority"] ?? EncodedColumn(codes: Array(repeating: -1, count: t.count))
-      let targetByCode = priority.values.map {
+      let priority: EncodedColumn =
+        d.tickets.dimensions["priority"]
+        ?? EncodedColumn(codes: Array(repeating: -1, count: d.tickets.count))
+      let priorityCodes = Pinned(priority.codes)
+      let targetByCode: [Double?] = priority.values.map {
         TicketPriority(rawValue: $0).flatMap { targets[$0] }
       }
       let asOf = d.asOf.milliseconds
       let policySchedule = sla.schedule
       return { r in
-        let code = priority.codes[r]
+        let code = priorityCodes[r]
         guard code >= 0, let target = targetByCode[Int(code)] else { return nil }
         let limit = target * 60_000
         let done =
@@ -124,11 +129,12 @@ enum RowEvaluator {
         return s == 1 || s == 2 ? .share(hit: s == 1) : nil
       }
     case Catalog.escalationRate.id:
+      let tags = d.tickets.tags
       let marks = Set(
-        d.escalationTags.compactMap { t.tags.values.firstIndex(of: $0).map(Int32.init) })
-      return { r in .share(hit: t.tags.values(r).contains { marks.contains($0) }) }
+        d.escalationTags.compactMap { tags.values.firstIndex(of: $0).map(Int32.init) })
+      return { r in .share(hit: tags.values(r).contains { marks.contains($0) }) }
     case Catalog.repeatContactRate.id:
-      let repeats = RepeatContacts.flags(t)
+      let repeats = Pinned(RepeatContacts.flags(d.tickets))
       return { r in .share(hit: repeats[r]) }
     case Catalog.chats.id:
       return { r in c.offline[r] ? nil : .one }
@@ -143,7 +149,7 @@ enum RowEvaluator {
         c.offline[r] ? nil : span(c.startedAt[r], c.endedAt[r], nil).map(RowValue.number)
       }
     case Catalog.chatMessages.id:
-      let side: [Int32]
+      let side: Pinned<Int32>
       switch author {
       case nil: side = c.messages
       case "agent": side = c.agentMessages
@@ -187,4 +193,46 @@ enum RepeatContacts {
 /// Repeat-contact flags for other targets (customer views).
 public enum RepeatContactsPublic {
   public static func flags(_ t: TicketColumns) -> [Bool] { RepeatContacts.flags(t) }
+}
+
+/// Pinned views of the ticket columns the evaluators read.
+struct PinnedTickets: Sendable {
+  let createdAt, firstReplyAt, solvedAt: Pinned<Int64>
+  let vendor: [Pinned<Double>]
+  let requesterWait, agentWait, onHold: Pinned<Double>
+  let reopens, replies: Pinned<Int32>
+  let satisfaction: Pinned<Int8>
+
+  init(_ t: TicketColumns) {
+    createdAt = Pinned(t.createdAt)
+    firstReplyAt = Pinned(t.firstReplyAt)
+    solvedAt = Pinned(t.solvedAt)
+    vendor = t.vendor.map(Pinned.init)
+    requesterWait = Pinned(t.requesterWait)
+    agentWait = Pinned(t.agentWait)
+    onHold = Pinned(t.onHold)
+    reopens = Pinned(t.reopens)
+    replies = Pinned(t.replies)
+    satisfaction = Pinned(t.satisfaction)
+  }
+}
+
+/// Pinned views of the chat columns the evaluators read.
+struct PinnedChats: Sendable {
+  let startedAt, firstAgentAt, endedAt: Pinned<Int64>
+  let missed, satisfaction: Pinned<Int8>
+  let offline: Pinned<Bool>
+  let messages, agentMessages, visitorMessages: Pinned<Int32>
+
+  init(_ c: ChatColumns) {
+    startedAt = Pinned(c.startedAt)
+    firstAgentAt = Pinned(c.firstAgentAt)
+    endedAt = Pinned(c.endedAt)
+    missed = Pinned(c.missed)
+    satisfaction = Pinned(c.satisfaction)
+    offline = Pinned(c.offline)
+    messages = Pinned(c.messages)
+    agentMessages = Pinned(c.agentMessages)
+    visitorMessages = Pinned(c.visitorMessages)
+  }
 }

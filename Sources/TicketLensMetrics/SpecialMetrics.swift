@@ -1,3 +1,4 @@
+import Dispatch
 import TicketLensModel
 import TicketLensWarehouse
 
@@ -7,32 +8,61 @@ enum Backlog {
     let t = d.tickets
     let grain = q.grain ?? .day
     let lastDay = plan.day(d.asOf.milliseconds)
-    var firstDay = lastDay
-    for r in 0..<t.count where plan.passes(r) { firstDay = min(firstDay, plan.day(t.createdAt[r])) }
-    if let f = q.from { firstDay = f.daysSinceEpoch }
+    // The earliest creation among the rows the filters keep (days are monotone in instants).
+    var earliest = Int64.max
+    for r in 0..<t.count where plan.passes(r) { earliest = min(earliest, t.createdAt[r]) }
+    let firstDay =
+      q.from?.daysSinceEpoch ?? (earliest == Int64.max ? lastDay : min(lastDay, plan.day(earliest)))
     let endDay = q.to.map { min($0.daysSinceEpoch, lastDay) } ?? lastDay
     guard firstDay <= endDay else {
       return MetricTable(
         metric: q.metric.id, columns: [grain.rawValue] + q.by + ["count"], rows: [])
     }
-    // Per dimension combination: tickets created before the range, and daily deltas in it.
-    var groups: [[Int32]: (before: Int, delta: [Int])] = [:]
+    // Per dimension combination: tickets created before the range, and daily deltas in it;
+    // computed per fixed-size shard in parallel and summed in shard order.
     let span = endDay - firstDay + 1
-    for r in 0..<t.count where plan.passes(r) {
-      let codes = plan.dims.map { dim -> Int32 in dim.column.map { $0.codes[r] } ?? -1 }
-      var g = groups[codes] ?? (0, Array(repeating: 0, count: span + 1))
-      let c = plan.day(t.createdAt[r])
-      let s = t.solvedAt[r] == TicketColumns.null ? Int.max : plan.day(t.solvedAt[r])
-      // Open on day D iff c <= D < s.
-      if c < firstDay { g.before += 1 } else if c <= endDay { g.delta[c - firstDay] += 1 }
-      if s != Int.max {
-        if s < firstDay { g.before -= 1 } else if s <= endDay { g.delta[s - firstDay] -= 1 }
+    let shardSize = 65_536
+    let shards = max(1, (t.count + shardSize - 1) / shardSize)
+    let partials = UnsafeMutableBufferPointer<[UInt64: (before: Int, delta: [Int])]>.allocate(
+      capacity: shards)
+    partials.initialize(repeating: [:])
+    defer {
+      partials.deinitialize()
+      partials.deallocate()
+    }
+    nonisolated(unsafe) let out = partials
+    let created = Pinned(t.createdAt)
+    let solved = Pinned(t.solvedAt)
+    DispatchQueue.concurrentPerform(iterations: shards) { sh in
+      var local: [UInt64: (before: Int, delta: [Int])] = [:]
+      for r in (sh * shardSize)..<min(t.count, (sh + 1) * shardSize) where plan.passes(r) {
+        var key: UInt64 = 0
+        for k in 0..<plan.dimCodes.count {
+          key |= UInt64(plan.dimCodes[k][r] + 1) << plan.dimShifts[k]
+        }
+        var g = local[key] ?? (0, Array(repeating: 0, count: span + 1))
+        let c = plan.day(created[r])
+        let s = solved[r] == TicketColumns.null ? Int.max : plan.day(solved[r])
+        // Open on day D iff c <= D < s.
+        if c < firstDay { g.before += 1 } else if c <= endDay { g.delta[c - firstDay] += 1 }
+        if s != Int.max {
+          if s < firstDay { g.before -= 1 } else if s <= endDay { g.delta[s - firstDay] -= 1 }
+        }
+        local[key] = g
       }
-      groups[codes] = g
+      out[sh] = local
     }
-    if groups.isEmpty && plan.dims.isEmpty {
-      groups[[]] = (0, Array(repeating: 0, count: span + 1))
+    var packed: [UInt64: (before: Int, delta: [Int])] = [:]
+    for sh in 0..<shards {
+      for (k, v) in partials[sh] {
+        var g = packed[k] ?? (0, Array(repeating: 0, count: span + 1))
+        g.before += v.before
+        for i in 0..<v.delta.count { g.delta[i] += v.delta[i] }
+        packed[k] = g
+      }
     }
+    var groups: [[Int32]: (before: Int, delta: [Int])] = [:]
+    for (k, v) in packed { groups[plan.decode(k).codes] = v }
     var rows: [[Cell]] = []
     let order = groups.keys.map { codes in (codes, codes.enumerated().map { plan.text($0, $1) }) }
       .sorted { a, b in

@@ -10,9 +10,7 @@ public enum MetricDataLoader {
     _ warehouse: Warehouse, asOf: Instant? = nil, schedule: BusinessSchedule? = nil,
     sla: SLAPolicy? = nil
   ) throws(WarehouseError) -> MetricData {
-    let tickets = try warehouse.ticketColumns()
-    let chats = try warehouse.chatColumns()
-    let ticketAsOf = try warehouse.dataAsOf()
+    let (tickets, chats, ticketAsOf) = try warehouse.metricColumns()
     let chatAsOf = chats.endedAt.filter { $0 != TicketColumns.null }.max().map(
       Instant.init(milliseconds:))
     let dataAsOf = [ticketAsOf, chatAsOf].compactMap { $0 }.max() ?? Instant(milliseconds: 0)

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import TicketLensIngest
+import TicketLensMetrics
 import TicketLensModel
 import TicketLensPipeline
 import TicketLensSample
@@ -34,6 +35,60 @@ func report(_ what: String, bytes: Int, records: Int, seconds s: Double, threads
 
 let mode = args[1]
 let path = args[2]
+if mode == "suite-data" {
+  // Clean inputs for the DuckDB comparison: 1M tickets (generic CSV) and 500k chats (NDJSON),
+  // with no broken rows or duplicates, so that both sides load exactly the same records.
+  do {
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    var o = SampleOptions(tickets: 1_000_000, seed: 11)
+    o.dirtyRate = 0
+    o.duplicateRate = 0
+    try SampleGenerator(options: o).write(.genericCSV, to: path + "/tickets.csv")
+    var c = SampleOptions(tickets: 500_000, seed: 12)
+    c.dirtyRate = 0
+    try SampleGenerator(options: c).write(.genericChat, count: 500_000, to: path + "/chats.ndjson")
+  } catch {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    exit(1)
+  }
+  exit(0)
+}
+if mode == "suite" || mode == "cold" {
+  // suite WAREHOUSE OUTDIR [THREADS]: the metric suite on an existing warehouse (warm).
+  // cold DATADIR WAREHOUSE OUTDIR: ingest tickets.csv and chats.ndjson into a new warehouse,
+  // then the suite.
+  do {
+    var ingestSeconds = 0.0
+    let warehouse = mode == "cold" ? args[3] : path
+    let out = mode == "cold" ? args[4] : args[3]
+    let threads = mode == "suite" && args.count > 4 ? Int(args[4])! : 0
+    let start = DispatchTime.now().uptimeNanoseconds
+    if mode == "cold" {
+      for suffix in ["", "-wal", "-shm", ".facts"] { unlink(warehouse + suffix) }
+      let wh = try Warehouse(path: warehouse)
+      let run = try wh.beginRun(command: "bench", pipeline: nil, startedAt: Clock.nowISO())
+      for (file, format) in [
+        ("tickets.csv", InputFormat.genericCSV), ("chats.ndjson", .genericChat),
+      ] {
+        _ = try TicketIngestor().load(
+          path: path + "/" + file, format: format, source: "bench", zone: .utc, warehouse: wh,
+          runID: run)
+      }
+      try wh.finishRun(run, status: "succeeded", endedAt: Clock.nowISO(), files: [], message: nil)
+      ingestSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+    let p = try Suite.run(warehouse: warehouse, out: out, threads: threads)
+    let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    print(
+      String(
+        format: "%@ seconds=%.3f ingest=%.3f load=%.3f metrics=%.3f write=%.3f", mode, total,
+        ingestSeconds, p.load, p.metrics, p.write))
+  } catch {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    exit(1)
+  }
+  exit(0)
+}
 if mode == "generate" {
   // The JSON and XML benchmark inputs: 200k Zendesk tickets (NDJSON), 500k generic chats
   // (NDJSON), 100k Zendesk tickets (XML).

@@ -42,3 +42,25 @@ struct QuantileTests {
     #expect(Cell.null.formatted == "")
   }
 }
+
+struct SelectionTests {
+  @Test func selectionAgreesWithSorting() {
+    var state: UInt64 = 99
+    for n in [1, 2, 3, 10, 101, 1000] {
+      var xs: [Double] = (0..<n).map { _ in
+        state = state &* 6_364_136_223_846_793_005 &+ 1
+        return Double(state >> 40 % 50)
+      }
+      let sorted = xs.sorted()
+      let stats: [Statistic] = [.count, .median, .percentile(90), .percentile(1), .percentile(99)]
+      let got = Quantiles.statistics(stats, of: &xs)
+      #expect(got[0] == Double(n))
+      #expect(got[1] == Quantiles.quantile(sorted: sorted, 0.5))
+      #expect(got[2] == Quantiles.quantile(sorted: sorted, 0.9))
+      #expect(got[3] == Quantiles.quantile(sorted: sorted, 0.01))
+      #expect(got[4] == Quantiles.quantile(sorted: sorted, 0.99))
+    }
+    var ties: [Double] = [5, 5, 5, 1, 9, 5]
+    #expect(Quantiles.statistics([.median], of: &ties) == [5])
+  }
+}

@@ -211,3 +211,34 @@ struct TicketRoundTripTests {
         == "{\"Contact Reason\":\"Refund\"}")
   }
 }
+
+struct ColumnCacheTests {
+  @Test func theCacheGivesTheSameColumnsAndFollowsLoads() throws {
+    let path = temporaryPath("w.sqlite")
+    let w = try Warehouse(path: path)
+    let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
+    var a = ticket("1", created: 100, updated: 200)
+    a.channel = "email"
+    a.tags = ["x", "y"]
+    a.vendorMinutes.firstReply = 5
+    _ = try load(w, run: run, file: "f", [a, ticket("2", created: 50, updated: 60)])
+    let fresh = try w.metricColumns()  // builds the cache
+    #expect(FileManager.default.fileExists(atPath: path + ".columns"))
+    let cached = try w.metricColumns()  // reads it
+    #expect(cached.tickets.createdAt == fresh.tickets.createdAt)
+    #expect(
+      cached.tickets.dimensions["channel"]?.codes == fresh.tickets.dimensions["channel"]?.codes)
+    #expect(
+      cached.tickets.tags.values == ["x", "y"]
+        && cached.tickets.tags.codes == fresh.tickets.tags.codes)
+    #expect(cached.tickets.vendor[0].map { $0.isNaN ? -1 : $0 } == [5, -1])
+    #expect(cached.asOf == Instant(seconds: 200))
+    // A new load changes the key: the next read rebuilds from SQLite.
+    _ = try load(w, run: run, file: "g", [ticket("3", created: 10, updated: 300)])
+    let after = try w.metricColumns()
+    #expect(after.tickets.count == 3 && after.asOf == Instant(seconds: 300))
+    // A damaged cache is ignored, not trusted.
+    try Data("garbage".utf8).write(to: URL(fileURLWithPath: path + ".columns"))
+    #expect(try w.metricColumns().tickets.count == 3)
+  }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import TicketLensModel
+
+/// A binary copy of the metric columns beside the warehouse (`<warehouse>.columns`), so that
+/// repeated queries do not re-read a million rows from SQLite. It is valid for one state of
+/// the warehouse: its key is the newest `run_files` id (every load adds one) and the row counts;
+/// any other state rebuilds it. Writing it is best effort (a read-only folder just means no
+/// cache); it is written to a temporary file and renamed.
+enum ColumnCache {
+  static let magic = Array("TLCOLS2\n".utf8)
+
+  static func path(_ warehouse: String) -> String { warehouse + ".columns" }
+
+  // MARK: Writing
+
+  struct Writer {
+    var bytes: [UInt8] = []
+    mutating func int(_ v: Int) {
+      withUnsafeBytes(of: Int64(v).littleEndian) { bytes.append(contentsOf: $0) }
+    }
+    mutating func array<T>(_ a: [T]) {
+      int(a.count)
+      a.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    }
+    /// A column that is all null is written as its length with a marker, not its bytes.
+    mutating func doubles(_ a: [Double]) {
+      if a.allSatisfy({ $0.isNaN }) {
+        int(-1)
+        int(a.count)
+      } else {
+        array(a)
+      }
+    }
+    mutating func instants(_ a: [Int64]) {
+      if a.allSatisfy({ $0 == TicketColumns.null }) {
+        int(-1)
+        int(a.count)
+      } else {
+        array(a)
+      }
+    }
+    mutating func string(_ s: String) { array(Array(s.utf8)) }
+    mutating func strings(_ a: [String]) {
+      int(a.count)
+      for s in a { string(s) }
+    }
+    mutating func encoded(_ c: EncodedColumn) {
+      array(c.codes)
+      strings(c.values)
+    }
+    mutating func multi(_ c: EncodedMultiColumn) {
+      array(c.offsets)
+      array(c.codes)
+      strings(c.values)
+    }
+    mutating func dims(_ d: [String: EncodedColumn]) {
+      let names = d.keys.sorted()
+      int(names.count)
+      for n in names {
+        string(n)
+        encoded(d[n]!)
+      }
+    }
+  }
+
+  // MARK: Reading
+
+  struct Reader {
+    let data: UnsafeRawBufferPointer
+    var at = 0
+    enum Failure: Error { case truncated }
+
+    mutating func int() throws -> Int {
+      guard at + 8 <= data.count else { throw Failure.truncated }
+      let v = Int64(littleEndian: data.loadUnaligned(fromByteOffset: at, as: Int64.self))
+      at += 8
+      return Int(v)
+    }
+    mutating func array<T>(_: T.Type) throws -> [T] {
+      let n = try int()
+      let size = n * MemoryLayout<T>.stride
+      guard n >= 0, at + size <= data.count else { throw Failure.truncated }
+      let src = UnsafeRawBufferPointer(rebasing: data[at..<(at + size)])
+      let out = [T](unsafeUninitializedCapacity: n) { buf, count in
+        UnsafeMutableRawBufferPointer(buf).copyMemory(from: src)
+        count = n
+      }
+      at += size
+      return out
+    }
+    mutating func doubles() throws -> [Double] {
+      let save = at
+      if try int() == -1 { return Array(repeating: .nan, count: try int()) }
+      at = save
+      return try array(Double.self)
+    }
+    mutating func instants() throws -> [Int64] {
+      let save = at
+      if try int() == -1 { return Array(repeating: TicketColumns.null, count: try int()) }
+      at = save
+      return try array(Int64.self)
+    }
+    mutating func string() throws -> String {
+      String(decoding: try array(UInt8.self), as: UTF8.self)
+    }
+    mutating func strings() throws -> [String] {
+      let n = try int()
+      var out: [String] = []
+      out.reserveCapacity(max(0, n))
+      for _ in 0..<n { out.append(try string()) }
+      return out
+    }
+    mutating func encoded() throws -> EncodedColumn {
+      let codes = try array(Int32.self)
+      return EncodedColumn(codes: codes, values: try strings())
+    }
+    mutating func multi() throws -> EncodedMultiColumn {
+      var c = EncodedMultiColumn()
+      c.offsets = try array(Int32.self)
+      c.codes = try array(Int32.self)
+      c.values = try strings()
+      return c
+    }
+    mutating func dims() throws -> [String: EncodedColumn] {
+      var d: [String: EncodedColumn] = [:]
+      for _ in 0..<(try int()) {
+        let name = try string()
+        d[name] = try encoded()
+      }
+      return d
+    }
+  }
+
+  static func encode(key: String, asOf: Instant?, _ t: TicketColumns, _ c: ChatColumns) -> [UInt8] {
+    var w = Writer()
+    w.bytes = magic
+    w.string(key)
+    w.int(asOf.map { Int($0.milliseconds) } ?? Int.min)
+    w.int(t.count)
+    w.array(t.createdAt)
+    w.instants(t.updatedAt)
+    w.instants(t.firstReplyAt)
+    w.instants(t.solvedAt)
+    for v in t.vendor { w.doubles(v) }
+    w.doubles(t.requesterWait)
+    w.doubles(t.agentWait)
+    w.doubles(t.onHold)
+    w.array(t.reopens)
+    w.array(t.replies)
+    w.array(t.satisfaction)
+    w.dims(t.dimensions)
+    w.multi(t.tags)
+    w.int(c.count)
+    w.array(c.startedAt)
+    w.instants(c.firstAgentAt)
+    w.instants(c.endedAt)
+    w.array(c.missed)
+    w.array(c.offline)
+    w.array(c.satisfaction)
+    w.array(c.messages)
+    w.array(c.agentMessages)
+    w.array(c.visitorMessages)
+    w.dims(c.dimensions)
+    w.multi(c.tags)
+    return w.bytes
+  }
+
+  static func decode(_ data: UnsafeRawBufferPointer, key: String) -> (
+    TicketColumns, ChatColumns, Instant?
+  )? {
+    guard data.count > magic.count, Array(data[0..<magic.count]) == magic else { return nil }
+    var r = Reader(data: data, at: magic.count)
+    do {
+      guard try r.string() == key else { return nil }
+      let asOfValue = try r.int()
+      let asOf = asOfValue == Int.min ? nil : Instant(milliseconds: Int64(asOfValue))
+      var t = TicketColumns()
+      t.count = try r.int()
+      t.createdAt = try r.array(Int64.self)
+      t.updatedAt = try r.instants()
+      t.firstReplyAt = try r.instants()
+      t.solvedAt = try r.instants()
+      for k in t.vendor.indices { t.vendor[k] = try r.doubles() }
+      t.requesterWait = try r.doubles()
+      t.agentWait = try r.doubles()
+      t.onHold = try r.doubles()
+      t.reopens = try r.array(Int32.self)
+      t.replies = try r.array(Int32.self)
+      t.satisfaction = try r.array(Int8.self)
+      t.dimensions = try r.dims()
+      t.tags = try r.multi()
+      var c = ChatColumns()
+      c.count = try r.int()
+      c.startedAt = try r.array(Int64.self)
+      c.firstAgentAt = try r.instants()
+      c.endedAt = try r.instants()
+      c.missed = try r.array(Int8.self)
+      c.offline = try r.array(Bool.self)
+      c.satisfaction = try r.array(Int8.self)
+      c.messages = try r.array(Int32.self)
+      c.agentMessages = try r.array(Int32.self)
+      c.visitorMessages = try r.array(Int32.self)
+      c.dimensions = try r.dims()
+      c.tags = try r.multi()
+      guard t.createdAt.count == t.count, c.startedAt.count == c.count, r.at == data.count else {
+        return nil
+      }
+      return (t, c, asOf)
+    } catch {
+      return nil
+    }
+  }
+}
+
+extension Warehouse {
+  /// The state the column cache is valid for.
+  func columnCacheKey() throws(WarehouseError) -> String {
+    let run = try connection.scalarInt("SELECT coalesce(max(id), 0) FROM run_files") ?? 0
+    let tickets = try connection.scalarInt("SELECT count(*) FROM tickets") ?? 0
+    let chats = try connection.scalarInt("SELECT count(*) FROM chats") ?? 0
+    return "v\(Schema.migrations.count) files=\(run) tickets=\(tickets) chats=\(chats)"
+  }
+
+  /// Ticket and chat columns, from the cache when it matches the warehouse, else from SQLite
+  /// (then the cache is rewritten, best effort).
+  /// Also returns the data's as-of (`dataAsOf()`), kept in the cache because computing it scans
+  /// the tickets table.
+  public func metricColumns() throws(WarehouseError) -> (
+    tickets: TicketColumns, chats: ChatColumns, asOf: Instant?
+  ) {
+    let key = try columnCacheKey()
+    let file = ColumnCache.path(path)
+    if let data = try? Data(contentsOf: URL(fileURLWithPath: file), options: .alwaysMapped),
+      let cached = data.withUnsafeBytes({ ColumnCache.decode($0, key: key) })
+    {
+      return cached
+    }
+    let tickets = try ticketColumns()
+    let chats = try chatColumns()
+    let asOf = try dataAsOf()
+    let bytes = ColumnCache.encode(key: key, asOf: asOf, tickets, chats)
+    try? Data(bytes).write(to: URL(fileURLWithPath: file), options: .atomic)
+    return (tickets, chats, asOf)
+  }
+}
