@@ -9,6 +9,7 @@ import datetime
 
 csv, runs = sys.argv[1], int(sys.argv[2])
 json_dir = sys.argv[3] if len(sys.argv) > 3 else None
+suite_dir = sys.argv[4] if len(sys.argv) > 4 else None
 bench = ".build/release/ticketlens-bench"
 peer = [sys.executable, "Benchmarks/duckdb_peer.py"]
 scratch = "Benchmarks/data"
@@ -84,3 +85,35 @@ for name, ours, theirs, mb in rows:
 print()
 print(f"Ingest peak RSS: TicketLens {our_rss:.0f} MB, DuckDB {their_rss:.0f} MB. "
       f"Last TicketLens ingest, seconds by phase: {breakdown}")
+
+
+if suite_dir:
+    # Issue 4: raw exports -> persistent store -> the metric suite -> one CSV per table (cold),
+    # and the suite again from the existing store (warm), for both tools.
+    wh, ddb = f"{suite_dir}/bench.sqlite", f"{suite_dir}/bench.duckdb"
+    out_tl, out_dk = f"{suite_dir}/out-ticketlens", f"{suite_dir}/out-duckdb"
+    size = (os.path.getsize(f"{suite_dir}/tickets.csv") + os.path.getsize(f"{suite_dir}/chats.ndjson")) / 1e6
+
+    def field(out, name):
+        return float(re.search(name + r"=([\d.]+)", out).group(1))
+
+    cold_tl, cold_tl_rss, last_cold = median_of([bench, "cold", suite_dir, wh, out_tl], ours_seconds)
+    cold_dk, cold_dk_rss, _ = median_of(
+        [sys.executable, "Benchmarks/duckdb_suite.py", "cold", suite_dir, ddb, out_dk], lambda o: float(o.split()[0]))
+    warm_tl, warm_tl_rss, last_warm = median_of([bench, "suite", wh, out_tl], ours_seconds)
+    warm_dk, warm_dk_rss, _ = median_of(
+        [sys.executable, "Benchmarks/duckdb_suite.py", "warm", ddb, out_dk], lambda o: float(o.split()[0]))
+    one, _, _ = median_of([bench, "suite", wh, out_tl, "1"], lambda o: field(o, "metrics"))
+    two, _, _ = median_of([bench, "suite", wh, out_tl, "2"], lambda o: field(o, "metrics"))
+    agree = subprocess.run([sys.executable, "Benchmarks/compare_csv.py", out_tl, out_dk], capture_output=True, text=True)
+    print()
+    print(f"Metric suite on 1M tickets + 500k chats ({size:.0f} MB of CSV and NDJSON), medians of {runs} runs")
+    print()
+    print("| Run | TicketLens s | DuckDB s | TicketLens / DuckDB | Peak RSS TicketLens / DuckDB |")
+    print("|---|---:|---:|---:|---:|")
+    print(f"| Cold: exports → store → 10 metric tables → CSV | {cold_tl:.3f} | {cold_dk:.3f} | {cold_tl / cold_dk:.2f}× | {cold_tl_rss:.0f} / {cold_dk_rss:.0f} MB |")
+    print(f"| Warm: store → 10 metric tables → CSV | {warm_tl:.3f} | {warm_dk:.3f} | {warm_tl / warm_dk:.2f}× | {warm_tl_rss:.0f} / {warm_dk_rss:.0f} MB |")
+    print()
+    print(f"Metric stage alone: {one:.3f} s on 1 thread, {two:.3f} s on 2 threads ({one / two:.2f}× faster). "
+          f"Cold phases (last run): {last_cold.strip()}. Warm phases (last run): {last_warm.strip()}. "
+          f"CSV check against DuckDB (counts exact, reals within 0.01): {agree.stdout.strip().splitlines()[-1]}")

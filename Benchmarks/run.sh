@@ -16,9 +16,12 @@ fi
 if [ ! -f "$DATA/json/zendesk.ndjson" ]; then
   .build/release/ticketlens-bench generate "$DATA/json"
 fi
+if [ ! -f "$DATA/suite/chats.ndjson" ]; then
+  .build/release/ticketlens-bench suite-data "$DATA/suite"
+fi
 # The peer is installed for the benchmark only, never for the product.
 if [ ! -x Benchmarks/.venv/bin/python ]; then
   python3 -m venv Benchmarks/.venv
   Benchmarks/.venv/bin/pip install --quiet duckdb
 fi
-Benchmarks/.venv/bin/python Benchmarks/bench.py "$DATA/tickets-$TICKETS.csv" "$RUNS" "$DATA/json"
+Benchmarks/.venv/bin/python Benchmarks/bench.py "$DATA/tickets-$TICKETS.csv" "$RUNS" "$DATA/json" "$DATA/suite"

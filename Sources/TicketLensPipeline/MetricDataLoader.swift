@@ -13,7 +13,9 @@ public enum MetricDataLoader {
     let (tickets, chats, ticketAsOf) = try warehouse.metricColumns()
     let chatAsOf = chats.endedAt.filter { $0 != TicketColumns.null }.max().map(
       Instant.init(milliseconds:))
-    let dataAsOf = [ticketAsOf, chatAsOf].compactMap { $0 }.max() ?? Instant(milliseconds: 0)
+    // As of: the newest ticket update (the SLA clock of unreplied tickets stops there); with no
+    // tickets, the newest chat end.
+    let dataAsOf = ticketAsOf ?? chatAsOf ?? Instant(milliseconds: 0)
     var d = MetricData(tickets: tickets, chats: chats, asOf: asOf ?? dataAsOf)
     d.schedule = schedule ?? sla?.schedule
     d.sla = sla

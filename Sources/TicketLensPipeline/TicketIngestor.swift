@@ -127,7 +127,8 @@ public struct TicketIngestor: Sendable {
           try load.add(rows: rows, issues: batch.issues, read: batch.read)
         } else {
           try load.add(
-            chats: batch.records.chats, articles: batch.records.articles,
+            chats: batch.records.chats, chatMessages: batch.chatMessages,
+            articles: batch.records.articles,
             searchTerms: batch.records.searchTerms, ticketMetrics: batch.records.ticketMetrics,
             issues: batch.issues, read: batch.read)
         }
@@ -219,6 +220,8 @@ public struct TicketIngestor: Sendable {
 struct PreparedBatch: Sendable {
   var rows: EncodedTicketRows?
   var records: RecordBatch
+  /// Chats' messages as JSON, built on the worker thread.
+  var chatMessages: [String?] = []
   var issues: [IngestIssue]
   var read: Int
   var end: Int
@@ -235,6 +238,7 @@ struct PreparedBatch: Sendable {
     read = b.read
     end = b.end
     b.issues = []
+    chatMessages = b.chats.map(OtherRows.messagesJSONText)
     records = b
   }
 }

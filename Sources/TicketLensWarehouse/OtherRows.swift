@@ -82,8 +82,8 @@ struct TableSpec {
 }
 
 /// Binding of the non-ticket records, in `TableSpec` column order.
-enum OtherRows {
-  static func bind(_ c: Chat, _ s: Statement) {
+public enum OtherRows {
+  static func bind(_ c: Chat, _ s: Statement, messagesJSON: String? = nil) {
     s.bind(1, c.source)
     s.bind(2, c.id)
     s.bind(3, c.type)
@@ -102,18 +102,33 @@ enum OtherRows {
     s.bind(16, c.rating)
     s.bind(17, c.ticketID)
     s.bind(18, c.tags.isEmpty ? nil : c.tags.joined(separator: " "))
+    var agent = 0
+    var visitor = 0
+    for m in c.messages {
+      if m.author == .agent { agent += 1 } else if m.author == .visitor { visitor += 1 }
+    }
     s.bind(19, c.messages.count)
-    s.bind(20, c.messages.filter { $0.author == .agent }.count)
-    s.bind(21, c.messages.filter { $0.author == .visitor }.count)
-    s.bind(
-      22,
-      c.messages.isEmpty
-        ? nil
-        : "["
-          + c.messages.map {
-            "{\"author\":\"\($0.author.rawValue)\",\"at\":\($0.at.milliseconds),\"text\":"
-              + jsonString($0.text) + "}"
-          }.joined(separator: ",") + "]")
+    s.bind(20, agent)
+    s.bind(21, visitor)
+    s.bind(22, messagesJSON ?? messagesJSONText(c))
+  }
+
+  /// A chat's messages as JSON `[{"author":…,"at":ms,"text":…}]`, nil when there are none
+  /// (built on the parser threads during ingest).
+  public static func messagesJSONText(_ c: Chat) -> String? {
+    guard !c.messages.isEmpty else { return nil }
+    var out: [UInt8] = [0x5B]
+    out.reserveCapacity(64 * c.messages.count)
+    for (k, m) in c.messages.enumerated() {
+      if k > 0 { out.append(0x2C) }
+      out.append(
+        contentsOf: "{\"author\":\"\(m.author.rawValue)\",\"at\":\(m.at.milliseconds),\"text\":"
+          .utf8)
+      appendJSONString(m.text, to: &out)
+      out.append(0x7D)
+    }
+    out.append(0x5D)
+    return String(decoding: out, as: UTF8.self)
   }
 
   static func bind(_ a: Article, _ s: Statement) {

@@ -195,10 +195,11 @@ extension Warehouse {
   }
 }
 
-/// Builds an `EncodedColumn` from SQLite text values without creating a String per row.
+/// Builds an `EncodedColumn` from SQLite text values. Keys are Swift strings, which for the
+/// short values of dimensions (up to 15 bytes) live inline, with no allocation per row.
 private struct Encoder {
   var column = EncodedColumn()
-  var index: [[UInt8]: Int32] = [:]
+  var index: [String: Int32] = [:]
 
   mutating func append(_ st: Statement, _ i: Int32) {
     guard let p = sqlite3_column_text(st.handle, i) else {
@@ -206,14 +207,15 @@ private struct Encoder {
       return
     }
     let n = Int(sqlite3_column_bytes(st.handle, i))
-    column.codes.append(code(Array(UnsafeBufferPointer(start: p, count: n))))
+    column.codes.append(code(UnsafeBufferPointer(start: p, count: n)))
   }
 
-  mutating func code(_ key: [UInt8]) -> Int32 {
+  mutating func code(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+    let key = String(decoding: bytes, as: UTF8.self)
     if let c = index[key] { return c }
     let c = Int32(column.values.count)
     index[key] = c
-    column.values.append(String(decoding: key, as: UTF8.self))
+    column.values.append(key)
     return c
   }
 }
@@ -235,7 +237,7 @@ private struct TagEncoder {
       let bytes = UnsafeBufferPointer(start: p, count: n)
       var seen = Set<Int32>()
       for word in bytes.split(separator: 0x20) where !word.isEmpty {
-        let code = encoder.code(Array(word))
+        let code = encoder.code(UnsafeBufferPointer(rebasing: word))
         if seen.insert(code).inserted { built.codes.append(code) }
       }
     }

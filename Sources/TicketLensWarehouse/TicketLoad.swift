@@ -157,13 +157,17 @@ public final class TicketLoad {
 
   /// Loads chats, articles, search terms or vendor ticket metrics (in file order) with the same
   /// newer-wins rule and accounting as tickets, and records rejects.
+  /// - Parameters:
+  ///   - chatMessages: each chat's messages JSON, when prepared already (`OtherRows`).
   public func add(
-    chats: [Chat] = [], articles: [Article] = [], searchTerms: [SearchTerm] = [],
-    ticketMetrics: [TicketMetrics] = [], issues: [IngestIssue], read: Int
+    chats: [Chat] = [], chatMessages: [String?]? = nil, articles: [Article] = [],
+    searchTerms: [SearchTerm] = [], ticketMetrics: [TicketMetrics] = [], issues: [IngestIssue],
+    read: Int
   ) throws(WarehouseError) {
     accounting.read += read
-    for c in chats {
-      try upsertOther(.chats, key: [c.id]) { OtherRows.bind(c, $0) }
+    for (k, c) in chats.enumerated() {
+      let json = chatMessages?[k] ?? OtherRows.messagesJSONText(c)
+      try upsertOther(.chats, key: [c.id]) { OtherRows.bind(c, $0, messagesJSON: json) }
     }
     for a in articles {
       try upsertOther(.articles, key: [a.id]) { OtherRows.bind(a, $0) }
@@ -182,7 +186,10 @@ public final class TicketLoad {
 
   /// Prepared statements per other table, and the per-table id bookkeeping.
   private var otherStatements: [String: (upsert: Statement, lookup: Statement)] = [:]
-  private var otherSeen: [String: Set<[String]>] = [:]
+  /// Per table: key hashes seen in this file, and whether the table held no row of this source
+  /// when the file began (then every conflict is with this file, as for tickets).
+  private var otherSeen: [String: Set<Int>] = [:]
+  private var otherFresh: [String: Bool] = [:]
 
   private func upsertOther(_ spec: TableSpec, key: [String], bind: (Statement) -> Void)
     throws(WarehouseError)
@@ -194,7 +201,14 @@ public final class TicketLoad {
       statements = (try connection.prepare(spec.upsertSQL), try connection.prepare(spec.lookupSQL))
       otherStatements[spec.table] = statements
     }
-    let seenBefore = !otherSeen[spec.table, default: []].insert(key).inserted
+    if otherFresh[spec.table] == nil {
+      let any = try connection.prepare(
+        "SELECT EXISTS (SELECT 1 FROM \(spec.table) WHERE source = ?)")
+      any.bind(1, source)
+      otherFresh[spec.table] = try any.step() && any.int64(0) == 0
+    }
+    let fresh = otherFresh[spec.table]!
+    let seenBefore = fresh || !otherSeen[spec.table, default: []].insert(key.hashValue).inserted
     let st = statements.upsert
     bind(st)
     st.bind(Int32(spec.columns.count + 1), loadID)
@@ -209,12 +223,14 @@ public final class TicketLoad {
       return (l.int64(0), l.optionalInt64(1))
     }
     if connection.changes == 0 {
-      let same = seenBefore ? try loads().load == loadID : false
+      var same = fresh
+      if !same && seenBefore { same = try loads().load == loadID }
       if same { accounting.superseded += 1 } else { accounting.unchanged += 1 }
     } else if connection.lastInsertRowID != -1 {
       accounting.inserted += 1
     } else {
-      let same = seenBefore ? try loads().previous == loadID : false
+      var same = fresh
+      if !same && seenBefore { same = try loads().previous == loadID }
       if same { accounting.superseded += 1 } else { accounting.updated += 1 }
     }
   }

@@ -105,22 +105,31 @@ enum TicketRow {
   }
 }
 
-/// A JSON string literal for `s`.
+/// A JSON string literal for `s` (escapes only what JSON requires; works on UTF-8 bytes).
 public func jsonString(_ s: String) -> String {
-  var out = "\""
-  for u in s.unicodeScalars {
-    switch u {
-    case "\"": out += "\\\""
-    case "\\": out += "\\\\"
-    case "\n": out += "\\n"
-    case "\r": out += "\\r"
-    case "\t": out += "\\t"
-    case _ where u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029:
-      out += "\\u" + String(String(u.value, radix: 16).reversed()).padding(4).reversedString
-    default: out.unicodeScalars.append(u)
+  var bytes: [UInt8] = []
+  bytes.reserveCapacity(s.utf8.count + 2)
+  appendJSONString(s, to: &bytes)
+  return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Appends `s` as a JSON string literal to a byte buffer.
+public func appendJSONString(_ s: String, to out: inout [UInt8]) {
+  out.append(0x22)
+  for b in s.utf8 {
+    switch b {
+    case 0x22: out.append(contentsOf: [0x5C, 0x22])
+    case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+    case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+    case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+    case 0x09: out.append(contentsOf: [0x5C, 0x74])
+    case 0..<0x20:
+      let hex = Array("0123456789abcdef".utf8)
+      out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
+    default: out.append(b)
     }
   }
-  return out + "\""
+  out.append(0x22)
 }
 
 extension String {

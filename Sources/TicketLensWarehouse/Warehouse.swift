@@ -23,7 +23,14 @@ public final class Warehouse {
       try connection.execute("PRAGMA synchronous = NORMAL")
       try migrate(from: Int(version))
     }
-    try connection.execute("PRAGMA cache_size = -1048576")  // 1 GiB at most, used only as needed
+    if readOnly {
+      // Reads go through a memory map instead of copying every page into a private cache (the
+      // copies, and zeroing their memory, doubled the time of a full column load).
+      try connection.execute("PRAGMA mmap_size = 4294967296")
+      try connection.execute("PRAGMA cache_size = -65536")
+    } else {
+      try connection.execute("PRAGMA cache_size = -1048576")  // 1 GiB at most, used as needed
+    }
     try connection.execute("PRAGMA temp_store = MEMORY")
   }
 

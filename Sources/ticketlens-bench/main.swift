@@ -64,7 +64,7 @@ if mode == "suite" || mode == "cold" {
     let threads = mode == "suite" && args.count > 4 ? Int(args[4])! : 0
     let start = DispatchTime.now().uptimeNanoseconds
     if mode == "cold" {
-      for suffix in ["", "-wal", "-shm", ".facts"] { unlink(warehouse + suffix) }
+      for suffix in ["", "-wal", "-shm", ".columns"] { unlink(warehouse + suffix) }
       let wh = try Warehouse(path: warehouse)
       let run = try wh.beginRun(command: "bench", pipeline: nil, startedAt: Clock.nowISO())
       for (file, format) in [
