@@ -90,7 +90,10 @@ let package = Package(
       name: "TicketLensPipelineTests", dependencies: ["TicketLensPipeline", "TicketLensSample"]),
     .testTarget(
       name: "EndToEndTests",
-      dependencies: ["ticketlens", "TicketLensIngest", "TicketLensModel"]),
+      dependencies: [
+        "ticketlens", "TicketLensIngest", "TicketLensModel", "TicketLensPipeline",
+        "TicketLensWarehouse",
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -106,8 +106,9 @@ public struct PipelineRunner {
         runID: runID, files: results, status: status, exitCode: exceeded ? 3 : 0, report: report,
         message: message)
     } catch {
+      let status = error is Cancellation.Cancelled ? "cancelled" : "failed"
       try? warehouse.finishRun(
-        runID, status: "failed", endedAt: Clock.nowISO(), files: results.map(\.accounting),
+        runID, status: status, endedAt: Clock.nowISO(), files: results.map(\.accounting),
         message: "\(error)")
       throw error
     }

@@ -56,7 +56,7 @@ public struct TicketIngestor: Sendable {
     path: String, name: String? = nil, format: InputFormat?, source: String, zone: ZoneRules,
     warehouse: Warehouse, runID: Int64, mapping: FieldMapping? = nil, kind: RecordKind = .tickets,
     incremental: Bool = true
-  ) throws(WarehouseError) -> FileResult {
+  ) throws -> FileResult {
     let name = name ?? path
     var accounting = FileAccounting(file: name)
     var timings = IngestTimings()
@@ -111,6 +111,7 @@ public struct TicketIngestor: Sendable {
       runID: runID, file: name, source: source, format: reader.formatName, bytes: bytes)
     var errors: [String] = []
     var fileFailure: IngestIssue? = nil
+    var stopped = false
     do {
       try load.note(reader.warnings)
       let prepared = DispatchTime.now().uptimeNanoseconds
@@ -120,6 +121,10 @@ public struct TicketIngestor: Sendable {
         batch throws(WarehouseError) in
         if let f = batch.issues.first(where: { $0.severity == .file }) {
           fileFailure = fileFailure ?? f
+          return
+        }
+        if Cancellation.received != 0 {
+          stopped = true
           return
         }
         let t0 = DispatchTime.now().uptimeNanoseconds
@@ -136,6 +141,10 @@ public struct TicketIngestor: Sendable {
         for issue in batch.issues where errors.count < 10 && issue.severity != .warning {
           errors.append(issue.description)
         }
+      }
+      if stopped {
+        load.rollback()
+        throw Cancellation.Cancelled(signal: Cancellation.received)
       }
       if let fileFailure {
         load.rollback()

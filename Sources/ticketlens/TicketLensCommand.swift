@@ -60,6 +60,8 @@ struct LoggingOptions: ParsableArguments {
 func fail(_ error: Error) -> ExitCode {
   let (code, text): (Int32, String) =
     switch error {
+    case let e as Cancellation.Cancelled: (e.exitCode, e.description)
+    case let e as WriterLock.Busy: (1, e.description)
     case let e as ConfigError: (2, e.description)
     case let e as MetricQueryError: (2, e.description)
     case let e as WarehouseError: (1, e.description)
@@ -97,12 +99,17 @@ struct RunCommand: ParsableCommand {
   @Argument(help: "The pipeline file (YAML).") var pipeline: String
   @Option(help: "Worker threads (0 = one per core).") var threads = 0
   @Flag(help: "Read files again even when unchanged since their last load.") var reload = false
+  @Option(help: "Seconds to wait for another run that is writing to the same warehouse.")
+  var wait = 0.0
   @OptionGroup var logging: LoggingOptions
 
   func run() throws {
     let logger = logging.bootstrap()
+    Cancellation.install()
     do {
       let config = try PipelineConfig.load(path: pipeline)
+      let lock = try WriterLock(warehouse: config.warehouse, wait: wait, command: "run \(pipeline)")
+      defer { withExtendedLifetime(lock) {} }
       let outcome = try PipelineRunner(
         config: config, logger: logger, threads: threads, incremental: !reload
       ).run()
@@ -135,13 +142,15 @@ struct IngestCommand: ParsableCommand {
   @Flag(help: "Print one JSON object per file.") var json = false
   @Flag(help: "Read files again even when unchanged since their last load.") var reload = false
   @Option(help: "Worker threads (0 = one per core).") var threads = 0
+  @Option(help: "Seconds to wait for another run that is writing to the same warehouse.")
+  var wait = 0.0
   @OptionGroup var logging: LoggingOptions
 
   func validate() throws {
-    if let format, TicketFormat(rawValue: format) == nil {
+    if let format, InputFormat(rawValue: format) == nil {
       throw ValidationError(
-        "unknown format '\(format)'; use "
-          + TicketFormat.allCases.map(\.rawValue).joined(separator: " or "))
+        "unknown format '\(format)'; use one of "
+          + InputFormat.allCases.map(\.rawValue).joined(separator: ", "))
     }
     if ZoneRules(identifier: sourceTimezone) == nil {
       throw ValidationError("'\(sourceTimezone)' is not an IANA time zone")
@@ -150,20 +159,30 @@ struct IngestCommand: ParsableCommand {
 
   func run() throws {
     _ = logging.bootstrap()
+    Cancellation.install()
     do {
       try FileManager.default.createDirectory(
         atPath: URL(fileURLWithPath: warehouse).deletingLastPathComponent().path,
         withIntermediateDirectories: true)
+      let lock = try WriterLock(warehouse: warehouse, wait: wait, command: "ingest")
+      defer { withExtendedLifetime(lock) {} }
       let wh = try Warehouse(path: warehouse)
       let runID = try wh.beginRun(command: "ingest", pipeline: nil, startedAt: Clock.nowISO())
       let ingestor = TicketIngestor(workers: threads)
       var results: [FileResult] = []
-      for f in files {
-        results.append(
-          try ingestor.load(
-            path: f, format: format.flatMap(InputFormat.init(rawValue:)), source: source,
-            zone: ZoneRules(identifier: sourceTimezone)!, warehouse: wh, runID: runID,
-            incremental: !reload))
+      do {
+        for f in files {
+          results.append(
+            try ingestor.load(
+              path: f, format: format.flatMap(InputFormat.init(rawValue:)), source: source,
+              zone: ZoneRules(identifier: sourceTimezone)!, warehouse: wh, runID: runID,
+              incremental: !reload))
+        }
+      } catch {
+        try? wh.finishRun(
+          runID, status: error is Cancellation.Cancelled ? "cancelled" : "failed",
+          endedAt: Clock.nowISO(), files: results.map(\.accounting), message: "\(error)")
+        throw error
       }
       try wh.finishRun(
         runID, status: "succeeded", endedAt: Clock.nowISO(), files: results.map(\.accounting),

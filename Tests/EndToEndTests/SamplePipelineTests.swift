@@ -1,4 +1,6 @@
 import Foundation
+import TicketLensPipeline
+import TicketLensWarehouse
 import Testing
 
 /// Runs the CLI on the committed sample data and checks its CSV numbers against an independent
@@ -281,5 +283,67 @@ struct InspectAndSearchTests {
       "kb", "search", "password reset", "--warehouse", dir + "/w.sqlite", "--limit", "2",
     ])
     #expect(p.stdout.split(separator: "\n").count == 3)
+  }
+}
+
+@Suite(.serialized)
+struct SafeToScheduleTests {
+  @Test func aSecondWriterWaitsOrFailsNamingTheHolder() throws {
+    let dir = CLI.temporaryDirectory()
+    let sample = CLI.packageRoot.appendingPathComponent("sample-data/tickets.csv").path
+    nonisolated(unsafe) var holder: WriterLock? = try WriterLock(
+      warehouse: dir + "/w.sqlite", wait: 0, command: "test holder")
+    let busy = try CLI.run(["ingest", sample, "--warehouse", dir + "/w.sqlite", "-q"])
+    #expect(busy.status == 1)
+    #expect(busy.stderr.contains("pid \(getpid()), test holder"))
+    // Released half a second later: a writer with --wait gets through.
+    DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { holder = nil }
+    let waited = try CLI.run([
+      "ingest", sample, "--warehouse", dir + "/w.sqlite", "-q", "--wait", "10",
+    ])
+    #expect(waited.status == 0, "\(waited.stderr)")
+    _ = holder
+  }
+
+  @Test func aLockLeftByADeadProcessIsTakenOver() throws {
+    let dir = CLI.temporaryDirectory()
+    try "pid 999999, run, since 2020-01-01T00:00:00Z\n".write(
+      toFile: dir + "/w.sqlite.lock", atomically: true, encoding: .utf8)
+    let sample = CLI.packageRoot.appendingPathComponent("sample-data/tickets.csv").path
+    let r = try CLI.run(["ingest", sample, "--warehouse", dir + "/w.sqlite", "-q"])
+    #expect(r.status == 0, "\(r.stderr)")
+  }
+
+  @Test func sigintStopsCleanlyAndRollsBack() throws {
+    let dir = CLI.temporaryDirectory()
+    let gen = try CLI.run([
+      "sample", "--tickets", "200000", "--tickets-only", "--out", dir + "/big",
+    ])
+    #expect(gen.status == 0)
+    let p = Process()
+    p.executableURL = CLI.executable
+    p.arguments = [
+      "ingest", dir + "/big/tickets.csv", "--warehouse", dir + "/w.sqlite", "-q", "--threads", "1",
+    ]
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    usleep(700_000)
+    kill(p.processIdentifier, SIGINT)
+    p.waitUntilExit()
+    if p.terminationStatus == 0 {
+      // The machine was fast enough to finish first; nothing to check.
+      return
+    }
+    #expect(p.terminationStatus == 130)
+    let wh = try Warehouse(path: dir + "/w.sqlite", readOnly: true)
+    #expect(try wh.ticketCount() == 0)
+    #expect(try wh.runs().first?.status == "cancelled")
+    // The next run completes the work.
+    let again = try CLI.run([
+      "ingest", dir + "/big/tickets.csv", "--warehouse", dir + "/w.sqlite", "-q",
+    ])
+    #expect(again.status == 0)
+    #expect(try Warehouse(path: dir + "/w.sqlite", readOnly: true).ticketCount() > 190_000)
   }
 }
