@@ -25,6 +25,14 @@ public struct PipelineConfig: Sendable {
   public var schedules: [BusinessSchedule] = []
   /// The SLA policy, when the pipeline has one.
   public var sla: SLAPolicy?
+  /// Which outputs a run writes.
+  public var outputs = Outputs()
+
+  /// `outputs: {html: true, csv: true}`.
+  public struct Outputs: Sendable {
+    public var html = true
+    public var csv = true
+  }
 
   /// One source: a set of files in one format and zone.
   public struct SourceConfig: Sendable {
@@ -98,7 +106,7 @@ public struct PipelineConfig: Sendable {
       root,
       keys: [
         "name", "description", "warehouse", "output", "timezone", "reject_threshold", "sources",
-        "report", "schedules", "sla",
+        "report", "schedules", "sla", "outputs",
       ], what: "the pipeline")
     let fallbackName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     let name =
@@ -263,6 +271,21 @@ public struct PipelineConfig: Sendable {
     }
     if let node = top["sla"] {
       config.sla = try ScheduleParser.sla(node, r, schedules: config.schedules)
+    }
+    if let node = top["outputs"] {
+      let m = try r.mapping(node, keys: ["html", "csv"], what: "outputs")
+      func flag(_ k: String) throws(ConfigError) -> Bool? {
+        guard let n = m[k] else { return nil }
+        guard case .scalar(let sc) = n, let b = Bool(sc.string) else {
+          throw r.error(n, "'\(k)' must be true or false")
+        }
+        return b
+      }
+      config.outputs.html = try flag("html") ?? true
+      config.outputs.csv = try flag("csv") ?? true
+      guard config.outputs.html || config.outputs.csv else {
+        throw r.error(node, "outputs: at least one of html and csv must be true")
+      }
     }
     return config
   }

@@ -83,16 +83,17 @@ public struct PipelineRunner {
       let exceeded =
         total.read > 0 && Double(total.rejected) / Double(total.read) > config.rejectThreshold
       let started = Date()
+      var settings = ReportSettings(
+        title: "TicketLens report: \(config.name)", producedBy: "pipeline \(config.name)",
+        timeZone: config.timeZone,
+        metrics: config.report.isEmpty ? ReportSettings.defaultMetrics : config.report,
+        output: config.output, threads: threads, schedule: config.schedules.first,
+        sla: config.sla)
+      settings.writeHTML = config.outputs.html
+      settings.writeCSV = config.outputs.csv
       let report = try ReportBuilder.write(
-        warehouse: warehouse,
-        settings: ReportSettings(
-          title: "TicketLens report: \(config.name)", producedBy: "pipeline \(config.name)",
-          timeZone: config.timeZone,
-          metrics: config.report.isEmpty ? ReportSettings.defaultMetrics : config.report,
-          output: config.output, threads: threads, schedule: config.schedules.first,
-          sla: config.sla),
-        runID: runID, thresholdExceeded: exceeded)
-      logger.info("report \(report.html) in \(Clock.seconds(since: started))")
+        warehouse: warehouse, settings: settings, runID: runID, thresholdExceeded: exceeded)
+      logger.info("report \(report.html ?? report.folder) in \(Clock.seconds(since: started))")
       var message: String? = nil
       if exceeded {
         message =

@@ -14,6 +14,8 @@ public struct ReportSettings: Sendable {
   public var threads: Int
   public var schedule: BusinessSchedule?
   public var sla: SLAPolicy?
+  public var writeHTML = true
+  public var writeCSV = true
 
   public init(
     title: String, producedBy: String, timeZone: String,
@@ -44,7 +46,7 @@ public struct ReportSettings: Sendable {
 /// The files a report run wrote.
 public struct ReportOutput: Sendable {
   public var folder: String
-  public var html: String
+  public var html: String?
   public var csvFiles: [String]
 }
 
@@ -119,14 +121,19 @@ public enum ReportBuilder {
     let folder = settings.output + "/" + day.iso8601
     try AtomicFile.makeDirectories(folder)
     var written: [String] = []
-    for (name, text) in csvs {
-      try AtomicFile.write(text, to: folder + "/" + name)
-      written.append(folder + "/" + name)
+    if settings.writeCSV {
+      for (name, text) in csvs {
+        try AtomicFile.write(text, to: folder + "/" + name)
+        written.append(folder + "/" + name)
+      }
     }
-    let html = HTMLReport.render(data)
-    try AtomicFile.write(html, to: folder + "/report.html")
-    try AtomicFile.write(html, to: settings.output + "/latest.html")
-    return ReportOutput(folder: folder, html: folder + "/report.html", csvFiles: written)
+    if settings.writeHTML {
+      let html = HTMLReport.render(data)
+      try AtomicFile.write(html, to: folder + "/report.html")
+      try AtomicFile.write(html, to: settings.output + "/latest.html")
+    }
+    return ReportOutput(
+      folder: folder, html: settings.writeHTML ? folder + "/report.html" : nil, csvFiles: written)
   }
 
   /// A duration for a headline tile: minutes with one decimal (the tables keep full precision).

@@ -131,3 +131,58 @@ struct DisplayNameTests {
     #expect(c.displayName(of: "/data/x.csv") == "/data/x.csv")
   }
 }
+
+struct StageGraphTests {
+  @Test func stagesRunInDependencyWaves() throws {
+    let c = try PipelineConfig.parse(
+      """
+      sources:
+        - {name: a, paths: a.csv}
+        - {name: b, paths: b.ndjson, format: generic-chat}
+      outputs: {html: false}
+      report:
+        metrics:
+          - metric: chats
+      """, path: "/p/g.yml")
+    let g = StageGraph(c)
+    #expect(
+      g.waves.map { $0.map(\.id) } == [
+        ["ingest.a", "ingest.b"], ["normalize"], ["metrics"], ["reports"],
+      ])
+    #expect(g.text().contains("reports: reports (CSV) <- metrics"))
+    #expect(g.dot().contains("\"normalize\" -> \"metrics\";"))
+    #expect(g.mermaid().contains("ingest_a --> normalize"))
+    #expect(c.outputs.html == false && c.outputs.csv)
+  }
+
+  @Test func schedulesAndSLAAreRead() throws {
+    let c = try PipelineConfig.parse(
+      """
+      sources: []
+      schedules:
+        office:
+          timezone: Europe/Berlin
+          hours: {mon-fri: "09:00-12:00, 13:00-17:00", sat: "10:00-14:00"}
+          holidays: [2026-04-03]
+      sla:
+        schedule: office
+        first_reply: {urgent: 60, Normal: 480}
+      """, path: "/p/s.yml")
+    let s = try #require(c.schedules.first)
+    #expect(s.intervals[0].map { [$0.start, $0.end] } == [[540, 720], [780, 1020]])
+    #expect(s.intervals[5].map { [$0.start, $0.end] } == [[600, 840]])
+    #expect(s.intervals[6].isEmpty && s.holidays.count == 1)
+    #expect(c.sla?.firstReply[.normal] == 480 && c.sla?.schedule?.name == "office")
+    for (yaml, message) in [
+      ("sources: []\nschedules:\n  x:\n    hours: {monday: \"09:00-17:00\"}\n", "is not a day"),
+      ("sources: []\nschedules:\n  x:\n    hours: {mon: \"9-5\"}\n", "is not a time range"),
+      ("sources: []\nsla:\n  schedule: ofice\n", "unknown schedule 'ofice'"),
+      ("sources: []\nsla:\n  first_reply: {p1: 60}\n", "is not a priority"),
+    ] {
+      #expect(throws: ConfigError.self) { try PipelineConfig.parse(yaml, path: "x.yml") }
+      do { _ = try PipelineConfig.parse(yaml, path: "x.yml") } catch {
+        #expect(error.description.contains(message), "\(error)")
+      }
+    }
+  }
+}
