@@ -28,10 +28,16 @@ public struct PipelineConfig: Sendable {
   /// Which outputs a run writes.
   public var outputs = Outputs()
 
-  /// `outputs: {html: true, csv: true}`.
+  /// `outputs: {html: true, csv: true, json: true, folder: "{date}", retention: 30}`.
   public struct Outputs: Sendable {
     public var html = true
     public var csv = true
+    /// `summary.json` with the headline numbers, run metadata and file accounting.
+    public var json = true
+    /// The run folder's name under `output`: `{date}` (the as-of date) and `{pipeline}`.
+    public var folder = "{date}"
+    /// Keep only this many run folders (the newest); nil keeps all.
+    public var retention: Int? = nil
   }
 
   /// One source: a set of files in one format and zone.
@@ -273,7 +279,8 @@ public struct PipelineConfig: Sendable {
       config.sla = try ScheduleParser.sla(node, r, schedules: config.schedules)
     }
     if let node = top["outputs"] {
-      let m = try r.mapping(node, keys: ["html", "csv"], what: "outputs")
+      let m = try r.mapping(
+        node, keys: ["html", "csv", "json", "folder", "retention"], what: "outputs")
       func flag(_ k: String) throws(ConfigError) -> Bool? {
         guard let n = m[k] else { return nil }
         guard case .scalar(let sc) = n, let b = Bool(sc.string) else {
@@ -283,6 +290,28 @@ public struct PipelineConfig: Sendable {
       }
       config.outputs.html = try flag("html") ?? true
       config.outputs.csv = try flag("csv") ?? true
+      config.outputs.json = try flag("json") ?? true
+      if let f = m["folder"] {
+        let pattern = try r.string(f, "folder")
+        guard pattern.contains("{date}") else {
+          throw r.error(
+            f, "the run folder name must contain {date}, so that runs do not overwrite each other")
+        }
+        guard !pattern.hasPrefix("/"),
+          !pattern.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }),
+          !pattern.contains("\\")
+        else {
+          throw r.error(
+            f, "the run folder must stay inside the output folder (no absolute path, no '..')")
+        }
+        config.outputs.folder = pattern
+      }
+      if let n = m["retention"] {
+        guard case .scalar(let sc) = n, let v = Int(sc.string), v >= 1 else {
+          throw r.error(n, "'retention' must be a whole number of runs, at least 1")
+        }
+        config.outputs.retention = v
+      }
       guard config.outputs.html || config.outputs.csv else {
         throw r.error(node, "outputs: at least one of html and csv must be true")
       }

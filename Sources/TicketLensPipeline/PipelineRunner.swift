@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TicketLensIngest
+import TicketLensMetrics
 import TicketLensModel
 import TicketLensWarehouse
 
@@ -35,6 +36,95 @@ public struct PipelineRunner {
   public var threads: Int
   /// Skip files loaded before unchanged (size, time, content); false reads everything again.
   public var incremental: Bool
+  /// Stages to run (`ingest`, `ingest.<source>`, `metrics`, `reports`); nil runs all.
+  public var stages: Set<String>? = nil
+  /// Only source files modified at or after this instant are read (`--since`).
+  public var since: Instant? = nil
+  /// The instant the report describes (`--as-of`); default the newest update.
+  public var asOf: Instant? = nil
+  /// Called as a file loads (file, records so far, bytes parsed, bytes in all), for a progress
+  /// bar on a terminal.
+  public var progress: ((_ file: String, _ records: Int, _ done: Int, _ total: Int) -> Void)? = nil
+
+  /// Stage ids a pipeline has, in order (for `--only` / `--from`).
+  public static func stageIDs(_ c: PipelineConfig) -> [String] {
+    c.sources.map { "ingest.\($0.name)" } + ["metrics", "reports"]
+  }
+
+  /// The stages `--only` or `--from` select; throws for an unknown stage id.
+  public static func select(only: String?, from: String?, _ c: PipelineConfig) throws(ConfigError)
+    -> Set<String>?
+  {
+    let ids = stageIDs(c)
+    func check(_ s: String) throws(ConfigError) -> String {
+      if s == "ingest" || ids.contains(s) { return s }
+      var msg = "unknown stage '\(s)'"
+      if let sug = Suggest.closest(s, in: ids + ["ingest"]) { msg += " (did you mean '\(sug)'?)" }
+      throw ConfigError(file: c.file, msg + "; stages: ingest, " + ids.joined(separator: ", "))
+    }
+    if let only {
+      let s = try check(only)
+      return s == "ingest" ? Set(ids.filter { $0.hasPrefix("ingest.") }) : [s]
+    }
+    if let from {
+      let s = try check(from)
+      let start = s == "ingest" ? 0 : ids.firstIndex(of: s)!
+      // Metrics and reports are computed together: either one selects both.
+      var chosen = Set(ids[start...])
+      if chosen.contains("metrics") || chosen.contains("reports") {
+        chosen.formUnion(["metrics", "reports"])
+      }
+      return chosen
+    }
+    return nil
+  }
+
+  func runs(_ stage: String) -> Bool { stages.map { $0.contains(stage) } ?? true }
+
+  /// What `run` would do, without writing anything (`--dry-run`): each selected stage and each
+  /// source file with what would happen to it.
+  public func plan() throws -> [String] {
+    var lines: [String] = []
+    let existing = FileManager.default.fileExists(atPath: config.warehouse)
+    let warehouse = existing ? try Warehouse(path: config.warehouse, readOnly: true) : nil
+    lines.append("warehouse \(config.warehouse)" + (existing ? "" : " (would be created)"))
+    for source in config.sources where runs("ingest.\(source.name)") {
+      lines.append("stage ingest.\(source.name)")
+      for p in source.paths {
+        let files = SourceFiles.expand(p)
+        if files.isEmpty { lines.append("  \(config.displayName(of: p)): nothing matches") }
+        for file in files {
+          let name = config.displayName(of: file)
+          guard let st = FileFingerprint.stat(file) else {
+            lines.append("  \(name): cannot be read")
+            continue
+          }
+          if let since, st.mtime / 1_000_000 < since.milliseconds {
+            lines.append("  \(name): not modified since \(since.iso8601), would not be read")
+            continue
+          }
+          var status = "would be read"
+          if incremental, let known = try warehouse?.fingerprint(source: source.name, path: name),
+            known.size == st.size, known.mtime == st.mtime,
+            let f = try? MappedFile(path: file), known.hash == FileFingerprint.hash(f.bytes)
+          {
+            status = "unchanged since it was loaded, would be skipped"
+          }
+          lines.append("  \(name) (\(st.size) bytes): \(status)")
+        }
+      }
+    }
+    if runs("metrics") || runs("reports") {
+      lines.append(
+        "stage metrics: \((config.report.isEmpty ? ReportSettings.defaultMetrics : config.report).count) tables"
+      )
+      var outputs: [String] = []
+      if config.outputs.html { outputs.append("report.html") }
+      if config.outputs.csv { outputs.append("CSV tables") }
+      lines.append("stage reports: \(outputs.joined(separator: " and ")) under \(config.output)")
+    }
+    return lines
+  }
 
   public init(config: PipelineConfig, logger: Logger, threads: Int = 0, incremental: Bool = true) {
     self.config = config
@@ -51,7 +141,7 @@ public struct PipelineRunner {
     var results: [FileResult] = []
     do {
       let ingestor = TicketIngestor(workers: threads)
-      for source in config.sources {
+      for source in config.sources where runs("ingest.\(source.name)") {
         guard let zone = ZoneRules(identifier: source.timeZone) else { continue }
         var files: [String] = []
         for p in source.paths {
@@ -60,11 +150,24 @@ public struct PipelineRunner {
           files += expanded
         }
         for file in files {
+          if let since, let st = FileFingerprint.stat(file),
+            st.mtime / 1_000_000 < since.milliseconds
+          {
+            logger.info(
+              "ingest \(config.displayName(of: file)): not modified since \(since.iso8601), not read"
+            )
+            continue
+          }
+          try Cancellation.check()
           let started = Date()
           let r = try ingestor.load(
             path: file, name: config.displayName(of: file), format: source.format,
             source: source.name, zone: zone, warehouse: warehouse, runID: runID,
-            mapping: source.mapping, kind: source.kind, incremental: incremental)
+            mapping: source.mapping, kind: source.kind, incremental: incremental,
+            progress: progress.map { p in
+              let name = config.displayName(of: file)
+              return { records, done, total in p(name, records, done, total) }
+            })
           results.append(r)
           let a = r.accounting
           if a.skipped {
@@ -82,6 +185,15 @@ public struct PipelineRunner {
       let total = outcome.total
       let exceeded =
         total.read > 0 && Double(total.rejected) / Double(total.read) > config.rejectThreshold
+      guard runs("metrics") || runs("reports") else {
+        try warehouse.finishRun(
+          runID, status: "succeeded", endedAt: Clock.nowISO(), files: results.map(\.accounting),
+          message: nil)
+        return RunOutcome(
+          runID: runID, files: results, status: "succeeded", exitCode: exceeded ? 3 : 0,
+          report: nil, message: nil)
+      }
+      try Cancellation.check()
       let started = Date()
       var settings = ReportSettings(
         title: "TicketLens report: \(config.name)", producedBy: "pipeline \(config.name)",
@@ -89,6 +201,11 @@ public struct PipelineRunner {
         metrics: config.report.isEmpty ? ReportSettings.defaultMetrics : config.report,
         output: config.output, threads: threads, schedule: config.schedules.first,
         sla: config.sla)
+      settings.asOf = asOf
+      settings.writeJSON = config.outputs.json
+      settings.folderPattern = config.outputs.folder
+      settings.pipelineName = config.name
+      settings.retention = config.outputs.retention
       settings.writeHTML = config.outputs.html
       settings.writeCSV = config.outputs.csv
       let report = try ReportBuilder.write(

@@ -16,6 +16,13 @@ public struct ReportSettings: Sendable {
   public var sla: SLAPolicy?
   public var writeHTML = true
   public var writeCSV = true
+  /// The instant the report describes; default the newest ticket update.
+  public var asOf: Instant?
+  public var writeJSON = true
+  /// The run folder's name pattern (`{date}`, `{pipeline}`) and how many run folders to keep.
+  public var folderPattern = "{date}"
+  public var pipelineName = ""
+  public var retention: Int? = nil
 
   public init(
     title: String, producedBy: String, timeZone: String,
@@ -59,7 +66,8 @@ public enum ReportBuilder {
     guard let zone = ZoneRules(identifier: settings.timeZone) else {
       throw MetricQueryError("unknown time zone '\(settings.timeZone)'")
     }
-    let facts = try MetricDataLoader.load(warehouse, schedule: settings.schedule, sla: settings.sla)
+    let facts = try MetricDataLoader.load(
+      warehouse, asOf: settings.asOf, schedule: settings.schedule, sla: settings.sla)
     let asOf = facts.asOf
     let cols = facts.tickets
     let engine = MetricEngine(threads: settings.threads)
@@ -118,7 +126,10 @@ public enum ReportBuilder {
     }
     let day = CivilDate(
       daysSinceEpoch: Int(zone.localSecond(fromUTC: asOf.seconds).floorDiv(86_400)))
-    let folder = settings.output + "/" + day.iso8601
+    let folder =
+      settings.output + "/"
+      + settings.folderPattern.replacingOccurrences(of: "{date}", with: day.iso8601)
+      .replacingOccurrences(of: "{pipeline}", with: settings.pipelineName)
     try AtomicFile.makeDirectories(folder)
     var written: [String] = []
     if settings.writeCSV {
@@ -127,13 +138,61 @@ public enum ReportBuilder {
         written.append(folder + "/" + name)
       }
     }
+    if settings.writeJSON {
+      try AtomicFile.write(summaryJSON(data, runID: runID), to: folder + "/summary.json")
+      written.append(folder + "/summary.json")
+    }
     if settings.writeHTML {
       let html = HTMLReport.render(data)
       try AtomicFile.write(html, to: folder + "/report.html")
       try AtomicFile.write(html, to: settings.output + "/latest.html")
     }
+    if let keep = settings.retention { prune(settings, keep: keep) }
     return ReportOutput(
       folder: folder, html: settings.writeHTML ? folder + "/report.html" : nil, csvFiles: written)
+  }
+
+  /// `summary.json`: headline numbers, run metadata and file accounting, for other tools.
+  static func summaryJSON(_ d: ReportData, runID: Int64?) -> String {
+    func q(_ s: String) -> String { JSONText.quote(s) }
+    let kpis = d.kpis.map {
+      "    {\"label\": \(q($0.label)), \"value\": \(q($0.value)), \"note\": \(q($0.note))}"
+    }
+    let files = d.files.map { f in
+      "    {\"file\": \(q(f.file)), \"read\": \(f.read), \"inserted\": \(f.inserted), \"updated\": \(f.updated), "
+        + "\"unchanged\": \(f.unchanged), \"superseded\": \(f.superseded), \"rejected\": \(f.rejected), "
+        + "\"skipped\": \(f.skipped), \"failed\": \(f.failed.map(q) ?? "null")}"
+    }
+    let tables = d.metrics.map {
+      "    {\"title\": \(q($0.title)), \"metric\": \(q($0.table.metric)), \"csv\": \(q($0.csvName)), \"rows\": \($0.table.rows.count)}"
+    }
+    return
+      "{\n  \"title\": \(q(d.title)),\n  \"produced_by\": \(q(d.producedBy)),\n  \"as_of\": \(q(d.asOf)),\n"
+      + "  \"time_zone\": \(q(d.timeZone)),\n  \"run_id\": \(runID.map(String.init) ?? "null"),\n"
+      + "  \"reject_threshold_exceeded\": \(d.rejectThresholdExceeded),\n"
+      + "  \"headline\": [\n" + kpis.joined(separator: ",\n") + "\n  ],\n"
+      + "  \"tables\": [\n" + tables.joined(separator: ",\n") + "\n  ],\n"
+      + "  \"files\": [\n" + files.joined(separator: ",\n") + "\n  ]\n}\n"
+  }
+
+  /// Removes the oldest run folders beyond `keep` (only folders whose names fit the pattern).
+  static func prune(_ settings: ReportSettings, keep: Int) {
+    let fm = FileManager.default
+    let names = (try? fm.contentsOfDirectory(atPath: settings.output)) ?? []
+    let prefix = settings.folderPattern.components(separatedBy: "{date}")[0]
+      .replacingOccurrences(of: "{pipeline}", with: settings.pipelineName)
+    let suffix = settings.folderPattern.components(separatedBy: "{date}").dropFirst().joined()
+      .replacingOccurrences(of: "{pipeline}", with: settings.pipelineName)
+    guard !settings.folderPattern.contains("/") else { return }
+    let runs = names.filter { n in
+      guard n.hasPrefix(prefix), n.hasSuffix(suffix), n.count == prefix.count + 10 + suffix.count
+      else {
+        return false
+      }
+      let date = String(n.dropFirst(prefix.count).prefix(10))
+      return CivilDate(iso8601: date) != nil
+    }.sorted()
+    for old in runs.dropLast(keep) { try? fm.removeItem(atPath: settings.output + "/" + old) }
   }
 
   /// A duration for a headline tile: minutes with one decimal (the tables keep full precision).

@@ -55,7 +55,7 @@ public struct TicketIngestor: Sendable {
   public func load(
     path: String, name: String? = nil, format: InputFormat?, source: String, zone: ZoneRules,
     warehouse: Warehouse, runID: Int64, mapping: FieldMapping? = nil, kind: RecordKind = .tickets,
-    incremental: Bool = true
+    incremental: Bool = true, progress: ((_ records: Int, _ done: Int, _ total: Int) -> Void)? = nil
   ) throws -> FileResult {
     let name = name ?? path
     var accounting = FileAccounting(file: name)
@@ -112,6 +112,7 @@ public struct TicketIngestor: Sendable {
     var errors: [String] = []
     var fileFailure: IngestIssue? = nil
     var stopped = false
+    var recordsSoFar = 0
     do {
       try load.note(reader.warnings)
       let prepared = DispatchTime.now().uptimeNanoseconds
@@ -138,6 +139,8 @@ public struct TicketIngestor: Sendable {
             issues: batch.issues, read: batch.read)
         }
         writing += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        recordsSoFar += batch.read
+        progress?(recordsSoFar, max(0, batch.end), bytes)
         for issue in batch.issues where errors.count < 10 && issue.severity != .warning {
           errors.append(issue.description)
         }

@@ -44,15 +44,47 @@ struct TicketLens: ParsableCommand {
 struct LoggingOptions: ParsableArguments {
   @Flag(name: .shortAndLong, help: "Print only errors.") var quiet = false
   @Flag(name: .shortAndLong, help: "Print debug details.") var verbose = false
+  @Option(help: "text, or json (one object per line, for log collectors).") var logFormat = "text"
+
+  func validate() throws {
+    guard logFormat == "text" || logFormat == "json" else {
+      throw ValidationError("--log-format must be text or json")
+    }
+  }
 
   func bootstrap() -> Logger {
     let level: Logger.Level = quiet ? .error : (verbose ? .debug : .info)
+    let json = logFormat == "json"
     LoggingSystem.bootstrap { label in
+      if json {
+        var h = JSONLogHandler(label: label)
+        h.logLevel = level
+        return h
+      }
       var h = StreamLogHandler.standardError(label: label)
       h.logLevel = level
       return h
     }
     return Logger(label: "ticketlens")
+  }
+}
+
+/// Log lines as JSON objects on stderr: `{"time", "level", "label", "message"}`.
+struct JSONLogHandler: LogHandler {
+  let label: String
+  var logLevel: Logger.Level = .info
+  var metadata: Logger.Metadata = [:]
+
+  subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    get { metadata[key] }
+    set { metadata[key] = newValue }
+  }
+
+  func log(event: LogEvent) {
+    let line =
+      "{\"time\": \(JSONText.quote(Clock.nowISO())), \"level\": \(JSONText.quote(event.level.rawValue)), "
+      + "\"label\": \(JSONText.quote(label)), \"message\": \(JSONText.quote(event.message.description))}\n"
+    FileHandle.standardError.write(Data(line.utf8))
   }
 }
 
@@ -101,18 +133,42 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Read files again even when unchanged since their last load.") var reload = false
   @Option(help: "Seconds to wait for another run that is writing to the same warehouse.")
   var wait = 0.0
+  @Option(help: "Run only this stage (ingest, ingest.SOURCE, metrics, reports).") var only: String?
+  @Option(help: "Run from this stage on.") var from: String?
+  @Option(help: "Read only source files modified since this date or instant.") var since: String?
+  @Option(help: "The instant the report describes (default: the newest update).") var asOf: String?
+  @Flag(help: "Print what would happen, change nothing.") var dryRun = false
   @OptionGroup var logging: LoggingOptions
+
+  func instant(_ text: String?, _ flag: String) throws -> Instant? {
+    guard let text else { return nil }
+    if let d = CivilDate(iso8601: text) {
+      return Instant(seconds: Int64(d.daysSinceEpoch) * 86_400)
+    }
+    guard case .success(let i) = TimestampParser().parse(text) else {
+      throw ValidationError("\(flag): '\(text)' is not a date or timestamp")
+    }
+    return i
+  }
 
   func run() throws {
     let logger = logging.bootstrap()
     Cancellation.install()
     do {
       let config = try PipelineConfig.load(path: pipeline)
+      var runner = PipelineRunner(
+        config: config, logger: logger, threads: threads, incremental: !reload)
+      runner.stages = try PipelineRunner.select(only: only, from: from, config)
+      runner.since = try instant(since, "--since")
+      runner.asOf = try instant(asOf, "--as-of")
+      if !logging.quiet && isatty(STDERR_FILENO) == 1 { runner.progress = ProgressBar().update }
+      if dryRun {
+        for line in try runner.plan() { print(line) }
+        return
+      }
       let lock = try WriterLock(warehouse: config.warehouse, wait: wait, command: "run \(pipeline)")
       defer { withExtendedLifetime(lock) {} }
-      let outcome = try PipelineRunner(
-        config: config, logger: logger, threads: threads, incremental: !reload
-      ).run()
+      let outcome = try runner.run()
       if !logging.quiet {
         printAccounting(outcome.files)
         if let r = outcome.report { print("report: \(r.html ?? r.folder)") }
@@ -122,6 +178,8 @@ struct RunCommand: ParsableCommand {
       }
       if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     } catch let e as ExitCode {
+      throw e
+    } catch let e as ValidationError {
       throw e
     } catch {
       throw fail(error)
@@ -642,5 +700,35 @@ struct PipelineGraphCommand: ParsableCommand {
     } catch {
       throw fail(error)
     }
+  }
+}
+
+/// A one-line progress bar on stderr for a terminal: file, percent, records, rate and ETA.
+final class ProgressBar: @unchecked Sendable {
+  private var start = Date()
+  private var last = Date.distantPast
+  private var file = ""
+
+  func update(_ name: String, _ records: Int, _ done: Int, _ total: Int) {
+    let now = Date()
+    if name != file {
+      file = name
+      last = .distantPast
+      start = now
+    }
+    guard now.timeIntervalSince(last) > 0.1 || done >= total else { return }
+    last = now
+    let elapsed = max(0.001, now.timeIntervalSince(start))
+    let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
+    let width = 24
+    let filled = Int(fraction * Double(width))
+    let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+    let rate = Double(records) / elapsed
+    let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
+    let text = String(
+      format: "\r%@ [%@] %3.0f%% %d records, %.0f/s, %.1f MB, ETA %.0f s   ", name, bar,
+      fraction * 100, records, rate, Double(done) / 1e6, eta)
+    FileHandle.standardError.write(Data(text.utf8))
+    if done >= total { FileHandle.standardError.write(Data("\n".utf8)) }
   }
 }

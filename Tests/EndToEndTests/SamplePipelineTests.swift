@@ -347,3 +347,89 @@ struct SafeToScheduleTests {
     #expect(try Warehouse(path: dir + "/w.sqlite", readOnly: true).ticketCount() > 190_000)
   }
 }
+
+@Suite(.serialized)
+struct CrashSafetyTests {
+  static func pipeline(_ dir: String, data: String) throws -> String {
+    let text = """
+      warehouse: w/ticketlens.sqlite
+      output: out
+      sources:
+        - name: big
+          format: generic-csv
+          paths: \(data)
+      report:
+        metrics:
+          - {metric: tickets_created, by: [channel], grain: day}
+          - {metric: first_reply_time, by: [assignee], stats: [count, median, p90]}
+          - {metric: backlog, grain: week}
+      """
+    try text.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+    return dir + "/p.yml"
+  }
+
+  static func metricCSVs(_ dir: String) throws -> [String: Data] {
+    let out = dir + "/out"
+    let folder = try FileManager.default.contentsOfDirectory(atPath: out).first {
+      $0.hasPrefix("20")
+    }!
+    var files: [String: Data] = [:]
+    for n in try FileManager.default.contentsOfDirectory(atPath: out + "/" + folder)
+    where n.hasSuffix(".csv") && n != "accounting.csv" && n != "rejects.csv" {
+      files[n] = try Data(contentsOf: URL(fileURLWithPath: out + "/" + folder + "/" + n))
+    }
+    return files
+  }
+
+  @Test func killedAtRandomMomentsTheNextRunGivesTheSameResult() throws {
+    let data = CLI.temporaryDirectory()
+    #expect(
+      try CLI.run(["sample", "--tickets", "150000", "--tickets-only", "--out", data]).status == 0)
+    let csv = data + "/tickets.csv"
+    // Uninterrupted.
+    let a = CLI.temporaryDirectory()
+    #expect(try CLI.run(["run", try Self.pipeline(a, data: csv), "-q"]).status == 0)
+    let expected = try Self.metricCSVs(a)
+    #expect(expected.count == 3)
+    // Killed (SIGKILL) at pseudo-random moments, then completed.
+    let b = CLI.temporaryDirectory()
+    let p = try Self.pipeline(b, data: csv)
+    var state: UInt64 = 2026
+    for _ in 0..<6 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1
+      let delay = 50_000 + useconds_t(state >> 44) % 1_200_000
+      let proc = Process()
+      proc.executableURL = CLI.executable
+      proc.arguments = ["run", p, "-q"]
+      proc.standardOutput = FileHandle.nullDevice
+      proc.standardError = FileHandle.nullDevice
+      try proc.run()
+      usleep(delay)
+      kill(proc.processIdentifier, SIGKILL)
+      proc.waitUntilExit()
+    }
+    let final = try CLI.run(["run", p, "-q"])
+    #expect(final.status == 0, "\(final.stderr)")
+    #expect(try Self.metricCSVs(b) == expected)
+    let wa = try Warehouse(path: a + "/w/ticketlens.sqlite", readOnly: true)
+    let wb = try Warehouse(path: b + "/w/ticketlens.sqlite", readOnly: true)
+    #expect(try wa.ticketsFingerprint() == wb.ticketsFingerprint())
+  }
+
+  @Test func anUnwritableOutputIsAClearErrorAndChangesNothing() throws {
+    let dir = CLI.temporaryDirectory()
+    let sample = CLI.packageRoot.appendingPathComponent("sample-data/tickets.csv").path
+    let text = "warehouse: w.sqlite\noutput: out\nsources:\n  - {name: s, paths: \(sample)}\n"
+    try text.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+    // A file where the output folder should be: nothing can be written under it (even as root).
+    try "not a folder".write(toFile: dir + "/out", atomically: true, encoding: .utf8)
+    let r = try CLI.run(["run", dir + "/p.yml", "-q"])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("out"))
+    #expect(try String(contentsOfFile: dir + "/out", encoding: .utf8) == "not a folder")
+    // The data loaded; the run is recorded as failed.
+    let wh = try Warehouse(path: dir + "/w.sqlite", readOnly: true)
+    #expect(try wh.ticketCount() > 0)
+    #expect(try wh.runs().first?.status == "failed")
+  }
+}
