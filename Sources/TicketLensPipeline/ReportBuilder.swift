@@ -96,6 +96,7 @@ public enum ReportBuilder {
           title: m.title, definition: m.metric.definition, table: table, csvName: csvName,
           chart: chart(for: table, title: m.title)))
     }
+    try addStandardSections(&data, &csvs, facts: facts, zone: zone, engine: engine, asOf: asOf)
     // Headline numbers.
     var overall = MetricQuery(metric: Catalog.firstReplyTime)
     overall.zone = zone
@@ -148,8 +149,169 @@ public enum ReportBuilder {
       try AtomicFile.write(html, to: settings.output + "/latest.html")
     }
     if let keep = settings.retention { prune(settings, keep: keep) }
+    if settings.writeHTML { try writeIndex(settings.output) }
     return ReportOutput(
       folder: folder, html: settings.writeHTML ? folder + "/report.html" : nil, csvFiles: written)
+  }
+
+  /// Sections every report has: volume with its forecast, arrival heatmap, agents, customers,
+  /// and headline changes against the previous 7 days.
+  static func addStandardSections(
+    _ data: inout ReportData, _ csvs: inout [(String, String)], facts: MetricData, zone: ZoneRules,
+    engine: MetricEngine, asOf: Instant
+  ) throws {
+    let asOfDay = CivilDate(
+      daysSinceEpoch: Int(zone.localSecond(fromUTC: asOf.seconds).floorDiv(86_400)))
+    func number(_ c: Cell) -> Double? {
+      switch c {
+      case .int(let i): Double(i)
+      case .real(let d): d
+      default: nil
+      }
+    }
+    func window(_ m: MetricDefinition, _ stats: [Statistic], daysBack: Int) throws -> [Cell]? {
+      var q = MetricQuery(metric: m)
+      q.zone = zone
+      q.stats = stats
+      q.from = asOfDay.adding(days: -daysBack - 6)
+      q.to = asOfDay.adding(days: -daysBack)
+      return try engine.run(q, data: facts).rows.first
+    }
+    // Headline changes: the last 7 days against the 7 before.
+    if facts.tickets.count > 0 {
+      let now =
+        try window(Catalog.ticketsCreated, [.count], daysBack: 0).flatMap { number($0[0]) } ?? 0
+      let before =
+        try window(Catalog.ticketsCreated, [.count], daysBack: 7).flatMap { number($0[0]) } ?? 0
+      data.kpis.append(
+        KPI(
+          label: "Tickets created, last 7 days", value: String(Int(now)),
+          note: "vs \(Int(before)) the 7 days before" + change(now, before)))
+      let frNow = try window(Catalog.firstReplyTime, [.median], daysBack: 0).flatMap {
+        number($0[0])
+      }
+      let frBefore = try window(Catalog.firstReplyTime, [.median], daysBack: 7).flatMap {
+        number($0[0])
+      }
+      if let frNow {
+        data.kpis.append(
+          KPI(
+            label: "First reply median, last 7 days", value: String(format: "%.1f min", frNow),
+            note: frBefore.map {
+              String(format: "vs %.1f min the 7 days before", $0) + change(frNow, $0)
+            } ?? ""))
+      }
+    }
+    // Daily volume, its 7-day average, and the 4-week forecast.
+    var daily = MetricQuery(metric: Catalog.ticketsCreated)
+    daily.grain = .day
+    daily.fill = true
+    daily.zone = zone
+    let days = try engine.run(daily, data: facts).rows
+    if days.count >= 14 {
+      let forecast = try TrendCommands.forecast(
+        chats: false, days: 28, data: facts, zone: zone, threads: engine.threads)
+      let history = days.suffix(56)
+      let values = history.map { number($0[1]) }
+      let ma = values.indices.map { i -> Double? in
+        guard i >= 6 else { return nil }
+        let w = values[(i - 6)...i].compactMap { $0 }
+        return w.count == 7 ? w.reduce(0, +) / 7 : nil
+      }
+      let labels = history.map { $0[0].formatted } + forecast.rows.map { $0[0].formatted }
+      let pad = Array(repeating: Double?.none, count: forecast.rows.count)
+      let predicted =
+        Array(repeating: Double?.none, count: history.count) + forecast.rows.map { number($0[1]) }
+      let band =
+        Array(repeating: (Double, Double)?.none, count: history.count)
+        + forecast.rows.map { r -> (Double, Double)? in (number(r[2]) ?? 0, number(r[3]) ?? 0) }
+      let mape = forecast.rows.first.flatMap { number($0[4]) }
+      let chart = SVGChart.lines(
+        title: "Tickets created per day, 7-day average and forecast",
+        x: labels,
+        series: [
+          ("tickets per day", values + pad, false), ("7-day average", ma + pad, false),
+          ("forecast", predicted, true),
+        ], band: band)
+      data.metrics.append(
+        ReportMetric(
+          title: "Ticket volume and forecast",
+          definition:
+            "Tickets created per day (last 8 weeks), their 7-day moving average, and a 4-week "
+            + "Holt-Winters forecast (additive, weekly season) with a ±1.96σ band. Backtest: fitted "
+            + "without the last 4 weeks, the forecast of those weeks was off by "
+            + (mape.map { String(format: "%.1f%%", $0 * 100) } ?? "—") + " (MAPE).",
+          table: forecast, csvName: "ticket_volume_forecast.csv", chart: chart))
+      csvs.append(("ticket_volume_forecast.csv", CSVWriter().render(forecast)))
+    }
+    // When tickets arrive.
+    var how = MetricQuery(metric: Catalog.ticketsCreated)
+    how.grain = .hourOfWeek
+    how.fill = true
+    how.zone = zone
+    let heat = try engine.run(how, data: facts)
+    if !heat.rows.isEmpty {
+      var grid = Array(repeating: Array(repeating: 0, count: 24), count: 7)
+      for (i, r) in heat.rows.enumerated() where i < 168 {
+        if case .int(let n) = r[1] { grid[i / 24][i % 24] = n }
+      }
+      data.metrics.append(
+        ReportMetric(
+          title: "When tickets arrive",
+          definition: "Tickets created by weekday and hour (report time zone), all time.",
+          table: heat, csvName: "tickets_by_hour_of_week.csv",
+          chart: SVGChart.heatmap(title: "Tickets by weekday and hour", values: grid)))
+      csvs.append(("tickets_by_hour_of_week.csv", CSVWriter().render(heat)))
+    }
+    // Agents: volume, first reply, resolution and CSAT per assignee.
+    func byAssignee(_ m: MetricDefinition, _ stats: [Statistic]) throws -> [String: [Cell]] {
+      var q = MetricQuery(metric: m)
+      q.by = ["assignee"]
+      q.stats = stats
+      q.zone = zone
+      var out: [String: [Cell]] = [:]
+      for r in try engine.run(q, data: facts).rows { out[r[0].formatted] = Array(r.dropFirst()) }
+      return out
+    }
+    let created = try byAssignee(Catalog.ticketsCreated, [.count])
+    let reply = try byAssignee(Catalog.firstReplyTime, [.median])
+    let resolution = try byAssignee(Catalog.fullResolutionTime, [.median])
+    let csat = try byAssignee(Catalog.csat, [.count])
+    let agents = created.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map {
+      a -> [Cell] in
+      [
+        .text(a), created[a]?[0] ?? .int(0), reply[a]?[0] ?? .null, resolution[a]?[0] ?? .null,
+        csat[a]?[0] ?? .int(0), csat[a]?[2] ?? .null,
+      ]
+    }
+    let agentTable = MetricTable(
+      metric: "agents",
+      columns: [
+        "assignee", "tickets", "first_reply_median_minutes", "full_resolution_median_minutes",
+        "rated", "csat",
+      ],
+      rows: agents)
+    data.metrics.append(
+      ReportMetric(
+        title: "Agents",
+        definition:
+          "Per assignee: tickets, median first reply and full resolution (calendar minutes), CSAT.",
+        table: agentTable, csvName: "agents.csv", chart: nil))
+    csvs.append(("agents.csv", CSVWriter().render(agentTable)))
+    // Customers.
+    let customers = try TrendCommands.customers(by: "requester", top: 15, data: facts)
+    data.metrics.append(
+      ReportMetric(
+        title: "Busiest customers",
+        definition:
+          "Requesters with the most tickets: open tickets, CSAT, and tickets opened within 7 days of a previous one.",
+        table: customers, csvName: "customers.csv", chart: nil))
+    csvs.append(("customers.csv", CSVWriter().render(customers)))
+  }
+
+  static func change(_ now: Double, _ before: Double) -> String {
+    guard before > 0 else { return "" }
+    return String(format: " (%@%.0f%%)", now >= before ? "+" : "", (now - before) / before * 100)
   }
 
   /// `summary.json`: headline numbers, run metadata and file accounting, for other tools.
@@ -173,6 +335,40 @@ public enum ReportBuilder {
       + "  \"headline\": [\n" + kpis.joined(separator: ",\n") + "\n  ],\n"
       + "  \"tables\": [\n" + tables.joined(separator: ",\n") + "\n  ],\n"
       + "  \"files\": [\n" + files.joined(separator: ",\n") + "\n  ]\n}\n"
+  }
+
+  /// `index.html` in the output folder: every run folder that has a report, newest first.
+  static func writeIndex(_ output: String) throws {
+    let fm = FileManager.default
+    let names = ((try? fm.contentsOfDirectory(atPath: output)) ?? []).filter {
+      fm.fileExists(atPath: output + "/" + $0 + "/report.html")
+    }.sorted(by: >)
+    var rows = ""
+    for n in names {
+      let e = HTMLText.escape(n)
+      var when = ""
+      if let json = fm.contents(atPath: output + "/" + n + "/summary.json"),
+        let obj = try? JSONSerialization.jsonObject(with: json) as? [String: Any],
+        let asOf = obj["as_of"] as? String
+      {
+        when = HTMLText.escape(asOf)
+      }
+      rows += "<tr><td><a href=\"\(e)/report.html\">\(e)</a></td><td>\(when)</td></tr>\n"
+    }
+    let html = """
+      <!DOCTYPE html>
+      <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+      <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+      <title>TicketLens reports</title>
+      <style>body{font:15px/1.45 system-ui,sans-serif;max-width:720px;margin:24px auto;padding:0 16px}
+      table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 10px;border-bottom:1px solid #d0d7de}</style>
+      </head><body><h1>TicketLens reports</h1>
+      <p><a href="latest.html">Latest report</a></p>
+      <table><thead><tr><th scope="col">Run</th><th scope="col">Data as of</th></tr></thead><tbody>
+      \(rows)</tbody></table></body></html>
+
+      """
+    try AtomicFile.write(html, to: output + "/index.html")
   }
 
   /// Removes the oldest run folders beyond `keep` (only folders whose names fit the pattern).

@@ -61,9 +61,13 @@ public enum TrendCommands {
     q.grain = .day
     q.fill = true
     q.zone = zone
-    let table = try MetricEngine(threads: threads).run(q, data: data)
-    let y = table.rows.map { number($0[1]) ?? 0 }
-    guard let last = table.rows.last.flatMap({ CivilDate(iso8601: $0[0].formatted) }),
+    var rows = try MetricEngine(threads: threads).run(q, data: data).rows
+    // The as-of day is still under way: its count is partial, so it is left out of the fit.
+    let asOfDay = CivilDate(
+      daysSinceEpoch: Int(zone.localSecond(fromUTC: data.asOf.seconds).floorDiv(86_400)))
+    if rows.last?[0].formatted == asOfDay.iso8601 { rows.removeLast() }
+    let y = rows.map { number($0[1]) ?? 0 }
+    guard let last = rows.last.flatMap({ CivilDate(iso8601: $0[0].formatted) }),
       let f = Trends.holtWinters(y, season: 7, horizon: days)
     else {
       throw MetricQueryError("a forecast needs at least 14 days of history")

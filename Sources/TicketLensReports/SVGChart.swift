@@ -71,3 +71,101 @@ public enum SVGChart {
     return r == r.rounded() ? String(Int(r)) : String(r)
   }
 }
+
+extension SVGChart {
+  /// A line chart: one or more series over the same x labels (nil values leave gaps), and an
+  /// optional shaded band (e.g. a forecast interval) given as (lower, upper) per x.
+  public static func lines(
+    title: String, x: [String], series: [(name: String, values: [Double?], dashed: Bool)],
+    band: [(Double, Double)?]? = nil
+  ) -> String {
+    let w = 720.0
+    let h = 240.0
+    let left = 44.0
+    let top = 10.0
+    let bottom = 30.0
+    let plotW = w - left - 10
+    let plotH = h - top - bottom
+    var maxV = 1.0
+    for s in series { for v in s.values { if let v { maxV = max(maxV, v) } } }
+    for b in band ?? [] { if let b { maxV = max(maxV, b.1) } }
+    let n = max(1, x.count - 1)
+    func px(_ i: Int) -> Double { left + plotW * Double(i) / Double(n) }
+    func py(_ v: Double) -> Double { top + plotH - plotH * v / maxV }
+    var svg =
+      "<svg class=\"chart\" viewBox=\"0 0 \(Int(w)) \(Int(h + 20))\" role=\"img\"><title>\(HTMLText.escape(title))</title>"
+    for k in 0...4 {
+      let v = maxV * Double(k) / 4
+      svg +=
+        "<line x1=\"\(f(left))\" y1=\"\(f(py(v)))\" x2=\"\(f(w - 10))\" y2=\"\(f(py(v)))\" class=\"grid\"/>"
+      svg +=
+        "<text x=\"\(f(left - 4))\" y=\"\(f(py(v) + 4))\" class=\"axis\" text-anchor=\"end\">\(Int(v.rounded()))</text>"
+    }
+    if let band {
+      var upper: [String] = []
+      var lower: [String] = []
+      for (i, b) in band.enumerated() {
+        guard let b else { continue }
+        upper.append("\(f(px(i))),\(f(py(b.1)))")
+        lower.insert("\(f(px(i))),\(f(py(b.0)))", at: 0)
+      }
+      if !upper.isEmpty {
+        svg +=
+          "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(palette[1])\" fill-opacity=\"0.2\"/>"
+      }
+    }
+    for (k, s) in series.enumerated() {
+      var path = ""
+      var pen = false
+      for (i, v) in s.values.enumerated() {
+        guard let v else {
+          pen = false
+          continue
+        }
+        path += (pen ? " L" : " M") + "\(f(px(i))) \(f(py(v)))"
+        pen = true
+      }
+      let dash = s.dashed ? " stroke-dasharray=\"5 4\"" : ""
+      svg +=
+        "<path d=\"\(path)\" fill=\"none\" stroke=\"\(palette[k % palette.count])\" stroke-width=\"2\"\(dash)/>"
+      let lx = left + Double(k) * 170
+      svg +=
+        "<rect x=\"\(f(lx))\" y=\"\(f(h + 4))\" width=\"10\" height=\"10\" fill=\"\(palette[k % palette.count])\"/>"
+      svg +=
+        "<text x=\"\(f(lx + 14))\" y=\"\(f(h + 13))\" class=\"legend\">\(HTMLText.escape(s.name))</text>"
+    }
+    let every = max(1, x.count / 8)
+    for (i, label) in x.enumerated() where i % every == 0 {
+      svg +=
+        "<text x=\"\(f(px(i)))\" y=\"\(f(h - bottom + 14))\" class=\"axis\" text-anchor=\"middle\">\(HTMLText.escape(label))</text>"
+    }
+    return svg + "</svg>"
+  }
+
+  /// A weekday × hour heatmap (7 rows of 24 values, Monday first), colour-blind-safe shades of
+  /// blue, with each cell's count as its tooltip.
+  public static func heatmap(title: String, values: [[Int]]) -> String {
+    let cell = 26.0
+    let left = 40.0
+    let top = 18.0
+    let maxV = max(1, values.flatMap { $0 }.max() ?? 1)
+    let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    var svg =
+      "<svg class=\"chart\" viewBox=\"0 0 \(Int(left + cell * 24 + 4)) \(Int(top + cell * 7 + 4))\" role=\"img\"><title>\(HTMLText.escape(title))</title>"
+    for hr in stride(from: 0, to: 24, by: 3) {
+      svg +=
+        "<text x=\"\(f(left + Double(hr) * cell + cell / 2))\" y=\"12\" class=\"axis\" text-anchor=\"middle\">\(hr)</text>"
+    }
+    for (d, row) in values.enumerated() {
+      svg +=
+        "<text x=\"\(f(left - 4))\" y=\"\(f(top + Double(d) * cell + cell * 0.65))\" class=\"axis\" text-anchor=\"end\">\(days[d])</text>"
+      for (hr, v) in row.enumerated() {
+        let t = Double(v) / Double(maxV)
+        let light = Int(97 - t * 62)
+        svg +=
+          "<rect x=\"\(f(left + Double(hr) * cell))\" y=\"\(f(top + Double(d) * cell))\" width=\"\(f(cell - 2))\" height=\"\(f(cell - 2))\" fill=\"hsl(205,75%,\(light)%)\"><title>\(days[d]) \(hr):00 — \(v)</title></rect>"
+      }
+    }
+    return svg + "</svg>"
+  }
+}

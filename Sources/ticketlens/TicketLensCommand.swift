@@ -19,6 +19,7 @@ struct TicketLens: ParsableCommand {
       RunCommand.self, IngestCommand.self, ExportCommand.self, MetricsCommand.self,
       RunsCommand.self, SampleCommand.self, InspectCommand.self, KBCommand.self,
       TrendsCommand.self, ForecastCommand.self, CustomersCommand.self, PipelineCommand.self,
+      ReportCommand.self, OpenCommand.self,
     ])
 
   /// Parses and runs; usage errors exit 2, failures 1 (documented in the README).
@@ -730,5 +731,85 @@ final class ProgressBar: @unchecked Sendable {
       fraction * 100, records, rate, Double(done) / 1e6, eta)
     FileHandle.standardError.write(Data(text.utf8))
     if done >= total { FileHandle.standardError.write(Data("\n".utf8)) }
+  }
+}
+
+struct ReportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "report",
+    abstract: "Render the report from an existing warehouse, without ingesting.")
+
+  @Option(
+    help: "Take the warehouse, output, time zone, tables, schedule and SLA from this pipeline.")
+  var pipeline: String?
+  @Option(help: "The warehouse file.") var warehouse: String?
+  @Option(help: "The output folder.") var out: String?
+  @Option(help: "The instant the report describes (default: the newest update).") var asOf: String?
+  @Option(help: "Worker threads (0 = one per core).") var threads = 0
+
+  func run() throws {
+    do {
+      let config = try pipeline.map { p throws in try PipelineConfig.load(path: p) }
+      let path = warehouse ?? config?.warehouse ?? "reports/ticketlens.sqlite"
+      guard FileManager.default.fileExists(atPath: path) else {
+        throw MetricQueryError(
+          "no warehouse at \(path): run `ticketlens ingest` or a pipeline first")
+      }
+      var settings = ReportSettings(
+        title: "TicketLens report" + (config.map { ": \($0.name)" } ?? ""),
+        producedBy: config.map { "pipeline \($0.name)" } ?? "ticketlens report",
+        timeZone: config?.timeZone ?? "UTC",
+        metrics: (config?.report.isEmpty ?? true) ? ReportSettings.defaultMetrics : config!.report,
+        output: out ?? config?.output ?? "reports", threads: threads,
+        schedule: config?.schedules.first, sla: config?.sla)
+      if let asOf {
+        guard case .success(let i) = TimestampParser().parse(asOf) else {
+          throw MetricQueryError("--as-of: '\(asOf)' is not a timestamp")
+        }
+        settings.asOf = i
+      }
+      if let c = config {
+        settings.writeHTML = c.outputs.html
+        settings.writeCSV = c.outputs.csv
+        settings.writeJSON = c.outputs.json
+        settings.folderPattern = c.outputs.folder
+        settings.pipelineName = c.name
+      }
+      let wh = try Warehouse(path: path, readOnly: true)
+      let last = try wh.runs(limit: 1).first?.id
+      let r = try ReportBuilder.write(
+        warehouse: wh, settings: settings, runID: last, thresholdExceeded: false)
+      print("report: \(r.html ?? r.folder)")
+    } catch {
+      throw fail(error)
+    }
+  }
+}
+
+struct OpenCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "open", abstract: "Open the latest report in the default browser.")
+
+  @Option(help: "The output folder.") var out = "reports"
+
+  func run() throws {
+    let path = out + "/latest.html"
+    guard FileManager.default.fileExists(atPath: path) else {
+      FileHandle.standardError.write(
+        Data("error: no report at \(path): run a pipeline first\n".utf8))
+      throw ExitCode(1)
+    }
+    for opener in ["/usr/bin/xdg-open", "/usr/bin/open"]
+    where FileManager.default.isExecutableFile(atPath: opener) {
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: opener)
+      p.arguments = [path]
+      p.standardOutput = FileHandle.nullDevice
+      p.standardError = FileHandle.nullDevice
+      try p.run()
+      p.waitUntilExit()
+      if p.terminationStatus == 0 { return }
+    }
+    print("no browser opener found; the report is \(URL(fileURLWithPath: path).standardized.path)")
   }
 }

@@ -390,7 +390,8 @@ struct CrashSafetyTests {
     let a = CLI.temporaryDirectory()
     #expect(try CLI.run(["run", try Self.pipeline(a, data: csv), "-q"]).status == 0)
     let expected = try Self.metricCSVs(a)
-    #expect(expected.count == 3)
+    // Three configured tables, plus forecast, hour-of-week, agents and customers.
+    #expect(expected.count == 7)
     // Killed (SIGKILL) at pseudo-random moments, then completed.
     let b = CLI.temporaryDirectory()
     let p = try Self.pipeline(b, data: csv)
@@ -431,5 +432,85 @@ struct CrashSafetyTests {
     let wh = try Warehouse(path: dir + "/w.sqlite", readOnly: true)
     #expect(try wh.ticketCount() > 0)
     #expect(try wh.runs().first?.status == "failed")
+  }
+
+  @Test func reportRerendersTheSameBytesAndIndexesEveryRun() throws {
+    let dir = CLI.temporaryDirectory()
+    let pipeline = CLI.samplePipeline(in: dir)
+    let r = try CLI.run(["run", pipeline, "--quiet"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let folder = try #require(
+      try FileManager.default.contentsOfDirectory(atPath: dir + "/out").first { $0.hasPrefix("20") }
+    )
+    let again = try CLI.run(["report", "--pipeline", pipeline, "--out", dir + "/again"])
+    #expect(again.status == 0, "\(again.stderr)")
+    let a = try Data(contentsOf: URL(fileURLWithPath: dir + "/out/" + folder + "/report.html"))
+    let b = try Data(contentsOf: URL(fileURLWithPath: dir + "/again/" + folder + "/report.html"))
+    #expect(a == b)
+    let index = try String(contentsOfFile: dir + "/out/index.html", encoding: .utf8)
+    #expect(index.contains("href=\"\(folder)/report.html\""))
+    let missing = try CLI.run(["report", "--warehouse", dir + "/nothing.sqlite"])
+    #expect(missing.status != 0)
+    #expect(missing.stderr.contains("no warehouse"))
+  }
+
+  /// Every table in the HTML report shows the digits of the CSV it names, cell for cell.
+  @Test func htmlTablesMatchTheirCSVsToTheLastDigit() throws {
+    let dir = CLI.temporaryDirectory()
+    // The nightly pipeline itself, reading the sample data in place and writing into `dir`.
+    let root = CLI.packageRoot.path
+    let nightly = try String(contentsOfFile: root + "/pipelines/nightly.yml", encoding: .utf8)
+      .replacingOccurrences(of: "../sample-data", with: root + "/sample-data")
+      .replacingOccurrences(of: "../reports", with: dir + "/html")
+    try nightly.write(toFile: dir + "/nightly.yml", atomically: true, encoding: .utf8)
+    let run = try CLI.run(["run", dir + "/nightly.yml", "--quiet"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let folder = try #require(
+      try FileManager.default.contentsOfDirectory(atPath: dir + "/html").first {
+        $0.hasPrefix("20")
+      })
+    let base = dir + "/html/" + folder + "/"
+    let html = try String(contentsOfFile: base + "report.html", encoding: .utf8)
+    var checked = 0
+    for section in html.components(separatedBy: "<section").dropFirst() {
+      guard let codeStart = section.range(of: "The same numbers are in <code>"),
+        let codeEnd = section.range(of: "</code>", range: codeStart.upperBound..<section.endIndex),
+        let tbody = section.range(of: "<tbody>"),
+        let tbodyEnd = section.range(of: "</tbody>")
+      else { continue }
+      let csvName = String(section[codeStart.upperBound..<codeEnd.lowerBound])
+      let csv = ReferenceCSV.rows(try String(contentsOfFile: base + csvName, encoding: .utf8))
+      let htmlRows = Self.cells(String(section[tbody.upperBound..<tbodyEnd.lowerBound]))
+      #expect(!htmlRows.isEmpty, "\(csvName)")
+      #expect(htmlRows.count <= csv.count - 1, "\(csvName)")
+      for (i, row) in htmlRows.enumerated() where i + 1 < csv.count {
+        let expected = csv[i + 1].map { cell -> String in
+          // The CSV neutralizes formula-like cells with a leading apostrophe; HTML shows them as is.
+          if cell.hasPrefix("'"), let c = cell.dropFirst().first, "=+-@".contains(c) {
+            return String(cell.dropFirst())
+          }
+          return cell
+        }
+        #expect(row == expected, "\(csvName) row \(i + 1)")
+      }
+      checked += 1
+    }
+    #expect(checked >= 8)
+  }
+
+  /// The text of every `<td>` per `<tr>`, with the five HTML escapes undone.
+  static func cells(_ body: String) -> [[String]] {
+    body.components(separatedBy: "<tr>").dropFirst().map { tr in
+      tr.components(separatedBy: "<td").dropFirst().map { td in
+        let start = td.firstIndex(of: ">")!
+        let end = td.range(of: "</td>")!.lowerBound
+        return String(td[td.index(after: start)..<end])
+          .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+          .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(
+            of: "&#39;", with: "'"
+          )
+          .replacingOccurrences(of: "&amp;", with: "&")
+      }
+    }
   }
 }
