@@ -45,7 +45,8 @@ let package = Package(
       exclude: ["README.md"]),
     // Text insights: tokenizer (sentiment, topics and knowledge gaps build on it).
     .target(
-      name: "TicketLensInsights", dependencies: ["TicketLensModel", "TicketLensMetrics"],
+      name: "TicketLensInsights",
+      dependencies: ["TicketLensModel", "TicketLensWarehouse", "TicketLensMetrics"],
       exclude: ["README.md"]),
     // Report writers: HTML (mustache templates, escaped), CSV, atomic file output.
     .target(
@@ -61,7 +62,7 @@ let package = Package(
       name: "TicketLensPipeline",
       dependencies: [
         "TicketLensModel", "TicketLensIngest", "TicketLensWarehouse", "TicketLensMetrics",
-        "TicketLensReports",
+        "TicketLensInsights", "TicketLensReports",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
       ], exclude: ["README.md"]),
@@ -69,7 +70,7 @@ let package = Package(
     .executableTarget(
       name: "ticketlens",
       dependencies: [
-        "TicketLensPipeline", "TicketLensSample",
+        "TicketLensPipeline", "TicketLensInsights", "TicketLensSample",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
@@ -92,7 +93,7 @@ let package = Package(
       name: "EndToEndTests",
       dependencies: [
         "ticketlens", "TicketLensIngest", "TicketLensModel", "TicketLensPipeline",
-        "TicketLensWarehouse",
+        "TicketLensWarehouse", "TicketLensSample",
       ]),
   ],
   swiftLanguageModes: [.v6]

@@ -22,6 +22,12 @@ public enum MetricDataLoader {
     return d
   }
 
+  /// The instant the warehouse's data describes without loading the columns: the newest ticket
+  /// update (the same instant `load` uses when there are tickets).
+  public static func dataAsOf(_ warehouse: Warehouse) throws(WarehouseError) -> Instant {
+    try warehouse.dataAsOf() ?? Instant(milliseconds: 0)
+  }
+
   /// Parses `urgent=60,high=240` into targets (minutes).
   public static func targets(_ text: String, flag: String) throws(MetricQueryError)
     -> [TicketPriority: Double]

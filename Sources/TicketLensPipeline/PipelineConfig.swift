@@ -1,5 +1,6 @@
 import Foundation
 import TicketLensIngest
+import TicketLensInsights
 import TicketLensMetrics
 import TicketLensModel
 import Yams
@@ -27,6 +28,10 @@ public struct PipelineConfig: Sendable {
   public var sla: SLAPolicy?
   /// Which outputs a run writes.
   public var outputs = Outputs()
+  /// Knowledge-gap settings (`insights:`).
+  public var insights = GapSettings()
+  /// Whether runs compute the knowledge gaps (`insights: {gaps: false}` turns them off).
+  public var gaps = true
 
   /// `outputs: {html: true, csv: true, json: true, folder: "{date}", retention: 30}`.
   public struct Outputs: Sendable {
@@ -112,7 +117,7 @@ public struct PipelineConfig: Sendable {
       root,
       keys: [
         "name", "description", "warehouse", "output", "timezone", "reject_threshold", "sources",
-        "report", "schedules", "sla", "outputs",
+        "report", "schedules", "sla", "outputs", "insights",
       ], what: "the pipeline")
     let fallbackName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     let name =
@@ -314,6 +319,36 @@ public struct PipelineConfig: Sendable {
       }
       guard config.outputs.html || config.outputs.csv else {
         throw r.error(node, "outputs: at least one of html and csv must be true")
+      }
+    }
+    if let node = top["insights"] {
+      let m = try r.mapping(
+        node,
+        keys: [
+          "gaps", "min_tickets", "window_days", "match_threshold", "stale_days", "min_searches",
+        ],
+        what: "insights")
+      func whole(_ k: String, min: Int) throws(ConfigError) -> Int? {
+        guard let n = m[k] else { return nil }
+        guard case .scalar(let sc) = n, let v = Int(sc.string), v >= min else {
+          throw r.error(n, "'\(k)' must be a whole number, at least \(min)")
+        }
+        return v
+      }
+      if let n = m["gaps"] {
+        guard case .scalar(let sc) = n, let b = Bool(sc.string) else {
+          throw r.error(n, "'gaps' must be true or false")
+        }
+        config.gaps = b
+      }
+      config.insights.minTickets = try whole("min_tickets", min: 1) ?? config.insights.minTickets
+      config.insights.windowDays = try whole("window_days", min: 1) ?? config.insights.windowDays
+      config.insights.staleDays = try whole("stale_days", min: 1) ?? config.insights.staleDays
+      config.insights.minSearches = try whole("min_searches", min: 1) ?? config.insights.minSearches
+      if let n = m["match_threshold"] {
+        let v = try r.double(n, "match_threshold")
+        guard v > 0, v <= 1 else { throw r.error(n, "'match_threshold' must be in (0, 1]") }
+        config.insights.matchThreshold = v
       }
     }
     return config

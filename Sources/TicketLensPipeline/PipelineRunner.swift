@@ -208,6 +208,7 @@ public struct PipelineRunner {
       settings.retention = config.outputs.retention
       settings.writeHTML = config.outputs.html
       settings.writeCSV = config.outputs.csv
+      settings.gaps = config.gaps ? config.insights : nil
       let report = try ReportBuilder.write(
         warehouse: warehouse, settings: settings, runID: runID, thresholdExceeded: exceeded)
       logger.info("report \(report.html ?? report.folder) in \(Clock.seconds(since: started))")

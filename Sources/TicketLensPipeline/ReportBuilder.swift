@@ -1,4 +1,5 @@
 import Foundation
+import TicketLensInsights
 import TicketLensMetrics
 import TicketLensModel
 import TicketLensReports
@@ -23,6 +24,8 @@ public struct ReportSettings: Sendable {
   public var folderPattern = "{date}"
   public var pipelineName = ""
   public var retention: Int? = nil
+  /// Knowledge-gap settings; nil leaves the gap sections out.
+  public var gaps: GapSettings? = GapSettings()
 
   public init(
     title: String, producedBy: String, timeZone: String,
@@ -97,6 +100,10 @@ public enum ReportBuilder {
           chart: chart(for: table, title: m.title)))
     }
     try addStandardSections(&data, &csvs, facts: facts, zone: zone, engine: engine, asOf: asOf)
+    if var g = settings.gaps {
+      g.threads = settings.threads
+      try addGapSections(&data, &csvs, warehouse: warehouse, asOf: asOf, settings: g)
+    }
     // Headline numbers.
     var overall = MetricQuery(metric: Catalog.firstReplyTime)
     overall.zone = zone
@@ -307,6 +314,56 @@ public enum ReportBuilder {
           "Requesters with the most tickets: open tickets, CSAT, and tickets opened within 7 days of a previous one.",
         table: customers, csvName: "customers.csv", chart: nil))
     csvs.append(("customers.csv", CSVWriter().render(customers)))
+  }
+
+  /// Knowledge gaps (ranked topics no article covers), unanswered search terms and stale
+  /// articles; the full lists go to `gaps.csv`, `search_gaps.csv` and `stale_articles.csv`.
+  static func addGapSections(
+    _ data: inout ReportData, _ csvs: inout [(String, String)], warehouse: Warehouse,
+    asOf: Instant, settings: GapSettings
+  ) throws {
+    let a = try KnowledgeGapFinder.analyze(
+      warehouse: warehouse, asOf: asOf.milliseconds, settings: settings)
+    let gaps = a.gapTable()
+    data.kpis.append(
+      KPI(
+        label: "Knowledge gaps", value: String(a.gaps.count),
+        note: "of \(a.topics.count) topics in the last \(settings.windowDays) days"))
+    data.metrics.append(
+      ReportMetric(
+        title: "Knowledge gaps",
+        definition:
+          "Topics of tickets and chats in the last \(settings.windowDays) days (at least \(settings.minTickets) contacts) whose best article covers less than \(Int(settings.matchThreshold * 100)) % of their phrases, ranked by contacts × (1 − match) × relative resolution time. Trend: change of the topic's share against the \(settings.windowDays) days before.",
+        table: gaps, csvName: "gaps.csv", chart: nil))
+    csvs.append(("gaps.csv", CSVWriter().render(gaps)))
+    let topics = a.topicTable()
+    data.metrics.append(
+      ReportMetric(
+        title: "Topics and their best article",
+        definition:
+          "Every topic with its contacts, trend, the article that covers it best and the share of its phrases that article covers.",
+        table: topics, csvName: "topics.csv", chart: nil))
+    csvs.append(("topics.csv", CSVWriter().render(topics)))
+    let searches = a.searchGapTable()
+    if !searches.rows.isEmpty {
+      data.metrics.append(
+        ReportMetric(
+          title: "Searches without an answer",
+          definition:
+            "Help-center searches (at least \(settings.minSearches) in the window) that found no article, or found some that nobody opened.",
+          table: searches, csvName: "search_gaps.csv", chart: nil))
+      csvs.append(("search_gaps.csv", CSVWriter().render(searches)))
+    }
+    let stale = a.staleArticleTable()
+    if !stale.rows.isEmpty {
+      data.metrics.append(
+        ReportMetric(
+          title: "Stale articles of growing topics",
+          definition:
+            "Articles that cover a topic whose share grew more than 10 % while the article has not been updated for \(settings.staleDays) days.",
+          table: stale, csvName: "stale_articles.csv", chart: nil))
+      csvs.append(("stale_articles.csv", CSVWriter().render(stale)))
+    }
   }
 
   static func change(_ now: Double, _ before: Double) -> String {

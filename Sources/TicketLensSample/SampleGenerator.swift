@@ -96,6 +96,10 @@ public struct SampleGenerator: Sendable {
   /// The instant the data describes: the end of the generated period.
   public var asOf: Int64 { startSecond + Int64(options.days) * 86_400 }
 
+  /// The topic the generator wrote ticket `i` about (its generic-CSV id is 100000 + i); the
+  /// knowledge-gap tests compare the gap finder's topics with these.
+  public func topicName(ofTicket i: Int) -> String { Topics.all[ticket(i).topic].name }
+
   func ticket(_ i: Int) -> SampleTicket {
     var r = RandomSource(seed: options.seed &* 0x2545_F491_4F6C_DD1D ^ UInt64(i) &* 0x9E37_79B9)
     // Creation time from the intensity curve: monotone in i, jittered within the hour.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TicketLensIngest
+import TicketLensInsights
 import TicketLensMetrics
 import TicketLensModel
 import TicketLensPipeline
@@ -19,7 +20,7 @@ struct TicketLens: ParsableCommand {
       RunCommand.self, IngestCommand.self, ExportCommand.self, MetricsCommand.self,
       RunsCommand.self, SampleCommand.self, InspectCommand.self, KBCommand.self,
       TrendsCommand.self, ForecastCommand.self, CustomersCommand.self, PipelineCommand.self,
-      ReportCommand.self, OpenCommand.self,
+      ReportCommand.self, OpenCommand.self, GapsCommand.self,
     ])
 
   /// Parses and runs; usage errors exit 2, failures 1 (documented in the README).
@@ -506,6 +507,16 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: "csv, tsv or json.") var format = "csv"
   @Option(name: .shortAndLong, help: "Write to this file instead of stdout.") var output: String?
 
+  /// The warehouse path (and the pipeline, when given).
+  func warehousePath() throws -> (String, PipelineConfig?) {
+    let cfg = try pipeline.map { p throws in try PipelineConfig.load(path: p) }
+    let path = warehouse ?? cfg?.warehouse ?? "reports/ticketlens.sqlite"
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw MetricQueryError("no warehouse at \(path): run `ticketlens ingest` or a pipeline first")
+    }
+    return (path, cfg)
+  }
+
   /// Loads the metric data; returns it with the zone name.
   func load() throws -> (MetricData, String) {
     var path = warehouse ?? "reports/ticketlens.sqlite"
@@ -774,6 +785,7 @@ struct ReportCommand: ParsableCommand {
         settings.writeJSON = c.outputs.json
         settings.folderPattern = c.outputs.folder
         settings.pipelineName = c.name
+        settings.gaps = c.gaps ? c.insights : nil
       }
       let wh = try Warehouse(path: path, readOnly: true)
       let last = try wh.runs(limit: 1).first?.id
@@ -811,5 +823,53 @@ struct OpenCommand: ParsableCommand {
       if p.terminationStatus == 0 { return }
     }
     print("no browser opener found; the report is \(URL(fileURLWithPath: path).standardized.path)")
+  }
+}
+
+struct GapsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "gaps",
+    abstract: "Knowledge gaps: ranked topics no article covers, with evidence.")
+
+  @Option(help: "Only the first N gaps.") var top: Int?
+  @Option(help: "gaps, topics, searches or stale.") var list = "gaps"
+  @Option(help: "Days in the window (ending at the as-of instant).") var windowDays: Int?
+  @Option(help: "Minimum contacts for a topic.") var minTickets: Int?
+  @Option(help: "Match share below which a topic is a gap (0-1).") var matchThreshold: Double?
+  @Option(help: "The instant the analysis describes (default: the newest update).") var asOf:
+    String?
+  @Option(help: "Worker threads (0 = one per core).") var threads = 0
+  @OptionGroup var options: AnalysisOptions
+
+  func run() throws {
+    do {
+      let (path, config) = try options.warehousePath()
+      var settings = config?.insights ?? GapSettings()
+      if let windowDays { settings.windowDays = windowDays }
+      if let minTickets { settings.minTickets = minTickets }
+      if let matchThreshold { settings.matchThreshold = matchThreshold }
+      settings.threads = threads
+      let wh = try Warehouse(path: path, readOnly: true)
+      let instant: Instant
+      if let asOf {
+        guard case .success(let i) = TimestampParser().parse(asOf) else {
+          throw MetricQueryError("--as-of: '\(asOf)' is not a timestamp")
+        }
+        instant = i
+      } else {
+        instant = try MetricDataLoader.dataAsOf(wh)
+      }
+      let a = try KnowledgeGapFinder.analyze(
+        warehouse: wh, asOf: instant.milliseconds, settings: settings)
+      switch list {
+      case "gaps": try options.write(a.gapTable(top: top))
+      case "topics": try options.write(a.topicTable())
+      case "searches": try options.write(a.searchGapTable())
+      case "stale": try options.write(a.staleArticleTable())
+      default: throw MetricQueryError("--list: use gaps, topics, searches or stale")
+      }
+    } catch {
+      throw fail(error)
+    }
   }
 }

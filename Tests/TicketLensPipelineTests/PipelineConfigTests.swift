@@ -63,6 +63,8 @@ struct PipelineConfigTests {
       "unknown chat field 'visitor'"
     ),
     ("sources:\n  - paths: a.csv\n    kind: calls\n", 3, "kind must be tickets or chats"),
+    ("sources: []\ninsights: {min_tickest: 3}\n", 2, "did you mean 'min_tickets'?"),
+    ("sources: []\ninsights:\n  match_threshold: 2\n", 3, "must be in (0, 1]"),
     (
       "sources:\n  - paths: a.csv\n    values: {status: {a: open}}\n", 3, "'values' needs 'columns'"
     ),
@@ -153,6 +155,18 @@ struct StageGraphTests {
     #expect(g.dot().contains("\"normalize\" -> \"metrics\";"))
     #expect(g.mermaid().contains("ingest_a --> normalize"))
     #expect(c.outputs.html == false && c.outputs.csv)
+  }
+
+  @Test func insightsSettingsAreRead() throws {
+    let c = try PipelineConfig.parse(
+      """
+      sources: []
+      insights: {min_tickets: 20, window_days: 14, match_threshold: 0.4, stale_days: 90}
+      """, path: "/p/i.yml")
+    #expect(c.insights.minTickets == 20 && c.insights.windowDays == 14)
+    #expect(c.insights.matchThreshold == 0.4 && c.insights.staleDays == 90 && c.gaps)
+    let off = try PipelineConfig.parse("sources: []\ninsights: {gaps: false}\n", path: "/p/o.yml")
+    #expect(!off.gaps)
   }
 
   @Test func schedulesAndSLAAreRead() throws {

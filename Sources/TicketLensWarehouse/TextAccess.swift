@@ -1,0 +1,121 @@
+/// One contact's text as the insights read it: a ticket (subject and description) or a chat
+/// (the visitor's messages).
+public struct ContactText: Sendable, Equatable {
+  public enum Kind: String, Sendable { case ticket, chat }
+  public var kind: Kind
+  public var source: String
+  public var id: String
+  public var text: String
+  /// Milliseconds since 1970 (UTC).
+  public var created: Int64
+  /// Full resolution in minutes, when solved.
+  public var resolutionMinutes: Double?
+  /// `good`, `bad` or nil (not rated).
+  public var rating: String?
+}
+
+/// A knowledge-base article, as the gap finder needs it.
+public struct ArticleText: Sendable, Equatable {
+  public var source: String
+  public var id: String
+  public var title: String
+  public var labels: String
+  public var body: String
+  /// Milliseconds since 1970, or nil when the export did not say.
+  public var updated: Int64?
+}
+
+/// One help-center search term, summed over its dates in a window.
+public struct SearchTermSummary: Sendable, Equatable {
+  public var query: String
+  public var searches: Int
+  public var results: Int?
+  public var clicks: Int?
+  public var ticketsCreated: Int?
+}
+
+extension Warehouse {
+  /// Tickets (not excluded) and chats created in `[from, to)` (milliseconds), in key order.
+  public func contactTexts(from: Int64, to: Int64) throws(WarehouseError) -> [ContactText] {
+    var out: [ContactText] = []
+    let t = try connection.prepare(
+      """
+      SELECT source, id, coalesce(subject, '') || char(10) || coalesce(description, ''),
+        created_at, CASE WHEN solved_at >= created_at THEN (solved_at - created_at) / 60000.0 END,
+        CASE WHEN satisfaction IN ('good', 'bad') THEN satisfaction END
+      FROM tickets WHERE excluded IS NULL AND created_at >= ? AND created_at < ?
+      ORDER BY source, id
+      """)
+    t.bind(1, from)
+    t.bind(2, to)
+    while try t.step() {
+      out.append(
+        ContactText(
+          kind: .ticket, source: t.text(0) ?? "", id: t.text(1) ?? "", text: t.text(2) ?? "",
+          created: t.int64(3), resolutionMinutes: t.isNull(4) ? nil : t.double(4),
+          rating: t.text(5)))
+    }
+    let c = try connection.prepare(
+      """
+      SELECT source, id,
+        (SELECT group_concat(json_extract(m.value, '$.text'), char(10)) FROM json_each(
+          CASE WHEN json_valid(messages) THEN messages ELSE '[]' END) AS m
+         WHERE json_extract(m.value, '$.author') = 'visitor'),
+        started_at, CASE WHEN ended_at >= started_at THEN (ended_at - started_at) / 60000.0 END,
+        CASE WHEN satisfaction IN ('good', 'bad') THEN satisfaction END
+      FROM chats WHERE started_at >= ? AND started_at < ? ORDER BY source, id
+      """)
+    c.bind(1, from)
+    c.bind(2, to)
+    while try c.step() {
+      out.append(
+        ContactText(
+          kind: .chat, source: c.text(0) ?? "", id: c.text(1) ?? "", text: c.text(2) ?? "",
+          created: c.int64(3), resolutionMinutes: c.isNull(4) ? nil : c.double(4),
+          rating: c.text(5)))
+    }
+    return out
+  }
+
+  /// Published (non-draft) articles in key order.
+  public func articleTexts() throws(WarehouseError) -> [ArticleText] {
+    let st = try connection.prepare(
+      """
+      SELECT source, id, title, coalesce(labels, ''), body, updated_at FROM articles
+      WHERE draft = 0 ORDER BY source, id
+      """)
+    var out: [ArticleText] = []
+    while try st.step() {
+      out.append(
+        ArticleText(
+          source: st.text(0) ?? "", id: st.text(1) ?? "", title: st.text(2) ?? "",
+          labels: st.text(3) ?? "", body: st.text(4) ?? "",
+          updated: st.isNull(5) ? nil : st.int64(5)))
+    }
+    return out
+  }
+
+  /// Search terms summed over dates in `[from, to]` (ISO dates), most searched first.
+  public func searchTermSummaries(from: String, to: String) throws(WarehouseError)
+    -> [SearchTermSummary]
+  {
+    let st = try connection.prepare(
+      """
+      SELECT query, sum(searches), sum(results), sum(clicks), sum(tickets_created)
+      FROM search_terms WHERE date >= ? AND date <= ?
+      GROUP BY query ORDER BY sum(searches) DESC, query
+      """)
+    st.bind(1, from)
+    st.bind(2, to)
+    var out: [SearchTermSummary] = []
+    while try st.step() {
+      out.append(
+        SearchTermSummary(
+          query: st.text(0) ?? "", searches: Int(st.int64(1)),
+          results: st.isNull(2) ? nil : Int(st.int64(2)),
+          clicks: st.isNull(3) ? nil : Int(st.int64(3)),
+          ticketsCreated: st.isNull(4) ? nil : Int(st.int64(4))))
+    }
+    return out
+  }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import TicketLensSample
+import Testing
+
+/// The gap finder on generated data whose uncovered topics are known.
+@Suite(.serialized)
+struct KnowledgeGapTests {
+  /// Generates sample data, loads the generic tickets and the knowledge base, and returns the
+  /// gap list's rows (header first) and the generator that made the tickets.
+  static func gaps(seed: UInt64, tickets: Int, extra: [String] = []) throws -> (
+    [[String]], SampleGenerator
+  ) {
+    let dir = CLI.temporaryDirectory()
+    let gen = try CLI.run([
+      "sample", "--tickets", "\(tickets)", "--seed", "\(seed)", "--out", dir + "/data",
+    ])
+    #expect(gen.status == 0, "\(gen.stderr)")
+    let markdown = try FileManager.default.contentsOfDirectory(atPath: dir + "/data/kb").sorted()
+      .map { dir + "/data/kb/" + $0 }
+    let load = try CLI.run(
+      ["ingest", dir + "/data/tickets.csv", dir + "/data/help_center_articles.json"] + markdown
+        + ["--warehouse", dir + "/w.sqlite"])
+    #expect(load.status == 0, "\(load.stderr)")
+    let r = try CLI.run(["gaps", "--warehouse", dir + "/w.sqlite"] + extra)
+    #expect(r.status == 0, "\(r.stderr)")
+    var o = SampleOptions(tickets: tickets, seed: seed)
+    o.days = 91
+    return (ReferenceCSV.rows(r.stdout), SampleGenerator(options: o))
+  }
+
+  /// The generator topic most of a gap's example tickets are about.
+  static func topic(of row: [String], column: Int, _ g: SampleGenerator) -> String {
+    var votes: [String: Int] = [:]
+    for key in row[column].split(separator: " ") {
+      guard let id = Int(key.split(separator: "/").last ?? "") else { continue }
+      votes[g.topicName(ofTicket: id - 100_000), default: 0] += 1
+    }
+    return votes.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? ""
+  }
+
+  @Test(arguments: [(UInt64(42), 3000), (UInt64(7), 6000)])
+  func findsTheUncoveredTopicsAndNotTheCoveredOnes(seed: UInt64, tickets: Int) throws {
+    let (rows, g) = try Self.gaps(seed: seed, tickets: tickets)
+    let header = try #require(rows.first)
+    #expect(
+      header == [
+        "rank", "topic", "tickets", "chats", "first_seen", "trend", "median_resolution_minutes",
+        "csat", "negative_share", "best_article_id", "best_article_title", "match_score",
+        "example_ticket_ids", "suggested_title",
+      ])
+    let uncovered = Set(SampleKnowledgeBase.uncoveredTopics)
+    let k = uncovered.count
+    let listed = rows.dropFirst().map { Self.topic(of: $0, column: 12, g) }
+    // Recall: the uncovered topics found among the first 2K gaps.
+    let found = Set(listed.prefix(2 * k)).intersection(uncovered)
+    #expect(Double(found.count) / Double(k) >= 0.9, "found \(found.sorted()) in \(listed)")
+    // Precision: listed gaps that really are uncovered topics.
+    let right = listed.count { uncovered.contains($0) }
+    #expect(!listed.isEmpty)
+    #expect(Double(right) / Double(max(1, listed.count)) >= 0.8, "\(listed)")
+    // Every row carries its evidence and ranks are 1, 2, 3, …
+    for (i, row) in rows.dropFirst().enumerated() {
+      #expect(row[0] == "\(i + 1)")
+      #expect(Int(row[2])! + Int(row[3])! >= 11)
+      #expect(Double(row[11])! < 0.5)
+      #expect(!row[12].isEmpty && !row[13].isEmpty)
+    }
+  }
+
+  @Test func sameGapsForOneAndTwoThreadsAndTopLimits() throws {
+    let (one, _) = try Self.gaps(seed: 42, tickets: 3000, extra: ["--threads", "1"])
+    let (two, _) = try Self.gaps(seed: 42, tickets: 3000, extra: ["--threads", "2"])
+    #expect(one == two)
+    let (top, _) = try Self.gaps(seed: 42, tickets: 3000, extra: ["--top", "2"])
+    #expect(Array(top) == Array(one.prefix(3)))
+  }
+}
