@@ -81,6 +81,8 @@ let package = Package(
         "TicketLensIngest", "TicketLensWarehouse", "TicketLensMetrics", "TicketLensReports",
         "TicketLensPipeline", "TicketLensSample",
       ]),
+    .testTarget(
+      name: "TicketLensInsightsTests", dependencies: ["TicketLensInsights"]),
     .testTarget(name: "TicketLensModelTests", dependencies: ["TicketLensModel"]),
     .testTarget(name: "TicketLensIngestTests", dependencies: ["TicketLensIngest"]),
     .testTarget(name: "TicketLensWarehouseTests", dependencies: ["TicketLensWarehouse"]),

@@ -17,6 +17,7 @@ public struct Tokenizer: Sendable {
 
   /// Lowercased words (letters and digits; apostrophes inside words are dropped).
   public func words(_ text: String) -> [String] {
+    if let ascii = Self.asciiWords(text) { return ascii }
     var out: [String] = []
     var cur = String.UnicodeScalarView()
     func flush() {
@@ -38,9 +39,39 @@ public struct Tokenizer: Sendable {
     return out
   }
 
+  /// The same words for pure-ASCII text without Unicode property lookups; nil when the text
+  /// has non-ASCII bytes.
+  static func asciiWords(_ text: String) -> [String]? {
+    var text = text
+    return text.withUTF8 { bytes -> [String]? in
+      var out: [String] = []
+      var cur: [UInt8] = []
+      cur.reserveCapacity(16)
+      for b in bytes {
+        switch b {
+        case 0x80...: return nil
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+          cur.append(b)
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): cur.append(b | 0x20)
+        case UInt8(ascii: "'"): continue
+        default:
+          if !cur.isEmpty {
+            out.append(String(decoding: cur, as: UTF8.self))
+            cur.removeAll(keepingCapacity: true)
+          }
+        }
+      }
+      if !cur.isEmpty { out.append(String(decoding: cur, as: UTF8.self)) }
+      return out
+    }
+  }
+
   /// Terms: words minus stop words, stemmed, then n-grams up to `maxNGram` joined by a space.
-  public func terms(_ text: String) -> [String] {
-    var base = words(text)
+  public func terms(_ text: String) -> [String] { terms(words: words(text)) }
+
+  /// Terms from words already split by `words(_:)`.
+  public func terms(words: [String]) -> [String] {
+    var base = words
     if removesStopWords { base.removeAll { Self.stopWords.contains($0) } }
     if stems { base = base.map(Self.stem) }
     guard maxNGram > 1 else { return base }

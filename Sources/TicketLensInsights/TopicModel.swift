@@ -18,38 +18,33 @@ public struct TermVectors: Sendable {
     let tokenizer = Tokenizer(maxNGram: 2)
     let n = texts.count
     let workers = max(1, threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : threads)
-    let chunks = max(1, min(workers * 4, n / 256 + 1))
-    // Tokenize in parallel (each chunk writes its own slot).
-    let perChunk = UnsafeMutableBufferPointer<([[String]], [String: [String: Int]])>.allocate(
-      capacity: chunks)
-    perChunk.initialize(repeating: ([], [:]))
-    defer {
-      perChunk.deinitialize()
-      perChunk.deallocate()
-    }
-    nonisolated(unsafe) let slots = perChunk
-    DispatchQueue.concurrentPerform(iterations: chunks) { c in
-      let lo = n * c / chunks
-      let hi = n * (c + 1) / chunks
+    // Tokenize, count surface forms and document frequencies in parallel chunks.
+    let parts = Parallel.chunks(n, workers: workers, minimum: 256) { lo, hi in
       var docs: [[String]] = []
       docs.reserveCapacity(hi - lo)
       var forms: [String: [String: Int]] = [:]
+      var df: [String: Int] = [:]
       for i in lo..<hi {
-        docs.append(tokenizer.terms(texts[i]))
-        for w in tokenizer.words(texts[i]) where !Tokenizer.stopWords.contains(w) {
+        let words = tokenizer.words(texts[i])
+        let doc = tokenizer.terms(words: words)
+        for t in Set(doc) { df[t, default: 0] += 1 }
+        docs.append(doc)
+        for w in words where !Tokenizer.stopWords.contains(w) {
           forms[Tokenizer.stem(w), default: [:]][w, default: 0] += 1
         }
       }
-      slots[c] = (docs, forms)
+      return (docs, forms, df)
     }
     var tokenized: [[String]] = []
     tokenized.reserveCapacity(n)
     var formCounts: [String: [String: Int]] = [:]
-    for c in 0..<chunks {
-      tokenized.append(contentsOf: perChunk[c].0)
-      for (stem, counts) in perChunk[c].1 {
+    var df: [String: Int] = [:]
+    for part in parts {
+      tokenized.append(contentsOf: part.0)
+      for (stem, counts) in part.1 {
         for (w, k) in counts { formCounts[stem, default: [:]][w, default: 0] += k }
       }
+      for (t, k) in part.2 { df[t, default: 0] += k }
     }
     var surface: [String: String] = [:]
     for (stem, counts) in formCounts {
@@ -58,11 +53,6 @@ public struct TermVectors: Sendable {
         .key
     }
     self.surface = surface
-    // Document frequency.
-    var df: [String: Int] = [:]
-    for doc in tokenized {
-      for t in Set(doc) { df[t, default: 0] += 1 }
-    }
     let maxDF = max(minDF, Int(Double(n) * maxShare))
     let kept = df.filter { $0.value >= minDF && $0.value <= maxDF }.keys.sorted()
     var index: [String: Int] = [:]
@@ -70,14 +60,18 @@ public struct TermVectors: Sendable {
     terms = kept
     documentFrequency = kept.map { df[$0]! }
     let idf = documentFrequency.map { log(Double(n + 1) / Double($0 + 1)) + 1 }
-    documents = tokenized.map { doc in
-      var tf: [Int: Double] = [:]
-      for t in doc { if let i = index[t] { tf[i, default: 0] += 1 } }
-      var v = tf.map { ($0.key, (1 + log($0.value)) * idf[$0.key]) }.sorted { $0.0 < $1.0 }
-      let norm = v.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
-      if norm > 0 { for j in v.indices { v[j].1 /= norm } }
-      return v
-    }
+    let finalIndex = index
+    let allTerms = tokenized
+    documents = Parallel.chunks(n, workers: workers, minimum: 256) { lo, hi in
+      allTerms[lo..<hi].map { doc -> [(Int, Double)] in
+        var tf: [Int: Double] = [:]
+        for t in doc { if let i = finalIndex[t] { tf[i, default: 0] += 1 } }
+        var v = tf.map { ($0.key, (1 + log($0.value)) * idf[$0.key]) }.sorted { $0.0 < $1.0 }
+        let norm = v.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
+        if norm > 0 { for j in v.indices { v[j].1 /= norm } }
+        return v
+      }
+    }.flatMap { $0 }
   }
 
   /// A readable form of a term: each stemmed word replaced by its commonest surface form.
@@ -112,7 +106,8 @@ public struct TopicClustering: Sendable {
       for (i, w) in d { c[i] = w }
       return c
     }
-    // k-means++ seeding on cosine distance.
+    let seedWorkers = max(1, threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : threads)
+    // k-means++ seeding on cosine distance (distance updates in parallel chunks).
     var centroids: [[Double]] = []
     if !usable.isEmpty && dims > 0 {
       centroids.append(dense(docs[usable[Int(rng.next() % UInt64(usable.count))]]))
@@ -131,34 +126,74 @@ public struct TopicClustering: Sendable {
         }
         let c = dense(docs[usable[pick]])
         centroids.append(c)
-        for (j, i) in usable.enumerated() { best[j] = min(best[j], 1 - dot(docs[i], c)) }
+        let previous = best
+        best = Parallel.chunks(usable.count, workers: seedWorkers, minimum: 2048) { lo, hi in
+          (lo..<hi).map { j in min(previous[j], 1 - dot(docs[usable[j]], c)) }
+        }.flatMap { $0 }
       }
     }
     var assignment = [Int](repeating: -1, count: docs.count)
     let workers = max(1, threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : threads)
+    // Documents as compressed rows (term, weight) for the hot loop.
+    var offsets = [Int](repeating: 0, count: docs.count + 1)
+    for (i, d) in docs.enumerated() { offsets[i + 1] = offsets[i] + d.count }
+    var termIndex = [Int32](repeating: 0, count: offsets[docs.count])
+    var weight = [Double](repeating: 0, count: offsets[docs.count])
+    for (i, d) in docs.enumerated() {
+      for (p, (t, w)) in d.enumerated() {
+        termIndex[offsets[i] + p] = Int32(t)
+        weight[offsets[i] + p] = w
+      }
+    }
     func assign() -> Bool {
       let chunks = max(1, min(workers * 4, docs.count / 512 + 1))
-      let current = centroids
+      // Centroids transposed: term-major, so a document's terms read contiguous rows of k.
+      let kk = centroids.count
+      var transposed = [Double](repeating: 0, count: dims * kk)
+      for (j, c) in centroids.enumerated() {
+        for t in 0..<dims { transposed[t * kk + j] = c[t] }
+      }
       var changed = [Bool](repeating: false, count: chunks)
+      let n = docs.count
       assignment.withUnsafeMutableBufferPointer { aBuffer in
         changed.withUnsafeMutableBufferPointer { chBuffer in
-          nonisolated(unsafe) let a = aBuffer
-          nonisolated(unsafe) let ch = chBuffer
-          DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            for i in (docs.count * c / chunks)..<(docs.count * (c + 1) / chunks) {
-              guard !docs[i].isEmpty else { continue }
-              var bestJ = 0
-              var bestS = -Double.infinity
-              for (j, cen) in current.enumerated() {
-                let s = dot(docs[i], cen)
-                if s > bestS {
-                  bestS = s
-                  bestJ = j
+          transposed.withUnsafeBufferPointer { cBuffer in
+            offsets.withUnsafeBufferPointer { oBuffer in
+              termIndex.withUnsafeBufferPointer { tBuffer in
+                weight.withUnsafeBufferPointer { wBuffer in
+                  nonisolated(unsafe) let a = aBuffer
+                  nonisolated(unsafe) let ch = chBuffer
+                  nonisolated(unsafe) let cen = cBuffer
+                  nonisolated(unsafe) let off = oBuffer
+                  nonisolated(unsafe) let ti = tBuffer
+                  nonisolated(unsafe) let wt = wBuffer
+                  DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    var scores = [Double](repeating: 0, count: kk)
+                    scores.withUnsafeMutableBufferPointer { sc in
+                      for i in (n * c / chunks)..<(n * (c + 1) / chunks) {
+                        let lo = off[i]
+                        let hi = off[i + 1]
+                        guard lo < hi else { continue }
+                        for j in 0..<kk { sc[j] = 0 }
+                        for p in lo..<hi {
+                          let row = Int(ti[p]) * kk
+                          let w = wt[p]
+                          for j in 0..<kk { sc[j] += w * cen[row + j] }
+                        }
+                        var bestJ = 0
+                        var bestS = -Double.infinity
+                        for j in 0..<kk where sc[j] > bestS {
+                          bestS = sc[j]
+                          bestJ = j
+                        }
+                        if a[i] != bestJ {
+                          a[i] = bestJ
+                          ch[c] = true
+                        }
+                      }
+                    }
+                  }
                 }
-              }
-              if a[i] != bestJ {
-                a[i] = bestJ
-                ch[c] = true
               }
             }
           }
@@ -169,7 +204,9 @@ public struct TopicClustering: Sendable {
     func update() {
       var sums = [[Double]](repeating: [Double](repeating: 0, count: dims), count: centroids.count)
       for (i, j) in assignment.enumerated() where j >= 0 {
-        for (t, w) in docs[i] { sums[j][t] += w }
+        sums[j].withUnsafeMutableBufferPointer { row in
+          for p in offsets[i]..<offsets[i + 1] { row[Int(termIndex[p])] += weight[p] }
+        }
       }
       for j in sums.indices {
         let norm = sums[j].reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -250,4 +287,25 @@ struct SplitMix: Sendable {
     return z ^ (z >> 31)
   }
   mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
+
+/// Runs `body` over `[0, n)` split into contiguous chunks on the Dispatch pool and returns the
+/// results in chunk order (so the combined result does not depend on the thread count).
+enum Parallel {
+  static func chunks<T>(
+    _ n: Int, workers: Int, minimum: Int, _ body: @Sendable (Int, Int) -> T
+  ) -> [T] {
+    let count = max(1, min(workers * 4, n / max(1, minimum) + 1))
+    let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
+    slots.initialize(repeating: nil)
+    defer {
+      slots.deinitialize()
+      slots.deallocate()
+    }
+    nonisolated(unsafe) let out = slots
+    DispatchQueue.concurrentPerform(iterations: count) { c in
+      out[c] = body(n * c / count, n * (c + 1) / count)
+    }
+    return slots.map { $0! }
+  }
 }
