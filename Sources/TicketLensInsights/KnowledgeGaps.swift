@@ -36,7 +36,7 @@ public struct TopicSummary: Sendable, Equatable {
   public var trend: Double?
   public var medianResolutionMinutes: Double?
   public var csat: Double?
-  /// Share of contacts with negative sentiment (nil until sentiment scoring exists).
+  /// Share of scored contacts with negative sentiment (nil when none is scored).
   public var negativeShare: Double?
   public var bestArticleID: String?
   public var bestArticleTitle: String?
@@ -161,6 +161,7 @@ public enum KnowledgeGapFinder {
       let resolution = contacts.compactMap(\.resolutionMinutes).sorted()
       let median = Quantiles.quantile(sorted: resolution, 0.5)
       let rated = contacts.compactMap(\.rating)
+      let scored = contacts.compactMap(\.sentiment)
       let share = Double(idx.count) / Double(max(1, current.count))
       let previousShare = Double(previousCounts[j]) / Double(max(1, previousTotal))
       let cost = (median.map { overallResolution > 0 ? $0 / overallResolution : 1 } ?? 1)
@@ -182,7 +183,8 @@ public enum KnowledgeGapFinder {
           trend: previousShare > 0 ? share / previousShare - 1 : nil,
           medianResolutionMinutes: median,
           csat: rated.isEmpty ? nil : Double(rated.count { $0 == "good" }) / Double(rated.count),
-          negativeShare: nil,
+          negativeShare: scored.isEmpty
+            ? nil : Double(scored.count { $0 == "negative" }) / Double(scored.count),
           bestArticleID: best.map { articleByKey[$0.key]!.id },
           bestArticleTitle: best?.title, matchScore: match, bm25: best?.bm25,
           exampleIDs: Array(examples),

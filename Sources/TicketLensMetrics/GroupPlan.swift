@@ -22,7 +22,7 @@ struct GroupPlan: Sendable {
   let toDay: Int?
   let zone: ZoneRules
 
-  static let chatDimensions = ["assignee", "group", "requester", "source", "tag"]
+  static let chatDimensions = ["assignee", "group", "requester", "source", "tag", "sentiment"]
 
   init(_ q: MetricQuery, _ facts: Facts) throws(MetricQueryError) {
     metric = q.metric

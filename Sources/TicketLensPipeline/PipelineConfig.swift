@@ -32,6 +32,8 @@ public struct PipelineConfig: Sendable {
   public var insights = GapSettings()
   /// Whether runs compute the knowledge gaps (`insights: {gaps: false}` turns them off).
   public var gaps = true
+  /// Whether runs score sentiment at load time (`insights: {sentiment: false}` turns it off).
+  public var sentiment = true
 
   /// `outputs: {html: true, csv: true, json: true, folder: "{date}", retention: 30}`.
   public struct Outputs: Sendable {
@@ -325,7 +327,8 @@ public struct PipelineConfig: Sendable {
       let m = try r.mapping(
         node,
         keys: [
-          "gaps", "min_tickets", "window_days", "match_threshold", "stale_days", "min_searches",
+          "gaps", "sentiment", "min_tickets", "window_days", "match_threshold", "stale_days",
+          "min_searches",
         ],
         what: "insights")
       func whole(_ k: String, min: Int) throws(ConfigError) -> Int? {
@@ -335,11 +338,12 @@ public struct PipelineConfig: Sendable {
         }
         return v
       }
-      if let n = m["gaps"] {
+      for key in ["gaps", "sentiment"] {
+        guard let n = m[key] else { continue }
         guard case .scalar(let sc) = n, let b = Bool(sc.string) else {
-          throw r.error(n, "'gaps' must be true or false")
+          throw r.error(n, "'\(key)' must be true or false")
         }
-        config.gaps = b
+        if key == "gaps" { config.gaps = b } else { config.sentiment = b }
       }
       config.insights.minTickets = try whole("min_tickets", min: 1) ?? config.insights.minTickets
       config.insights.windowDays = try whole("window_days", min: 1) ?? config.insights.windowDays

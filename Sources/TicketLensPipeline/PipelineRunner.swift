@@ -180,6 +180,14 @@ public struct PipelineRunner {
           if let f = a.failed { logger.error("file failed: \(file): \(f)") }
         }
       }
+      try Cancellation.check()
+      let scoredAt = Date()
+      let scored = config.sentiment ? try SentimentStage.run(warehouse, threads: threads) : 0
+      if scored > 0 {
+        logger.info(
+          "normalize: sentiment of \(scored) tickets and chats in \(Clock.seconds(since: scoredAt))"
+        )
+      }
       let outcome = RunOutcome(
         runID: runID, files: results, status: "succeeded", exitCode: 0, report: nil, message: nil)
       let total = outcome.total

@@ -20,7 +20,7 @@ public struct StageGraph: Sendable {
     stages += ingest
     stages.append(
       Stage(
-        id: "normalize", label: "normalize (upsert, accounting, rejects)",
+        id: "normalize", label: "normalize (upsert, accounting, rejects, sentiment)",
         dependsOn: ingest.map(\.id)))
     stages.append(
       Stage(id: "metrics", label: "metrics (\(c.report.count) tables)", dependsOn: ["normalize"]))

@@ -218,7 +218,11 @@ extension Warehouse {
     let run = try connection.scalarInt("SELECT coalesce(max(id), 0) FROM run_files") ?? 0
     let tickets = try connection.scalarInt("SELECT count(*) FROM tickets") ?? 0
     let chats = try connection.scalarInt("SELECT count(*) FROM chats") ?? 0
-    return "v\(Schema.migrations.count) files=\(run) tickets=\(tickets) chats=\(chats)"
+    let sentiment =
+      try connection.scalarInt(
+        "SELECT value FROM insight_state WHERE key = 'sentiment_generation'") ?? 0
+    return
+      "v\(Schema.migrations.count) files=\(run) tickets=\(tickets) chats=\(chats) sentiment=\(sentiment)"
   }
 
   /// Ticket and chat columns, from the cache when it matches the warehouse, else from SQLite

@@ -1,7 +1,7 @@
 /// The warehouse schema, as numbered migrations applied in order and recorded in
 /// `PRAGMA user_version`. A migration is never edited once released: changes are new versions.
 enum Schema {
-  static let migrations: [String] = [v1, v2]
+  static let migrations: [String] = [v1, v2, v3]
 
   static let v1 = """
     CREATE TABLE tickets (
@@ -230,5 +230,18 @@ enum Schema {
         strftime('%Y-%m-%dT%H:%M:%fZ', ended_at / 1000.0, 'unixepoch') AS ended_at,
         missed, satisfaction, ticket_id, message_count
       FROM chats;
+    """
+
+  /// Sentiment per ticket and chat, with the load it was scored for (a newer version of the row
+  /// has another `load_id` and is scored again), and a generation counter for the column cache.
+  static let v3 = """
+    ALTER TABLE tickets ADD COLUMN sentiment TEXT;
+    ALTER TABLE tickets ADD COLUMN sentiment_score REAL;
+    ALTER TABLE tickets ADD COLUMN sentiment_load_id INTEGER;
+    ALTER TABLE chats ADD COLUMN sentiment TEXT;
+    ALTER TABLE chats ADD COLUMN sentiment_score REAL;
+    ALTER TABLE chats ADD COLUMN sentiment_load_id INTEGER;
+    CREATE TABLE insight_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    INSERT INTO insight_state VALUES ('sentiment_generation', 0);
     """
 }

@@ -12,6 +12,8 @@ public struct ContactText: Sendable, Equatable {
   public var resolutionMinutes: Double?
   /// `good`, `bad` or nil (not rated).
   public var rating: String?
+  /// `negative`, `neutral`, `positive`, or nil when not scored yet.
+  public var sentiment: String? = nil
 }
 
 /// A knowledge-base article, as the gap finder needs it.
@@ -42,7 +44,7 @@ extension Warehouse {
       """
       SELECT source, id, coalesce(subject, '') || char(10) || coalesce(description, ''),
         created_at, CASE WHEN solved_at >= created_at THEN (solved_at - created_at) / 60000.0 END,
-        CASE WHEN satisfaction IN ('good', 'bad') THEN satisfaction END
+        CASE WHEN satisfaction IN ('good', 'bad') THEN satisfaction END, sentiment
       FROM tickets WHERE excluded IS NULL AND created_at >= ? AND created_at < ?
       ORDER BY source, id
       """)
@@ -53,7 +55,7 @@ extension Warehouse {
         ContactText(
           kind: .ticket, source: t.text(0) ?? "", id: t.text(1) ?? "", text: t.text(2) ?? "",
           created: t.int64(3), resolutionMinutes: t.isNull(4) ? nil : t.double(4),
-          rating: t.text(5)))
+          rating: t.text(5), sentiment: t.text(6)))
     }
     let c = try connection.prepare(
       """
@@ -62,7 +64,7 @@ extension Warehouse {
           CASE WHEN json_valid(messages) THEN messages ELSE '[]' END) AS m
          WHERE json_extract(m.value, '$.author') = 'visitor'),
         started_at, CASE WHEN ended_at >= started_at THEN (ended_at - started_at) / 60000.0 END,
-        CASE WHEN satisfaction IN ('good', 'bad') THEN satisfaction END
+        CASE WHEN satisfaction IN ('good', 'bad') THEN satisfaction END, sentiment
       FROM chats WHERE started_at >= ? AND started_at < ? ORDER BY source, id
       """)
     c.bind(1, from)
@@ -72,7 +74,7 @@ extension Warehouse {
         ContactText(
           kind: .chat, source: c.text(0) ?? "", id: c.text(1) ?? "", text: c.text(2) ?? "",
           created: c.int64(3), resolutionMinutes: c.isNull(4) ? nil : c.double(4),
-          rating: c.text(5)))
+          rating: c.text(5), sentiment: c.text(6)))
     }
     return out
   }
@@ -117,5 +119,96 @@ extension Warehouse {
           ticketsCreated: st.isNull(4) ? nil : Int(st.int64(4))))
     }
     return out
+  }
+}
+
+/// A ticket or chat whose sentiment is missing or was scored for an older version of the row.
+public struct SentimentPending: Sendable {
+  public var isChat: Bool
+  public var rowid: Int64
+  public var loadID: Int64
+  /// Ticket: subject and description; chat: the visitor's messages.
+  public var text: String
+}
+
+extension Warehouse {
+  /// Marks every row for rescoring when the scorer's version differs from the one that scored
+  /// them (a lexicon or rule change); returns whether it did.
+  @discardableResult
+  public func invalidateSentiment(unlessVersion version: Int) throws(WarehouseError) -> Bool {
+    let stored = try connection.scalarInt(
+      "SELECT value FROM insight_state WHERE key = 'sentiment_version'")
+    guard stored.map(Int.init) != version else { return false }
+    try connection.execute("BEGIN IMMEDIATE")
+    do {
+      try connection.execute("UPDATE tickets SET sentiment_load_id = NULL")
+      try connection.execute("UPDATE chats SET sentiment_load_id = NULL")
+      try connection.execute(
+        "INSERT OR REPLACE INTO insight_state VALUES ('sentiment_version', \(version))")
+      try connection.execute("COMMIT")
+    } catch {
+      try? connection.execute("ROLLBACK")
+      throw error
+    }
+    return true
+  }
+
+  /// Rows needing a (new) sentiment score, in rowid order.
+  public func sentimentPending() throws(WarehouseError) -> [SentimentPending] {
+    var out: [SentimentPending] = []
+    let t = try connection.prepare(
+      """
+      SELECT rowid, load_id, coalesce(subject, '') || char(10) || coalesce(description, '')
+      FROM tickets WHERE sentiment_load_id IS NOT load_id ORDER BY rowid
+      """)
+    while try t.step() {
+      out.append(
+        SentimentPending(
+          isChat: false, rowid: t.int64(0), loadID: t.int64(1), text: t.text(2) ?? ""))
+    }
+    let c = try connection.prepare(
+      """
+      SELECT rowid, load_id,
+        (SELECT group_concat(json_extract(m.value, '$.text'), char(10)) FROM json_each(
+          CASE WHEN json_valid(messages) THEN messages ELSE '[]' END) AS m
+         WHERE json_extract(m.value, '$.author') = 'visitor')
+      FROM chats WHERE sentiment_load_id IS NOT load_id ORDER BY rowid
+      """)
+    while try c.step() {
+      out.append(
+        SentimentPending(isChat: true, rowid: c.int64(0), loadID: c.int64(1), text: c.text(2) ?? "")
+      )
+    }
+    return out
+  }
+
+  /// Stores scores (score in [-1, 1], label) for pending rows in one transaction and bumps the
+  /// sentiment generation so that cached metric columns are rebuilt.
+  public func storeSentiment(_ rows: [(SentimentPending, Double, String)]) throws(WarehouseError) {
+    guard !rows.isEmpty else { return }
+    try connection.execute("BEGIN IMMEDIATE")
+    do {
+      let t = try connection.prepare(
+        "UPDATE tickets SET sentiment = ?, sentiment_score = ?, sentiment_load_id = ? WHERE rowid = ?"
+      )
+      let c = try connection.prepare(
+        "UPDATE chats SET sentiment = ?, sentiment_score = ?, sentiment_load_id = ? WHERE rowid = ?"
+      )
+      for (p, score, label) in rows {
+        let st = p.isChat ? c : t
+        st.reset()
+        st.bind(1, label)
+        st.bind(2, score)
+        st.bind(3, p.loadID)
+        st.bind(4, p.rowid)
+        _ = try st.step()
+      }
+      try connection.execute(
+        "UPDATE insight_state SET value = value + 1 WHERE key = 'sentiment_generation'")
+      try connection.execute("COMMIT")
+    } catch {
+      try? connection.execute("ROLLBACK")
+      throw error
+    }
   }
 }

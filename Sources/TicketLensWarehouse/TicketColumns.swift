@@ -80,7 +80,7 @@ public struct TicketColumns: Sendable {
   public static let dimensionSources: [(name: String, column: String)] = [
     ("channel", "channel"), ("priority", "priority"), ("status", "status"),
     ("assignee", "assignee"), ("group", "group_name"), ("requester", "requester_id"),
-    ("organization", "organization"), ("source", "source"),
+    ("organization", "organization"), ("source", "source"), ("sentiment", "sentiment"),
   ]
 }
 
@@ -105,7 +105,7 @@ public struct ChatColumns: Sendable {
 
   public static let dimensionSources: [(name: String, column: String)] = [
     ("assignee", "agent_id"), ("group", "group_name"), ("requester", "visitor_id"),
-    ("source", "source"),
+    ("source", "source"), ("sentiment", "sentiment"),
   ]
 }
 

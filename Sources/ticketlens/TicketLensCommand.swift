@@ -201,6 +201,8 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Source name, half of each ticket's key.") var source = "default"
   @Flag(help: "Print one JSON object per file.") var json = false
   @Flag(help: "Read files again even when unchanged since their last load.") var reload = false
+  @Flag(help: "Do not score sentiment after loading (a later run scores what is missing).")
+  var noSentiment = false
   @Option(help: "Worker threads (0 = one per core).") var threads = 0
   @Option(help: "Seconds to wait for another run that is writing to the same warehouse.")
   var wait = 0.0
@@ -238,6 +240,7 @@ struct IngestCommand: ParsableCommand {
               zone: ZoneRules(identifier: sourceTimezone)!, warehouse: wh, runID: runID,
               incremental: !reload))
         }
+        if !noSentiment { try SentimentStage.run(wh, threads: threads) }
       } catch {
         try? wh.finishRun(
           runID, status: error is Cancellation.Cancelled ? "cancelled" : "failed",

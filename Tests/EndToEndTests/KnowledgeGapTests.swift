@@ -75,3 +75,37 @@ struct KnowledgeGapTests {
     #expect(Array(top) == Array(one.prefix(3)))
   }
 }
+
+/// Sentiment is scored at load time and is a dimension of every metric; a newer version of a
+/// ticket is scored again.
+struct SentimentDimensionTests {
+  static let header =
+    "id,subject,description,status,priority,channel,requester_id,requester_email,assignee_id,group_id,tags,created_at,updated_at,first_reply_at,solved_at,reopens,replies,satisfaction\n"
+
+  static func row(_ id: Int, _ subject: String, updated: String) -> String {
+    "\(id),\(subject),,open,normal,email,1,a@b.c,,,,2026-03-01T10:00:00Z,\(updated),,,0,0,\n"
+  }
+
+  @Test func countsBySentimentFollowTheText() throws {
+    let dir = CLI.temporaryDirectory()
+    let first =
+      Self.header + Self.row(1, "This is awful and broken", updated: "2026-03-01T10:00:00Z")
+      + Self.row(2, "Thanks for the great service", updated: "2026-03-01T10:00:00Z")
+      + Self.row(3, "Change my address", updated: "2026-03-01T10:00:00Z")
+    try first.write(toFile: dir + "/a.csv", atomically: true, encoding: .utf8)
+    #expect(
+      try CLI.run(["ingest", dir + "/a.csv", "--warehouse", dir + "/w.sqlite", "-q"]).status == 0)
+    let export = [
+      "export", "tickets_created", "--by", "sentiment", "--warehouse", dir + "/w.sqlite",
+    ]
+    let before = try CLI.run(export)
+    #expect(before.stdout == "sentiment,count\nnegative,1\nneutral,1\npositive,1\n", "\(before)")
+    // Ticket 3 comes back angrier: it is scored again and the cached columns are rebuilt.
+    let second =
+      Self.header + Self.row(3, "Still wrong and I am furious", updated: "2026-03-02T10:00:00Z")
+    try second.write(toFile: dir + "/b.csv", atomically: true, encoding: .utf8)
+    #expect(
+      try CLI.run(["ingest", dir + "/b.csv", "--warehouse", dir + "/w.sqlite", "-q"]).status == 0)
+    #expect(try CLI.run(export).stdout == "sentiment,count\nnegative,2\npositive,1\n")
+  }
+}

@@ -324,6 +324,7 @@ struct SafeToScheduleTests {
     p.executableURL = CLI.executable
     p.arguments = [
       "ingest", dir + "/big/tickets.csv", "--warehouse", dir + "/w.sqlite", "-q", "--threads", "1",
+      "--no-sentiment",
     ]
     p.standardOutput = FileHandle.nullDevice
     p.standardError = FileHandle.nullDevice
@@ -341,7 +342,7 @@ struct SafeToScheduleTests {
     #expect(try wh.runs().first?.status == "cancelled")
     // The next run completes the work.
     let again = try CLI.run([
-      "ingest", dir + "/big/tickets.csv", "--warehouse", dir + "/w.sqlite", "-q",
+      "ingest", dir + "/big/tickets.csv", "--warehouse", dir + "/w.sqlite", "-q", "--no-sentiment",
     ])
     #expect(again.status == 0)
     #expect(try Warehouse(path: dir + "/w.sqlite", readOnly: true).ticketCount() > 190_000)
@@ -363,8 +364,8 @@ struct CrashSafetyTests {
           - {metric: tickets_created, by: [channel], grain: day}
           - {metric: first_reply_time, by: [assignee], stats: [count, median, p90]}
           - {metric: backlog, grain: week}
-      # Text clustering of 150k tickets in a debug build would dominate this test's time.
-      insights: {gaps: false}
+      # Text analysis of 150k tickets in a debug build would dominate this test's time.
+      insights: {gaps: false, sentiment: false}
       """
     try text.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
     return dir + "/p.yml"

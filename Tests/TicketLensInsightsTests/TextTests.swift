@@ -58,3 +58,52 @@ struct TopicClusteringTests {
     #expect(results[0] == results[1] && results[1] == results[2])
   }
 }
+
+struct SentimentTests {
+  let s = SentimentScorer()
+
+  @Test(arguments: [
+    ("Thank you so much, this works great!", SentimentScorer.Label.positive),
+    ("This is terrible, the app crashes every time.", .negative),
+    ("I need to change the billing address on my account.", .neutral),
+    ("The export is not bad at all.", .positive),
+    ("Not good. The reset link is broken.", .negative),
+    ("Still waiting :(", .negative),
+    ("Works now 👍", .positive),
+  ])
+  func labelsFixtureTexts(text: String, expected: SentimentScorer.Label) {
+    #expect(s.score(text).label == expected, "\(text): \(s.score(text).score)")
+  }
+
+  @Test func rulesMoveTheScoreTheRightWay() {
+    let base = s.score("The update is bad.").score
+    #expect(s.score("The update is very bad.").score < base)  // intensifier
+    #expect(s.score("The update is BAD.").score < base)  // shouting
+    #expect(s.score("The update is bad!!!").score < base)  // exclamation
+    #expect(s.score("The update is not bad.").score > 0)  // negation flips
+    #expect(s.score("The update is slightly bad.").score > base)  // downtoner
+    for text in ["", "ok", "AWFUL AWFUL AWFUL!!!!!!", String(repeating: "great ", count: 500)] {
+      let v = s.score(text).score
+      #expect(v >= -1 && v <= 1)
+    }
+  }
+
+  @Test func greetingsSignaturesAndQuotesAreNotTheCustomersWords() {
+    let mail = "Hi there,\r\nMy card was charged twice.\r\nThanks,\r\nAnna\r\n> Great news from us!"
+    #expect(MessageCleaner.clean(mail) == "My card was charged twice.")
+    #expect(s.score(mail).label == .negative)
+    let reply = "It is still broken.\nOn Mon, 2 Mar 2026, Support wrote:\nWe fixed it, great!"
+    #expect(MessageCleaner.clean(reply) == "It is still broken.")
+    #expect(s.score("Good morning,\nWhere is my parcel?").label == .neutral)
+  }
+
+  @Test func scoresInInputOrderWhateverTheThreads() {
+    let texts = (0..<3000).map { i in
+      i % 3 == 0 ? "great \(i)" : (i % 3 == 1 ? "awful \(i)" : "\(i)")
+    }
+    let one = s.scoreAll(texts, threads: 1).map(\.label)
+    let four = s.scoreAll(texts, threads: 4).map(\.label)
+    #expect(one == four)
+    #expect(one[0] == .positive && one[1] == .negative && one[2] == .neutral)
+  }
+}
