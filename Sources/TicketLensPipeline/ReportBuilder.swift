@@ -100,6 +100,14 @@ public enum ReportBuilder {
           chart: chart(for: table, title: m.title)))
     }
     try addStandardSections(&data, &csvs, facts: facts, zone: zone, engine: engine, asOf: asOf)
+    let followUps = try FollowUpList.table(warehouse: warehouse, asOf: asOf.milliseconds)
+    data.metrics.append(
+      ReportMetric(
+        title: "Follow-ups",
+        definition:
+          "Tickets to look at again, most urgent first (priority × 10 + days since the last update): waiting on the customer more than 3 days, unresolved with a negative customer, or solved in the last 14 days, rated bad and not touched since.",
+        table: followUps, csvName: "follow_ups.csv", chart: nil))
+    csvs.append(("follow_ups.csv", CSVWriter().render(followUps)))
     if var g = settings.gaps {
       g.threads = settings.threads
       try addGapSections(&data, &csvs, warehouse: warehouse, asOf: asOf, settings: g)

@@ -212,3 +212,59 @@ extension Warehouse {
     }
   }
 }
+
+/// A ticket the team should look at again, and why.
+public struct FollowUp: Sendable, Equatable {
+  public var source: String
+  public var id: String
+  public var subject: String
+  public var status: String
+  public var priority: String?
+  public var assignee: String?
+  /// Why it is listed: `pending`, `negative` or `bad_rating`.
+  public var reason: String
+  /// Days since the ticket's last update, at the as-of instant.
+  public var daysWaiting: Double
+  public var sentiment: String?
+}
+
+extension Warehouse {
+  /// Tickets waiting on the customer longer than `pendingDays`; unresolved tickets whose
+  /// customer sounds negative; solved tickets rated bad with no update since the solve. A ticket
+  /// matching several rules is listed once, under the first. Bad ratings count when the ticket
+  /// was solved within `badRatingDays`.
+  public func followUps(asOf: Int64, pendingDays: Double, badRatingDays: Double = 14)
+    throws(WarehouseError) -> [FollowUp]
+  {
+    let st = try connection.prepare(
+      """
+      SELECT source, id, coalesce(subject, ''), status, priority, assignee, sentiment,
+        (? - coalesce(updated_at, created_at)) / 86400000.0 AS days,
+        CASE
+          WHEN status = 'waiting_on_customer' AND (? - coalesce(updated_at, created_at)) > ?
+            THEN 'pending'
+          WHEN status IN ('new', 'open', 'waiting_on_customer', 'on_hold')
+            AND sentiment = 'negative' THEN 'negative'
+          WHEN status IN ('solved', 'closed') AND satisfaction = 'bad'
+            AND coalesce(updated_at, created_at) <= coalesce(solved_at, 0) + 60000
+            AND solved_at >= ? THEN 'bad_rating'
+        END AS reason
+      FROM tickets WHERE excluded IS NULL AND created_at <= ? AND reason IS NOT NULL
+      ORDER BY source, id
+      """)
+    st.bind(1, asOf)
+    st.bind(2, asOf)
+    st.bind(3, Int64(pendingDays * 86_400_000))
+    st.bind(4, asOf - Int64(badRatingDays * 86_400_000))
+    st.bind(5, asOf)
+    var out: [FollowUp] = []
+    while try st.step() {
+      out.append(
+        FollowUp(
+          source: st.text(0) ?? "", id: st.text(1) ?? "", subject: st.text(2) ?? "",
+          status: st.text(3) ?? "", priority: st.text(4), assignee: st.text(5),
+          reason: st.text(8) ?? "", daysWaiting: st.double(7), sentiment: st.text(6)))
+    }
+    return out
+  }
+}

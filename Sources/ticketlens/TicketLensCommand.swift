@@ -20,7 +20,7 @@ struct TicketLens: ParsableCommand {
       RunCommand.self, IngestCommand.self, ExportCommand.self, MetricsCommand.self,
       RunsCommand.self, SampleCommand.self, InspectCommand.self, KBCommand.self,
       TrendsCommand.self, ForecastCommand.self, CustomersCommand.self, PipelineCommand.self,
-      ReportCommand.self, OpenCommand.self, GapsCommand.self,
+      ReportCommand.self, OpenCommand.self, GapsCommand.self, FollowUpsCommand.self,
     ])
 
   /// Parses and runs; usage errors exit 2, failures 1 (documented in the README).
@@ -871,6 +871,40 @@ struct GapsCommand: ParsableCommand {
       case "stale": try options.write(a.staleArticleTable())
       default: throw MetricQueryError("--list: use gaps, topics, searches or stale")
       }
+    } catch {
+      throw fail(error)
+    }
+  }
+}
+
+struct FollowUpsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "followups",
+    abstract:
+      "Tickets to look at again: long pending, unresolved with a negative customer, or rated bad with no reply since; most urgent first."
+  )
+
+  @Option(help: "Days waiting on the customer before a pending ticket is listed.") var pendingDays =
+    3.0
+  @Option(help: "The instant the list describes (default: the newest update).") var asOf: String?
+  @OptionGroup var options: AnalysisOptions
+
+  func run() throws {
+    do {
+      let (path, _) = try options.warehousePath()
+      let wh = try Warehouse(path: path, readOnly: true)
+      let instant: Instant
+      if let asOf {
+        guard case .success(let i) = TimestampParser().parse(asOf) else {
+          throw MetricQueryError("--as-of: '\(asOf)' is not a timestamp")
+        }
+        instant = i
+      } else {
+        instant = try MetricDataLoader.dataAsOf(wh)
+      }
+      try options.write(
+        try FollowUpList.table(
+          warehouse: wh, asOf: instant.milliseconds, pendingDays: pendingDays))
     } catch {
       throw fail(error)
     }

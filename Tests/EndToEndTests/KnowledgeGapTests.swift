@@ -109,3 +109,41 @@ struct SentimentDimensionTests {
     #expect(try CLI.run(export).stdout == "sentiment,count\nnegative,2\npositive,1\n")
   }
 }
+
+/// The follow-up list on tickets built to hit (and narrowly miss) each rule.
+struct FollowUpTests {
+  @Test func listsEachRuleOnceMostUrgentFirst() throws {
+    let dir = CLI.temporaryDirectory()
+    // id, subject, status, priority, created, updated, solved, satisfaction
+    let tickets: [(Int, String, String, String, String, String, String, String)] = [
+      (1, "Where is it", "pending", "low", "2026-03-01", "2026-03-05", "", ""),  // 5 days pending
+      (2, "Where is it", "pending", "low", "2026-03-08", "2026-03-09", "", ""),  // 1 day: no
+      (3, "This is awful and broken", "open", "urgent", "2026-03-09", "2026-03-09", "", ""),
+      (4, "Thanks for the great help", "open", "high", "2026-03-09", "2026-03-09", "", ""),
+      (5, "Question", "solved", "normal", "2026-03-07", "2026-03-08", "2026-03-08", "bad"),
+      (6, "Question", "solved", "normal", "2026-03-07", "2026-03-09", "2026-03-08", "bad"),
+      (7, "Question", "solved", "normal", "2026-02-01", "2026-02-02", "2026-02-02", "bad"),
+    ]
+    var csv = SentimentDimensionTests.header
+    for t in tickets {
+      let solved = t.6.isEmpty ? "" : t.6 + "T10:00:00Z"
+      csv +=
+        "\(t.0),\(t.1),,\(t.2),\(t.3),email,1,a@b.c,,,,\(t.4)T10:00:00Z,\(t.5)T10:00:00Z,,\(solved),0,0,\(t.7)\n"
+    }
+    try csv.write(toFile: dir + "/t.csv", atomically: true, encoding: .utf8)
+    #expect(
+      try CLI.run(["ingest", dir + "/t.csv", "--warehouse", dir + "/w.sqlite", "-q"]).status == 0)
+    let r = try CLI.run([
+      "followups", "--warehouse", dir + "/w.sqlite", "--as-of", "2026-03-10T10:00:00Z",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let rows = ReferenceCSV.rows(r.stdout)
+    #expect(rows.first?.prefix(4) == ["ticket", "reason", "urgency", "days_waiting"])
+    // Urgency = priority weight × 10 + days since the last update.
+    #expect(
+      rows.dropFirst().map { [$0[0], $0[1], $0[2]] } == [
+        ["default/3", "negative", "41.0"], ["default/5", "bad_rating", "22.0"],
+        ["default/1", "pending", "15.0"],
+      ])
+  }
+}

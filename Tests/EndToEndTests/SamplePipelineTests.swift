@@ -393,8 +393,8 @@ struct CrashSafetyTests {
     let a = CLI.temporaryDirectory()
     #expect(try CLI.run(["run", try Self.pipeline(a, data: csv), "-q"]).status == 0)
     let expected = try Self.metricCSVs(a)
-    // Three configured tables, plus forecast, hour-of-week, agents and customers.
-    #expect(expected.count == 7)
+    // Three configured tables, plus forecast, hour-of-week, agents, customers and follow-ups.
+    #expect(expected.count == 8)
     // Killed (SIGKILL) at pseudo-random moments, then completed.
     let b = CLI.temporaryDirectory()
     let p = try Self.pipeline(b, data: csv)
