@@ -15,6 +15,19 @@ public struct WarehouseError: Error, Sendable, CustomStringConvertible {
 
   public var description: String {
     "warehouse error \(code): \(message)" + (sql.map { " (in: \($0.prefix(80)))" } ?? "")
+      + (hint.map { "; \($0)" } ?? "")
+  }
+
+  /// What the operator can do about it, for the errors that have an outside cause.
+  public var hint: String? {
+    switch code & 0xFF {
+    case 13: "the disk is full: free space and run again (nothing was committed)"
+    case 10 where code == 778 || code == 3338:
+      "writing failed (disk full, file size limit or a failing disk): free space and run again (nothing was committed)"
+    case 8: "the warehouse file is read-only"
+    case 5, 6: "another process holds the warehouse"
+    default: nil
+    }
   }
 }
 

@@ -517,3 +517,46 @@ struct CrashSafetyTests {
     }
   }
 }
+
+/// A full disk in the middle of a run (simulated with a file-size limit, whose writes fail with
+/// EFBIG as on a full disk): the run fails with a clear message, commits nothing, and the next
+/// run gives the same warehouse as a run that never failed.
+@Suite(.serialized)
+struct DiskFullTests {
+  @Test func aFullDiskFailsCleanlyAndTheNextRunCompletes() throws {
+    let sample = CLI.packageRoot.appendingPathComponent("sample-data/tickets.csv").path
+    func pipeline(_ dir: String) throws -> String {
+      let text = "warehouse: w.sqlite\noutput: out\nsources:\n  - {name: s, paths: \(sample)}\n"
+      try text.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+      return dir + "/p.yml"
+    }
+    let full = CLI.temporaryDirectory()
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/bash")
+    // Ignored SIGXFSZ is inherited: writes past 600 KiB fail with EFBIG instead of killing.
+    p.arguments = [
+      "-c", "trap '' XFSZ; ulimit -f 600; exec \"$0\" run \"$1\" -q", CLI.executable.path,
+      try pipeline(full),
+    ]
+    let err = Pipe()
+    p.standardError = err
+    p.standardOutput = FileHandle.nullDevice
+    try p.run()
+    let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 1, "\(message)")
+    #expect(message.contains("free space and run again"), "\(message)")
+    #expect(!FileManager.default.fileExists(atPath: full + "/out/latest.html"))
+    let failed = try Warehouse(path: full + "/w.sqlite", readOnly: true)
+    #expect(try failed.ticketCount() == 0)
+    #expect(try failed.runs().first?.status == "failed")
+    // With space again, the run completes and matches a run that never failed.
+    #expect(try CLI.run(["run", try pipeline(full), "-q"]).status == 0)
+    let clean = CLI.temporaryDirectory()
+    #expect(try CLI.run(["run", try pipeline(clean), "-q"]).status == 0)
+    let a = try Warehouse(path: full + "/w.sqlite", readOnly: true)
+    let b = try Warehouse(path: clean + "/w.sqlite", readOnly: true)
+    #expect(try a.ticketsFingerprint() == b.ticketsFingerprint())
+    #expect(try a.ticketCount() > 2000)
+  }
+}
