@@ -550,6 +550,9 @@ struct DiskFullTests {
     let failed = try Warehouse(path: full + "/w.sqlite", readOnly: true)
     #expect(try failed.ticketCount() == 0)
     #expect(try failed.runs().first?.status == "failed")
+    let history = try CLI.run(["runs", "--warehouse", full + "/w.sqlite"])
+    #expect(history.stdout.contains("\tfailed\trun\t"))
+    #expect(history.stdout.contains("free space and run again"))
     // With space again, the run completes and matches a run that never failed.
     #expect(try CLI.run(["run", try pipeline(full), "-q"]).status == 0)
     let clean = CLI.temporaryDirectory()
