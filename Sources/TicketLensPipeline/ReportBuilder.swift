@@ -184,10 +184,14 @@ public enum ReportBuilder {
       default: nil
       }
     }
-    func window(_ m: MetricDefinition, _ stats: [Statistic], daysBack: Int) throws -> [Cell]? {
+    func window(
+      _ m: MetricDefinition, _ stats: [Statistic], daysBack: Int,
+      filters: [(dimension: String, value: String)] = []
+    ) throws -> [Cell]? {
       var q = MetricQuery(metric: m)
       q.zone = zone
       q.stats = stats
+      q.filters = filters
       q.from = asOfDay.adding(days: -daysBack - 6)
       q.to = asOfDay.adding(days: -daysBack)
       return try engine.run(q, data: facts).rows.first
@@ -215,6 +219,30 @@ public enum ReportBuilder {
             note: frBefore.map {
               String(format: "vs %.1f min the 7 days before", $0) + change(frNow, $0)
             } ?? ""))
+      }
+      // Share of new tickets whose customer sounds negative.
+      func negativeShare(daysBack: Int) throws -> Double? {
+        let all =
+          try window(Catalog.ticketsCreated, [.count], daysBack: daysBack).flatMap {
+            number($0[0])
+          } ?? 0
+        let negative =
+          try window(
+            Catalog.ticketsCreated, [.count], daysBack: daysBack,
+            filters: [(dimension: "sentiment", value: "negative")]
+          ).flatMap { number($0[0]) } ?? 0
+        return all > 0 ? negative / all : nil
+      }
+      if let negNow = try negativeShare(daysBack: 0) {
+        let negBefore = try negativeShare(daysBack: 7)
+        data.kpis.append(
+          KPI(
+            label: "Negative customers, last 7 days",
+            value: String(format: "%.0f%%", negNow * 100),
+            note: negBefore.map {
+              String(format: "of new tickets; vs %.0f%% the 7 days before", $0 * 100)
+            }
+              ?? "of new tickets"))
       }
     }
     // Daily volume, its 7-day average, and the 4-week forecast.

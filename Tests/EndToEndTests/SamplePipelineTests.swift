@@ -1,4 +1,5 @@
 import Foundation
+import TicketLensModel
 import TicketLensPipeline
 import TicketLensWarehouse
 import Testing
@@ -499,6 +500,20 @@ struct CrashSafetyTests {
       checked += 1
     }
     #expect(checked >= 8)
+    // The negative-customers KPI is the export's share for the 7 days ending on the as-of date.
+    let day = try #require(CivilDate(iso8601: folder))
+    let counts = try CLI.run([
+      "export", "tickets_created", "--by", "sentiment", "--from", day.adding(days: -6).description,
+      "--to", day.description, "--timezone", "Europe/Berlin", "--warehouse",
+      dir + "/html/ticketlens.sqlite",
+    ])
+    var byLabel: [String: Double] = [:]
+    for row in ReferenceCSV.rows(counts.stdout).dropFirst() { byLabel[row[0]] = Double(row[1])! }
+    let share = (byLabel["negative"] ?? 0) / byLabel.values.reduce(0, +)
+    #expect(
+      html.contains(
+        "Negative customers, last 7 days</div><div class=\"value\">\(Int((share * 100).rounded()))%</div>"
+      ), "\(share)")
   }
 
   /// The text of every `<td>` per `<tr>`, with the five HTML escapes undone.
