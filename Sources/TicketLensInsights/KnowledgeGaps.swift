@@ -92,12 +92,11 @@ public enum KnowledgeGapFinder {
     let start = end - Int64(settings.windowDays) * day
     let previousStart = start - Int64(settings.windowDays) * day
     let all = try warehouse.contactTexts(from: previousStart, to: end)
-    let current = all.filter { $0.created >= start }
-    let previous = all.filter { $0.created < start }
     let vectors = TermVectors(
       texts: all.map(\.text), minDF: 3, maxShare: 0.3, threads: settings.threads)
     let currentIdx = all.indices.filter { all[$0].created >= start }
-    let windowVectors = TermVectors.Subset(vectors, currentIdx)
+    let current = currentIdx.map { all[$0] }
+    let windowVectors = vectors.subset(currentIdx)
     let k =
       settings.clusters > 0
       ? settings.clusters
@@ -106,7 +105,7 @@ public enum KnowledgeGapFinder {
         min(48, Int((Double(current.count) / Double(max(1, settings.minTickets))).squareRoot() * 2))
       )
     let clustering = TopicClustering(
-      vectors: windowVectors.vectors, k: k, seed: settings.seed, threads: settings.threads)
+      vectors: windowVectors, k: k, seed: settings.seed, threads: settings.threads)
     // Previous-window contacts go to their nearest topic (for the trend).
     var previousCounts = [Int](repeating: 0, count: clustering.centroids.count)
     var previousTotal = 0
@@ -114,7 +113,6 @@ public enum KnowledgeGapFinder {
       previousTotal += 1
       if let j = clustering.nearest(vectors.documents[i]) { previousCounts[j] += 1 }
     }
-    _ = previous
     var members = [[Int]](repeating: [], count: clustering.centroids.count)
     for (pos, j) in clustering.assignment.enumerated() where j >= 0 { members[j].append(pos) }
     let articles = try warehouse.articleTexts()
@@ -169,7 +167,7 @@ public enum KnowledgeGapFinder {
       let examples = idx.filter { current[$0].kind == .ticket }
         .map { pos -> (Double, String) in
           var s = 0.0
-          for (t, w) in windowVectors.vectors.documents[pos] { s += w * centroid[t] }
+          for (t, w) in windowVectors.documents[pos] { s += w * centroid[t] }
           return (s, current[pos].source + "/" + current[pos].id)
         }
         .sorted { ($0.0, $1.1) > ($1.0, $0.1) }
@@ -200,8 +198,8 @@ public enum KnowledgeGapFinder {
     }
     for i in topics.indices { topics[i].rank = i + 1 }
     // Search terms with no results or no clicks.
-    let fromDate = CivilDate(daysSinceEpoch: Int(floorDiv(start, day))).description
-    let toDate = CivilDate(daysSinceEpoch: Int(floorDiv(asOf, day))).description
+    let fromDate = CivilDate(daysSinceEpoch: Int(start.floorDiv(day))).description
+    let toDate = CivilDate(daysSinceEpoch: Int(asOf.floorDiv(day))).description
     let searchGaps = try warehouse.searchTermSummaries(from: fromDate, to: toDate)
       .filter { $0.searches >= settings.minSearches }
       .compactMap { s -> SearchGap? in
@@ -244,20 +242,13 @@ public enum KnowledgeGapFinder {
     }
     return top
   }
-
-  static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-    a >= 0 ? a / b : -((-a + b - 1) / b)
-  }
 }
 
 extension TermVectors {
   /// The vectors of some documents (same vocabulary), in the given order.
-  struct Subset {
-    var vectors: TermVectors
-    init(_ all: TermVectors, _ indices: [Int]) {
-      var v = all
-      v.documents = indices.map { all.documents[$0] }
-      vectors = v
-    }
+  func subset(_ indices: [Int]) -> TermVectors {
+    var v = self
+    v.documents = indices.map { documents[$0] }
+    return v
   }
 }

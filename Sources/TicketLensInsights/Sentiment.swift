@@ -156,9 +156,9 @@ public struct SentimentScorer: Sendable {
 extension SentimentScorer {
   /// Scores many texts in parallel chunks; the result is in input order whatever the threads.
   public func scoreAll(_ texts: [String], threads: Int = 0) -> [(score: Double, label: Label)] {
-    let workers = max(1, threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : threads)
     let scorer = self
-    return Parallel.chunks(texts.count, workers: workers, minimum: 512) { lo, hi in
+    return Parallel.chunks(texts.count, workers: Parallel.workers(threads), minimum: 512) {
+      lo, hi in
       (lo..<hi).map { scorer.score(texts[$0]) }
     }.flatMap { $0 }
   }

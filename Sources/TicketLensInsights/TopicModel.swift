@@ -17,7 +17,7 @@ public struct TermVectors: Sendable {
   public init(texts: [String], minDF: Int = 3, maxShare: Double = 0.3, threads: Int = 0) {
     let tokenizer = Tokenizer(maxNGram: 2)
     let n = texts.count
-    let workers = max(1, threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : threads)
+    let workers = Parallel.workers(threads)
     // Tokenize, count surface forms and document frequencies in parallel chunks.
     let parts = Parallel.chunks(n, workers: workers, minimum: 256) { lo, hi in
       var docs: [[String]] = []
@@ -106,7 +106,7 @@ public struct TopicClustering: Sendable {
       for (i, w) in d { c[i] = w }
       return c
     }
-    let seedWorkers = max(1, threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : threads)
+    let workers = Parallel.workers(threads)
     // k-means++ seeding on cosine distance (distance updates in parallel chunks).
     var centroids: [[Double]] = []
     if !usable.isEmpty && dims > 0 {
@@ -127,13 +127,12 @@ public struct TopicClustering: Sendable {
         let c = dense(docs[usable[pick]])
         centroids.append(c)
         let previous = best
-        best = Parallel.chunks(usable.count, workers: seedWorkers, minimum: 2048) { lo, hi in
+        best = Parallel.chunks(usable.count, workers: workers, minimum: 2048) { lo, hi in
           (lo..<hi).map { j in min(previous[j], 1 - dot(docs[usable[j]], c)) }
         }.flatMap { $0 }
       }
     }
     var assignment = [Int](repeating: -1, count: docs.count)
-    let workers = max(1, threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : threads)
     // Documents as compressed rows (term, weight) for the hot loop.
     var offsets = [Int](repeating: 0, count: docs.count + 1)
     for (i, d) in docs.enumerated() { offsets[i + 1] = offsets[i] + d.count }
@@ -146,60 +145,42 @@ public struct TopicClustering: Sendable {
       }
     }
     func assign() -> Bool {
-      let chunks = max(1, min(workers * 4, docs.count / 512 + 1))
       // Centroids transposed: term-major, so a document's terms read contiguous rows of k.
       let kk = centroids.count
       var transposed = [Double](repeating: 0, count: dims * kk)
       for (j, c) in centroids.enumerated() {
         for t in 0..<dims { transposed[t * kk + j] = c[t] }
       }
-      var changed = [Bool](repeating: false, count: chunks)
-      let n = docs.count
-      assignment.withUnsafeMutableBufferPointer { aBuffer in
-        changed.withUnsafeMutableBufferPointer { chBuffer in
-          transposed.withUnsafeBufferPointer { cBuffer in
-            offsets.withUnsafeBufferPointer { oBuffer in
-              termIndex.withUnsafeBufferPointer { tBuffer in
-                weight.withUnsafeBufferPointer { wBuffer in
-                  nonisolated(unsafe) let a = aBuffer
-                  nonisolated(unsafe) let ch = chBuffer
-                  nonisolated(unsafe) let cen = cBuffer
-                  nonisolated(unsafe) let off = oBuffer
-                  nonisolated(unsafe) let ti = tBuffer
-                  nonisolated(unsafe) let wt = wBuffer
-                  DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    var scores = [Double](repeating: 0, count: kk)
-                    scores.withUnsafeMutableBufferPointer { sc in
-                      for i in (n * c / chunks)..<(n * (c + 1) / chunks) {
-                        let lo = off[i]
-                        let hi = off[i + 1]
-                        guard lo < hi else { continue }
-                        for j in 0..<kk { sc[j] = 0 }
-                        for p in lo..<hi {
-                          let row = Int(ti[p]) * kk
-                          let w = wt[p]
-                          for j in 0..<kk { sc[j] += w * cen[row + j] }
-                        }
-                        var bestJ = 0
-                        var bestS = -Double.infinity
-                        for j in 0..<kk where sc[j] > bestS {
-                          bestS = sc[j]
-                          bestJ = j
-                        }
-                        if a[i] != bestJ {
-                          a[i] = bestJ
-                          ch[c] = true
-                        }
-                      }
-                    }
-                  }
+      let cen = transposed
+      let (off, ti, wt) = (offsets, termIndex, weight)
+      let next = Parallel.chunks(docs.count, workers: workers, minimum: 512) { lo, hi in
+        var best = [Int](repeating: -1, count: hi - lo)
+        var sc = [Double](repeating: 0, count: kk)
+        cen.withUnsafeBufferPointer { cen in
+          ti.withUnsafeBufferPointer { ti in
+            wt.withUnsafeBufferPointer { wt in
+              for i in lo..<hi where off[i] < off[i + 1] {
+                for j in 0..<kk { sc[j] = 0 }
+                for p in off[i]..<off[i + 1] {
+                  let row = Int(ti[p]) * kk
+                  let w = wt[p]
+                  for j in 0..<kk { sc[j] += w * cen[row + j] }
                 }
+                var bestJ = 0
+                var bestS = -Double.infinity
+                for j in 0..<kk where sc[j] > bestS {
+                  bestS = sc[j]
+                  bestJ = j
+                }
+                best[i - lo] = bestJ
               }
             }
           }
         }
-      }
-      return changed.contains(true)
+        return best
+      }.flatMap { $0 }
+      defer { assignment = next }
+      return next != assignment
     }
     func update() {
       var sums = [[Double]](repeating: [Double](repeating: 0, count: dims), count: centroids.count)
@@ -292,6 +273,11 @@ struct SplitMix: Sendable {
 /// Runs `body` over `[0, n)` split into contiguous chunks on the Dispatch pool and returns the
 /// results in chunk order (so the combined result does not depend on the thread count).
 enum Parallel {
+  /// Worker count for a `threads` option (0 = one per core).
+  static func workers(_ threads: Int) -> Int {
+    max(1, threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : threads)
+  }
+
   static func chunks<T>(
     _ n: Int, workers: Int, minimum: Int, _ body: @Sendable (Int, Int) -> T
   ) -> [T] {

@@ -87,17 +87,21 @@ public struct MetricExport: Sendable {
     return q
   }
 
+  /// The `--as-of` value of the commands that read the warehouse: a timestamp, or nil (the
+  /// data's own as-of) when not given.
+  public static func parseAsOf(_ text: String?) throws(MetricQueryError) -> Instant? {
+    guard let text else { return nil }
+    guard case .success(let i) = TimestampParser().parse(text) else {
+      throw MetricQueryError("--as-of: '\(text)' is not a timestamp")
+    }
+    return i
+  }
+
   /// Runs the query on the warehouse and renders it.
   public func render(warehouse: Warehouse) throws -> String {
     let q = try query()
-    var instant: Instant? = nil
-    if let asOf {
-      guard case .success(let i) = TimestampParser().parse(asOf) else {
-        throw MetricQueryError("--as-of: '\(asOf)' is not a timestamp")
-      }
-      instant = i
-    }
-    let data = try MetricDataLoader.load(warehouse, asOf: instant, schedule: schedule, sla: sla)
+    let data = try MetricDataLoader.load(
+      warehouse, asOf: try Self.parseAsOf(asOf), schedule: schedule, sla: sla)
     let table = try MetricEngine(threads: threads).run(q, data: data)
     switch format {
     case .csv: return CSVWriter(excel: excel).render(table)

@@ -203,20 +203,9 @@ public struct PipelineRunner {
       }
       try Cancellation.check()
       let started = Date()
-      var settings = ReportSettings(
-        title: "TicketLens report: \(config.name)", producedBy: "pipeline \(config.name)",
-        timeZone: config.timeZone,
-        metrics: config.report.isEmpty ? ReportSettings.defaultMetrics : config.report,
-        output: config.output, threads: threads, schedule: config.schedules.first,
-        sla: config.sla)
+      var settings = ReportSettings(pipeline: config, threads: threads)
       settings.asOf = asOf
-      settings.writeJSON = config.outputs.json
-      settings.folderPattern = config.outputs.folder
-      settings.pipelineName = config.name
       settings.retention = config.outputs.retention
-      settings.writeHTML = config.outputs.html
-      settings.writeCSV = config.outputs.csv
-      settings.gaps = config.gaps ? config.insights : nil
       let report = try ReportBuilder.write(
         warehouse: warehouse, settings: settings, runID: runID, thresholdExceeded: exceeded)
       logger.info("report \(report.html ?? report.folder) in \(Clock.seconds(since: started))")

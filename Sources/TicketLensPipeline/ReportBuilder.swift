@@ -42,6 +42,21 @@ public struct ReportSettings: Sendable {
     self.threads = threads
   }
 
+  /// The settings a pipeline file gives its report: title, zone, tables, schedule, SLA, outputs
+  /// and insights (retention is the runner's business: re-rendering prunes nothing).
+  public init(pipeline c: PipelineConfig, threads: Int = 0) {
+    self.init(
+      title: "TicketLens report: \(c.name)", producedBy: "pipeline \(c.name)",
+      timeZone: c.timeZone, metrics: c.report.isEmpty ? Self.defaultMetrics : c.report,
+      output: c.output, threads: threads, schedule: c.schedules.first, sla: c.sla)
+    writeHTML = c.outputs.html
+    writeCSV = c.outputs.csv
+    writeJSON = c.outputs.json
+    folderPattern = c.outputs.folder
+    pipelineName = c.name
+    gaps = c.gaps ? c.insights : nil
+  }
+
   /// The report tables used when a pipeline names none: the first two metrics of the catalog.
   public static let defaultMetrics: [PipelineConfig.ReportMetricConfig] = [
     .init(
@@ -78,7 +93,6 @@ public enum ReportBuilder {
       title: settings.title, producedBy: settings.producedBy, asOf: asOf.iso8601,
       timeZone: settings.timeZone)
     data.rejectThresholdExceeded = thresholdExceeded
-    var csvs: [(String, String)] = []
     var usedNames = Set<String>()
     for m in settings.metrics {
       var q = MetricQuery(metric: m.metric)
@@ -93,13 +107,12 @@ public enum ReportBuilder {
       while usedNames.contains(name) { name += "_2" }
       usedNames.insert(name)
       let csvName = name + ".csv"
-      csvs.append((csvName, CSVWriter().render(table)))
       data.metrics.append(
         ReportMetric(
           title: m.title, definition: m.metric.definition, table: table, csvName: csvName,
           chart: chart(for: table, title: m.title)))
     }
-    try addStandardSections(&data, &csvs, facts: facts, zone: zone, engine: engine, asOf: asOf)
+    try addStandardSections(&data, facts: facts, zone: zone, engine: engine, asOf: asOf)
     let followUps = try FollowUpList.table(warehouse: warehouse, asOf: asOf.milliseconds)
     data.metrics.append(
       ReportMetric(
@@ -107,10 +120,9 @@ public enum ReportBuilder {
         definition:
           "Tickets to look at again, most urgent first (priority × 10 + days since the last update): waiting on the customer more than 3 days, unresolved with a negative customer, or solved in the last 14 days, rated bad and not touched since.",
         table: followUps, csvName: "follow_ups.csv", chart: nil))
-    csvs.append(("follow_ups.csv", CSVWriter().render(followUps)))
     if var g = settings.gaps {
       g.threads = settings.threads
-      try addGapSections(&data, &csvs, warehouse: warehouse, asOf: asOf, settings: g)
+      try addGapSections(&data, warehouse: warehouse, asOf: asOf, settings: g)
     }
     // Headline numbers.
     var overall = MetricQuery(metric: Catalog.firstReplyTime)
@@ -127,6 +139,8 @@ public enum ReportBuilder {
       KPI(
         label: "First reply, p90", value: fr.map { minutes($0[2]) } ?? "–",
         note: "90% replied within"))
+    // Every report table has its CSV; a run adds its accounting and rejects.
+    var runFiles: [(String, String)] = []
     if let runID {
       data.files = try warehouse.fileAccounting(runID: runID)
       data.rejectReasons = try warehouse.rejectReasons(runID: runID).map {
@@ -137,8 +151,10 @@ public enum ReportBuilder {
       data.kpis.append(
         KPI(label: "Records rejected", value: String(rejected), note: "of \(read) read in this run")
       )
-      csvs.append(("accounting.csv", accountingCSV(data.files)))
-      csvs.append(("rejects.csv", rejectsCSV(try warehouse.rejects(runID: runID))))
+      runFiles = [
+        ("accounting.csv", accountingCSV(data.files)),
+        ("rejects.csv", rejectsCSV(try warehouse.rejects(runID: runID))),
+      ]
     }
     let day = CivilDate(
       daysSinceEpoch: Int(zone.localSecond(fromUTC: asOf.seconds).floorDiv(86_400)))
@@ -149,6 +165,7 @@ public enum ReportBuilder {
     try AtomicFile.makeDirectories(folder)
     var written: [String] = []
     if settings.writeCSV {
+      let csvs = data.metrics.map { ($0.csvName, CSVWriter().render($0.table)) } + runFiles
       for (name, text) in csvs {
         try AtomicFile.write(text, to: folder + "/" + name)
         written.append(folder + "/" + name)
@@ -172,7 +189,7 @@ public enum ReportBuilder {
   /// Sections every report has: volume with its forecast, arrival heatmap, agents, customers,
   /// and headline changes against the previous 7 days.
   static func addStandardSections(
-    _ data: inout ReportData, _ csvs: inout [(String, String)], facts: MetricData, zone: ZoneRules,
+    _ data: inout ReportData, facts: MetricData, zone: ZoneRules,
     engine: MetricEngine, asOf: Instant
   ) throws {
     let asOfDay = CivilDate(
@@ -285,7 +302,6 @@ public enum ReportBuilder {
             + "without the last 4 weeks, the forecast of those weeks was off by "
             + (mape.map { String(format: "%.1f%%", $0 * 100) } ?? "—") + " (MAPE).",
           table: forecast, csvName: "ticket_volume_forecast.csv", chart: chart))
-      csvs.append(("ticket_volume_forecast.csv", CSVWriter().render(forecast)))
     }
     // When tickets arrive.
     var how = MetricQuery(metric: Catalog.ticketsCreated)
@@ -304,7 +320,6 @@ public enum ReportBuilder {
           definition: "Tickets created by weekday and hour (report time zone), all time.",
           table: heat, csvName: "tickets_by_hour_of_week.csv",
           chart: SVGChart.heatmap(title: "Tickets by weekday and hour", values: grid)))
-      csvs.append(("tickets_by_hour_of_week.csv", CSVWriter().render(heat)))
     }
     // Agents: volume, first reply, resolution and CSAT per assignee.
     func byAssignee(_ m: MetricDefinition, _ stats: [Statistic]) throws -> [String: [Cell]] {
@@ -340,7 +355,6 @@ public enum ReportBuilder {
         definition:
           "Per assignee: tickets, median first reply and full resolution (calendar minutes), CSAT.",
         table: agentTable, csvName: "agents.csv", chart: nil))
-    csvs.append(("agents.csv", CSVWriter().render(agentTable)))
     // Customers.
     let customers = try TrendCommands.customers(by: "requester", top: 15, data: facts)
     data.metrics.append(
@@ -349,13 +363,12 @@ public enum ReportBuilder {
         definition:
           "Requesters with the most tickets: open tickets, CSAT, and tickets opened within 7 days of a previous one.",
         table: customers, csvName: "customers.csv", chart: nil))
-    csvs.append(("customers.csv", CSVWriter().render(customers)))
   }
 
   /// Knowledge gaps (ranked topics no article covers), unanswered search terms and stale
   /// articles; the full lists go to `gaps.csv`, `search_gaps.csv` and `stale_articles.csv`.
   static func addGapSections(
-    _ data: inout ReportData, _ csvs: inout [(String, String)], warehouse: Warehouse,
+    _ data: inout ReportData, warehouse: Warehouse,
     asOf: Instant, settings: GapSettings
   ) throws {
     let a = try KnowledgeGapFinder.analyze(
@@ -371,7 +384,6 @@ public enum ReportBuilder {
         definition:
           "Topics of tickets and chats in the last \(settings.windowDays) days (at least \(settings.minTickets) contacts) whose best article covers less than \(Int(settings.matchThreshold * 100)) % of their phrases, ranked by contacts × (1 − match) × relative resolution time. Trend: change of the topic's share against the \(settings.windowDays) days before.",
         table: gaps, csvName: "gaps.csv", chart: nil))
-    csvs.append(("gaps.csv", CSVWriter().render(gaps)))
     let topics = a.topicTable()
     data.metrics.append(
       ReportMetric(
@@ -379,7 +391,6 @@ public enum ReportBuilder {
         definition:
           "Every topic with its contacts, trend, the article that covers it best and the share of its phrases that article covers.",
         table: topics, csvName: "topics.csv", chart: nil))
-    csvs.append(("topics.csv", CSVWriter().render(topics)))
     let searches = a.searchGapTable()
     if !searches.rows.isEmpty {
       data.metrics.append(
@@ -388,7 +399,6 @@ public enum ReportBuilder {
           definition:
             "Help-center searches (at least \(settings.minSearches) in the window) that found no article, or found some that nobody opened.",
           table: searches, csvName: "search_gaps.csv", chart: nil))
-      csvs.append(("search_gaps.csv", CSVWriter().render(searches)))
     }
     let stale = a.staleArticleTable()
     if !stale.rows.isEmpty {
@@ -398,7 +408,6 @@ public enum ReportBuilder {
           definition:
             "Articles that cover a topic whose share grew more than 10 % while the article has not been updated for \(settings.staleDays) days.",
           table: stale, csvName: "stale_articles.csv", chart: nil))
-      csvs.append(("stale_articles.csv", CSVWriter().render(stale)))
     }
   }
 

@@ -64,6 +64,19 @@ final class Connection {
 
   deinit { sqlite3_close_v2(db) }
 
+  /// Runs `body` in one `BEGIN IMMEDIATE` transaction: committed when it returns, rolled back
+  /// when it throws.
+  func immediateTransaction(_ body: () throws(WarehouseError) -> Void) throws(WarehouseError) {
+    try execute("BEGIN IMMEDIATE")
+    do {
+      try body()
+      try execute("COMMIT")
+    } catch {
+      try? execute("ROLLBACK")
+      throw error
+    }
+  }
+
   var errorMessage: String { String(cString: sqlite3_errmsg(db)) }
 
   func execute(_ sql: String) throws(WarehouseError) {

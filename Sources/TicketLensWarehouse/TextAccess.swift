@@ -37,12 +37,21 @@ public struct SearchTermSummary: Sendable, Equatable {
 }
 
 extension Warehouse {
+  /// A ticket's text for the insights: subject and description.
+  static let ticketTextSQL = "coalesce(subject, '') || char(10) || coalesce(description, '')"
+  /// A chat's text for the insights: the visitor's messages, one per line.
+  static let chatTextSQL = """
+    (SELECT group_concat(json_extract(m.value, '$.text'), char(10)) FROM json_each(
+      CASE WHEN json_valid(messages) THEN messages ELSE '[]' END) AS m
+     WHERE json_extract(m.value, '$.author') = 'visitor')
+    """
+
   /// Tickets (not excluded) and chats created in `[from, to)` (milliseconds), in key order.
   public func contactTexts(from: Int64, to: Int64) throws(WarehouseError) -> [ContactText] {
     var out: [ContactText] = []
     let t = try connection.prepare(
       """
-      SELECT source, id, coalesce(subject, '') || char(10) || coalesce(description, ''),
+      SELECT source, id, \(Self.ticketTextSQL),
         created_at, CASE WHEN solved_at >= created_at THEN (solved_at - created_at) / 60000.0 END,
         CASE WHEN satisfaction IN ('good', 'bad') THEN satisfaction END, sentiment
       FROM tickets WHERE excluded IS NULL AND created_at >= ? AND created_at < ?
@@ -60,9 +69,7 @@ extension Warehouse {
     let c = try connection.prepare(
       """
       SELECT source, id,
-        (SELECT group_concat(json_extract(m.value, '$.text'), char(10)) FROM json_each(
-          CASE WHEN json_valid(messages) THEN messages ELSE '[]' END) AS m
-         WHERE json_extract(m.value, '$.author') = 'visitor'),
+        \(Self.chatTextSQL),
         started_at, CASE WHEN ended_at >= started_at THEN (ended_at - started_at) / 60000.0 END,
         CASE WHEN satisfaction IN ('good', 'bad') THEN satisfaction END, sentiment
       FROM chats WHERE started_at >= ? AND started_at < ? ORDER BY source, id
@@ -139,16 +146,11 @@ extension Warehouse {
     let stored = try connection.scalarInt(
       "SELECT value FROM insight_state WHERE key = 'sentiment_version'")
     guard stored.map(Int.init) != version else { return false }
-    try connection.execute("BEGIN IMMEDIATE")
-    do {
+    try connection.immediateTransaction { () throws(WarehouseError) in
       try connection.execute("UPDATE tickets SET sentiment_load_id = NULL")
       try connection.execute("UPDATE chats SET sentiment_load_id = NULL")
       try connection.execute(
         "INSERT OR REPLACE INTO insight_state VALUES ('sentiment_version', \(version))")
-      try connection.execute("COMMIT")
-    } catch {
-      try? connection.execute("ROLLBACK")
-      throw error
     }
     return true
   }
@@ -158,7 +160,7 @@ extension Warehouse {
     var out: [SentimentPending] = []
     let t = try connection.prepare(
       """
-      SELECT rowid, load_id, coalesce(subject, '') || char(10) || coalesce(description, '')
+      SELECT rowid, load_id, \(Self.ticketTextSQL)
       FROM tickets WHERE sentiment_load_id IS NOT load_id ORDER BY rowid
       """)
     while try t.step() {
@@ -169,9 +171,7 @@ extension Warehouse {
     let c = try connection.prepare(
       """
       SELECT rowid, load_id,
-        (SELECT group_concat(json_extract(m.value, '$.text'), char(10)) FROM json_each(
-          CASE WHEN json_valid(messages) THEN messages ELSE '[]' END) AS m
-         WHERE json_extract(m.value, '$.author') = 'visitor')
+        \(Self.chatTextSQL)
       FROM chats WHERE sentiment_load_id IS NOT load_id ORDER BY rowid
       """)
     while try c.step() {
@@ -186,8 +186,7 @@ extension Warehouse {
   /// sentiment generation so that cached metric columns are rebuilt.
   public func storeSentiment(_ rows: [(SentimentPending, Double, String)]) throws(WarehouseError) {
     guard !rows.isEmpty else { return }
-    try connection.execute("BEGIN IMMEDIATE")
-    do {
+    try connection.immediateTransaction { () throws(WarehouseError) in
       let t = try connection.prepare(
         "UPDATE tickets SET sentiment = ?, sentiment_score = ?, sentiment_load_id = ? WHERE rowid = ?"
       )
@@ -205,10 +204,6 @@ extension Warehouse {
       }
       try connection.execute(
         "UPDATE insight_state SET value = value + 1 WHERE key = 'sentiment_generation'")
-      try connection.execute("COMMIT")
-    } catch {
-      try? connection.execute("ROLLBACK")
-      throw error
     }
   }
 }

@@ -42,14 +42,9 @@ public final class Warehouse {
   private func migrate(from version: Int) throws(WarehouseError) {
     guard version < Schema.migrations.count else { return }
     for v in version..<Schema.migrations.count {
-      try connection.execute("BEGIN IMMEDIATE")
-      do {
+      try connection.immediateTransaction { () throws(WarehouseError) in
         try connection.execute(Schema.migrations[v])
         try connection.execute("PRAGMA user_version = \(v + 1)")
-        try connection.execute("COMMIT")
-      } catch {
-        try? connection.execute("ROLLBACK")
-        throw error
       }
     }
   }
@@ -97,16 +92,11 @@ public final class Warehouse {
     runID: Int64, source: String, format: String, accounting: FileAccounting, bytes: Int,
     issue: IngestIssue
   ) throws(WarehouseError) {
-    try connection.execute("BEGIN IMMEDIATE")
-    do {
+    try connection.immediateTransaction { () throws(WarehouseError) in
       try insertRunFile(
         runID: runID, source: source, format: format, bytes: bytes, accounting: accounting)
       let rejects = try RejectWriter(connection: connection, runID: runID)
       try rejects.write(issue)
-      try connection.execute("COMMIT")
-    } catch {
-      try? connection.execute("ROLLBACK")
-      throw error
     }
   }
 

@@ -339,10 +339,7 @@ struct ExportCommand: ParsableCommand {
       e.schedule = schedule
       e.sla = policy
       _ = try e.query()
-      guard FileManager.default.fileExists(atPath: whPath) else {
-        throw MetricQueryError(
-          "no warehouse at \(whPath): run `ticketlens ingest` or a pipeline first")
-      }
+      try requireWarehouse(whPath)
       let text = try e.render(warehouse: try Warehouse(path: whPath, readOnly: true))
       if let output {
         try AtomicFile.write(text, to: output)
@@ -511,6 +508,13 @@ struct KBSearchCommand: ParsableCommand {
 }
 
 /// Warehouse, time zone and pipeline settings shared by the analysis commands.
+/// Fails with a hint when there is no warehouse at `path` yet.
+func requireWarehouse(_ path: String) throws {
+  guard FileManager.default.fileExists(atPath: path) else {
+    throw MetricQueryError("no warehouse at \(path): run `ticketlens ingest` or a pipeline first")
+  }
+}
+
 struct AnalysisOptions: ParsableArguments {
   @Option(help: "The warehouse file.") var warehouse: String?
   @Option(help: "Take the warehouse, time zone, schedule and SLA from this pipeline file.")
@@ -523,30 +527,17 @@ struct AnalysisOptions: ParsableArguments {
   func warehousePath() throws -> (String, PipelineConfig?) {
     let cfg = try pipeline.map { p throws in try PipelineConfig.load(path: p) }
     let path = warehouse ?? cfg?.warehouse ?? "reports/ticketlens.sqlite"
-    guard FileManager.default.fileExists(atPath: path) else {
-      throw MetricQueryError("no warehouse at \(path): run `ticketlens ingest` or a pipeline first")
-    }
+    try requireWarehouse(path)
     return (path, cfg)
   }
 
   /// Loads the metric data; returns it with the zone name.
   func load() throws -> (MetricData, String) {
-    var path = warehouse ?? "reports/ticketlens.sqlite"
-    var zone = timezone ?? "UTC"
-    var schedule: BusinessSchedule? = nil
-    var sla: SLAPolicy? = nil
-    if let pipeline {
-      let cfg = try PipelineConfig.load(path: pipeline)
-      if warehouse == nil { path = cfg.warehouse }
-      if timezone == nil { zone = cfg.timeZone }
-      schedule = cfg.schedules.first
-      sla = cfg.sla
-    }
-    guard FileManager.default.fileExists(atPath: path) else {
-      throw MetricQueryError("no warehouse at \(path): run `ticketlens ingest` or a pipeline first")
-    }
+    let (path, cfg) = try warehousePath()
     let wh = try Warehouse(path: path, readOnly: true)
-    return (try MetricDataLoader.load(wh, schedule: schedule, sla: sla), zone)
+    let data = try MetricDataLoader.load(
+      wh, schedule: cfg?.schedules.first, sla: cfg?.sla)
+    return (data, timezone ?? cfg?.timeZone ?? "UTC")
   }
 
   func write(_ t: MetricTable) throws {
@@ -774,31 +765,14 @@ struct ReportCommand: ParsableCommand {
     do {
       let config = try pipeline.map { p throws in try PipelineConfig.load(path: p) }
       let path = warehouse ?? config?.warehouse ?? "reports/ticketlens.sqlite"
-      guard FileManager.default.fileExists(atPath: path) else {
-        throw MetricQueryError(
-          "no warehouse at \(path): run `ticketlens ingest` or a pipeline first")
-      }
-      var settings = ReportSettings(
-        title: "TicketLens report" + (config.map { ": \($0.name)" } ?? ""),
-        producedBy: config.map { "pipeline \($0.name)" } ?? "ticketlens report",
-        timeZone: config?.timeZone ?? "UTC",
-        metrics: (config?.report.isEmpty ?? true) ? ReportSettings.defaultMetrics : config!.report,
-        output: out ?? config?.output ?? "reports", threads: threads,
-        schedule: config?.schedules.first, sla: config?.sla)
-      if let asOf {
-        guard case .success(let i) = TimestampParser().parse(asOf) else {
-          throw MetricQueryError("--as-of: '\(asOf)' is not a timestamp")
-        }
-        settings.asOf = i
-      }
-      if let c = config {
-        settings.writeHTML = c.outputs.html
-        settings.writeCSV = c.outputs.csv
-        settings.writeJSON = c.outputs.json
-        settings.folderPattern = c.outputs.folder
-        settings.pipelineName = c.name
-        settings.gaps = c.gaps ? c.insights : nil
-      }
+      try requireWarehouse(path)
+      var settings =
+        config.map { ReportSettings(pipeline: $0, threads: threads) }
+        ?? ReportSettings(
+          title: "TicketLens report", producedBy: "ticketlens report", timeZone: "UTC",
+          metrics: ReportSettings.defaultMetrics, output: "reports", threads: threads)
+      if let out { settings.output = out }
+      settings.asOf = try MetricExport.parseAsOf(asOf)
       let wh = try Warehouse(path: path, readOnly: true)
       let last = try wh.runs(limit: 1).first?.id
       let r = try ReportBuilder.write(
@@ -862,15 +836,7 @@ struct GapsCommand: ParsableCommand {
       if let matchThreshold { settings.matchThreshold = matchThreshold }
       settings.threads = threads
       let wh = try Warehouse(path: path, readOnly: true)
-      let instant: Instant
-      if let asOf {
-        guard case .success(let i) = TimestampParser().parse(asOf) else {
-          throw MetricQueryError("--as-of: '\(asOf)' is not a timestamp")
-        }
-        instant = i
-      } else {
-        instant = try MetricDataLoader.dataAsOf(wh)
-      }
+      let instant = try MetricExport.parseAsOf(asOf) ?? MetricDataLoader.dataAsOf(wh)
       let a = try KnowledgeGapFinder.analyze(
         warehouse: wh, asOf: instant.milliseconds, settings: settings)
       switch list {
@@ -902,15 +868,7 @@ struct FollowUpsCommand: ParsableCommand {
     do {
       let (path, _) = try options.warehousePath()
       let wh = try Warehouse(path: path, readOnly: true)
-      let instant: Instant
-      if let asOf {
-        guard case .success(let i) = TimestampParser().parse(asOf) else {
-          throw MetricQueryError("--as-of: '\(asOf)' is not a timestamp")
-        }
-        instant = i
-      } else {
-        instant = try MetricDataLoader.dataAsOf(wh)
-      }
+      let instant = try MetricExport.parseAsOf(asOf) ?? MetricDataLoader.dataAsOf(wh)
       try options.write(
         try FollowUpList.table(
           warehouse: wh, asOf: instant.milliseconds, pendingDays: pendingDays))
