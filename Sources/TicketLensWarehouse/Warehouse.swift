@@ -24,6 +24,15 @@ public final class Warehouse {
       try migrate(from: Int(version))
     }
     if readOnly {
+      // A reader cannot migrate: say so instead of failing on a missing column later.
+      let version = Int(try connection.scalarInt("PRAGMA user_version") ?? 0)
+      if version > 0 && version < Schema.migrations.count {
+        throw WarehouseError(
+          code: 1,
+          message:
+            "\(path) has schema version \(version), this TicketLens reads version \(Schema.migrations.count): run `ticketlens run` or `ticketlens ingest` on it once to upgrade it"
+        )
+      }
       // Reads go through a memory map instead of copying every page into a private cache (the
       // copies, and zeroing their memory, doubled the time of a full column load).
       try connection.execute("PRAGMA mmap_size = 4294967296")

@@ -242,3 +242,25 @@ struct ColumnCacheTests {
     #expect(try w.metricColumns().tickets.count == 3)
   }
 }
+
+struct SchemaVersionTests {
+  /// A reader cannot migrate: an older warehouse is refused with the way to upgrade it, and
+  /// the next writer upgrades it.
+  @Test func readersRefuseAnOlderSchemaWithTheFix() throws {
+    let path = temporaryPath("old.sqlite")
+    do {
+      // A warehouse as the previous release left it: every migration but the last.
+      let c = try Connection(path: path, readOnly: false)
+      for m in Schema.migrations.dropLast() { try c.execute(m) }
+      try c.execute("PRAGMA user_version = \(Schema.migrations.count - 1)")
+    }
+    do {
+      _ = try Warehouse(path: path, readOnly: true)
+      Issue.record("expected the reader to refuse the older schema")
+    } catch {
+      #expect(error.description.contains("run `ticketlens run` or `ticketlens ingest`"))
+    }
+    _ = try Warehouse(path: path)
+    #expect(try Warehouse(path: path, readOnly: true).schemaVersion == Schema.migrations.count)
+  }
+}
