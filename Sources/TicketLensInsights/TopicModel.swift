@@ -294,4 +294,27 @@ enum Parallel {
     }
     return slots.map { $0! }
   }
+
+  /// Runs `body` over `[0, n)` in chunks of `size` (so the partition, and any floating-point
+  /// sum merged in chunk order, does not depend on the thread count) on at most `threads`
+  /// workers; returns the results in chunk order.
+  static func fixedChunks<T>(
+    _ n: Int, size: Int, threads: Int, _ body: @Sendable (Int, Int) -> T
+  ) -> [T] {
+    let count = max(1, (n + size - 1) / size)
+    let workers = min(workers(threads), count)
+    let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
+    slots.initialize(repeating: nil)
+    defer {
+      slots.deinitialize()
+      slots.deallocate()
+    }
+    nonisolated(unsafe) let out = slots
+    DispatchQueue.concurrentPerform(iterations: workers) { w in
+      for c in stride(from: w, to: count, by: workers) {
+        out[c] = body(c * size, min(n, (c + 1) * size))
+      }
+    }
+    return slots.map { $0! }
+  }
 }

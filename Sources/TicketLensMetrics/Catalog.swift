@@ -164,7 +164,7 @@ public enum Catalog {
   /// tag and source; `author` filters chat_messages).
   public static let dimensions = [
     "channel", "priority", "status", "assignee", "group", "tag", "requester", "organization",
-    "source", "sentiment",
+    "source", "sentiment", "category",
   ]
 }
 

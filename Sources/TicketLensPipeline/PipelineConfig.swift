@@ -34,6 +34,10 @@ public struct PipelineConfig: Sendable {
   public var gaps = true
   /// Whether runs score sentiment at load time (`insights: {sentiment: false}` turns it off).
   public var sentiment = true
+  /// Whether runs classify tickets (category and priority; `insights: {classify: false}`).
+  public var classify = true
+  /// Where tickets record their category and how the classifiers train (`insights:`).
+  public var categories = CategorySettings()
 
   /// `outputs: {html: true, csv: true, json: true, folder: "{date}", retention: 30}`.
   public struct Outputs: Sendable {
@@ -328,7 +332,8 @@ public struct PipelineConfig: Sendable {
         node,
         keys: [
           "gaps", "sentiment", "min_tickets", "window_days", "match_threshold", "stale_days",
-          "min_searches",
+          "min_searches", "classify", "category_field", "category_tag_prefix", "holdout",
+          "urgent_threshold",
         ],
         what: "insights")
       func whole(_ k: String, min: Int) throws(ConfigError) -> Int? {
@@ -338,12 +343,38 @@ public struct PipelineConfig: Sendable {
         }
         return v
       }
-      for key in ["gaps", "sentiment"] {
+      for key in ["gaps", "sentiment", "classify"] {
         guard let n = m[key] else { continue }
         guard case .scalar(let sc) = n, let b = Bool(sc.string) else {
           throw r.error(n, "'\(key)' must be true or false")
         }
-        if key == "gaps" { config.gaps = b } else { config.sentiment = b }
+        switch key {
+        case "gaps": config.gaps = b
+        case "sentiment": config.sentiment = b
+        default: config.classify = b
+        }
+      }
+      if let n = m["category_field"] {
+        config.categories.fields = try r.stringList(n, "category_field")
+        guard !config.categories.fields.contains(where: \.isEmpty) else {
+          throw r.error(n, "'category_field' names a custom field and may not be empty")
+        }
+      }
+      if let n = m["category_tag_prefix"] {
+        let p = try r.string(n, "category_tag_prefix")
+        guard !p.isEmpty, !p.contains(" ") else {
+          throw r.error(n, "'category_tag_prefix' must be a non-empty tag prefix without spaces")
+        }
+        config.categories.tagPrefix = p
+      }
+      for (key, path) in [
+        ("holdout", \CategorySettings.holdoutShare),
+        ("urgent_threshold", \CategorySettings.urgentThreshold),
+      ] {
+        guard let n = m[key] else { continue }
+        let v = try r.double(n, key)
+        guard v > 0, v < 1 else { throw r.error(n, "'\(key)' must be between 0 and 1 (exclusive)") }
+        config.categories[keyPath: path] = v
       }
       config.insights.minTickets = try whole("min_tickets", min: 1) ?? config.insights.minTickets
       config.insights.windowDays = try whole("window_days", min: 1) ?? config.insights.windowDays

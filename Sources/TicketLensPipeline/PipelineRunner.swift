@@ -188,6 +188,15 @@ public struct PipelineRunner {
           "normalize: sentiment of \(scored) tickets and chats in \(Clock.seconds(since: scoredAt))"
         )
       }
+      let classifiedAt = Date()
+      if config.classify,
+        let classified = try CategoryStage.run(
+          warehouse, settings: config.categories, threads: threads)
+      {
+        logger.info(
+          "normalize: categories and priorities of \(classified) tickets in \(Clock.seconds(since: classifiedAt))"
+        )
+      }
       let outcome = RunOutcome(
         runID: runID, files: results, status: "succeeded", exitCode: 0, report: nil, message: nil)
       let total = outcome.total

@@ -26,6 +26,8 @@ public struct ReportSettings: Sendable {
   public var retention: Int? = nil
   /// Knowledge-gap settings; nil leaves the gap sections out.
   public var gaps: GapSettings? = GapSettings()
+  /// Classifier settings; nil leaves the category and urgency sections out.
+  public var categories: CategorySettings? = CategorySettings()
 
   public init(
     title: String, producedBy: String, timeZone: String,
@@ -55,6 +57,7 @@ public struct ReportSettings: Sendable {
     folderPattern = c.outputs.folder
     pipelineName = c.name
     gaps = c.gaps ? c.insights : nil
+    categories = c.classify ? c.categories : nil
   }
 
   /// The report tables used when a pipeline names none: the first two metrics of the catalog.
@@ -120,6 +123,9 @@ public enum ReportBuilder {
         definition:
           "Tickets to look at again, most urgent first (priority × 10 + days since the last update): waiting on the customer more than 3 days, unresolved with a negative customer, or solved in the last 14 days, rated bad and not touched since.",
         table: followUps, csvName: "follow_ups.csv", chart: nil))
+    if let c = settings.categories {
+      try addCategorySections(&data, warehouse: warehouse, zone: zone, settings: c)
+    }
     if var g = settings.gaps {
       g.threads = settings.threads
       try addGapSections(&data, warehouse: warehouse, asOf: asOf, settings: g)
@@ -409,6 +415,60 @@ public enum ReportBuilder {
             "Articles that cover a topic whose share grew more than 10 % while the article has not been updated for \(settings.staleDays) days.",
           table: stale, csvName: "stale_articles.csv", chart: nil))
     }
+  }
+
+  /// The classifiers' held-out quality, the category confusion table and the urgent-looking
+  /// tickets (`classifier_quality.csv`, `category_confusion.csv`, `urgent_looking.csv`).
+  static func addCategorySections(
+    _ data: inout ReportData, warehouse: Warehouse, zone: ZoneRules, settings: CategorySettings
+  ) throws {
+    let models = try warehouse.classifierModels()
+    guard !models.isEmpty else { return }
+    let holdout = Int((settings.holdoutShare * 100).rounded())
+    if let category = models.first(where: { $0.model == "category" }) {
+      let e = ClassifierEvaluation(category)
+      if e.total > 0 {
+        data.kpis.append(
+          KPI(
+            label: "Category accuracy", value: percent(e.accuracy),
+            note: "on \(e.total) held-out tickets; macro-F1 \(percent(e.macroF1))"))
+      }
+    }
+    data.metrics.append(
+      ReportMetric(
+        title: "Category and priority classifiers",
+        definition:
+          "Multinomial naive Bayes over TF-IDF words and word pairs of subject and description. Trained on the tickets that record a category (or a priority), measured on a fixed \(holdout) % of them held out; majority_baseline is the accuracy of always answering the commonest class. Tickets without a category get the predicted one (category dimension).",
+        table: ClassifierTables.quality(models), csvName: "classifier_quality.csv", chart: nil))
+    if let category = models.first(where: { $0.model == "category" }), category.holdout > 0 {
+      data.metrics.append(
+        ReportMetric(
+          title: "Category confusion on held-out tickets",
+          definition:
+            "Rows: the category recorded on a held-out ticket; columns: the category predicted from its text. Recorded categories can themselves be wrong.",
+          table: ClassifierTables.confusion(category), csvName: "category_confusion.csv",
+          chart: nil))
+    }
+    if models.contains(where: { $0.model == "priority" }) {
+      let urgent = try warehouse.urgentLooking(threshold: settings.urgentThreshold)
+      data.kpis.append(
+        KPI(
+          label: "Urgent-looking, low priority",
+          value: String(urgent.count { !["solved", "closed"].contains($0.status ?? "") }),
+          note: "unresolved (\(urgent.count) in all)"))
+      data.metrics.append(
+        ReportMetric(
+          title: "Urgent-looking tickets with a low priority",
+          definition:
+            "Tickets with priority low, normal or none whose text gives high or urgent a probability of at least \(percent(settings.urgentThreshold)) under the priority model, unresolved ones first; why: the words that raised it most.",
+          table: ClassifierTables.urgentLooking(urgent, zone: zone), csvName: "urgent_looking.csv",
+          chart: nil))
+    }
+  }
+
+  static func percent(_ x: Double) -> String {
+    let tenths = (x * 1000).rounded()
+    return "\(Int(tenths) / 10).\(Int(tenths) % 10) %"
   }
 
   static func change(_ now: Double, _ before: Double) -> String {

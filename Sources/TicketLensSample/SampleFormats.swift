@@ -245,7 +245,7 @@ extension SampleGenerator {
       + "\"responder_id\":\(t.assignee.map { String(43_000_100 + $0) } ?? "null"),\"group_id\":\(t.group.map(q) ?? "null"),"
       + "\"company_id\":null,\"tags\":[\(t.tags.map(q).joined(separator: ","))],\"spam\":false,"
       + "\"fr_escalated\":false,\"is_escalated\":false,\"created_at\":\(q(iso(t.created))),\"updated_at\":\(q(iso(t.updated))),"
-      + "\"custom_fields\":{\"cf_contact_reason\":\(q(Topics.all[t.topic].name))},"
+      + "\"custom_fields\":{\"cf_contact_reason\":\(t.contactReason.map(q) ?? "null")},"
       + "\"stats\":{\"first_responded_at\":\(t.firstReply.map { q(iso($0)) } ?? "null"),\"resolved_at\":\(t.solved.map { q(iso($0)) } ?? "null"),\"closed_at\":null}}"
   }
 

@@ -31,6 +31,8 @@ struct SampleTicket {
   var topic: Int
   var subject: String
   var description: String
+  /// The recorded contact reason (a topic name, occasionally the wrong one), or nil.
+  var contactReason: String?
   var status: String
   var priority: String?
   var channel: String?
@@ -129,7 +131,7 @@ public struct SampleGenerator: Sendable {
     for _ in 0..<sentenceCount { lines.append(fill(pool.remove(at: r.int(0..<pool.count)))) }
     if r.chance(0.1) { lines.append("He said \"it should work\" but it doesn't.") }
     lines.append(r.pick(["Thanks", "Regards,\nDana", "Best, Sam", "Thank you!", "Cheers"]))
-    let description = lines.joined(separator: r.chance(0.3) ? "\r\n" : "\n")
+    let separator = r.chance(0.3) ? "\r\n" : "\n"
     let priorities = ["low", "normal", "high", "urgent"]
     let pIndex = r.weighted([20, 55, 18, 7])
     let priority: String? = r.chance(0.03) ? nil : priorities[pIndex]
@@ -168,14 +170,40 @@ public struct SampleGenerator: Sendable {
     if r.chance(0.1) { tags.append("vip") }
     if r.chance(0.05) { tags.append("escalated") }
     let dirty = r.chance(options.dirtyRate) ? 1 + r.int(0..<3) : 0
+    let olderVersion = r.chance(options.duplicateRate)
+    // Drawn after everything above, so that adding them changed none of the earlier values.
+    // Urgent wording: common in urgent tickets, rare in low ones (what the priority model learns).
+    if r.chance([0.02, 0.04, 0.25, 0.6][pIndex]) {
+      lines.insert(r.pick(Self.urgentSentences), at: lines.count - 1)
+    }
+    // The contact reason: a drop-down field that also sets a tag, as Zendesk's do; agents fill
+    // it in for three tickets in four and pick a wrong reason for one in thirty.
+    var reason: String? = nil
+    if r.chance(0.75) {
+      reason = r.chance(0.03) ? Topics.all[r.int(0..<Topics.all.count)].name : topic.name
+      tags.append("contact_reason_" + reason!)
+    }
     return SampleTicket(
-      id: 100_000 + i, topic: topicIndex, subject: subject, description: description,
+      id: 100_000 + i, topic: topicIndex, subject: subject,
+      description: lines.joined(separator: separator), contactReason: reason,
       status: status, priority: priority, channel: channel,
       requester: r.zipf(requesterTable.count, s: 0.9, table: requesterTable), assignee: assignee,
       group: r.chance(0.02) ? nil : topic.group, tags: tags, created: created, updated: updated,
       firstReply: firstReply, solved: solved, reopens: reopens, replies: replies,
-      satisfaction: satisfaction, dirty: dirty, olderVersion: r.chance(options.duplicateRate))
+      satisfaction: satisfaction, dirty: dirty, olderVersion: olderVersion)
   }
+
+  /// What customers write when something is urgent to them.
+  static let urgentSentences = [
+    "This is blocking our whole team, please treat it as urgent.",
+    "Our production system is down right now.",
+    "We have a deadline today, please help asap.",
+    "Customers cannot check out, we are losing sales every minute.",
+    "Please escalate this immediately, it is critical for us.",
+  ]
+
+  /// The contact reason an agent recorded on ticket `i` (nil when none was), which may be wrong.
+  public func contactReason(ofTicket i: Int) -> String? { ticket(i).contactReason }
 
   /// Writes the export in `format` to `path`; returns the number of records written.
   @discardableResult

@@ -221,8 +221,11 @@ extension Warehouse {
     let sentiment =
       try connection.scalarInt(
         "SELECT value FROM insight_state WHERE key = 'sentiment_generation'") ?? 0
+    let category =
+      try connection.scalarInt(
+        "SELECT value FROM insight_state WHERE key = 'category_generation'") ?? 0
     return
-      "v\(Schema.migrations.count) files=\(run) tickets=\(tickets) chats=\(chats) sentiment=\(sentiment)"
+      "v\(Schema.migrations.count) files=\(run) tickets=\(tickets) chats=\(chats) sentiment=\(sentiment) category=\(category)"
   }
 
   /// Ticket and chat columns, from the cache when it matches the warehouse, else from SQLite

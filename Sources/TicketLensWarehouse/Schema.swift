@@ -1,7 +1,7 @@
 /// The warehouse schema, as numbered migrations applied in order and recorded in
 /// `PRAGMA user_version`. A migration is never edited once released: changes are new versions.
 enum Schema {
-  static let migrations: [String] = [v1, v2, v3]
+  static let migrations: [String] = [v1, v2, v3, v4]
 
   static let v1 = """
     CREATE TABLE tickets (
@@ -243,5 +243,36 @@ enum Schema {
     ALTER TABLE chats ADD COLUMN sentiment_load_id INTEGER;
     CREATE TABLE insight_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
     INSERT INTO insight_state VALUES ('sentiment_generation', 0);
+    """
+
+  /// Categories and suggested priorities from the text classifiers, the models' held-out
+  /// evaluation (summary and confusion table), and the instant a ticket was first escalated
+  /// (from change events, where the export has them).
+  static let v4 = """
+    ALTER TABLE tickets ADD COLUMN escalated_at INTEGER;
+    ALTER TABLE tickets ADD COLUMN category TEXT;
+    ALTER TABLE tickets ADD COLUMN category_origin TEXT;
+    ALTER TABLE tickets ADD COLUMN category_confidence REAL;
+    ALTER TABLE tickets ADD COLUMN suggested_priority TEXT;
+    ALTER TABLE tickets ADD COLUMN urgency REAL;
+    ALTER TABLE tickets ADD COLUMN urgency_terms TEXT;
+    CREATE TABLE classifier_models (
+      model TEXT PRIMARY KEY,
+      labelled INTEGER NOT NULL,
+      holdout INTEGER NOT NULL,
+      predicted INTEGER NOT NULL,
+      vocabulary INTEGER NOT NULL,
+      alpha REAL NOT NULL,
+      temperature REAL NOT NULL
+    );
+    CREATE TABLE classifier_confusion (
+      model TEXT NOT NULL,
+      actual TEXT NOT NULL,
+      predicted TEXT NOT NULL,
+      tickets INTEGER NOT NULL,
+      PRIMARY KEY (model, actual, predicted)
+    );
+    INSERT INTO insight_state VALUES ('category_generation', 0);
+    INSERT INTO insight_state VALUES ('category_key', 0);
     """
 }

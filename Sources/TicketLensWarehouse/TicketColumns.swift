@@ -81,6 +81,7 @@ public struct TicketColumns: Sendable {
     ("channel", "channel"), ("priority", "priority"), ("status", "status"),
     ("assignee", "assignee"), ("group", "group_name"), ("requester", "requester_id"),
     ("organization", "organization"), ("source", "source"), ("sentiment", "sentiment"),
+    ("category", "category"),
   ]
 }
 

@@ -366,7 +366,7 @@ struct CrashSafetyTests {
           - {metric: first_reply_time, by: [assignee], stats: [count, median, p90]}
           - {metric: backlog, grain: week}
       # Text analysis of 150k tickets in a debug build would dominate this test's time.
-      insights: {gaps: false, sentiment: false}
+      insights: {gaps: false, sentiment: false, classify: false}
       """
     try text.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
     return dir + "/p.yml"

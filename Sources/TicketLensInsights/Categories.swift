@@ -1,0 +1,194 @@
+import TicketLensModel
+import TicketLensWarehouse
+
+/// Where tickets record their category, and how the classifiers are trained (`insights:` in a
+/// pipeline file).
+public struct CategorySettings: Sendable, Equatable {
+  /// Custom fields holding the category (the first one set wins), e.g. `cf_contact_reason`.
+  public var fields: [String] = []
+  /// A tag prefix naming the category, e.g. `contact_reason_` for Zendesk drop-down tags.
+  public var tagPrefix: String? = nil
+  /// Share of labelled tickets held out to measure the classifiers.
+  public var holdoutShare = 0.2
+  /// Additive (Laplace/Lidstone) smoothing of the naive-Bayes term weights.
+  public var alpha = 0.1
+  /// Unresolved low/normal tickets whose text gives high-or-urgent at least this probability
+  /// are listed as urgent-looking.
+  public var urgentThreshold = 0.5
+
+  public init() {}
+
+  /// Whether the tickets carry categories to learn from.
+  public var learnsCategories: Bool { !fields.isEmpty || tagPrefix != nil }
+
+  /// A stable description of everything that changes the classification.
+  public var fingerprint: String {
+    "v\(TicketClassifier.version) fields=\(fields) tag=\(tagPrefix ?? "") holdout=\(holdoutShare) alpha=\(alpha)"
+  }
+}
+
+/// Learns categories and priorities from ticket text: the category from tickets that carry one
+/// (a custom field or a tag), the priority from every ticket that has one. Both are multinomial
+/// naive Bayes over TF-IDF unigrams and bigrams, measured on a deterministic held-out split.
+public struct TicketClassifier: Sendable {
+  /// Bumped whenever a change would classify the same tickets differently.
+  public static let version = 2
+  public var settings: CategorySettings
+  public var threads: Int
+
+  public init(settings: CategorySettings, threads: Int = 0) {
+    self.settings = settings
+    self.threads = threads
+  }
+
+  /// The outcome for a set of tickets.
+  public struct Result: Sendable {
+    /// One per input ticket, in input order.
+    public var classifications: [TicketClassification]
+    /// `category` and `priority` evaluations (absent when a model could not be trained).
+    public var models: [StoredClassifierModel]
+    public var vocabulary: Int
+  }
+
+  /// The category a ticket records: the configured field, else the first tag with the prefix.
+  public func recordedCategory(_ t: ClassifierTicket) -> String? {
+    if let f = t.fieldCategory, !f.isEmpty { return f }
+    guard let prefix = settings.tagPrefix else { return nil }
+    for tag in t.tags.split(separator: " ") where tag.hasPrefix(prefix) && tag.count > prefix.count {
+      return String(tag.dropFirst(prefix.count))
+    }
+    return nil
+  }
+
+  /// Whether a ticket belongs to the held-out share: a hash of its key, so that the split is the
+  /// same on every run and for every thread count.
+  public func isHeldOut(source: String, id: String) -> Bool {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in source.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    h = (h ^ 0x1f) &* 0x100_0000_01b3
+    for b in id.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    return Double(h % 10_000) < settings.holdoutShare * 10_000
+  }
+
+  public func classify(_ tickets: [ClassifierTicket]) -> Result {
+    let vectors = TermVectors(
+      texts: tickets.map(\.text), minDF: 2, maxShare: 1.0, threads: threads)
+    let docs = vectors.documents
+    let v = vectors.terms.count
+    let holdout = tickets.map { isHeldOut(source: $0.source, id: $0.id) }
+    var out = tickets.map { TicketClassification(rowid: $0.rowid) }
+    var models: [StoredClassifierModel] = []
+
+    if settings.learnsCategories {
+      let labels = tickets.map(recordedCategory)
+      if let c = TrainedClassifier.train(
+        docs: docs, vocabulary: v, labels: labels, holdout: holdout, alpha: settings.alpha,
+        threads: threads)
+      {
+        let predictions = predictAll(c.model, docs, only: labels.map { $0 == nil })
+        var predicted = 0
+        for i in tickets.indices {
+          if let l = labels[i] {
+            out[i].category = l
+            out[i].origin = "label"
+          } else if let p = predictions[i] {
+            out[i].category = c.model.classes[p.label]
+            out[i].origin = "predicted"
+            out[i].confidence = p.confidence
+            predicted += 1
+          }
+        }
+        models.append(stored("category", c, predicted: predicted, vocabulary: v))
+      } else {
+        // Too few categories to learn from: recorded ones still count as the dimension.
+        for i in tickets.indices {
+          if let l = labels[i] {
+            out[i].category = l
+            out[i].origin = "label"
+          }
+        }
+      }
+    }
+
+    let priorities = tickets.map { $0.priority.flatMap(TicketPriority.init(normalizing:))?.rawValue }
+    if let p = TrainedClassifier.train(
+      docs: docs, vocabulary: v, labels: priorities, holdout: holdout, alpha: settings.alpha,
+      threads: threads)
+    {
+      let urgentClasses = Set(
+        p.model.classes.indices.filter { ["high", "urgent"].contains(p.model.classes[$0]) })
+      let model = p.model
+      let results = Parallel.fixedChunks(docs.count, size: 16_384, threads: threads) { lo, hi in
+        (lo..<hi).map { i -> (Int, Double) in
+          let probs = model.probabilities(docs[i])
+          var best = 0
+          for c in probs.indices where probs[c] > probs[best] { best = c }
+          return (best, urgentClasses.reduce(0) { $0 + probs[$1] })
+        }
+      }.flatMap { $0 }
+      for i in tickets.indices {
+        out[i].suggestedPriority = model.classes[results[i].0]
+        out[i].urgency = results[i].1
+        let current = priorities[i] ?? "none"
+        if results[i].1 >= settings.urgentThreshold, ["low", "normal", "none"].contains(current) {
+          out[i].urgencyTerms = Self.topTerms(
+            docs[i], model: model, toward: urgentClasses, vectors: vectors)
+        }
+      }
+      models.append(stored("priority", p, predicted: tickets.count, vocabulary: v))
+    }
+    return Result(classifications: out, models: models, vocabulary: v)
+  }
+
+  private func predictAll(
+    _ model: NaiveBayes, _ docs: [[(Int, Double)]], only: [Bool]
+  ) -> [(label: Int, confidence: Double)?] {
+    Parallel.fixedChunks(docs.count, size: 16_384, threads: threads) { lo, hi in
+      (lo..<hi).map { only[$0] ? model.predict(docs[$0]) : nil }
+    }.flatMap { $0 }
+  }
+
+  private func stored(
+    _ name: String, _ c: TrainedClassifier, predicted: Int, vocabulary: Int
+  ) -> StoredClassifierModel {
+    var cells: [(actual: String, predicted: String, tickets: Int)] = []
+    if let e = c.evaluation {
+      for a in e.classes.indices {
+        for p in e.classes.indices where e.confusion[a][p] > 0 {
+          cells.append((e.classes[a], e.classes[p], e.confusion[a][p]))
+        }
+      }
+    }
+    return StoredClassifierModel(
+      model: name, labelled: c.labelled, holdout: c.evaluation?.total ?? 0, predicted: predicted,
+      vocabulary: vocabulary, alpha: c.model.alpha, temperature: c.model.temperature,
+      confusion: cells)
+  }
+
+  /// The (up to three) terms of a document that most raise the urgent classes, readable.
+  static func topTerms(
+    _ d: [(Int, Double)], model: NaiveBayes, toward: Set<Int>, vectors: TermVectors
+  ) -> String {
+    var lifts: [(term: Int, lift: Double)] = []
+    // Single words read better than pairs, which may straddle two sentences.
+    for (t, w) in d where !vectors.terms[t].contains(" ") {
+      let l = model.lift(term: t, weight: w, toward: toward)
+      if l > 0 { lifts.append((t, l)) }
+    }
+    lifts.sort { a, b in a.lift > b.lift || (a.lift == b.lift && a.term < b.term) }
+    let words: [String] = lifts.prefix(3).map { vectors.readable(vectors.terms[$0.term]) }
+    return words.joined(separator: ", ")
+  }
+}
+
+extension ClassifierEvaluation {
+  /// Rebuilds an evaluation from a stored confusion table.
+  public init(_ m: StoredClassifierModel) {
+    let classes = Set(m.confusion.flatMap { [$0.actual, $0.predicted] }).sorted()
+    var index: [String: Int] = [:]
+    for (i, c) in classes.enumerated() { index[c] = i }
+    var confusion = Array(repeating: Array(repeating: 0, count: classes.count), count: classes.count)
+    for cell in m.confusion { confusion[index[cell.actual]!][index[cell.predicted]!] += cell.tickets }
+    self.init(classes: classes, confusion: confusion)
+  }
+}

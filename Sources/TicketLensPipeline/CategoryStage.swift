@@ -1,0 +1,30 @@
+import TicketLensInsights
+import TicketLensWarehouse
+
+/// Part of the normalize stage: trains the category and priority classifiers on the stored
+/// tickets and records each ticket's category (recorded or predicted), suggested priority and
+/// urgency, so that `category` is a dimension like any other. Skipped when neither the tickets
+/// nor the settings changed since the last classification.
+public enum CategoryStage {
+  /// Returns the number of tickets classified, or nil when nothing had changed.
+  @discardableResult
+  public static func run(
+    _ warehouse: Warehouse, settings: CategorySettings, threads: Int = 0, force: Bool = false
+  ) throws -> Int? {
+    let key = fingerprint(settings.fingerprint + " " + (try warehouse.classifierInputKey()))
+    if !force, try warehouse.classificationKey() == key { return nil }
+    let tickets = try warehouse.classifierTickets(categoryFields: settings.fields)
+    try Cancellation.check()
+    let result = TicketClassifier(settings: settings, threads: threads).classify(tickets)
+    try Cancellation.check()
+    try warehouse.storeClassifications(result.classifications, models: result.models, key: key)
+    return tickets.count
+  }
+
+  /// A 63-bit FNV-1a hash (stored in an INTEGER column; never 0, the "never ran" value).
+  static func fingerprint(_ s: String) -> Int64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    return Int64(bitPattern: h >> 1) | 1
+  }
+}

@@ -1,0 +1,240 @@
+/// A ticket as the text classifiers see it.
+public struct ClassifierTicket: Sendable {
+  public var rowid: Int64
+  public var source: String
+  public var id: String
+  /// Subject and description.
+  public var text: String
+  /// The first non-empty of the configured category custom fields, if any.
+  public var fieldCategory: String?
+  /// Space-separated tags.
+  public var tags: String
+  public var priority: String?
+}
+
+/// What the classifiers decided for one ticket.
+public struct TicketClassification: Sendable {
+  public var rowid: Int64
+  public var category: String?
+  /// `label` (recorded on the ticket) or `predicted`.
+  public var origin: String?
+  public var confidence: Double?
+  public var suggestedPriority: String?
+  /// Probability that the ticket is high or urgent, by its text.
+  public var urgency: Double?
+  /// The terms that raised the urgency most (for tickets flagged as urgent-looking).
+  public var urgencyTerms: String?
+
+  public init(rowid: Int64) { self.rowid = rowid }
+}
+
+/// A classifier's held-out evaluation, as stored.
+public struct StoredClassifierModel: Sendable, Equatable {
+  public var model: String
+  public var labelled: Int
+  public var holdout: Int
+  public var predicted: Int
+  public var vocabulary: Int
+  public var alpha: Double
+  public var temperature: Double
+  /// (actual, predicted, tickets), sorted.
+  public var confusion: [(actual: String, predicted: String, tickets: Int)]
+
+  public init(
+    model: String, labelled: Int, holdout: Int, predicted: Int, vocabulary: Int, alpha: Double,
+    temperature: Double, confusion: [(actual: String, predicted: String, tickets: Int)]
+  ) {
+    self.model = model
+    self.labelled = labelled
+    self.holdout = holdout
+    self.predicted = predicted
+    self.vocabulary = vocabulary
+    self.alpha = alpha
+    self.temperature = temperature
+    self.confusion = confusion
+  }
+
+  public static func == (a: Self, b: Self) -> Bool {
+    a.model == b.model && a.labelled == b.labelled && a.holdout == b.holdout
+      && a.predicted == b.predicted && a.vocabulary == b.vocabulary && a.alpha == b.alpha
+      && a.temperature == b.temperature && a.confusion.map(\.actual) == b.confusion.map(\.actual)
+      && a.confusion.map(\.predicted) == b.confusion.map(\.predicted)
+      && a.confusion.map(\.tickets) == b.confusion.map(\.tickets)
+  }
+}
+
+/// A ticket whose text reads as urgent while its priority is low or normal.
+public struct UrgentLooking: Sendable, Equatable {
+  public var source: String
+  public var id: String
+  public var subject: String
+  public var priority: String?
+  public var suggestedPriority: String?
+  public var urgency: Double
+  public var terms: String
+  public var status: String?
+  public var assignee: String?
+  public var createdAt: Int64
+}
+
+extension Warehouse {
+  /// A fingerprint of the ticket data the classifiers were trained on (loads and row count), to
+  /// skip retraining when nothing changed.
+  public func classifierInputKey() throws(WarehouseError) -> String {
+    let loads = try connection.scalarInt("SELECT coalesce(max(id), 0) FROM run_files") ?? 0
+    let tickets = try connection.scalarInt("SELECT count(*) FROM tickets") ?? 0
+    return "files=\(loads) tickets=\(tickets)"
+  }
+
+  /// The stored fingerprint of the last classification (settings and inputs, hashed).
+  public func classificationKey() throws(WarehouseError) -> Int64 {
+    try connection.scalarInt("SELECT value FROM insight_state WHERE key = 'category_key'") ?? 0
+  }
+
+  /// Every ticket not excluded, in key order, with the value of the first of `fields` (custom
+  /// field names) that is set.
+  public func classifierTickets(categoryFields fields: [String]) throws(WarehouseError)
+    -> [ClassifierTicket]
+  {
+    let field =
+      fields.isEmpty
+      ? "NULL"
+      : "coalesce("
+        + fields.map { _ in "nullif(trim(json_extract(custom_fields, ?)), '')" }.joined(
+          separator: ", ") + (fields.count == 1 ? ", NULL)" : ")")
+    let st = try connection.prepare(
+      """
+      SELECT rowid, source, id, \(Self.ticketTextSQL),
+        CASE WHEN json_valid(custom_fields) THEN \(field) END, coalesce(tags, ''), priority
+      FROM tickets WHERE excluded IS NULL ORDER BY source, id
+      """)
+    for (i, f) in fields.enumerated() {
+      // A JSON path naming the key exactly (quoted, so dots and spaces are part of the name).
+      var path = "$.\""
+      for ch in f {
+        if ch == "\"" || ch == "\\" { path.append("\\") }
+        path.append(ch)
+      }
+      st.bind(Int32(i + 1), path + "\"")
+    }
+    var out: [ClassifierTicket] = []
+    while try st.step() {
+      out.append(
+        ClassifierTicket(
+          rowid: st.int64(0), source: st.text(1) ?? "", id: st.text(2) ?? "",
+          text: st.text(3) ?? "", fieldCategory: st.text(4), tags: st.text(5) ?? "",
+          priority: st.text(6)))
+    }
+    return out
+  }
+
+  /// Replaces every ticket's classification and the stored model evaluations in one
+  /// transaction, records `key`, and bumps the category generation (the column cache rebuilds).
+  public func storeClassifications(
+    _ rows: [TicketClassification], models: [StoredClassifierModel], key: Int64
+  ) throws(WarehouseError) {
+    try connection.immediateTransaction { () throws(WarehouseError) in
+      try connection.execute(
+        """
+        UPDATE tickets SET category = NULL, category_origin = NULL, category_confidence = NULL,
+          suggested_priority = NULL, urgency = NULL, urgency_terms = NULL
+        WHERE category IS NOT NULL OR suggested_priority IS NOT NULL OR urgency IS NOT NULL
+        """)
+      let st = try connection.prepare(
+        """
+        UPDATE tickets SET category = ?, category_origin = ?, category_confidence = ?,
+          suggested_priority = ?, urgency = ?, urgency_terms = ? WHERE rowid = ?
+        """)
+      for r in rows {
+        st.reset()
+        st.bind(1, r.category)
+        st.bind(2, r.origin)
+        st.bind(3, r.confidence)
+        st.bind(4, r.suggestedPriority)
+        st.bind(5, r.urgency)
+        st.bind(6, r.urgencyTerms)
+        st.bind(7, r.rowid)
+        _ = try st.step()
+      }
+      try connection.execute("DELETE FROM classifier_models")
+      try connection.execute("DELETE FROM classifier_confusion")
+      let m = try connection.prepare("INSERT INTO classifier_models VALUES (?, ?, ?, ?, ?, ?, ?)")
+      let c = try connection.prepare("INSERT INTO classifier_confusion VALUES (?, ?, ?, ?)")
+      for model in models {
+        m.reset()
+        m.bind(1, model.model)
+        m.bind(2, model.labelled)
+        m.bind(3, model.holdout)
+        m.bind(4, model.predicted)
+        m.bind(5, model.vocabulary)
+        m.bind(6, model.alpha)
+        m.bind(7, model.temperature)
+        _ = try m.step()
+        for cell in model.confusion {
+          c.reset()
+          c.bind(1, model.model)
+          c.bind(2, cell.actual)
+          c.bind(3, cell.predicted)
+          c.bind(4, cell.tickets)
+          _ = try c.step()
+        }
+      }
+      try connection.execute(
+        "UPDATE insight_state SET value = \(key) WHERE key = 'category_key'")
+      try connection.execute(
+        "UPDATE insight_state SET value = value + 1 WHERE key = 'category_generation'")
+    }
+  }
+
+  /// The stored classifier evaluations, by model name.
+  public func classifierModels() throws(WarehouseError) -> [StoredClassifierModel] {
+    let m = try connection.prepare(
+      """
+      SELECT model, labelled, holdout, predicted, vocabulary, alpha, temperature
+      FROM classifier_models ORDER BY model
+      """)
+    var out: [StoredClassifierModel] = []
+    while try m.step() {
+      out.append(
+        StoredClassifierModel(
+          model: m.text(0) ?? "", labelled: Int(m.int64(1)), holdout: Int(m.int64(2)),
+          predicted: Int(m.int64(3)), vocabulary: Int(m.int64(4)), alpha: m.double(5),
+          temperature: m.double(6), confusion: []))
+    }
+    let c = try connection.prepare(
+      "SELECT actual, predicted, tickets FROM classifier_confusion WHERE model = ? ORDER BY actual, predicted"
+    )
+    for i in out.indices {
+      c.reset()
+      c.bind(1, out[i].model)
+      while try c.step() {
+        out[i].confusion.append((c.text(0) ?? "", c.text(1) ?? "", Int(c.int64(2))))
+      }
+    }
+    return out
+  }
+
+  /// Tickets with low, normal or no priority whose urgency is at least `threshold`: unresolved
+  /// ones first, then most urgent first.
+  public func urgentLooking(threshold: Double) throws(WarehouseError) -> [UrgentLooking] {
+    let st = try connection.prepare(
+      """
+      SELECT source, id, coalesce(subject, ''), priority, suggested_priority, urgency,
+        coalesce(urgency_terms, ''), status, assignee, created_at
+      FROM tickets
+      WHERE excluded IS NULL AND urgency >= ? AND coalesce(priority, 'none') IN ('low', 'normal', 'none')
+      ORDER BY coalesce(status, '') IN ('solved', 'closed'), urgency DESC, created_at, source, id
+      """)
+    st.bind(1, threshold)
+    var out: [UrgentLooking] = []
+    while try st.step() {
+      out.append(
+        UrgentLooking(
+          source: st.text(0) ?? "", id: st.text(1) ?? "", subject: st.text(2) ?? "",
+          priority: st.text(3), suggestedPriority: st.text(4), urgency: st.double(5),
+          terms: st.text(6) ?? "", status: st.text(7), assignee: st.text(8),
+          createdAt: st.int64(9)))
+    }
+    return out
+  }
+}
