@@ -54,7 +54,8 @@ public struct TicketClassifier: Sendable {
   public func recordedCategory(_ t: ClassifierTicket) -> String? {
     if let f = t.fieldCategory, !f.isEmpty { return f }
     guard let prefix = settings.tagPrefix else { return nil }
-    for tag in t.tags.split(separator: " ") where tag.hasPrefix(prefix) && tag.count > prefix.count {
+    for tag in t.tags.split(separator: " ") where tag.hasPrefix(prefix) && tag.count > prefix.count
+    {
       return String(tag.dropFirst(prefix.count))
     }
     return nil
@@ -110,7 +111,9 @@ public struct TicketClassifier: Sendable {
       }
     }
 
-    let priorities = tickets.map { $0.priority.flatMap(TicketPriority.init(normalizing:))?.rawValue }
+    let priorities = tickets.map {
+      $0.priority.flatMap(TicketPriority.init(normalizing:))?.rawValue
+    }
     if let p = TrainedClassifier.train(
       docs: docs, vocabulary: v, labels: priorities, holdout: holdout, alpha: settings.alpha,
       threads: threads)
@@ -187,8 +190,11 @@ extension ClassifierEvaluation {
     let classes = Set(m.confusion.flatMap { [$0.actual, $0.predicted] }).sorted()
     var index: [String: Int] = [:]
     for (i, c) in classes.enumerated() { index[c] = i }
-    var confusion = Array(repeating: Array(repeating: 0, count: classes.count), count: classes.count)
-    for cell in m.confusion { confusion[index[cell.actual]!][index[cell.predicted]!] += cell.tickets }
+    var confusion = Array(
+      repeating: Array(repeating: 0, count: classes.count), count: classes.count)
+    for cell in m.confusion {
+      confusion[index[cell.actual]!][index[cell.predicted]!] += cell.tickets
+    }
     self.init(classes: classes, confusion: confusion)
   }
 }

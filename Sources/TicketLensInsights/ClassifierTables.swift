@@ -66,4 +66,23 @@ public enum ClassifierTables {
         ]
       })
   }
+
+  /// Every classified ticket: its category and where it came from, the suggested priority and
+  /// the urgency.
+  public static func tickets(_ rows: [TicketCategory]) -> MetricTable {
+    MetricTable(
+      metric: "ticket_categories",
+      columns: [
+        "ticket", "category", "origin", "confidence", "priority", "suggested_priority", "urgency",
+        "subject",
+      ],
+      rows: rows.map { t in
+        [
+          .text(t.source + "/" + t.id), .text(t.category ?? "none"), .text(t.origin ?? "none"),
+          t.confidence.map(Cell.real) ?? .null, .text(t.priority ?? "none"),
+          .text(t.suggestedPriority ?? "none"), t.urgency.map(Cell.real) ?? .null,
+          .text(t.subject),
+        ]
+      })
+  }
 }

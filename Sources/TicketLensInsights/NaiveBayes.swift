@@ -231,7 +231,8 @@ public struct TrainedClassifier: Sendable {
     let heldScores = Parallel.fixedChunks(held.count, size: 16_384, threads: threads) { lo, hi in
       held[lo..<hi].map { partial.scores(docs[$0]) }
     }.flatMap { $0 }
-    var confusion = Array(repeating: Array(repeating: 0, count: classes.count), count: classes.count)
+    var confusion = Array(
+      repeating: Array(repeating: 0, count: classes.count), count: classes.count)
     for (k, i) in held.enumerated() {
       let s = heldScores[k]
       var best = 0

@@ -202,6 +202,12 @@ public struct SampleGenerator: Sendable {
     "Please escalate this immediately, it is critical for us.",
   ]
 
+  /// Whether ticket `i`'s description has urgent wording (see `urgentSentences`).
+  public func hasUrgentWording(ofTicket i: Int) -> Bool {
+    let d = ticket(i).description
+    return Self.urgentSentences.contains { d.contains($0) }
+  }
+
   /// The contact reason an agent recorded on ticket `i` (nil when none was), which may be wrong.
   public func contactReason(ofTicket i: Int) -> String? { ticket(i).contactReason }
 

@@ -10,6 +10,19 @@ public struct ClassifierTicket: Sendable {
   /// Space-separated tags.
   public var tags: String
   public var priority: String?
+
+  public init(
+    rowid: Int64, source: String, id: String, text: String, fieldCategory: String?,
+    tags: String, priority: String?
+  ) {
+    self.rowid = rowid
+    self.source = source
+    self.id = id
+    self.text = text
+    self.fieldCategory = fieldCategory
+    self.tags = tags
+    self.priority = priority
+  }
 }
 
 /// What the classifiers decided for one ticket.
@@ -78,12 +91,12 @@ public struct UrgentLooking: Sendable, Equatable {
 }
 
 extension Warehouse {
-  /// A fingerprint of the ticket data the classifiers were trained on (loads and row count), to
-  /// skip retraining when nothing changed.
+  /// A fingerprint of the ticket rows the classifiers read, to skip retraining when nothing
+  /// changed: an inserted or updated row changes the count or raises a `load_id`.
   public func classifierInputKey() throws(WarehouseError) -> String {
-    let loads = try connection.scalarInt("SELECT coalesce(max(id), 0) FROM run_files") ?? 0
     let tickets = try connection.scalarInt("SELECT count(*) FROM tickets") ?? 0
-    return "files=\(loads) tickets=\(tickets)"
+    let loads = try connection.scalarInt("SELECT coalesce(sum(load_id), 0) FROM tickets") ?? 0
+    return "tickets=\(tickets) loads=\(loads)"
   }
 
   /// The stored fingerprint of the last classification (settings and inputs, hashed).
@@ -96,27 +109,21 @@ extension Warehouse {
   public func classifierTickets(categoryFields fields: [String]) throws(WarehouseError)
     -> [ClassifierTicket]
   {
+    // Keys are compared exactly (no JSON-path syntax, so any field name works).
+    let lookups = fields.map { _ in
+      "(SELECT nullif(trim(value), '') FROM json_each(custom_fields) WHERE key = ?)"
+    }
     let field =
-      fields.isEmpty
+      lookups.isEmpty
       ? "NULL"
-      : "coalesce("
-        + fields.map { _ in "nullif(trim(json_extract(custom_fields, ?)), '')" }.joined(
-          separator: ", ") + (fields.count == 1 ? ", NULL)" : ")")
+      : lookups.count == 1 ? lookups[0] : "coalesce(" + lookups.joined(separator: ", ") + ")"
     let st = try connection.prepare(
       """
       SELECT rowid, source, id, \(Self.ticketTextSQL),
         CASE WHEN json_valid(custom_fields) THEN \(field) END, coalesce(tags, ''), priority
       FROM tickets WHERE excluded IS NULL ORDER BY source, id
       """)
-    for (i, f) in fields.enumerated() {
-      // A JSON path naming the key exactly (quoted, so dots and spaces are part of the name).
-      var path = "$.\""
-      for ch in f {
-        if ch == "\"" || ch == "\\" { path.append("\\") }
-        path.append(ch)
-      }
-      st.bind(Int32(i + 1), path + "\"")
-    }
+    for (i, f) in fields.enumerated() { st.bind(Int32(i + 1), f) }
     var out: [ClassifierTicket] = []
     while try st.step() {
       out.append(
@@ -237,4 +244,40 @@ extension Warehouse {
     }
     return out
   }
+
+  /// Each classified ticket's category (recorded or predicted), suggested priority and
+  /// urgency, in key order; `predictedOnly` keeps the tickets whose category was predicted.
+  public func ticketCategories(predictedOnly: Bool) throws(WarehouseError) -> [TicketCategory] {
+    let st = try connection.prepare(
+      """
+      SELECT source, id, category, category_origin, category_confidence, priority,
+        suggested_priority, urgency, coalesce(subject, '')
+      FROM tickets
+      WHERE excluded IS NULL AND (category IS NOT NULL OR suggested_priority IS NOT NULL)
+        \(predictedOnly ? "AND category_origin = 'predicted'" : "")
+      ORDER BY source, id
+      """)
+    var out: [TicketCategory] = []
+    while try st.step() {
+      out.append(
+        TicketCategory(
+          source: st.text(0) ?? "", id: st.text(1) ?? "", category: st.text(2),
+          origin: st.text(3), confidence: st.optionalDouble(4), priority: st.text(5),
+          suggestedPriority: st.text(6), urgency: st.optionalDouble(7), subject: st.text(8) ?? ""))
+    }
+    return out
+  }
+}
+
+/// A ticket's classification as stored.
+public struct TicketCategory: Sendable, Equatable {
+  public var source: String
+  public var id: String
+  public var category: String?
+  public var origin: String?
+  public var confidence: Double?
+  public var priority: String?
+  public var suggestedPriority: String?
+  public var urgency: Double?
+  public var subject: String
 }

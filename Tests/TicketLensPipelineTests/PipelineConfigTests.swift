@@ -65,6 +65,9 @@ struct PipelineConfigTests {
     ("sources:\n  - paths: a.csv\n    kind: calls\n", 3, "kind must be tickets or chats"),
     ("sources: []\ninsights: {min_tickest: 3}\n", 2, "did you mean 'min_tickets'?"),
     ("sources: []\ninsights:\n  match_threshold: 2\n", 3, "must be in (0, 1]"),
+    ("sources: []\ninsights:\n  holdout: 1.5\n", 3, "'holdout' must be between 0 and 1"),
+    ("sources: []\ninsights:\n  category_tag_prefix: \"a b\"\n", 3, "without spaces"),
+    ("sources: []\ninsights: {category_feild: x}\n", 2, "did you mean 'category_field'?"),
     (
       "sources:\n  - paths: a.csv\n    values: {status: {a: open}}\n", 3, "'values' needs 'columns'"
     ),
@@ -165,8 +168,22 @@ struct StageGraphTests {
       """, path: "/p/i.yml")
     #expect(c.insights.minTickets == 20 && c.insights.windowDays == 14)
     #expect(c.insights.matchThreshold == 0.4 && c.insights.staleDays == 90 && c.gaps)
-    let off = try PipelineConfig.parse("sources: []\ninsights: {gaps: false}\n", path: "/p/o.yml")
-    #expect(!off.gaps)
+    let off = try PipelineConfig.parse(
+      "sources: []\ninsights: {gaps: false, classify: false}\n", path: "/p/o.yml")
+    #expect(!off.gaps && !off.classify && c.classify)
+    let cats = try PipelineConfig.parse(
+      """
+      sources: []
+      insights:
+        category_field: [cf_contact_reason, "360001234567"]
+        category_tag_prefix: contact_reason_
+        holdout: 0.25
+        urgent_threshold: 0.7
+      """, path: "/p/c.yml")
+    #expect(cats.categories.fields == ["cf_contact_reason", "360001234567"])
+    #expect(cats.categories.tagPrefix == "contact_reason_")
+    #expect(cats.categories.holdoutShare == 0.25 && cats.categories.urgentThreshold == 0.7)
+    #expect(!c.categories.learnsCategories && cats.categories.learnsCategories)
   }
 
   @Test func schedulesAndSLAAreRead() throws {

@@ -264,3 +264,60 @@ struct SchemaVersionTests {
     #expect(try Warehouse(path: path, readOnly: true).schemaVersion == Schema.migrations.count)
   }
 }
+
+struct ClassificationStorageTests {
+  @Test func categoryFieldsAreReadByExactNameAndClassificationsRoundTrip() throws {
+    let w = try Warehouse(path: temporaryPath("w.sqlite"))
+    let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "2026-01-01T00:00:00Z")
+    var a = ticket("1", updated: nil, subject: "refund please")
+    a.customFields = [
+      CustomField(name: "cf.reason \"x\"", value: "billing"),
+      CustomField(name: "cf_contact_reason", value: "refund"),
+    ]
+    a.tags = ["vip", "contact_reason_refund"]
+    a.priority = .low
+    var b = ticket("2", updated: nil, subject: "where is my parcel")
+    b.customFields = [CustomField(name: "cf_contact_reason", value: " ")]
+    _ = try load(w, run: run, file: "f", [a, b])
+    let rows = try w.classifierTickets(categoryFields: ["missing", "cf_contact_reason"])
+    #expect(rows.map(\.id) == ["1", "2"])
+    #expect(rows[0].fieldCategory == "refund" && rows[0].priority == "low")
+    #expect(rows[0].tags == "vip contact_reason_refund")
+    // A blank value counts as missing; a name with a dot and quotes is matched exactly.
+    #expect(rows[1].fieldCategory == nil)
+    let quoted = try w.classifierTickets(categoryFields: ["cf.reason \"x\""])
+    #expect(quoted[0].fieldCategory == "billing")
+    #expect(try w.classifierTickets(categoryFields: [])[0].fieldCategory == nil)
+
+    var c1 = TicketClassification(rowid: rows[0].rowid)
+    c1.category = "refund"
+    c1.origin = "label"
+    c1.suggestedPriority = "urgent"
+    c1.urgency = 0.9
+    c1.urgencyTerms = "down, production"
+    var c2 = TicketClassification(rowid: rows[1].rowid)
+    c2.category = "shipping"
+    c2.origin = "predicted"
+    c2.confidence = 0.8
+    c2.urgency = 0.1
+    let model = StoredClassifierModel(
+      model: "category", labelled: 1, holdout: 1, predicted: 1, vocabulary: 5, alpha: 0.1,
+      temperature: 0.5, confusion: [("refund", "refund", 1)])
+    let before = try w.columnCacheKey()
+    try w.storeClassifications([c1, c2], models: [model], key: 42)
+    #expect(try w.columnCacheKey() != before)
+    #expect(try w.classificationKey() == 42)
+    #expect(try w.classifierModels() == [model])
+    let stored = try w.ticketCategories(predictedOnly: false)
+    #expect(stored.map(\.category) == ["refund", "shipping"])
+    #expect(try w.ticketCategories(predictedOnly: true).map(\.id) == ["2"])
+    let urgent = try w.urgentLooking(threshold: 0.5)
+    #expect(urgent.map(\.id) == ["1"] && urgent[0].terms == "down, production")
+    #expect(
+      try w.ticketColumns().dimensions["category"]?.values.sorted() == ["refund", "shipping"])
+    // Storing again replaces everything.
+    try w.storeClassifications([], models: [], key: 7)
+    #expect(try w.ticketCategories(predictedOnly: false).isEmpty)
+    #expect(try w.classifierModels().isEmpty)
+  }
+}

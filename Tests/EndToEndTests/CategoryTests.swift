@@ -1,0 +1,152 @@
+import Foundation
+import TicketLensSample
+import Testing
+
+/// The category and priority classifiers on generated data whose true topics, recorded
+/// contact reasons (a quarter missing, 3 % wrong) and urgent wording are known.
+@Suite(.serialized)
+struct CategoryTests {
+  static let tickets = 4000
+  static let seed: UInt64 = 11
+
+  /// Generates tickets, runs a pipeline that learns categories from `contact_reason_` tags, and
+  /// returns the pipeline file and the generator.
+  static func setUp() throws -> (String, SampleGenerator) {
+    let dir = CLI.temporaryDirectory()
+    let gen = try CLI.run([
+      "sample", "--tickets", "\(tickets)", "--seed", "\(seed)", "--tickets-only", "--out",
+      dir + "/data",
+    ])
+    #expect(gen.status == 0, "\(gen.stderr)")
+    let text = """
+      warehouse: w.sqlite
+      output: out
+      sources:
+        - name: helpdesk
+          format: generic-csv
+          paths: data/tickets.csv
+      insights: {gaps: false, category_tag_prefix: contact_reason_}
+      report:
+        metrics:
+          - {metric: tickets_created, by: [category]}
+      """
+    try text.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+    let run = try CLI.run(["run", dir + "/p.yml", "-q"])
+    #expect(run.status == 0, "\(run.stderr)")
+    return (dir + "/p.yml", SampleGenerator(options: SampleOptions(tickets: tickets, seed: seed)))
+  }
+
+  static func rows(_ args: [String]) throws -> [[String]] {
+    let r = try CLI.run(["categories"] + args)
+    #expect(r.status == 0, "\(r.stderr)")
+    return ReferenceCSV.rows(r.stdout)
+  }
+
+  static func index(_ id: String) -> Int { Int(id.split(separator: "/").last!)! - 100_000 }
+
+  @Test func predictsTheTrueTopicOfUnlabelledTicketsAndKeepsRecordedOnes() throws {
+    let (p, g) = try Self.setUp()
+    let all = try Self.rows(["--pipeline", p, "--show", "tickets"])
+    #expect(
+      all.first == [
+        "ticket", "category", "origin", "confidence", "priority", "suggested_priority", "urgency",
+        "subject",
+      ])
+    var predicted = 0
+    var right = 0
+    var labelled = 0
+    for row in all.dropFirst() {
+      let i = Self.index(row[0])
+      if row[2] == "label" {
+        // A recorded reason is kept as recorded, even when it is wrong.
+        #expect(row[1] == g.contactReason(ofTicket: i), "\(row)")
+        #expect(row[3].isEmpty)
+        labelled += 1
+      } else {
+        #expect(row[2] == "predicted")
+        #expect(g.contactReason(ofTicket: i) == nil)
+        let confidence = try #require(Double(row[3]))
+        #expect(confidence > 0 && confidence <= 1)
+        predicted += 1
+        if row[1] == g.topicName(ofTicket: i) { right += 1 }
+      }
+    }
+    // About a quarter of the tickets record no reason.
+    #expect(predicted > 800 && predicted < 1200, "\(predicted) of \(labelled + predicted)")
+    let accuracy = Double(right) / Double(predicted)
+    #expect(accuracy >= 0.95, "accuracy on unlabelled tickets \(accuracy)")
+
+    // The held-out evaluation: close to the 97 % the wrong recorded reasons allow.
+    let quality = try Self.rows(["--pipeline", p, "--show", "quality"])
+    #expect(
+      quality.first?.prefix(6) == [
+        "model", "labelled", "held_out", "accuracy", "macro_f1", "majority_baseline",
+      ])
+    let category = try #require(quality.first { $0.first == "category" })
+    #expect(Int(category[1]) == labelled)
+    #expect(Double(Int(category[2])!) / Double(labelled) > 0.17)
+    #expect(Double(category[3])! >= 0.9 && Double(category[4])! >= 0.9)
+    #expect(Double(category[3])! > Double(category[5])!)
+    #expect(Int(category[6]) == predicted)
+
+    // The confusion table adds up to the held-out tickets, and its diagonal to the accuracy.
+    let confusion = try Self.rows(["--pipeline", p, "--show", "confusion"])
+    let classes = confusion[0].dropFirst().prefix { $0.hasPrefix("predicted_") }.count
+    var total = 0
+    var diagonal = 0
+    for (k, row) in confusion.dropFirst().enumerated() {
+      let counts = row[1...classes].map { Int($0)! }
+      total += counts.reduce(0, +)
+      diagonal += counts[k]
+      #expect(Int(row[classes + 1]) == counts.reduce(0, +))
+    }
+    #expect(total == Int(category[2]))
+    #expect(abs(Double(diagonal) / Double(total) - Double(category[3])!) < 1e-6)
+
+    // Category is a dimension: every ticket is in exactly one.
+    let export = try CLI.run(["export", "tickets_created", "--by", "category", "--pipeline", p])
+    let counts = ReferenceCSV.rows(export.stdout).dropFirst()
+    #expect(counts.reduce(0) { $0 + Int($1[1])! } == all.count - 1)
+    #expect(!counts.contains { $0[0] == "none" })
+  }
+
+  @Test func urgentLookingTicketsAreTheOnesWithUrgentWording() throws {
+    let (p, g) = try Self.setUp()
+    let urgent = try Self.rows(["--pipeline", p, "--show", "urgent"])
+    #expect(urgent.first?.first == "ticket")
+    let listed = urgent.dropFirst()
+    #expect(listed.count > 20)
+    for row in listed {
+      #expect(["low", "normal", "none"].contains(row[2]))
+      #expect(Double(row[1])! >= 0.5)
+      #expect(!row[7].isEmpty, "a reason is given")
+    }
+    let precision =
+      Double(listed.count { g.hasUrgentWording(ofTicket: Self.index($0[0])) })
+      / Double(listed.count)
+    #expect(precision >= 0.85, "precision \(precision)")
+    // Recall among the tickets the list could hold.
+    let all = try Self.rows(["--pipeline", p, "--show", "tickets"]).dropFirst()
+    let candidates = all.filter {
+      ["low", "normal", "none"].contains($0[4]) && g.hasUrgentWording(ofTicket: Self.index($0[0]))
+    }
+    let found = Set(listed.map { $0[0] })
+    let recall = Double(candidates.count { found.contains($0[0]) }) / Double(candidates.count)
+    #expect(recall >= 0.8, "recall \(recall) of \(candidates.count)")
+  }
+
+  @Test func retrainingWithOneThreadGivesTheSameClassification() throws {
+    let (p, _) = try Self.setUp()
+    let before = try CLI.run(["categories", "--pipeline", p, "--show", "tickets"]).stdout
+    let quality = try CLI.run(["categories", "--pipeline", p]).stdout
+    let again = try CLI.run([
+      "categories", "--pipeline", p, "--train", "--threads", "1", "--show", "tickets",
+    ])
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(again.stdout == before)
+    #expect(try CLI.run(["categories", "--pipeline", p]).stdout == quality)
+    // An unchanged warehouse is not classified again by the next run.
+    let rerun = try CLI.run(["run", p])
+    #expect(!rerun.stderr.contains("categories and priorities"), "\(rerun.stderr)")
+  }
+}
