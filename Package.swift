@@ -74,12 +74,12 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
-    // The benchmark command (release build): parse and ingest throughput.
+    // The benchmark command (release build): parse, ingest, metric suite and classifier.
     .executableTarget(
       name: "ticketlens-bench",
       dependencies: [
         "TicketLensIngest", "TicketLensWarehouse", "TicketLensMetrics", "TicketLensReports",
-        "TicketLensPipeline", "TicketLensSample",
+        "TicketLensPipeline", "TicketLensSample", "TicketLensInsights",
       ]),
     .testTarget(
       name: "TicketLensInsightsTests", dependencies: ["TicketLensInsights"]),

@@ -174,11 +174,15 @@ struct JSONMapper: Sendable {
       t.firstReplyAt = first
       t.replies = replies
     }
-    // Audits: the status history.
+    // Audits: the status history, and the first escalation (priority raised or an escalation
+    // tag added).
     if let audits = v.value("audits")?.elements, !audits.isEmpty {
       var changes: [StatusHistory.Change] = []
       for a in audits {
         guard let at = try instant(a, "created_at") else { continue }
+        for e in a.value("events")?.elements ?? [] where Self.escalates(e) {
+          if t.escalatedAt.map({ at < $0 }) ?? true { t.escalatedAt = at }
+        }
         for e in a.value("events")?.elements ?? [] {
           guard text(e, "field_name") == "status", let value = text(e, "value"),
             let st = TicketStatus(normalizing: value)
@@ -400,6 +404,35 @@ struct JSONMapper: Sendable {
     return c
   }
 
+  /// Tags that mark an escalation when a change event adds them (the metric's defaults).
+  static let escalationTags: Set<String> = ["escalated", "escalation", "tier2"]
+
+  /// Whether an audit event escalates: a `Change` that raises the priority, or that adds an
+  /// escalation tag (`tags` as a list or a space-separated string).
+  static func escalates(_ e: JSONValue) -> Bool {
+    guard e.value("type")?.string == "Change", let field = e.value("field_name")?.string else {
+      return false
+    }
+    func words(_ v: JSONValue?) -> Set<String> {
+      guard let v else { return [] }
+      if let s = v.string { return Set(s.split(separator: " ").map(String.init)) }
+      return Set((v.elements ?? []).compactMap(\.string))
+    }
+    switch field {
+    case "priority":
+      let order: [TicketPriority] = [.low, .normal, .high, .urgent]
+      guard let now = e.value("value")?.string.flatMap(TicketPriority.init(normalizing:)),
+        let before = e.value("previous_value")?.string.flatMap(TicketPriority.init(normalizing:))
+      else { return false }
+      return order.firstIndex(of: now)! > order.firstIndex(of: before)!
+    case "tags":
+      let added = words(e.value("value")).subtracting(words(e.value("previous_value")))
+      return !added.isDisjoint(with: escalationTags)
+    default:
+      return false
+    }
+  }
+
   // MARK: - Mapped generic tickets (NDJSON with the generic CSV's field names)
 
   func genericTicket(_ v: JSONValue) throws(FieldProblem) -> Ticket {
@@ -408,6 +441,7 @@ struct JSONMapper: Sendable {
     t.updatedAt = try instant(v, "updated_at")
     t.firstReplyAt = try instant(v, "first_reply_at")
     t.solvedAt = try instant(v, "solved_at")
+    t.escalatedAt = try instant(v, "escalated_at")
     t.subject = text(v, "subject")
     t.description = text(v, "description")
     if let s = text(v, "status") {

@@ -202,7 +202,7 @@ public struct TicketCSVReader: ChunkedRecordReader {
       if f.start == f.end { continue }
       let bytes = UnsafeRawBufferPointer(start: base + f.start, count: f.end - f.start)
       switch col {
-      case .createdAt, .updatedAt, .firstReplyAt, .solvedAt:
+      case .createdAt, .updatedAt, .firstReplyAt, .solvedAt, .escalatedAt:
         guard !f.hasEscapedQuotes, case .success(let instant) = parser.parse(bytes) else {
           return fail(
             .badTimestamp, col.fieldName,
@@ -214,6 +214,7 @@ public struct TicketCSVReader: ChunkedRecordReader {
           haveCreated = true
         case .updatedAt: t.updatedAt = instant
         case .firstReplyAt: t.firstReplyAt = instant
+        case .escalatedAt: t.escalatedAt = instant
         default: t.solvedAt = instant
         }
       case .reopens, .replies:

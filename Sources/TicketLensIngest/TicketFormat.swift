@@ -26,7 +26,7 @@ public enum TicketFormat: String, Sendable, CaseIterable {
 enum TicketColumn: Hashable, Sendable {
   case id, subject, description, status, priority, channel
   case requesterID, requesterEmail, requesterName, assignee, group, organization, ticketType, tags
-  case createdAt, updatedAt, firstReplyAt, solvedAt
+  case createdAt, updatedAt, firstReplyAt, solvedAt, escalatedAt
   case reopens, replies, satisfaction
   case vendor(VendorColumn)
   /// A vendor duration written in hours (Freshdesk), stored in minutes.
@@ -56,6 +56,7 @@ enum TicketColumn: Hashable, Sendable {
     case .updatedAt: "updated_at"
     case .firstReplyAt: "first_reply_at"
     case .solvedAt: "solved_at"
+    case .escalatedAt: "escalated_at"
     case .reopens: "reopens"
     case .replies: "replies"
     case .satisfaction: "satisfaction"
@@ -122,7 +123,7 @@ extension TicketFormat {
   public static let genericColumns = [
     "id", "subject", "description", "status", "priority", "channel", "requester_id",
     "requester_email", "assignee_id", "group_id", "tags", "created_at", "updated_at",
-    "first_reply_at", "solved_at", "reopens", "replies", "satisfaction",
+    "first_reply_at", "solved_at", "reopens", "replies", "satisfaction", "escalated_at",
   ]
 
   private static let generic: [String: TicketColumn] = [
@@ -130,7 +131,8 @@ extension TicketFormat {
     "priority": .priority, "channel": .channel, "requester_id": .requesterID,
     "requester_email": .requesterEmail, "assignee_id": .assignee, "group_id": .group,
     "tags": .tags, "created_at": .createdAt, "updated_at": .updatedAt,
-    "first_reply_at": .firstReplyAt, "solved_at": .solvedAt, "reopens": .reopens,
+    "first_reply_at": .firstReplyAt, "solved_at": .solvedAt, "escalated_at": .escalatedAt,
+    "reopens": .reopens,
     "replies": .replies, "satisfaction": .satisfaction,
   ]
 

@@ -15,6 +15,9 @@ public struct CategorySettings: Sendable, Equatable {
   /// Unresolved low/normal tickets whose text gives high-or-urgent at least this probability
   /// are listed as urgent-looking.
   public var urgentThreshold = 0.5
+  /// A group must have resolved at least this many tickets of a category for the routing table
+  /// to suggest it.
+  public var routingMinTickets = 10
 
   public init() {}
 
@@ -32,7 +35,7 @@ public struct CategorySettings: Sendable, Equatable {
 /// naive Bayes over TF-IDF unigrams and bigrams, measured on a deterministic held-out split.
 public struct TicketClassifier: Sendable {
   /// Bumped whenever a change would classify the same tickets differently.
-  public static let version = 2
+  public static let version = 3
   public var settings: CategorySettings
   public var threads: Int
 
@@ -51,14 +54,32 @@ public struct TicketClassifier: Sendable {
   }
 
   /// The category a ticket records: the configured field, else the first tag with the prefix.
+  /// Normalized as a tag would spell it (`Password Reset` → `password_reset`), so that a field's
+  /// display value and the tag it sets are one category.
   public func recordedCategory(_ t: ClassifierTicket) -> String? {
-    if let f = t.fieldCategory, !f.isEmpty { return f }
+    if let f = t.fieldCategory.map(Self.normalized), !f.isEmpty { return f }
     guard let prefix = settings.tagPrefix else { return nil }
     for tag in t.tags.split(separator: " ") where tag.hasPrefix(prefix) && tag.count > prefix.count
     {
-      return String(tag.dropFirst(prefix.count))
+      return Self.normalized(String(tag.dropFirst(prefix.count)))
     }
     return nil
+  }
+
+  /// Lowercased, trimmed, runs of spaces and hyphens as one `_`.
+  public static func normalized(_ s: String) -> String {
+    var out = ""
+    var gap = false
+    for ch in s.lowercased() {
+      if ch == " " || ch == "-" || ch == "\t" {
+        gap = true
+        continue
+      }
+      if gap && !out.isEmpty { out.append("_") }
+      gap = false
+      out.append(ch)
+    }
+    return out
   }
 
   /// Whether a ticket belongs to the held-out share: a hash of its key, so that the split is the

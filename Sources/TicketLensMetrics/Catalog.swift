@@ -113,7 +113,14 @@ public enum Catalog {
     id: "escalation_rate",
     kind: .rate(denominator: "tickets", numerator: "escalated", rate: "escalation_rate"),
     definition:
-      "Tickets carrying an escalation tag (escalated, escalation, tier2 by default) / all tickets.")
+      "Tickets escalated (an escalation tag: escalated, escalation, tier2 by default; a tier-2 "
+      + "group named in the pipeline; or an escalation instant: an escalated_at column, or a "
+      + "change event that raised the priority or added an escalation tag) / all tickets.")
+  public static let timeToEscalation = MetricDefinition(
+    id: "time_to_escalation", kind: .duration, business: true,
+    definition:
+      "created_at to the first escalation, for tickets whose export records when (an "
+      + "escalated_at column, or Zendesk audits: priority raised or an escalation tag added).")
   public static let repeatContactRate = MetricDefinition(
     id: "repeat_contact_rate",
     kind: .rate(denominator: "tickets", numerator: "repeat", rate: "repeat_contact_rate"),
@@ -147,7 +154,8 @@ public enum Catalog {
   public static let all: [MetricDefinition] = [
     ticketsCreated, ticketsSolved, backlog, firstReplyTime, firstResolutionTime,
     fullResolutionTime, requesterWaitTime, agentWaitTime, onHoldTime, reopenRate, oneTouchRate,
-    repliesPerTicket, slaFirstReply, slaResolution, csat, escalationRate, repeatContactRate, chats,
+    repliesPerTicket, slaFirstReply, slaResolution, csat, escalationRate, timeToEscalation,
+    repeatContactRate, chats,
     chatWaitTime, missedChatRate, chatDuration, chatMessages, chatCSAT, agentConcurrency,
   ]
 

@@ -56,12 +56,26 @@ public struct MetricData: Sendable {
   /// The business-hours schedule for `--business` durations.
   public var schedule: BusinessSchedule?
   public var sla: SLAPolicy?
-  /// Tags that mark a ticket as escalated.
-  public var escalationTags: [String] = ["escalated", "escalation", "tier2"]
+  /// What marks a ticket as escalated.
+  public var escalation = EscalationRule()
 
   public init(tickets: TicketColumns, chats: ChatColumns = ChatColumns(), asOf: Instant) {
     self.tickets = tickets
     self.chats = chats
     self.asOf = asOf
+  }
+}
+
+/// What marks a ticket as escalated (a pipeline's `escalation:`): an escalation tag, a group
+/// that only handles escalations, or a recorded escalation instant (an `escalated_at` column, or
+/// a change event that raised the priority or added an escalation tag).
+public struct EscalationRule: Sendable, Equatable {
+  public var tags: [String] = ["escalated", "escalation", "tier2"]
+  /// Tier-2 groups: a ticket in one of them was escalated to it.
+  public var groups: [String] = []
+
+  public init(tags: [String] = ["escalated", "escalation", "tier2"], groups: [String] = []) {
+    self.tags = tags
+    self.groups = groups
   }
 }

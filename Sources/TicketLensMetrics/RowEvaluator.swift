@@ -131,8 +131,17 @@ enum RowEvaluator {
     case Catalog.escalationRate.id:
       let tags = d.tickets.tags
       let marks = Set(
-        d.escalationTags.compactMap { tags.values.firstIndex(of: $0).map(Int32.init) })
-      return { r in .share(hit: tags.values(r).contains { marks.contains($0) }) }
+        d.escalation.tags.compactMap { tags.values.firstIndex(of: $0).map(Int32.init) })
+      let group = d.tickets.dimensions["group"] ?? EncodedColumn()
+      let tier2 = Set(
+        d.escalation.groups.compactMap { group.values.firstIndex(of: $0).map(Int32.init) })
+      return { r in
+        .share(
+          hit: t.escalatedAt[r] != null || (!tier2.isEmpty && tier2.contains(group.codes[r]))
+            || tags.values(r).contains { marks.contains($0) })
+      }
+    case Catalog.timeToEscalation.id:
+      return { r in span(t.createdAt[r], t.escalatedAt[r], sched).map(RowValue.number) }
     case Catalog.repeatContactRate.id:
       let repeats = Pinned(RepeatContacts.flags(d.tickets))
       return { r in .share(hit: repeats[r]) }
@@ -197,7 +206,7 @@ public enum RepeatContactsPublic {
 
 /// Pinned views of the ticket columns the evaluators read.
 struct PinnedTickets: Sendable {
-  let createdAt, firstReplyAt, solvedAt: Pinned<Int64>
+  let createdAt, firstReplyAt, solvedAt, escalatedAt: Pinned<Int64>
   let vendor: [Pinned<Double>]
   let requesterWait, agentWait, onHold: Pinned<Double>
   let reopens, replies: Pinned<Int32>
@@ -207,6 +216,10 @@ struct PinnedTickets: Sendable {
     createdAt = Pinned(t.createdAt)
     firstReplyAt = Pinned(t.firstReplyAt)
     solvedAt = Pinned(t.solvedAt)
+    // Columns built by hand (tests, older caches) may leave it empty: no escalation instants.
+    escalatedAt = Pinned(
+      t.escalatedAt.count == t.createdAt.count
+        ? t.escalatedAt : Array(repeating: TicketColumns.null, count: t.createdAt.count))
     vendor = t.vendor.map(Pinned.init)
     requesterWait = Pinned(t.requesterWait)
     agentWait = Pinned(t.agentWait)

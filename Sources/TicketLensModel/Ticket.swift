@@ -43,6 +43,9 @@ public struct Ticket: Sendable, Hashable {
   public var onHoldMinutes: Double?
   /// Why the ticket is left out of metrics (`deleted`, `merged`, `spam`); nil for normal tickets.
   public var excluded: String?
+  /// When the ticket was first escalated: an `escalated_at` column, or the first change event
+  /// that raised its priority or added an escalation tag (Zendesk audits).
+  public var escalatedAt: Instant?
 
   public init(source: String, id: String, createdAt: Instant) {
     self.source = source

@@ -8,7 +8,7 @@ public enum MetricDataLoader {
   ///   - asOf: the instant the data describes; default the newest `updated_at` / chat end.
   public static func load(
     _ warehouse: Warehouse, asOf: Instant? = nil, schedule: BusinessSchedule? = nil,
-    sla: SLAPolicy? = nil
+    sla: SLAPolicy? = nil, escalation: EscalationRule = EscalationRule()
   ) throws(WarehouseError) -> MetricData {
     let (tickets, chats, ticketAsOf) = try warehouse.metricColumns()
     let chatAsOf = chats.endedAt.filter { $0 != TicketColumns.null }.max().map(
@@ -19,6 +19,7 @@ public enum MetricDataLoader {
     var d = MetricData(tickets: tickets, chats: chats, asOf: asOf ?? dataAsOf)
     d.schedule = schedule ?? sla?.schedule
     d.sla = sla
+    d.escalation = escalation
     return d
   }
 

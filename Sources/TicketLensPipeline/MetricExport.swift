@@ -27,6 +27,7 @@ public struct MetricExport: Sendable {
   public var asOf: String?
   public var schedule: BusinessSchedule?
   public var sla: SLAPolicy?
+  public var escalation = EscalationRule()
 
   public init(metric: String) { self.metric = metric }
 
@@ -101,7 +102,8 @@ public struct MetricExport: Sendable {
   public func render(warehouse: Warehouse) throws -> String {
     let q = try query()
     let data = try MetricDataLoader.load(
-      warehouse, asOf: try Self.parseAsOf(asOf), schedule: schedule, sla: sla)
+      warehouse, asOf: try Self.parseAsOf(asOf), schedule: schedule, sla: sla,
+      escalation: escalation)
     let table = try MetricEngine(threads: threads).run(q, data: data)
     switch format {
     case .csv: return CSVWriter(excel: excel).render(table)

@@ -38,6 +38,8 @@ public struct PipelineConfig: Sendable {
   public var classify = true
   /// Where tickets record their category and how the classifiers train (`insights:`).
   public var categories = CategorySettings()
+  /// What marks a ticket as escalated (`escalation: {tags: [...], groups: [...]}`).
+  public var escalation = EscalationRule()
 
   /// `outputs: {html: true, csv: true, json: true, folder: "{date}", retention: 30}`.
   public struct Outputs: Sendable {
@@ -123,7 +125,7 @@ public struct PipelineConfig: Sendable {
       root,
       keys: [
         "name", "description", "warehouse", "output", "timezone", "reject_threshold", "sources",
-        "report", "schedules", "sla", "outputs", "insights",
+        "report", "schedules", "sla", "outputs", "insights", "escalation",
       ], what: "the pipeline")
     let fallbackName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     let name =
@@ -327,13 +329,18 @@ public struct PipelineConfig: Sendable {
         throw r.error(node, "outputs: at least one of html and csv must be true")
       }
     }
+    if let node = top["escalation"] {
+      let m = try r.mapping(node, keys: ["tags", "groups"], what: "escalation")
+      if let n = m["tags"] { config.escalation.tags = try r.stringList(n, "tags") }
+      if let n = m["groups"] { config.escalation.groups = try r.stringList(n, "groups") }
+    }
     if let node = top["insights"] {
       let m = try r.mapping(
         node,
         keys: [
           "gaps", "sentiment", "min_tickets", "window_days", "match_threshold", "stale_days",
           "min_searches", "classify", "category_field", "category_tag_prefix", "holdout",
-          "urgent_threshold",
+          "urgent_threshold", "routing_min_tickets",
         ],
         what: "insights")
       func whole(_ k: String, min: Int) throws(ConfigError) -> Int? {
@@ -380,6 +387,8 @@ public struct PipelineConfig: Sendable {
       config.insights.windowDays = try whole("window_days", min: 1) ?? config.insights.windowDays
       config.insights.staleDays = try whole("stale_days", min: 1) ?? config.insights.staleDays
       config.insights.minSearches = try whole("min_searches", min: 1) ?? config.insights.minSearches
+      config.categories.routingMinTickets =
+        try whole("routing_min_tickets", min: 1) ?? config.categories.routingMinTickets
       if let n = m["match_threshold"] {
         let v = try r.double(n, "match_threshold")
         guard v > 0, v <= 1 else { throw r.error(n, "'match_threshold' must be in (0, 1]") }

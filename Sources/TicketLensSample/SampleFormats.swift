@@ -171,6 +171,12 @@ extension SampleGenerator {
     } else if t.status == "open" {
       change(t.created + 60, "open")
     }
+    if let at = t.escalated {
+      let before = t.tags.filter { $0 != "escalated" }.map(q).joined(separator: ",")
+      audits.append(
+        "{\"created_at\":\(q(iso(at))),\"events\":[{\"type\":\"Change\",\"field_name\":\"tags\",\"value\":[\(t.tags.map(q).joined(separator: ","))],\"previous_value\":[\(before)]}]}"
+      )
+    }
     let status = t.status == "closed" ? "closed" : t.status
     let metric =
       t.solved.map { s in

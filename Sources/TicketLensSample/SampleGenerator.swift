@@ -42,6 +42,8 @@ struct SampleTicket {
   var tags: [String]
   var created: Int64  // seconds
   var updated: Int64
+  /// When the ticket was escalated (seconds), for tickets tagged `escalated`.
+  var escalated: Int64?
   var firstReply: Int64?
   var solved: Int64?
   var reopens: Int
@@ -171,7 +173,7 @@ public struct SampleGenerator: Sendable {
     if r.chance(0.05) { tags.append("escalated") }
     let dirty = r.chance(options.dirtyRate) ? 1 + r.int(0..<3) : 0
     let olderVersion = r.chance(options.duplicateRate)
-    // Drawn after everything above, so that adding them changed none of the earlier values.
+    // Drawn after the values above, so that adding them left those unchanged.
     // Urgent wording: common in urgent tickets, rare in low ones (what the priority model learns).
     if r.chance([0.02, 0.04, 0.25, 0.6][pIndex]) {
       lines.insert(r.pick(Self.urgentSentences), at: lines.count - 1)
@@ -183,15 +185,29 @@ public struct SampleGenerator: Sendable {
       reason = r.chance(0.03) ? Topics.all[r.int(0..<Topics.all.count)].name : topic.name
       tags.append("contact_reason_" + reason!)
     }
+    // One ticket in five is handled by another group than its topic's; an escalated ticket was
+    // escalated some time before it was solved (or last updated), and half of them moved to the
+    // tier-2 group.
+    var group: String? = r.chance(0.02) ? nil : topic.group
+    if group != nil, r.chance(0.2) { group = r.pick(Self.groups) }
+    var escalated: Int64? = nil
+    if tags.contains("escalated") {
+      let end = solved ?? updated
+      escalated = created + Int64(r.unit() * 0.5 * Double(max(0, end - created)))
+      if r.chance(0.5) { group = "tier2" }
+    }
     return SampleTicket(
       id: 100_000 + i, topic: topicIndex, subject: subject,
       description: lines.joined(separator: separator), contactReason: reason,
       status: status, priority: priority, channel: channel,
       requester: r.zipf(requesterTable.count, s: 0.9, table: requesterTable), assignee: assignee,
-      group: r.chance(0.02) ? nil : topic.group, tags: tags, created: created, updated: updated,
+      group: group, tags: tags, created: created, updated: updated, escalated: escalated,
       firstReply: firstReply, solved: solved, reopens: reopens, replies: replies,
       satisfaction: satisfaction, dirty: dirty, olderVersion: olderVersion)
   }
+
+  /// The first-line groups (topics' groups); escalations may go to `tier2`.
+  static let groups = ["accounts", "billing", "logistics", "product", "technical"]
 
   /// What customers write when something is urgent to them.
   static let urgentSentences = [
@@ -201,6 +217,15 @@ public struct SampleGenerator: Sendable {
     "Customers cannot check out, we are losing sales every minute.",
     "Please escalate this immediately, it is critical for us.",
   ]
+
+  /// Ticket `i` as a text classifier sees it: subject and description (as the warehouse joins
+  /// them), the recorded contact reason, the true topic and the priority.
+  public func classifierExample(ofTicket i: Int) -> (
+    text: String, recordedReason: String?, topic: String, priority: String?
+  ) {
+    let t = ticket(i)
+    return (t.subject + "\n" + t.description, t.contactReason, Topics.all[t.topic].name, t.priority)
+  }
 
   /// Whether ticket `i`'s description has urgent wording (see `urgentSentences`).
   public func hasUrgentWording(ofTicket i: Int) -> Bool {

@@ -17,7 +17,7 @@ struct SampleWriter {
     case .genericCSV:
       return "id,subject,description,status,priority,channel,requester_id,requester_email,"
         + "assignee_id,group_id,tags,created_at,updated_at,first_reply_at,solved_at,reopens,"
-        + "replies,satisfaction"
+        + "replies,satisfaction,escalated_at"
     case .zendeskCSV:
       return "Summation column,Id,Requester,Requester id,Requester external id,Requester email,"
         + "Requester domain,Submitter,Assignee,Group,Subject,Tags,Status,Priority,Via,Ticket type,"
@@ -46,6 +46,8 @@ struct SampleWriter {
       old.replies = 0
       old.reopens = 0
       old.dirty = 0
+      old.escalated = nil
+      old.tags = old.tags.filter { $0 != "escalated" }
       record(old)
       written += 1
     }
@@ -67,6 +69,7 @@ struct SampleWriter {
       t.assignee.map { String(381_234_500 + $0) } ?? "", t.group ?? "",
       t.tags.joined(separator: " "), iso(t.created), iso(t.updated), t.firstReply.map(iso) ?? "",
       t.solved.map(iso) ?? "", String(t.reopens), String(t.replies), t.satisfaction ?? "",
+      t.escalated.map(iso) ?? "",
     ]
     switch t.dirty {
     case 1: cells[11] = "31/02/2026 10:00"
@@ -84,7 +87,7 @@ struct SampleWriter {
     }
     let full = t.solved.map { ($0 - t.created) / 60 }
     let agentWait = full.map { $0 / 5 }
-    let reason = Topics.all[t.topic].name.capitalized
+    let reason = t.contactReason?.capitalized ?? ""
     let sat: String = {
       switch t.satisfaction {
       case "good": "Good"

@@ -7,7 +7,7 @@ import TicketLensModel
 /// any other state rebuilds it. Writing it is best effort (a read-only folder just means no
 /// cache); it is written to a temporary file and renamed.
 enum ColumnCache {
-  static let magic = Array("TLCOLS2\n".utf8)
+  static let magic = Array("TLCOLS3\n".utf8)
 
   static func path(_ warehouse: String) -> String { warehouse + ".columns" }
 
@@ -141,6 +141,7 @@ enum ColumnCache {
     w.instants(t.updatedAt)
     w.instants(t.firstReplyAt)
     w.instants(t.solvedAt)
+    w.instants(t.escalatedAt)
     for v in t.vendor { w.doubles(v) }
     w.doubles(t.requesterWait)
     w.doubles(t.agentWait)
@@ -180,6 +181,7 @@ enum ColumnCache {
       t.updatedAt = try r.instants()
       t.firstReplyAt = try r.instants()
       t.solvedAt = try r.instants()
+      t.escalatedAt = try r.instants()
       for k in t.vendor.indices { t.vendor[k] = try r.doubles() }
       t.requesterWait = try r.doubles()
       t.agentWait = try r.doubles()

@@ -20,7 +20,7 @@ public struct EncodedTicketRows: Sendable {
   var hasExtras = false
 
   static let textColumns = 19
-  static let intColumns = 7
+  static let intColumns = 8
   static let realColumns = 15
 
   public init() {}
@@ -87,6 +87,7 @@ public struct EncodedTicketRows: Sendable {
     ints.append(t.reopens.map(Int64.init) ?? null)
     ints.append(t.replies.map(Int64.init) ?? null)
     ints.append(t.satisfactionScore.map(Int64.init) ?? null)
+    ints.append(t.escalatedAt?.milliseconds ?? null)
     let v = t.vendorMinutes
     for x in [
       v.firstReply, v.firstReplyBusiness, v.firstResolution, v.firstResolutionBusiness,

@@ -43,6 +43,8 @@ public struct TicketColumns: Sendable {
   public var updatedAt: [Int64] = []
   public var firstReplyAt: [Int64] = []
   public var solvedAt: [Int64] = []
+  /// When the ticket was first escalated (null when it was not, or the export does not say).
+  public var escalatedAt: [Int64] = []
   /// The vendor's minutes (ticket row, else a ticket_metrics row), calendar then business, in
   /// `VendorMinute` order.
   public var vendor: [[Double]] = Array(repeating: [], count: VendorMinute.allCases.count)
@@ -124,7 +126,7 @@ extension Warehouse {
       "SELECT t.created_at, t.updated_at, t.first_reply_at, t.solved_at, t.requester_wait_minutes, "
       + "t.agent_wait_minutes, t.on_hold_minutes, coalesce(t.reopens, m.reopens), "
       + "coalesce(t.replies, m.replies), t.satisfaction, t.tags, " + vendor.joined(separator: ", ")
-      + ", " + dims.map { "t." + $0.column }.joined(separator: ", ")
+      + ", " + dims.map { "t." + $0.column }.joined(separator: ", ") + ", t.escalated_at"
       + " FROM tickets t LEFT JOIN ticket_metrics m ON m.source = t.source AND m.ticket_id = t.id"
       + " WHERE t.excluded IS NULL ORDER BY t.source, t.id"
     let st = try connection.prepare(sql)
@@ -159,6 +161,8 @@ extension Warehouse {
         c.vendor[k].append(st.optionalDouble(vendorBase + Int32(k)) ?? .nan)
       }
       for k in encoders.indices { encoders[k].append(st, dimBase + Int32(k)) }
+      c.escalatedAt.append(
+        st.optionalInt64(dimBase + Int32(encoders.count)) ?? TicketColumns.null)
     }
     c.count = c.createdAt.count
     for (k, d) in dims.enumerated() { c.dimensions[d.name] = encoders[k].column }

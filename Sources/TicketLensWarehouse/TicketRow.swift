@@ -13,7 +13,7 @@ enum TicketRow {
     "vendor_agent_wait_minutes", "vendor_agent_wait_business_minutes",
     "vendor_requester_wait_minutes", "vendor_requester_wait_business_minutes",
     "vendor_on_hold_minutes", "vendor_on_hold_business_minutes", "requester_wait_minutes",
-    "agent_wait_minutes", "on_hold_minutes", "excluded",
+    "agent_wait_minutes", "on_hold_minutes", "excluded", "escalated_at",
   ]
 
   static let columnList = columns.joined(separator: ", ")
@@ -50,10 +50,10 @@ enum TicketRow {
   static let textParameters: [Int32] = [
     1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 23, 25, 41,
   ]
-  static let intParameters: [Int32] = [17, 18, 19, 20, 21, 22, 24]
+  static let intParameters: [Int32] = [17, 18, 19, 20, 21, 22, 24, 42]
   /// The twelve vendor columns first (skipped when a batch has none), then our derived waits.
   static let realParameters: [Int32] = Array(26...40)
-  static let loadParameter: Int32 = 42
+  static let loadParameter: Int32 = 43
 
   static func decode(_ s: Statement) -> Ticket {
     var t = Ticket(
@@ -95,6 +95,7 @@ enum TicketRow {
     t.agentWaitMinutes = s.optionalDouble(38)
     t.onHoldMinutes = s.optionalDouble(39)
     t.excluded = s.text(40)
+    t.escalatedAt = s.optionalInt64(41).map(Instant.init(milliseconds:))
     return t
   }
 

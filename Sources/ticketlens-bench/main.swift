@@ -12,6 +12,8 @@ import TicketLensWarehouse
 ///   ticketlens-bench csv FILE [THREADS]     CSV reader only: records and MB/s
 ///   ticketlens-bench map FILE [THREADS]     CSV reader + ticket mapping (no warehouse)
 ///   ticketlens-bench ingest FILE WAREHOUSE  the full ingest of one file into a new warehouse
+///   ticketlens-bench classifier DIR TICKETS  the category classifier on generated tickets; writes
+///                                           DIR/classifier.csv for the scikit-learn peer
 let args = CommandLine.arguments
 guard args.count >= 3 else {
   FileHandle.standardError.write(
@@ -87,6 +89,11 @@ if mode == "suite" || mode == "cold" {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(1)
   }
+  exit(0)
+}
+if mode == "classifier" {
+  let n = args.count > 3 ? Int(args[3])! : 1_000_000
+  print(try ClassifierBench.run(dir: path, tickets: n))
   exit(0)
 }
 if mode == "generate" {

@@ -304,12 +304,14 @@ struct ExportCommand: ParsableCommand {
       var zone = timezone ?? "UTC"
       var schedule: BusinessSchedule? = nil
       var policy: SLAPolicy? = nil
+      var escalation = EscalationRule()
       if let pipeline {
         let cfg = try PipelineConfig.load(path: pipeline)
         if warehouse == nil { whPath = cfg.warehouse }
         if timezone == nil { zone = cfg.timeZone }
         schedule = cfg.schedules.first
         policy = cfg.sla
+        escalation = cfg.escalation
       }
       if sla != nil || slaResolution != nil {
         var p = policy ?? SLAPolicy(name: "command line")
@@ -339,6 +341,7 @@ struct ExportCommand: ParsableCommand {
       e.asOf = asOf
       e.schedule = schedule
       e.sla = policy
+      e.escalation = escalation
       _ = try e.query()
       try requireWarehouse(whPath)
       let text = try e.render(warehouse: try Warehouse(path: whPath, readOnly: true))
@@ -537,7 +540,8 @@ struct AnalysisOptions: ParsableArguments {
     let (path, cfg) = try warehousePath()
     let wh = try Warehouse(path: path, readOnly: true)
     let data = try MetricDataLoader.load(
-      wh, schedule: cfg?.schedules.first, sla: cfg?.sla)
+      wh, schedule: cfg?.schedules.first, sla: cfg?.sla,
+      escalation: cfg?.escalation ?? EscalationRule())
     return (data, timezone ?? cfg?.timeZone ?? "UTC")
   }
 

@@ -37,7 +37,7 @@ struct BrowserTests {
       csv +=
         "99990\(i),Hi,Body,solved,high,email,1,a@b.c,\"\(hostile)\",g,,"
         + "2026-03-0\(i + 1)T10:00:00Z,2026-03-0\(i + 1)T12:00:00Z,2026-03-0\(i + 1)T11:00:00Z,"
-        + "2026-03-0\(i + 1)T12:00:00Z,0,1,good\n"
+        + "2026-03-0\(i + 1)T12:00:00Z,0,1,good,\n"
     }
     try csv.write(toFile: dir + "/tickets.csv", atomically: true, encoding: .utf8)
     let pipeline = """

@@ -253,7 +253,7 @@ struct InspectAndSearchTests {
     let header = try #require(
       try JSONSerialization.jsonObject(with: Data(raw.stdout.split(separator: "\n")[0].utf8))
         as? [String])
-    #expect(header.first == "id" && header.count == 18)
+    #expect(header.first == "id" && header.count == 19)
     let xml = try CLI.run(["inspect", Self.sample + "/zendesk_tickets.xml", "--limit", "1"])
     let rec = try #require(
       try JSONSerialization.jsonObject(with: Data(xml.stdout.utf8)) as? [String: Any])
@@ -394,8 +394,9 @@ struct CrashSafetyTests {
     let a = CLI.temporaryDirectory()
     #expect(try CLI.run(["run", try Self.pipeline(a, data: csv), "-q"]).status == 0)
     let expected = try Self.metricCSVs(a)
-    // Three configured tables, plus forecast, hour-of-week, agents, customers and follow-ups.
-    #expect(expected.count == 8)
+    // Three configured tables, plus forecast, hour-of-week, agents, customers, follow-ups,
+    // escalations and routing.
+    #expect(expected.count == 10)
     // Killed (SIGKILL) at pseudo-random moments, then completed.
     let b = CLI.temporaryDirectory()
     let p = try Self.pipeline(b, data: csv)

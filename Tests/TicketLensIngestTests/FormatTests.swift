@@ -564,3 +564,54 @@ struct XMLChunkingTests {
     #expect(failure.location.line == 50_000 * 8 + 3 + 7)
   }
 }
+
+struct EscalationIngestTests {
+  /// Zendesk audits: the first change that raised the priority or added an escalation tag.
+  @Test func firstEscalatingAuditEventIsTheEscalationInstant() throws {
+    func audit(_ at: String, _ event: String) -> String {
+      "{\"created_at\":\"\(at)\",\"events\":[\(event)]}"
+    }
+    let lowered = audit(
+      "2026-03-02T08:30:00Z",
+      "{\"type\":\"Change\",\"field_name\":\"priority\",\"value\":\"low\",\"previous_value\":\"high\"}"
+    )
+    let raised = audit(
+      "2026-03-02T11:00:00Z",
+      "{\"type\":\"Change\",\"field_name\":\"priority\",\"value\":\"urgent\",\"previous_value\":\"normal\"}"
+    )
+    let tagged = audit(
+      "2026-03-02T10:00:00Z",
+      "{\"type\":\"Change\",\"field_name\":\"tags\",\"value\":[\"vip\",\"escalated\"],\"previous_value\":[\"vip\"]}"
+    )
+    let keptTag = audit(
+      "2026-03-02T09:00:00Z",
+      "{\"type\":\"Change\",\"field_name\":\"tags\",\"value\":\"escalated billing\",\"previous_value\":\"escalated\"}"
+    )
+    let lines = [
+      "{\"id\":1,\"created_at\":\"2026-03-02T08:00:00Z\",\"audits\":[\(raised),\(lowered),\(tagged)]}",
+      "{\"id\":2,\"created_at\":\"2026-03-02T08:00:00Z\",\"audits\":[\(lowered),\(keptTag)]}",
+      "{\"id\":3,\"created_at\":\"2026-03-02T08:00:00Z\",\"audits\":[\(raised)]}",
+    ]
+    let b = try readAll(lines.joined(separator: "\n") + "\n", name: "zendesk.ndjson")
+    #expect(b.issues.isEmpty, "\(b.issues)")
+    #expect(
+      b.tickets.map { $0.escalatedAt?.iso8601 } == [
+        "2026-03-02T10:00:00Z", nil, "2026-03-02T11:00:00Z",
+      ])
+  }
+
+  @Test func genericCSVReadsEscalatedAtAndRejectsABadOne() throws {
+    let csv = """
+      id,subject,created_at,escalated_at
+      1,a,2026-03-02T08:00:00Z,2026-03-02T09:15:00Z
+      2,b,2026-03-02T08:00:00Z,
+      3,c,2026-03-02T08:00:00Z,soon
+
+      """
+    let b = try readAll(csv, name: "t.csv", format: .genericCSV)
+    #expect(b.tickets.map { $0.escalatedAt?.iso8601 } == ["2026-03-02T09:15:00Z", nil])
+    let issue = try #require(b.issues.first)
+    #expect(issue.location.line == 4 && issue.location.field == "escalated_at")
+    #expect(issue.message.contains("'soon' is not a timestamp"))
+  }
+}

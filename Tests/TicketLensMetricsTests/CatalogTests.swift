@@ -16,6 +16,8 @@ struct T {
   var sat: Int8 = 0
   var requester: String? = nil
   var tags: [String] = []
+  var escalated: Int64? = nil
+  var group: String? = nil
 }
 
 let base: Int64 = 1_772_409_600_000  // 2026-03-02T00:00:00Z
@@ -26,7 +28,9 @@ func ticketColumns(_ ts: [T]) -> TicketColumns {
     created: ts.map { ms($0.created) }, reply: ts.map { $0.reply.map(ms) },
     dims: [
       "status": ts.map(\.status), "priority": ts.map(\.priority), "requester": ts.map(\.requester),
+      "group": ts.map(\.group),
     ])
+  c.escalatedAt = ts.map { $0.escalated.map(ms) ?? TicketColumns.null }
   c.solvedAt = ts.map { $0.solved.map(ms) ?? TicketColumns.null }
   c.reopens = ts.map(\.reopens)
   c.replies = ts.map(\.replies)
@@ -51,7 +55,7 @@ func run(
   _ metric: MetricDefinition, _ ts: [T], by: [String] = [], grain: Grain? = nil,
   asOf: Int64 = 10_000,
   sla: SLAPolicy? = nil, schedule: BusinessSchedule? = nil, business: Bool = false,
-  stats: [Statistic] = [.count, .median]
+  stats: [Statistic] = [.count, .median], escalation: EscalationRule = EscalationRule()
 )
   throws -> [[Cell]]
 {
@@ -63,6 +67,7 @@ func run(
   var d = MetricData(tickets: ticketColumns(ts), asOf: Instant(milliseconds: ms(asOf)))
   d.sla = sla
   d.schedule = schedule
+  d.escalation = escalation
   return try MetricEngine(threads: 2, shardSize: 2).run(q, data: d).rows
 }
 
@@ -245,5 +250,45 @@ struct ChatCatalogTests {
     // a1: chats 0–10 and 5–20 overlap: 25 chat-minutes over 20 busy minutes = 1.25.
     let rows = try run(Catalog.agentConcurrency, by: ["assignee"])
     #expect(rows.first == [.text("a1"), .real(1.25)])
+  }
+}
+
+struct EscalationMetricTests {
+  @Test func escalatedByTagGroupOrRecordedInstant() throws {
+    let ts = [
+      T(created: 0, tags: ["vip", "escalated"]), T(created: 0, group: "tier2"),
+      T(created: 0, escalated: 90, group: "billing"), T(created: 0, group: "billing"),
+      T(created: 0, tags: ["tier2"]),
+    ]
+    // Default rule: escalation tags and instants; no tier-2 groups.
+    #expect(try run(Catalog.escalationRate, ts) == [[.int(5), .int(3), .real(3.0 / 5)]])
+    let rule = EscalationRule(tags: ["escalated"], groups: ["tier2"])
+    #expect(
+      try run(Catalog.escalationRate, ts, escalation: rule) == [[.int(5), .int(3), .real(3.0 / 5)]]
+    )
+    #expect(
+      try run(Catalog.escalationRate, ts, by: ["group"], escalation: rule) == [
+        [.text("billing"), .int(2), .int(1), .real(0.5)],
+        [.text("none"), .int(2), .int(1), .real(0.5)],
+        [.text("tier2"), .int(1), .int(1), .real(1)],
+      ])
+  }
+
+  @Test func timeToEscalationRunsFromCreationToTheFirstEscalation() throws {
+    let ts = [
+      T(created: 0, escalated: 90), T(created: 30, escalated: 630),
+      // Escalated "before" creation (bad data) and never escalated: no duration.
+      T(created: 100, escalated: 50), T(created: 0),
+    ]
+    #expect(
+      try run(Catalog.timeToEscalation, ts, stats: [.count, .median, .mean]) == [
+        [.int(2), .real(345), .real(345)]
+      ])
+    // Business time: Monday 2026-03-02 09:00–17:00; created 08:00, escalated 10:30 → 90 min.
+    let office = BusinessSchedule.weekdays("office", zone: .utc, start: 540, end: 1020)
+    #expect(
+      try run(
+        Catalog.timeToEscalation, [T(created: 480, escalated: 630)], schedule: office,
+        business: true, stats: [.count, .median]) == [[.int(1), .real(90)]])
   }
 }
