@@ -48,8 +48,12 @@ public struct PipelineRunner {
 
   /// Stage ids a pipeline has, in order (for `--only` / `--from`).
   public static func stageIDs(_ c: PipelineConfig) -> [String] {
-    c.sources.map { "ingest.\($0.name)" } + ["metrics", "reports"]
+    c.sources.map { "ingest.\($0.name)" } + ["normalize"] + reportStages
   }
+
+  /// The stages that make the report from the loaded data; they are computed together (metrics,
+  /// trends and insights side by side, then the files), so selecting one selects all four.
+  public static let reportStages = ["metrics", "trends", "insights", "reports"]
 
   /// The stages `--only` or `--from` select; throws for an unknown stage id.
   public static func select(only: String?, from: String?, _ c: PipelineConfig) throws(ConfigError)
@@ -62,21 +66,18 @@ public struct PipelineRunner {
       if let sug = Suggest.closest(s, in: ids + ["ingest"]) { msg += " (did you mean '\(sug)'?)" }
       throw ConfigError(file: c.file, msg + "; stages: ingest, " + ids.joined(separator: ", "))
     }
+    var chosen: Set<String>
     if let only {
       let s = try check(only)
-      return s == "ingest" ? Set(ids.filter { $0.hasPrefix("ingest.") }) : [s]
-    }
-    if let from {
+      chosen = s == "ingest" ? Set(ids.filter { $0.hasPrefix("ingest.") }) : [s]
+    } else if let from {
       let s = try check(from)
-      let start = s == "ingest" ? 0 : ids.firstIndex(of: s)!
-      // Metrics and reports are computed together: either one selects both.
-      var chosen = Set(ids[start...])
-      if chosen.contains("metrics") || chosen.contains("reports") {
-        chosen.formUnion(["metrics", "reports"])
-      }
-      return chosen
+      chosen = Set(ids[(s == "ingest" ? 0 : ids.firstIndex(of: s)!)...])
+    } else {
+      return nil
     }
-    return nil
+    if !chosen.isDisjoint(with: reportStages) { chosen.formUnion(reportStages) }
+    return chosen
   }
 
   func runs(_ stage: String) -> Bool { stages.map { $0.contains(stage) } ?? true }
@@ -114,7 +115,12 @@ public struct PipelineRunner {
         }
       }
     }
-    if runs("metrics") || runs("reports") {
+    if runs("normalize") {
+      lines.append(
+        "stage normalize: sentiment of new and changed rows"
+          + (config.classify ? "; categories and priorities when tickets changed" : ""))
+    }
+    if runs("metrics") {
       lines.append(
         "stage metrics: \((config.report.isEmpty ? ReportSettings.defaultMetrics : config.report).count) tables"
       )
@@ -182,14 +188,16 @@ public struct PipelineRunner {
       }
       try Cancellation.check()
       let scoredAt = Date()
-      let scored = config.sentiment ? try SentimentStage.run(warehouse, threads: threads) : 0
+      let normalize = runs("normalize")
+      let scored =
+        normalize && config.sentiment ? try SentimentStage.run(warehouse, threads: threads) : 0
       if scored > 0 {
         logger.info(
           "normalize: sentiment of \(scored) tickets and chats in \(Clock.seconds(since: scoredAt))"
         )
       }
       let classifiedAt = Date()
-      if config.classify,
+      if normalize, config.classify,
         let classified = try CategoryStage.run(
           warehouse, settings: config.categories, threads: threads)
       {
@@ -202,7 +210,7 @@ public struct PipelineRunner {
       let total = outcome.total
       let exceeded =
         total.read > 0 && Double(total.rejected) / Double(total.read) > config.rejectThreshold
-      guard runs("metrics") || runs("reports") else {
+      guard runs("reports") else {
         try warehouse.finishRun(
           runID, status: "succeeded", endedAt: Clock.nowISO(), files: results.map(\.accounting),
           message: nil)
@@ -217,6 +225,9 @@ public struct PipelineRunner {
       settings.retention = config.outputs.retention
       let report = try ReportBuilder.write(
         warehouse: warehouse, settings: settings, runID: runID, thresholdExceeded: exceeded)
+      for (stage, seconds) in report.stageSeconds {
+        logger.info("\(stage): \(String(format: "%.2f", seconds)) s")
+      }
       logger.info("report \(report.html ?? report.folder) in \(Clock.seconds(since: started))")
       var message: String? = nil
       if exceeded {

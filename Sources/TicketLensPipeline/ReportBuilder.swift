@@ -73,11 +73,39 @@ public struct ReportSettings: Sendable {
   ]
 }
 
-/// The files a report run wrote.
+/// The files a report run wrote, and how long its stages took.
 public struct ReportOutput: Sendable {
   public var folder: String
   public var html: String?
   public var csvFiles: [String]
+  /// (stage, seconds) for metrics, trends, insights (run side by side) and reports (writing).
+  public var stageSeconds: [(stage: String, seconds: Double)] = []
+}
+
+/// Tables and headline numbers one report stage contributes.
+struct ReportSection: Sendable {
+  var metrics: [ReportMetric] = []
+  var kpis: [KPI] = []
+}
+
+/// Each concurrent stage's result and duration, filled from the worker threads.
+final class StageResults: @unchecked Sendable {
+  private let lock = NSLock()
+  private var slots: [(Result<ReportSection, any Error>, Double)?]
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func set(_ k: Int, _ r: Result<ReportSection, any Error>, seconds: Double) {
+    lock.lock()
+    slots[k] = (r, seconds)
+    lock.unlock()
+  }
+
+  func get(_ k: Int) -> (Result<ReportSection, any Error>, Double) {
+    lock.lock()
+    defer { lock.unlock() }
+    return slots[k]!
+  }
 }
 
 /// Computes the report's tables from the warehouse and writes the HTML and CSV files, each to a
@@ -99,43 +127,44 @@ public enum ReportBuilder {
       title: settings.title, producedBy: settings.producedBy, asOf: asOf.iso8601,
       timeZone: settings.timeZone)
     data.rejectThresholdExceeded = thresholdExceeded
-    var usedNames = Set<String>()
-    for m in settings.metrics {
-      var q = MetricQuery(metric: m.metric)
-      q.by = m.by
-      q.grain = m.grain
-      q.stats = m.stats
-      q.zone = zone
-      let table = try engine.run(q, data: facts)
-      var name =
-        ([m.metric.id] + (m.grain.map { ["by", $0.rawValue] } ?? [])
-        + (m.by.isEmpty ? [] : (m.grain == nil ? ["by"] : []) + m.by)).joined(separator: "_")
-      while usedNames.contains(name) { name += "_2" }
-      usedNames.insert(name)
-      let csvName = name + ".csv"
-      data.metrics.append(
-        ReportMetric(
-          title: m.title, definition: m.metric.definition, table: table, csvName: csvName,
-          chart: chart(for: table, title: m.title)))
+    // The metrics, trends and insights stages read the same loaded columns and are independent,
+    // so they run side by side (only insights reads the warehouse); their sections are put
+    // together in a fixed order, so the report does not depend on which finishes first.
+    // The connection is used by the insights stage alone.
+    nonisolated(unsafe) let insightsWarehouse = warehouse
+    let stages: [(name: String, work: @Sendable () throws -> ReportSection)] = [
+      ("metrics", { try metricTables(settings, facts: facts, zone: zone, engine: engine) }),
+      (
+        "trends",
+        {
+          var part = ReportData(title: "", producedBy: "", asOf: "", timeZone: "")
+          try addStandardSections(&part, facts: facts, zone: zone, engine: engine, asOf: asOf)
+          return ReportSection(metrics: part.metrics, kpis: part.kpis)
+        }
+      ),
+      (
+        "insights",
+        {
+          try insightSections(
+            warehouse: insightsWarehouse, settings: settings, facts: facts, zone: zone)
+        }
+      ),
+    ]
+    let results = StageResults(count: stages.count)
+    DispatchQueue.concurrentPerform(iterations: stages.count) { k in
+      let started = Date()
+      let r = Result { try stages[k].work() }
+      results.set(k, r, seconds: Date().timeIntervalSince(started))
     }
-    try addStandardSections(&data, facts: facts, zone: zone, engine: engine, asOf: asOf)
-    let followUps = try FollowUpList.table(warehouse: warehouse, asOf: asOf.milliseconds)
-    data.metrics.append(
-      ReportMetric(
-        title: "Follow-ups",
-        definition:
-          "Tickets to look at again, most urgent first (priority × 10 + days since the last update): waiting on the customer more than 3 days, unresolved with a negative customer, or solved in the last 14 days, rated bad and not touched since.",
-        table: followUps, csvName: "follow_ups.csv", chart: nil))
-    if let c = settings.categories {
-      try addCategorySections(&data, warehouse: warehouse, zone: zone, settings: c)
+    var timings: [(stage: String, seconds: Double)] = []
+    for (k, stage) in stages.enumerated() {
+      let (result, seconds) = results.get(k)
+      let section = try result.get()
+      data.metrics += section.metrics
+      data.kpis += section.kpis
+      timings.append((stage.name, seconds))
     }
-    try addEscalationSections(
-      &data, facts: facts, zone: zone, threads: settings.threads,
-      minGroupTickets: settings.categories?.routingMinTickets ?? 10)
-    if var g = settings.gaps {
-      g.threads = settings.threads
-      try addGapSections(&data, warehouse: warehouse, asOf: asOf, settings: g)
-    }
+    let writeStarted = Date()
     // Headline numbers.
     var overall = MetricQuery(metric: Catalog.firstReplyTime)
     overall.zone = zone
@@ -194,8 +223,63 @@ public enum ReportBuilder {
     }
     if let keep = settings.retention { prune(settings, keep: keep) }
     if settings.writeHTML { try writeIndex(settings.output) }
+    timings.append(("reports", Date().timeIntervalSince(writeStarted)))
     return ReportOutput(
-      folder: folder, html: settings.writeHTML ? folder + "/report.html" : nil, csvFiles: written)
+      folder: folder, html: settings.writeHTML ? folder + "/report.html" : nil, csvFiles: written,
+      stageSeconds: timings)
+  }
+
+  /// The pipeline's configured metric tables (the metrics stage).
+  static func metricTables(
+    _ settings: ReportSettings, facts: MetricData, zone: ZoneRules, engine: MetricEngine
+  ) throws -> ReportSection {
+    var out = ReportSection()
+    var usedNames = Set<String>()
+    for m in settings.metrics {
+      var q = MetricQuery(metric: m.metric)
+      q.by = m.by
+      q.grain = m.grain
+      q.stats = m.stats
+      q.zone = zone
+      let table = try engine.run(q, data: facts)
+      var name =
+        ([m.metric.id] + (m.grain.map { ["by", $0.rawValue] } ?? [])
+        + (m.by.isEmpty ? [] : (m.grain == nil ? ["by"] : []) + m.by)).joined(separator: "_")
+      while usedNames.contains(name) { name += "_2" }
+      usedNames.insert(name)
+      out.metrics.append(
+        ReportMetric(
+          title: m.title, definition: m.metric.definition, table: table, csvName: name + ".csv",
+          chart: chart(for: table, title: m.title)))
+    }
+    return out
+  }
+
+  /// Follow-ups, the classifiers, escalations and routing, and the knowledge gaps (the insights
+  /// stage).
+  static func insightSections(
+    warehouse: Warehouse, settings: ReportSettings, facts: MetricData, zone: ZoneRules
+  ) throws -> ReportSection {
+    var data = ReportData(title: "", producedBy: "", asOf: "", timeZone: "")
+    let asOf = facts.asOf
+    let followUps = try FollowUpList.table(warehouse: warehouse, asOf: asOf.milliseconds)
+    data.metrics.append(
+      ReportMetric(
+        title: "Follow-ups",
+        definition:
+          "Tickets to look at again, most urgent first (priority × 10 + days since the last update): waiting on the customer more than 3 days, unresolved with a negative customer, or solved in the last 14 days, rated bad and not touched since.",
+        table: followUps, csvName: "follow_ups.csv", chart: nil))
+    if let c = settings.categories {
+      try addCategorySections(&data, warehouse: warehouse, zone: zone, settings: c)
+    }
+    try addEscalationSections(
+      &data, facts: facts, zone: zone, threads: settings.threads,
+      minGroupTickets: settings.categories?.routingMinTickets ?? 10)
+    if var g = settings.gaps {
+      g.threads = settings.threads
+      try addGapSections(&data, warehouse: warehouse, asOf: asOf, settings: g)
+    }
+    return ReportSection(metrics: data.metrics, kpis: data.kpis)
   }
 
   /// Sections every report has: volume with its forecast, arrival heatmap, agents, customers,

@@ -1,6 +1,6 @@
 /// The stages of a pipeline run as a graph with stable ids and explicit dependencies (in the
 /// manner of dbt's nodes), for `ticketlens pipeline graph`: the stages the runner executes
-/// today (ingest per source → normalize → metrics → reports).
+/// (ingest per source → normalize → metrics, trends and insights side by side → reports).
 public struct StageGraph: Sendable {
   public struct Stage: Sendable, Hashable {
     public var id: String
@@ -20,17 +20,31 @@ public struct StageGraph: Sendable {
     stages += ingest
     stages.append(
       Stage(
-        id: "normalize", label: "normalize (upsert, accounting, rejects, sentiment)",
+        id: "normalize",
+        label: "normalize (accounting, rejects"
+          + (c.sentiment ? ", sentiment" : "") + (c.classify ? ", categories" : "") + ")",
         dependsOn: ingest.map(\.id)))
+    let tables = c.report.isEmpty ? ReportSettings.defaultMetrics.count : c.report.count
     stages.append(
-      Stage(id: "metrics", label: "metrics (\(c.report.count) tables)", dependsOn: ["normalize"]))
+      Stage(id: "metrics", label: "metrics (\(tables) tables)", dependsOn: ["normalize"]))
+    stages.append(
+      Stage(
+        id: "trends", label: "trends (KPI changes, forecast, heatmap, agents, customers)",
+        dependsOn: ["normalize"]))
+    var insights = ["follow-ups", "escalations"]
+    if c.classify { insights.insert("classifiers", at: 1) }
+    if c.gaps { insights.append("knowledge gaps") }
+    stages.append(
+      Stage(
+        id: "insights", label: "insights (\(insights.joined(separator: ", ")))",
+        dependsOn: ["normalize"]))
     var outputs: [String] = []
     if c.outputs.html { outputs.append("HTML") }
     if c.outputs.csv { outputs.append("CSV") }
     stages.append(
       Stage(
-        id: "reports", label: "reports (\(outputs.joined(separator: ", ")))", dependsOn: ["metrics"]
-      ))
+        id: "reports", label: "reports (\(outputs.joined(separator: ", ")))",
+        dependsOn: ["metrics", "trends", "insights"]))
     self.stages = stages
   }
 

@@ -150,3 +150,56 @@ struct CategoryTests {
     #expect(!rerun.stderr.contains("categories and priorities"), "\(rerun.stderr)")
   }
 }
+
+/// Stages run alone: `--only ingest` loads, `--only normalize` scores and classifies what was
+/// loaded, `--from metrics` writes the report; `--dry-run` lists the stages and changes nothing.
+struct StageSelectionTests {
+  @Test func stagesRunAloneAndInOrder() throws {
+    let dir = CLI.temporaryDirectory()
+    let sample = CLI.packageRoot.appendingPathComponent("sample-data/tickets.csv").path
+    let text = """
+      warehouse: w.sqlite
+      output: out
+      sources:
+        - {name: helpdesk, format: generic-csv, paths: \(sample)}
+      insights: {gaps: false, category_tag_prefix: contact_reason_}
+      report:
+        metrics:
+          - {metric: tickets_created, by: [category]}
+      """
+    try text.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+    let p = dir + "/p.yml"
+    let plan = try CLI.run(["run", p, "--dry-run"])
+    #expect(plan.status == 0, "\(plan.stderr)")
+    for stage in ["stage ingest.helpdesk", "stage normalize", "stage metrics", "stage reports"] {
+      #expect(plan.stdout.contains(stage), "\(plan.stdout)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: dir + "/w.sqlite"))
+
+    #expect(try CLI.run(["run", p, "--only", "ingest", "-q"]).status == 0)
+    #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+    func byCategory() throws -> [[String]] {
+      let r = try CLI.run(["export", "tickets_created", "--by", "category", "--pipeline", p])
+      #expect(r.status == 0, "\(r.stderr)")
+      return ReferenceCSV.rows(r.stdout)
+    }
+    // Loaded but not classified yet: every ticket is in `none`.
+    #expect(try byCategory().dropFirst().map { $0[0] } == ["none"])
+
+    let normalize = try CLI.run(["run", p, "--only", "normalize"])
+    #expect(normalize.status == 0, "\(normalize.stderr)")
+    #expect(normalize.stderr.contains("normalize: categories and priorities of"))
+    #expect(!normalize.stderr.contains("ingest"))
+    #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+    let classified = try byCategory().dropFirst()
+    #expect(classified.count == 10 && !classified.contains { $0[0] == "none" })
+
+    let report = try CLI.run(["run", p, "--from", "metrics"])
+    #expect(report.status == 0, "\(report.stderr)")
+    for stage in ["metrics:", "trends:", "insights:", "reports:"] {
+      #expect(report.stderr.contains(stage), "\(report.stderr)")
+    }
+    #expect(!report.stderr.contains("normalize"))
+    #expect(FileManager.default.fileExists(atPath: dir + "/out/latest.html"))
+  }
+}

@@ -152,12 +152,37 @@ struct StageGraphTests {
     let g = StageGraph(c)
     #expect(
       g.waves.map { $0.map(\.id) } == [
-        ["ingest.a", "ingest.b"], ["normalize"], ["metrics"], ["reports"],
+        ["ingest.a", "ingest.b"], ["normalize"], ["metrics", "trends", "insights"], ["reports"],
       ])
-    #expect(g.text().contains("reports: reports (CSV) <- metrics"))
+    #expect(g.text().contains("reports: reports (CSV) <- metrics, trends, insights"))
+    #expect(g.text().contains("normalize: normalize (accounting, rejects, sentiment, categories)"))
+    #expect(g.text().contains("insights (follow-ups, classifiers, escalations, knowledge gaps)"))
     #expect(g.dot().contains("\"normalize\" -> \"metrics\";"))
+    #expect(g.dot().contains("\"insights\" -> \"reports\";"))
     #expect(g.mermaid().contains("ingest_a --> normalize"))
     #expect(c.outputs.html == false && c.outputs.csv)
+  }
+
+  @Test func onlyAndFromSelectStagesWithTheReportStagesTogether() throws {
+    let c = try PipelineConfig.parse(
+      "sources:\n  - {name: a, paths: a.csv}\n  - {name: b, paths: b.csv}\n", path: "/p/s.yml")
+    let report: Set<String> = ["metrics", "trends", "insights", "reports"]
+    #expect(try PipelineRunner.select(only: nil, from: nil, c) == nil)
+    #expect(try PipelineRunner.select(only: "ingest", from: nil, c) == ["ingest.a", "ingest.b"])
+    #expect(try PipelineRunner.select(only: "ingest.b", from: nil, c) == ["ingest.b"])
+    #expect(try PipelineRunner.select(only: "normalize", from: nil, c) == ["normalize"])
+    #expect(try PipelineRunner.select(only: "trends", from: nil, c) == report)
+    #expect(
+      try PipelineRunner.select(only: nil, from: "normalize", c) == report.union(["normalize"]))
+    #expect(
+      try PipelineRunner.select(only: nil, from: "ingest.b", c)
+        == report.union(["ingest.b", "normalize"]))
+    do {
+      _ = try PipelineRunner.select(only: "metric", from: nil, c)
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.description.contains("unknown stage 'metric' (did you mean 'metrics'?)"))
+    }
   }
 
   @Test func insightsSettingsAreRead() throws {
