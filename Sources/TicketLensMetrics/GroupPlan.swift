@@ -334,7 +334,7 @@ struct GroupPlan: Sendable {
         var values = (merged.values[k] ?? []).map { $0 * scale }
         let results = Quantiles.statistics(stats, of: &values)
         for (s, v) in zip(stats, results) {
-          row.append(s == .count ? .int(values.count) : v.map(Cell.real) ?? .null)
+          row.append(s.isCount ? .int(Int(v ?? 0)) : v.map(Cell.real) ?? .null)
         }
       }
       out[i] = row

@@ -27,17 +27,35 @@ public enum Statistic: Hashable, Sendable, CustomStringConvertible {
   case count, mean, median
   /// A percentile, 1…99 (`p90`).
   case percentile(Int)
+  /// How many values are at most this (in the query's unit): `le60` counts the tickets replied
+  /// within 60 minutes, as Zendesk's time brackets do.
+  case atMost(Double)
 
-  /// Parses `count`, `mean`, `median`, `pNN`.
+  /// Parses `count`, `mean`, `median`, `pNN`, `leN`.
   public init?(_ text: String) {
-    switch text.lowercased() {
+    let t = text.lowercased()
+    switch t {
     case "count": self = .count
     case "mean", "avg": self = .mean
     case "median", "p50": self = .median
     default:
-      guard text.lowercased().hasPrefix("p"), let n = Int(text.dropFirst()), (1...99).contains(n)
+      if t.hasPrefix("le"), let x = Double(t.dropFirst(2)), x.isFinite, x >= 0,
+        t.dropFirst(2).allSatisfy({ $0.isNumber || $0 == "." })
+      {
+        self = .atMost(x)
+        return
+      }
+      guard t.hasPrefix("p"), let n = Int(t.dropFirst()), (1...99).contains(n)
       else { return nil }
       self = .percentile(n)
+    }
+  }
+
+  /// Whether the statistic is a count (printed as a whole number).
+  public var isCount: Bool {
+    switch self {
+    case .count, .atMost: true
+    default: false
     }
   }
 
@@ -47,6 +65,7 @@ public enum Statistic: Hashable, Sendable, CustomStringConvertible {
     case .mean: "mean"
     case .median: "median"
     case .percentile(let n): "p\(n)"
+    case .atMost(let x): x == x.rounded() && abs(x) < 1e15 ? "le\(Int(x))" : "le\(x)"
     }
   }
 
@@ -57,6 +76,7 @@ public enum Statistic: Hashable, Sendable, CustomStringConvertible {
     case .mean: Quantiles.mean(sorted: x)
     case .median: Quantiles.quantile(sorted: x, 0.5)
     case .percentile(let n): Quantiles.quantile(sorted: x, Double(n) / 100)
+    case .atMost(let limit): Double(x.count { $0 <= limit })
     }
   }
 }
@@ -79,6 +99,7 @@ extension Quantiles {
       case .mean: return mean
       case .median: return quantile(&values, 0.5)
       case .percentile(let p): return quantile(&values, Double(p) / 100)
+      case .atMost(let limit): return Double(values.count { $0 <= limit })
       }
     }
   }

@@ -71,7 +71,9 @@ public struct MetricExport: Sendable {
     }
     q.stats = try stats.map { s throws(MetricQueryError) in
       guard let st = Statistic(s) else {
-        throw MetricQueryError("unknown statistic '\(s)'; use count, mean, median or pNN (p1…p99)")
+        throw MetricQueryError(
+          "unknown statistic '\(s)'; use count, mean, median, pNN (p1…p99) or leN (how many are at most N)"
+        )
       }
       return st
     }

@@ -264,7 +264,7 @@ public struct PipelineConfig: Sendable {
         if let s = m["stats"] {
           stats = try r.stringList(s, "stats").map { v throws(ConfigError) in
             guard let st = Statistic(v) else {
-              throw r.error(s, "unknown statistic '\(v)'; use count, mean, median or pNN")
+              throw r.error(s, "unknown statistic '\(v)'; use count, mean, median, pNN or leN")
             }
             return st
           }

@@ -139,6 +139,16 @@ public enum ReportBuilder {
         {
           var part = ReportData(title: "", producedBy: "", asOf: "", timeZone: "")
           try addStandardSections(&part, facts: facts, zone: zone, engine: engine, asOf: asOf)
+          try addDurationDistribution(&part, facts: facts, zone: zone, engine: engine)
+          let agreement = VendorAgreement.table(facts)
+          if !agreement.rows.isEmpty {
+            part.metrics.append(
+              ReportMetric(
+                title: "Where our times disagree with the helpdesk's",
+                definition:
+                  "Tickets whose export also gives the helpdesk's own minutes: our first reply (created to first public agent reply) and full resolution (created to last solve) against the export's calendar minutes; disagree: more than 1 minute apart (the helpdesk's minutes are whole).",
+                table: agreement, csvName: "vendor_agreement.csv", chart: nil))
+          }
           return ReportSection(metrics: part.metrics, kpis: part.kpis)
         }
       ),
@@ -309,8 +319,27 @@ public enum ReportBuilder {
       q.to = asOfDay.adding(days: -daysBack)
       return try engine.run(q, data: facts).rows.first
     }
+    // The last 28 days, day by day, for the KPI sparklines.
+    func daily(
+      _ m: MetricDefinition, _ stat: Statistic, filters: [(dimension: String, value: String)] = []
+    ) throws -> [Double?] {
+      var q = MetricQuery(metric: m)
+      q.zone = zone
+      q.grain = .day
+      q.stats = [stat]
+      q.filters = filters
+      q.from = asOfDay.adding(days: -27)
+      q.to = asOfDay
+      var byDay: [String: Double] = [:]
+      for row in try engine.run(q, data: facts).rows { byDay[row[0].formatted] = number(row[1]) }
+      return (0..<28).map { k -> Double? in
+        let v = byDay[asOfDay.adding(days: k - 27).iso8601]
+        return m.kind == .count ? (v ?? 0) : v
+      }
+    }
     // Headline changes: the last 7 days against the 7 before.
     if facts.tickets.count > 0 {
+      let createdDaily = try daily(Catalog.ticketsCreated, .count)
       let now =
         try window(Catalog.ticketsCreated, [.count], daysBack: 0).flatMap { number($0[0]) } ?? 0
       let before =
@@ -318,7 +347,9 @@ public enum ReportBuilder {
       data.kpis.append(
         KPI(
           label: "Tickets created, last 7 days", value: String(Int(now)),
-          note: "vs \(Int(before)) the 7 days before" + change(now, before)))
+          note: "vs \(Int(before)) the 7 days before" + change(now, before),
+          sparkline: SVGChart.sparkline(
+            title: "Tickets created per day, last 28 days", values: createdDaily)))
       let frNow = try window(Catalog.firstReplyTime, [.median], daysBack: 0).flatMap {
         number($0[0])
       }
@@ -331,7 +362,10 @@ public enum ReportBuilder {
             label: "First reply median, last 7 days", value: String(format: "%.1f min", frNow),
             note: frBefore.map {
               String(format: "vs %.1f min the 7 days before", $0) + change(frNow, $0)
-            } ?? ""))
+            } ?? "",
+            sparkline: SVGChart.sparkline(
+              title: "First reply median per day, last 28 days",
+              values: try daily(Catalog.firstReplyTime, .median))))
       }
       // Share of new tickets whose customer sounds negative.
       func negativeShare(daysBack: Int) throws -> Double? {
@@ -348,6 +382,12 @@ public enum ReportBuilder {
       }
       if let negNow = try negativeShare(daysBack: 0) {
         let negBefore = try negativeShare(daysBack: 7)
+        let negativeDaily = try daily(
+          Catalog.ticketsCreated, .count, filters: [(dimension: "sentiment", value: "negative")])
+        let shareDaily = zip(negativeDaily, createdDaily).map { n, all -> Double? in
+          guard let n, let all, all > 0 else { return nil }
+          return n / all
+        }
         data.kpis.append(
           KPI(
             label: "Negative customers, last 7 days",
@@ -355,7 +395,10 @@ public enum ReportBuilder {
             note: negBefore.map {
               String(format: "of new tickets; vs %.0f%% the 7 days before", $0 * 100)
             }
-              ?? "of new tickets"))
+              ?? "of new tickets",
+            sparkline: SVGChart.sparkline(
+              title: "Share of new tickets with a negative customer per day, last 28 days",
+              values: shareDaily)))
       }
     }
     // Daily volume, its 7-day average, and the 4-week forecast.
@@ -505,6 +548,66 @@ public enum ReportBuilder {
             "Articles that cover a topic whose share grew more than 10 % while the article has not been updated for \(settings.staleDays) days.",
           table: stale, csvName: "stale_articles.csv", chart: nil))
     }
+  }
+
+  /// Buckets of the duration distribution: (CSV column, chart label, upper bound in minutes).
+  static let durationBuckets: [(column: String, label: String, upTo: Double?)] = [
+    ("up_to_1h", "≤ 1 h", 60), ("1h_to_4h", "1–4 h", 240), ("4h_to_8h", "4–8 h", 480),
+    ("8h_to_24h", "8–24 h", 1440), ("1d_to_3d", "1–3 d", 4320), ("3d_to_7d", "3–7 d", 10_080),
+    ("over_7d", "> 7 d", nil),
+  ]
+
+  /// How first reply and full resolution times are distributed, in calendar time and (with a
+  /// schedule) business time: tickets per bucket, from the engine's `leN` counts.
+  static func addDurationDistribution(
+    _ data: inout ReportData, facts: MetricData, zone: ZoneRules, engine: MetricEngine
+  ) throws {
+    var rows: [[Cell]] = []
+    var series: [(name: String, counts: [Int])] = []
+    let bounds = durationBuckets.compactMap(\.upTo)
+    for metric in [Catalog.firstReplyTime, Catalog.fullResolutionTime] {
+      for business in facts.schedule == nil ? [false] : [false, true] {
+        var q = MetricQuery(metric: metric)
+        q.zone = zone
+        q.business = business
+        q.stats = [.count, .median] + bounds.map { Statistic.atMost($0) }
+        guard let row = try engine.run(q, data: facts).rows.first,
+          case .int(let total) = row[0], total > 0
+        else { continue }
+        var cumulative = row[2...].map { cell -> Int in
+          if case .int(let n) = cell { return n }
+          return 0
+        }
+        cumulative.append(total)
+        let counts = cumulative.indices.map {
+          $0 == 0 ? cumulative[0] : cumulative[$0] - cumulative[$0 - 1]
+        }
+        rows.append(
+          [.text(metric.id), .text(business ? "business" : "calendar"), .int(total), row[1]]
+            + counts.map { Cell.int($0) })
+        series.append(
+          (
+            metric.id.replacingOccurrences(of: "_", with: " ") + (business ? " (business)" : ""),
+            counts
+          ))
+      }
+    }
+    guard !rows.isEmpty else { return }
+    let title = "Distribution of first reply and resolution times"
+    data.metrics.append(
+      ReportMetric(
+        title: title,
+        definition:
+          "Tickets by how long the first reply and the full resolution took, in calendar time"
+          + (facts.schedule == nil ? "" : " and in the business hours of the first schedule")
+          + ". Buckets include their upper bound; the chart shows each row's shares.",
+        table: MetricTable(
+          metric: "duration_distribution",
+          columns: ["metric", "time", "tickets", "median_minutes"]
+            + durationBuckets.map(\.column), rows: rows),
+        csvName: "duration_distribution.csv",
+        chart: SVGChart.histogram(
+          title: title, buckets: durationBuckets.map(\.label), series: series)))
   }
 
   /// The classifiers' held-out quality, the category confusion table and the urgent-looking

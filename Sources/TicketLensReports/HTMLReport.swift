@@ -56,7 +56,12 @@ public enum HTMLReport {
       "asOf": d.asOf,
       "timeZone": b(d.timeZone),
       "thresholdExceeded": d.rejectThresholdExceeded,
-      "kpis": d.kpis.map { ["label": b($0.label), "value": b($0.value), "note": b($0.note)] },
+      "kpis": d.kpis.map {
+        [
+          "label": b($0.label), "value": b($0.value), "note": b($0.note),
+          "spark": $0.sparkline ?? "", "hasSpark": $0.sparkline != nil,
+        ] as [String: Any]
+      },
       "files": files,
       "total": [
         "read": total.read, "inserted": total.inserted, "updated": total.updated,
@@ -94,6 +99,7 @@ public enum HTMLReport {
     .kpi .label { color: var(--muted); font-size: 13px; }
     .kpi .value { font-size: 26px; font-weight: 600; font-variant-numeric: tabular-nums; }
     .kpi .note { color: var(--muted); font-size: 12px; }
+    .kpi .spark { display: block; width: 100%; max-width: 200px; height: 32px; margin-top: 6px; }
     .table-wrap { overflow-x: auto; max-height: 520px; overflow-y: auto; border: 1px solid var(--line); border-radius: 6px; }
     table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
     th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
@@ -120,7 +126,7 @@ public enum HTMLReport {
     <section aria-labelledby="kpi-heading">
     <h2 id="kpi-heading">Headline</h2>
     <div class="kpis">
-    {{#kpis}}<div class="kpi"><div class="label">{{label}}</div><div class="value">{{value}}</div><div class="note">{{note}}</div></div>
+    {{#kpis}}<div class="kpi"><div class="label">{{label}}</div><div class="value">{{value}}</div><div class="note">{{note}}</div>{{#hasSpark}}{{{spark}}}{{/hasSpark}}</div>
     {{/kpis}}
     </div>
     </section>

@@ -30,10 +30,13 @@ public struct KPI: Sendable, Hashable {
   public var label: String
   public var value: String
   public var note: String
-  public init(label: String, value: String, note: String) {
+  /// An inline SVG sparkline of the recent trend (our own markup, text escaped).
+  public var sparkline: String?
+  public init(label: String, value: String, note: String, sparkline: String? = nil) {
     self.label = label
     self.value = value
     self.note = note
+    self.sparkline = sparkline
   }
 }
 

@@ -169,3 +169,87 @@ extension SVGChart {
     return svg + "</svg>"
   }
 }
+
+extension SVGChart {
+  /// A sparkline for a KPI tile: one small line over the values (nil leaves a gap), the last
+  /// value marked; `title` is its text alternative.
+  public static func sparkline(title: String, values: [Double?]) -> String {
+    let w = 160.0
+    let h = 32.0
+    let known = values.compactMap { $0 }
+    let lo = known.min() ?? 0
+    let hi = known.max() ?? 1
+    let span = hi > lo ? hi - lo : 1
+    let n = max(1, values.count - 1)
+    func px(_ i: Int) -> Double { 2 + (w - 4) * Double(i) / Double(n) }
+    func py(_ v: Double) -> Double { h - 3 - (h - 6) * (v - lo) / span }
+    var path = ""
+    var pen = false
+    for (i, v) in values.enumerated() {
+      guard let v else {
+        pen = false
+        continue
+      }
+      path += (pen ? " L" : " M") + "\(f(px(i))) \(f(py(v)))"
+      pen = true
+    }
+    var svg =
+      "<svg class=\"spark\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\"><title>\(HTMLText.escape(title))</title>"
+    svg += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(palette[0])\" stroke-width=\"1.5\"/>"
+    if let last = values.indices.last, let v = values[last] {
+      svg += "<circle cx=\"\(f(px(last)))\" cy=\"\(f(py(v)))\" r=\"2.5\" fill=\"\(palette[5])\"/>"
+    }
+    return svg + "</svg>"
+  }
+
+  /// A histogram of shares: one group of bars per bucket, one bar per series (each series'
+  /// values are fractions of its total), with the percentage as each bar's tooltip.
+  public static func histogram(
+    title: String, buckets: [String], series: [(name: String, counts: [Int])]
+  ) -> String {
+    let w = 720.0
+    let h = 240.0
+    let left = 40.0
+    let bottom = 30.0
+    let top = 10.0
+    let plotW = w - left - 10
+    let plotH = h - top - bottom
+    let shares = series.map { s -> [Double] in
+      let total = Double(max(1, s.counts.reduce(0, +)))
+      return s.counts.map { Double($0) / total }
+    }
+    let maxV = max(0.01, shares.flatMap { $0 }.max() ?? 0.01)
+    let groupW = buckets.isEmpty ? 0 : plotW / Double(buckets.count)
+    let barW = groupW * 0.8 / Double(max(1, series.count))
+    var svg =
+      "<svg class=\"chart\" viewBox=\"0 0 \(Int(w)) \(Int(h + 20))\" role=\"img\"><title>\(HTMLText.escape(title))</title>"
+    for k in 0...4 {
+      let v = maxV * Double(k) / 4
+      let y = top + plotH - plotH * Double(k) / 4
+      svg +=
+        "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(w - 10))\" y2=\"\(f(y))\" class=\"grid\"/>"
+      svg +=
+        "<text x=\"\(f(left - 4))\" y=\"\(f(y + 4))\" class=\"axis\" text-anchor=\"end\">\(Int((v * 100).rounded()))%</text>"
+    }
+    for (b, label) in buckets.enumerated() {
+      for (s, values) in shares.enumerated() {
+        let bh = plotH * values[b] / maxV
+        let x = left + Double(b) * groupW + groupW * 0.1 + Double(s) * barW
+        svg += "<rect x=\"\(f(x))\" y=\"\(f(top + plotH - bh))\" width=\"\(f(barW))\" "
+        svg += "height=\"\(f(bh))\" fill=\"\(palette[s % palette.count])\">"
+        svg +=
+          "<title>\(HTMLText.escape(series[s].name)) \(HTMLText.escape(label)): \(series[s].counts[b]) (\(f(values[b] * 100)) %)</title></rect>"
+      }
+      svg += "<text x=\"\(f(left + Double(b) * groupW + groupW / 2))\" y=\"\(f(h - bottom + 14))\" "
+      svg += "class=\"axis\" text-anchor=\"middle\">\(HTMLText.escape(label))</text>"
+    }
+    for (s, item) in series.enumerated() {
+      let lx = left + Double(s) * 175
+      svg +=
+        "<rect x=\"\(f(lx))\" y=\"\(f(h + 4))\" width=\"10\" height=\"10\" fill=\"\(palette[s % palette.count])\"/>"
+      svg +=
+        "<text x=\"\(f(lx + 14))\" y=\"\(f(h + 13))\" class=\"legend\">\(HTMLText.escape(item.name))</text>"
+    }
+    return svg + "</svg>"
+  }
+}

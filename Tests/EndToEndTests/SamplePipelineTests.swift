@@ -394,9 +394,9 @@ struct CrashSafetyTests {
     let a = CLI.temporaryDirectory()
     #expect(try CLI.run(["run", try Self.pipeline(a, data: csv), "-q"]).status == 0)
     let expected = try Self.metricCSVs(a)
-    // Three configured tables, plus forecast, hour-of-week, agents, customers, follow-ups,
-    // escalations and routing.
-    #expect(expected.count == 10)
+    // Three configured tables, plus forecast, hour-of-week, agents, customers, the duration
+    // distribution, follow-ups, escalations and routing.
+    #expect(expected.count == 11)
     // Killed (SIGKILL) at pseudo-random moments, then completed.
     let b = CLI.temporaryDirectory()
     let p = try Self.pipeline(b, data: csv)
@@ -515,6 +515,30 @@ struct CrashSafetyTests {
       html.contains(
         "Negative customers, last 7 days</div><div class=\"value\">\(Int((share * 100).rounded()))%</div>"
       ), "\(share)")
+
+    // KPI tiles carry sparklines with a text alternative.
+    for title in [
+      "Tickets created per day, last 28 days", "First reply median per day, last 28 days",
+      "Share of new tickets with a negative customer per day, last 28 days",
+    ] {
+      #expect(html.contains("role=\"img\"><title>\(title)</title>"), "\(title)")
+    }
+    // The duration distribution: buckets add up to the tickets, and the calendar first-reply
+    // row's tickets are the export's count.
+    let distribution = ReferenceCSV.rows(
+      try String(contentsOfFile: base + "duration_distribution.csv", encoding: .utf8))
+    #expect(distribution.count == 5)
+    for row in distribution.dropFirst() {
+      #expect(row[4...].reduce(0) { $0 + Int($1)! } == Int(row[2])!, "\(row)")
+    }
+    let firstReply = try CLI.run([
+      "export", "first_reply_time", "--stats", "count,le60,le240", "--warehouse",
+      dir + "/html/ticketlens.sqlite",
+    ])
+    let fr = ReferenceCSV.rows(firstReply.stdout)
+    #expect(fr.first == ["count", "le60_minutes", "le240_minutes"])
+    #expect(fr[1][0] == distribution[1][2] && fr[1][1] == distribution[1][4])
+    #expect(Int(fr[1][2])! == Int(distribution[1][4])! + Int(distribution[1][5])!)
   }
 
   /// The text of every `<td>` per `<tr>`, with the five HTML escapes undone.

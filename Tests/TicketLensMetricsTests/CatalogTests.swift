@@ -292,3 +292,53 @@ struct EscalationMetricTests {
         business: true, stats: [.count, .median]) == [[.int(1), .real(90)]])
   }
 }
+
+struct DistributionAndVendorTests {
+  /// `leN` on a duration metric counts the tickets at most N units, as whole numbers, beside the
+  /// other statistics; with a grouping, per group.
+  @Test func durationBracketsAreCounts() throws {
+    let ts = [
+      T(created: 0, reply: 30, priority: "high"), T(created: 0, reply: 60, priority: "high"),
+      T(created: 0, reply: 61, priority: "low"), T(created: 0, reply: 300, priority: "low"),
+      T(created: 0),
+    ]
+    #expect(
+      try run(Catalog.firstReplyTime, ts, stats: [.count, .atMost(60), .atMost(240)]) == [
+        [.int(4), .int(2), .int(3)]
+      ])
+    #expect(
+      try run(Catalog.firstReplyTime, ts, by: ["priority"], stats: [.atMost(60)]) == [
+        [.text("high"), .int(2)], [.text("low"), .int(0)],
+      ])
+    var q = MetricQuery(metric: Catalog.firstReplyTime)
+    q.stats = [.count, .atMost(1)]
+    q.unit = .hours
+    let table = try MetricEngine().run(q, on: ticketColumns(ts))
+    #expect(table.columns == ["count", "le1_hours"])
+  }
+
+  @Test func vendorAgreementComparesOurMinutesWithTheExportsPerSource() {
+    var c = ticketColumns([
+      T(created: 0, reply: 10), T(created: 0, reply: 15), T(created: 0, reply: 20),
+      T(created: 0, reply: 5), T(created: 0),
+    ])
+    // The export's first reply minutes: 10.5 (agrees), 10 (off by 5), none, 5 (agrees), 7 (we
+    // have no reply to compare with).
+    c.vendor[TicketColumns.VendorMinute.firstReply.rawValue] = [10.5, 10, .nan, 5, 7]
+    var source = EncodedColumn()
+    source.values = ["a", "b"]
+    source.codes = [0, 0, 0, 1, 1]
+    c.dimensions["source"] = source
+    let table = VendorAgreement.table(MetricData(tickets: c, asOf: Instant(milliseconds: ms(100))))
+    #expect(
+      table.rows == [
+        [
+          .text("a"), .text("first_reply"), .int(2), .int(1), .int(1), .real(0.5), .real(2.75),
+          .real(5),
+        ],
+        [
+          .text("b"), .text("first_reply"), .int(1), .int(1), .int(0), .real(0), .real(0), .real(0),
+        ],
+      ])
+  }
+}

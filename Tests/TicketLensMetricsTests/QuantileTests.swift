@@ -20,14 +20,22 @@ struct QuantileTests {
     #expect(Quantiles.mean(sorted: [1, 2, 3, 10]) == 4)
   }
 
-  @Test(arguments: ["count", "mean", "median", "p50", "p90", "p95", "p1", "p99"])
+  @Test(arguments: ["count", "mean", "median", "p50", "p90", "p95", "p1", "p99", "le60", "le0.5"])
   func parsesStatistics(text: String) {
     #expect(Statistic(text) != nil)
   }
 
-  @Test(arguments: ["p0", "p100", "pp", "avg2", "p", ""])
+  @Test(arguments: ["p0", "p100", "pp", "avg2", "p", "", "le", "le-5", "leinf", "le1e3"])
   func refusesUnknownStatistics(text: String) {
     #expect(Statistic(text) == nil)
+  }
+
+  @Test func atMostCountsValuesUpToItsBound() {
+    #expect(Statistic("le60") == .atMost(60) && Statistic("LE240")?.description == "le240")
+    #expect(Statistic("le2.5")?.description == "le2.5")
+    #expect(Statistic.atMost(60).value(sorted: [10, 59.9, 60, 60.1, 500]) == 3)
+    var values: [Double] = [500, 60, 10, 60.1, 59.9]
+    #expect(Quantiles.statistics([.atMost(60), .count, .atMost(5)], of: &values) == [3, 5, 0])
   }
 
   @Test func formatsNumbersTheSameEverywhere() {
