@@ -27,14 +27,8 @@ public enum SVGChart {
       <svg class="chart" viewBox="0 0 \(Int(w)) \(Int(h + 20 + Double(series.count / 6) * 16))" \
       role="img" aria-labelledby="chart-title"><title>\(t)</title>
       """
-    // Axis and gridlines.
-    for k in 0...4 {
-      let v = Double(maxV) * Double(k) / 4
-      let y = top + plotH - plotH * Double(k) / 4
-      svg +=
-        "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(w - 10))\" y2=\"\(f(y))\" class=\"grid\"/>"
-      svg +=
-        "<text x=\"\(f(left - 4))\" y=\"\(f(y + 4))\" class=\"axis\" text-anchor=\"end\">\(Int(v.rounded()))</text>"
+    svg += grid(left: left, right: w - 10, top: top, plotH: plotH, maxV: Double(maxV)) {
+      String(Int($0.rounded()))
     }
     for (i, label) in x.enumerated() {
       var y = top + plotH
@@ -56,14 +50,47 @@ public enum SVGChart {
     }
     // Legend.
     for (s, (name, _)) in series.enumerated() {
-      let lx = left + Double(s % 6) * 110
-      let ly = h + Double(s / 6) * 16
-      svg +=
-        "<rect x=\"\(f(lx))\" y=\"\(f(ly - 9))\" width=\"10\" height=\"10\" fill=\"\(palette[s % palette.count])\"/>"
-      svg +=
-        "<text x=\"\(f(lx + 14))\" y=\"\(f(ly))\" class=\"legend\">\(HTMLText.escape(name))</text>"
+      svg += legendItem(s, x: left + Double(s % 6) * 110, y: h + Double(s / 6) * 16, name: name)
     }
     return svg + "</svg>"
+  }
+
+  /// Horizontal gridlines with their axis labels, at 0, ¼, ½, ¾ and all of `maxV`.
+  static func grid(
+    left: Double, right: Double, top: Double, plotH: Double, maxV: Double,
+    label: (Double) -> String
+  ) -> String {
+    var svg = ""
+    for k in 0...4 {
+      let v = maxV * Double(k) / 4
+      let y = top + plotH - plotH * Double(k) / 4
+      svg +=
+        "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(right))\" y2=\"\(f(y))\" class=\"grid\"/>"
+      svg +=
+        "<text x=\"\(f(left - 4))\" y=\"\(f(y + 4))\" class=\"axis\" text-anchor=\"end\">\(label(v))</text>"
+    }
+    return svg
+  }
+
+  /// One legend entry: a colour swatch and the series name.
+  static func legendItem(_ k: Int, x: Double, y: Double, name: String) -> String {
+    "<rect x=\"\(f(x))\" y=\"\(f(y - 9))\" width=\"10\" height=\"10\" fill=\"\(palette[k % palette.count])\"/>"
+      + "<text x=\"\(f(x + 14))\" y=\"\(f(y))\" class=\"legend\">\(HTMLText.escape(name))</text>"
+  }
+
+  /// An SVG path through the values (a nil value lifts the pen).
+  static func path(_ values: [Double?], x: (Int) -> Double, y: (Double) -> Double) -> String {
+    var path = ""
+    var pen = false
+    for (i, v) in values.enumerated() {
+      guard let v else {
+        pen = false
+        continue
+      }
+      path += (pen ? " L" : " M") + "\(f(x(i))) \(f(y(v)))"
+      pen = true
+    }
+    return path
   }
 
   static func f(_ v: Double) -> String {
@@ -94,12 +121,8 @@ extension SVGChart {
     func py(_ v: Double) -> Double { top + plotH - plotH * v / maxV }
     var svg =
       "<svg class=\"chart\" viewBox=\"0 0 \(Int(w)) \(Int(h + 20))\" role=\"img\"><title>\(HTMLText.escape(title))</title>"
-    for k in 0...4 {
-      let v = maxV * Double(k) / 4
-      svg +=
-        "<line x1=\"\(f(left))\" y1=\"\(f(py(v)))\" x2=\"\(f(w - 10))\" y2=\"\(f(py(v)))\" class=\"grid\"/>"
-      svg +=
-        "<text x=\"\(f(left - 4))\" y=\"\(f(py(v) + 4))\" class=\"axis\" text-anchor=\"end\">\(Int(v.rounded()))</text>"
+    svg += grid(left: left, right: w - 10, top: top, plotH: plotH, maxV: maxV) {
+      String(Int($0.rounded()))
     }
     if let band {
       var upper: [String] = []
@@ -115,24 +138,10 @@ extension SVGChart {
       }
     }
     for (k, s) in series.enumerated() {
-      var path = ""
-      var pen = false
-      for (i, v) in s.values.enumerated() {
-        guard let v else {
-          pen = false
-          continue
-        }
-        path += (pen ? " L" : " M") + "\(f(px(i))) \(f(py(v)))"
-        pen = true
-      }
       let dash = s.dashed ? " stroke-dasharray=\"5 4\"" : ""
       svg +=
-        "<path d=\"\(path)\" fill=\"none\" stroke=\"\(palette[k % palette.count])\" stroke-width=\"2\"\(dash)/>"
-      let lx = left + Double(k) * 170
-      svg +=
-        "<rect x=\"\(f(lx))\" y=\"\(f(h + 4))\" width=\"10\" height=\"10\" fill=\"\(palette[k % palette.count])\"/>"
-      svg +=
-        "<text x=\"\(f(lx + 14))\" y=\"\(f(h + 13))\" class=\"legend\">\(HTMLText.escape(s.name))</text>"
+        "<path d=\"\(path(s.values, x: px, y: py))\" fill=\"none\" stroke=\"\(palette[k % palette.count])\" stroke-width=\"2\"\(dash)/>"
+      svg += legendItem(k, x: left + Double(k) * 170, y: h + 13, name: s.name)
     }
     let every = max(1, x.count / 8)
     for (i, label) in x.enumerated() where i % every == 0 {
@@ -183,19 +192,10 @@ extension SVGChart {
     let n = max(1, values.count - 1)
     func px(_ i: Int) -> Double { 2 + (w - 4) * Double(i) / Double(n) }
     func py(_ v: Double) -> Double { h - 3 - (h - 6) * (v - lo) / span }
-    var path = ""
-    var pen = false
-    for (i, v) in values.enumerated() {
-      guard let v else {
-        pen = false
-        continue
-      }
-      path += (pen ? " L" : " M") + "\(f(px(i))) \(f(py(v)))"
-      pen = true
-    }
     var svg =
       "<svg class=\"spark\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\"><title>\(HTMLText.escape(title))</title>"
-    svg += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(palette[0])\" stroke-width=\"1.5\"/>"
+    svg +=
+      "<path d=\"\(path(values, x: px, y: py))\" fill=\"none\" stroke=\"\(palette[0])\" stroke-width=\"1.5\"/>"
     if let last = values.indices.last, let v = values[last] {
       svg += "<circle cx=\"\(f(px(last)))\" cy=\"\(f(py(v)))\" r=\"2.5\" fill=\"\(palette[5])\"/>"
     }
@@ -223,13 +223,8 @@ extension SVGChart {
     let barW = groupW * 0.8 / Double(max(1, series.count))
     var svg =
       "<svg class=\"chart\" viewBox=\"0 0 \(Int(w)) \(Int(h + 20))\" role=\"img\"><title>\(HTMLText.escape(title))</title>"
-    for k in 0...4 {
-      let v = maxV * Double(k) / 4
-      let y = top + plotH - plotH * Double(k) / 4
-      svg +=
-        "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(w - 10))\" y2=\"\(f(y))\" class=\"grid\"/>"
-      svg +=
-        "<text x=\"\(f(left - 4))\" y=\"\(f(y + 4))\" class=\"axis\" text-anchor=\"end\">\(Int((v * 100).rounded()))%</text>"
+    svg += grid(left: left, right: w - 10, top: top, plotH: plotH, maxV: maxV) {
+      "\(Int(($0 * 100).rounded()))%"
     }
     for (b, label) in buckets.enumerated() {
       for (s, values) in shares.enumerated() {
@@ -244,11 +239,7 @@ extension SVGChart {
       svg += "class=\"axis\" text-anchor=\"middle\">\(HTMLText.escape(label))</text>"
     }
     for (s, item) in series.enumerated() {
-      let lx = left + Double(s) * 175
-      svg +=
-        "<rect x=\"\(f(lx))\" y=\"\(f(h + 4))\" width=\"10\" height=\"10\" fill=\"\(palette[s % palette.count])\"/>"
-      svg +=
-        "<text x=\"\(f(lx + 14))\" y=\"\(f(h + 13))\" class=\"legend\">\(HTMLText.escape(item.name))</text>"
+      svg += legendItem(s, x: left + Double(s) * 175, y: h + 13, name: item.name)
     }
     return svg + "</svg>"
   }
