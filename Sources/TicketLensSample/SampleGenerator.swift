@@ -126,7 +126,6 @@ public struct SampleGenerator: Sendable {
     var subject = fill(r.pick(topic.subjects))
     if r.chance(0.15) { subject = subject.lowercased() }
     if r.chance(0.1) { subject += r.pick(["!!", " - urgent", " (again)", "?"]) }
-    if i == 7 { subject = "<script>alert(1)</script><img src=x onerror=alert(2)>" }
     let sentenceCount = min(topic.sentences.count, 1 + r.int(0..<2))
     var lines: [String] = [r.pick(["Hi,", "Hello team,", "Hi there,", "Good morning,", "Hey,"])]
     var pool = topic.sentences
@@ -178,6 +177,12 @@ public struct SampleGenerator: Sendable {
     if r.chance([0.02, 0.04, 0.25, 0.6][pIndex]) {
       lines.insert(r.pick(Self.urgentSentences), at: lines.count - 1)
     }
+    // The newest ticket has a hostile subject and an angry, unresolved customer, so that the
+    // report's follow-up list shows it (a browser test checks the subject stays text).
+    if i == options.tickets - 1 {
+      subject = Self.hostileSubject
+      lines.insert("This is terrible, I am really angry and nothing works!", at: lines.count - 1)
+    }
     // The contact reason: a drop-down field that also sets a tag, as Zendesk's do; agents fill
     // it in for three tickets in four and pick a wrong reason for one in thirty.
     var reason: String? = nil
@@ -205,6 +210,9 @@ public struct SampleGenerator: Sendable {
       firstReply: firstReply, solved: solved, reopens: reopens, replies: replies,
       satisfaction: satisfaction, dirty: dirty, olderVersion: olderVersion)
   }
+
+  /// A subject that tries to run script wherever it is not escaped.
+  public static let hostileSubject = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
   /// The first-line groups (topics' groups); escalations may go to `tier2`.
   static let groups = ["accounts", "billing", "logistics", "product", "technical"]

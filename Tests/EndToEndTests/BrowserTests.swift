@@ -1,4 +1,5 @@
 import Foundation
+import TicketLensSample
 import Testing
 
 /// The report in a real browser (headless Chromium): hostile input stays text, the document
@@ -68,5 +69,131 @@ struct BrowserTests {
     // And shows the hostile value as text in a cell.
     let cells = CrashSafetyTests.cells(dom)
     #expect(cells.contains { $0.first == hostile })
+  }
+
+  /// Runs headless Chromium on `file` with `extra` flags (no background networking); returns
+  /// stdout and stderr.
+  static func browse(_ file: String, _ extra: [String]) throws -> (out: String, err: String) {
+    let p = Process()
+    p.executableURL = URL(
+      fileURLWithPath: try #require(chromium, "install chromium (.ci/run does)"))
+    p.arguments =
+      [
+        "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=2000",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", "--disable-default-apps", "--hide-scrollbars",
+        "--window-size=1200,1500",
+      ] + extra + ["file://" + file]
+    let out = Pipe()
+    let err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    // Read both pipes while the browser runs (a full pipe would block it).
+    nonisolated(unsafe) var errData = Data()
+    let done = DispatchSemaphore(value: 0)
+    Thread {
+      errData = err.fileHandleForReading.readDataToEndOfFile()
+      done.signal()
+    }.start()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    done.wait()
+    return (String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+  }
+
+  /// Console messages the page logged, and the URLs it requested that are neither files nor
+  /// data: the page's own requests carry the browser's user agent (Chromium's background
+  /// fetches do not).
+  static func consoleAndRequests(_ file: String) throws -> (console: [String], requests: [String]) {
+    let netLog = CLI.temporaryDirectory() + "/net.json"
+    let r = try browse(
+      file, ["--enable-logging=stderr", "--v=0", "--log-net-log=" + netLog, "--dump-dom"])
+    let console = r.err.split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(String.init)
+    let log = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: netLog)))
+        as? [String: Any])
+    var requests: [String] = []
+    for case let event as [String: Any] in log["events"] as? [Any] ?? [] {
+      guard let params = event["params"] as? [String: Any], let url = params["url"] as? String,
+        !url.hasPrefix("file:"), !url.hasPrefix("data:"),
+        let headers = (params["request_headers"] as? [String: Any])?["headers"] as? [String],
+        headers.contains(where: { $0.hasPrefix("User-Agent:") && $0.contains("HeadlessChrome") })
+      else { continue }
+      requests.append(url)
+    }
+    return (console, requests)
+  }
+
+  @Test func sampleReportLoadsCleanlyAndShowsWhatItShould() throws {
+    // The checks below can fail: a page that logs and fetches is caught by them.
+    let control = CLI.temporaryDirectory() + "/control.html"
+    try """
+    <html><body><img src="http://example.invalid/x.png"><script>console.error("boom")</script></body></html>
+    """.write(toFile: control, atomically: true, encoding: .utf8)
+    let caught = try Self.consoleAndRequests(control)
+    #expect(caught.console.contains { $0.contains("boom") })
+    #expect(caught.requests == ["http://example.invalid/x.png"])
+
+    let dir = CLI.temporaryDirectory()
+    let root = CLI.packageRoot.path
+    let nightly = try String(contentsOfFile: root + "/pipelines/nightly.yml", encoding: .utf8)
+      .replacingOccurrences(of: "../sample-data", with: root + "/sample-data")
+      .replacingOccurrences(of: "../reports", with: dir + "/html")
+    try nightly.write(toFile: dir + "/nightly.yml", atomically: true, encoding: .utf8)
+    let run = try CLI.run(["run", dir + "/nightly.yml", "--quiet"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let file = dir + "/html/latest.html"
+    let page = try Self.consoleAndRequests(file)
+    #expect(page.console.isEmpty, "\(page.console)")
+    #expect(page.requests.isEmpty, "\(page.requests)")
+
+    let dom = try Self.dumpDOM(file)
+    for heading in [
+      "Headline", "Tickets created by day and channel", "Open tickets at the end of each week",
+      "First-reply SLA breaches by priority (business hours)", "Customer satisfaction by source",
+      "Distribution of first reply and resolution times", "Ticket volume and forecast",
+      "When tickets arrive", "Agents", "Busiest customers", "Chat wait time by source",
+      "Tickets by week and customer sentiment", "Category and priority classifiers",
+      "Category confusion on held-out tickets", "Escalations by category, channel and priority",
+      "Routing: which group resolves each category fastest", "Follow-ups", "Knowledge gaps",
+      "Where our times disagree with the helpdesk's", "Data quality",
+    ] {
+      let escaped = heading.replacingOccurrences(of: "'", with: "&#39;")
+      #expect(dom.contains(">\(heading)</h2>") || dom.contains(">\(escaped)</h2>"), "\(heading)")
+    }
+    // Every headline number of summary.json is on the page.
+    let folder = try #require(
+      try FileManager.default.contentsOfDirectory(atPath: dir + "/html").first {
+        $0.hasPrefix("20")
+      })
+    let summary = try #require(
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: URL(fileURLWithPath: dir + "/html/" + folder + "/summary.json")))
+        as? [String: Any])
+    let kpis = try #require(summary["headline"] as? [[String: String]])
+    #expect(kpis.count >= 8)
+    for kpi in kpis {
+      #expect(dom.contains("<div class=\"value\">\(kpi["value"]!)</div>"), "\(kpi)")
+    }
+    // The sample's hostile subject is a table cell's text, and no element it names exists.
+    let cells = CrashSafetyTests.cells(dom)
+    #expect(cells.contains { $0.contains(SampleGenerator.hostileSubject) })
+    #expect(!dom.contains("<img src=\"x\"") && !dom.contains("onerror=\"alert"))
+
+    // A screenshot that is not blank: far larger than one of an empty page (PNG compresses a
+    // uniform image to almost nothing).
+    let blank = CLI.temporaryDirectory() + "/blank.html"
+    try "<html><body></body></html>".write(toFile: blank, atomically: true, encoding: .utf8)
+    func screenshot(_ page: String) throws -> Int {
+      let png = CLI.temporaryDirectory() + "/shot.png"
+      _ = try Self.browse(page, ["--screenshot=" + png])
+      let data = try Data(contentsOf: URL(fileURLWithPath: png))
+      #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+      return data.count
+    }
+    let empty = try screenshot(blank)
+    let report = try screenshot(file)
+    #expect(report > 10 * empty && report > 50_000, "report \(report) B, blank \(empty) B")
   }
 }
