@@ -74,32 +74,17 @@ struct BrowserTests {
   /// Runs headless Chromium on `file` with `extra` flags (no background networking); returns
   /// stdout and stderr.
   static func browse(_ file: String, _ extra: [String]) throws -> (out: String, err: String) {
-    let p = Process()
-    p.executableURL = URL(
+    let program = URL(
       fileURLWithPath: try #require(chromium, "install chromium (.ci/run does)"))
-    p.arguments =
+    let r = try CLI.run(
+      program,
       [
         "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=2000",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--no-first-run", "--disable-default-apps", "--hide-scrollbars",
         "--window-size=1200,1500",
-      ] + extra + ["file://" + file]
-    let out = Pipe()
-    let err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    // Read both pipes while the browser runs (a full pipe would block it).
-    nonisolated(unsafe) var errData = Data()
-    let done = DispatchSemaphore(value: 0)
-    Thread {
-      errData = err.fileHandleForReading.readDataToEndOfFile()
-      done.signal()
-    }.start()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    done.wait()
-    return (String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+      ] + extra + ["file://" + file])
+    return (r.stdout, r.stderr)
   }
 
   /// Console messages the page logged, and the URLs it requested that are neither files nor
@@ -135,15 +120,8 @@ struct BrowserTests {
     #expect(caught.console.contains { $0.contains("boom") })
     #expect(caught.requests == ["http://example.invalid/x.png"])
 
-    let dir = CLI.temporaryDirectory()
-    let root = CLI.packageRoot.path
-    let nightly = try String(contentsOfFile: root + "/pipelines/nightly.yml", encoding: .utf8)
-      .replacingOccurrences(of: "../sample-data", with: root + "/sample-data")
-      .replacingOccurrences(of: "../reports", with: dir + "/html")
-    try nightly.write(toFile: dir + "/nightly.yml", atomically: true, encoding: .utf8)
-    let run = try CLI.run(["run", dir + "/nightly.yml", "--quiet"])
-    #expect(run.status == 0, "\(run.stderr)")
-    let file = dir + "/html/latest.html"
+    let (output, runFolder) = try CLI.runNightly()
+    let file = output + "/latest.html"
     let page = try Self.consoleAndRequests(file)
     #expect(page.console.isEmpty, "\(page.console)")
     #expect(page.requests.isEmpty, "\(page.requests)")
@@ -163,13 +141,9 @@ struct BrowserTests {
       #expect(dom.contains(">\(heading)</h2>") || dom.contains(">\(escaped)</h2>"), "\(heading)")
     }
     // Every headline number of summary.json is on the page.
-    let folder = try #require(
-      try FileManager.default.contentsOfDirectory(atPath: dir + "/html").first {
-        $0.hasPrefix("20")
-      })
     let summary = try #require(
       try JSONSerialization.jsonObject(
-        with: Data(contentsOf: URL(fileURLWithPath: dir + "/html/" + folder + "/summary.json")))
+        with: Data(contentsOf: URL(fileURLWithPath: runFolder + "summary.json")))
         as? [String: Any])
     let kpis = try #require(summary["headline"] as? [[String: String]])
     #expect(kpis.count >= 8)

@@ -25,8 +25,13 @@ enum CLI {
 
   @discardableResult
   static func run(_ args: [String], in dir: String? = nil) throws -> Result {
+    try run(executable, args, in: dir)
+  }
+
+  /// Runs any program, reading its output and error streams while it runs.
+  static func run(_ program: URL, _ args: [String], in dir: String? = nil) throws -> Result {
     let p = Process()
-    p.executableURL = executable
+    p.executableURL = program
     p.arguments = args
     if let dir { p.currentDirectoryURL = URL(fileURLWithPath: dir) }
     let out = Pipe()
@@ -49,6 +54,24 @@ enum CLI {
     return Result(
       status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
       stderr: String(decoding: errData, as: UTF8.self))
+  }
+
+  /// Runs `pipelines/nightly.yml` on the sample data in place, writing into a new folder;
+  /// returns that output folder and the run folder's path (with a trailing slash).
+  static func runNightly() throws -> (output: String, runFolder: String) {
+    let dir = temporaryDirectory()
+    let root = packageRoot.path
+    let nightly = try String(contentsOfFile: root + "/pipelines/nightly.yml", encoding: .utf8)
+      .replacingOccurrences(of: "../sample-data", with: root + "/sample-data")
+      .replacingOccurrences(of: "../reports", with: dir + "/out")
+    try nightly.write(toFile: dir + "/nightly.yml", atomically: true, encoding: .utf8)
+    let run = try run(["run", dir + "/nightly.yml", "--quiet"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let folder = try #require(
+      try FileManager.default.contentsOfDirectory(atPath: dir + "/out").first {
+        $0.hasPrefix("20")
+      })
+    return (dir + "/out", dir + "/out/" + folder + "/")
   }
 
   static func temporaryDirectory() -> String {

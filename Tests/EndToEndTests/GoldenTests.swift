@@ -8,19 +8,8 @@ struct GoldenTests {
   static let golden = CLI.packageRoot.appendingPathComponent("Tests/EndToEndTests/Golden").path
 
   @Test func sampleRunCSVsMatchThePinnedOnes() throws {
-    let dir = CLI.temporaryDirectory()
     let root = CLI.packageRoot.path
-    let nightly = try String(contentsOfFile: root + "/pipelines/nightly.yml", encoding: .utf8)
-      .replacingOccurrences(of: "../sample-data", with: root + "/sample-data")
-      .replacingOccurrences(of: "../reports", with: dir + "/out")
-    try nightly.write(toFile: dir + "/nightly.yml", atomically: true, encoding: .utf8)
-    let run = try CLI.run(["run", dir + "/nightly.yml", "--quiet"])
-    #expect(run.status == 0, "\(run.stderr)")
-    let folder = try #require(
-      try FileManager.default.contentsOfDirectory(atPath: dir + "/out").first {
-        $0.hasPrefix("20")
-      })
-    let base = dir + "/out/" + folder + "/"
+    let base = try CLI.runNightly().runFolder
     let names = try FileManager.default.contentsOfDirectory(atPath: base)
       .filter { $0.hasSuffix(".csv") }.sorted()
     // File names in the accounting and rejects are where the sample data is: made relative.

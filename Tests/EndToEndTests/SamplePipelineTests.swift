@@ -461,20 +461,9 @@ struct CrashSafetyTests {
 
   /// Every table in the HTML report shows the digits of the CSV it names, cell for cell.
   @Test func htmlTablesMatchTheirCSVsToTheLastDigit() throws {
-    let dir = CLI.temporaryDirectory()
-    // The nightly pipeline itself, reading the sample data in place and writing into `dir`.
-    let root = CLI.packageRoot.path
-    let nightly = try String(contentsOfFile: root + "/pipelines/nightly.yml", encoding: .utf8)
-      .replacingOccurrences(of: "../sample-data", with: root + "/sample-data")
-      .replacingOccurrences(of: "../reports", with: dir + "/html")
-    try nightly.write(toFile: dir + "/nightly.yml", atomically: true, encoding: .utf8)
-    let run = try CLI.run(["run", dir + "/nightly.yml", "--quiet"])
-    #expect(run.status == 0, "\(run.stderr)")
-    let folder = try #require(
-      try FileManager.default.contentsOfDirectory(atPath: dir + "/html").first {
-        $0.hasPrefix("20")
-      })
-    let base = dir + "/html/" + folder + "/"
+    // The nightly pipeline itself, reading the sample data in place.
+    let (output, base) = try CLI.runNightly()
+    let folder = URL(fileURLWithPath: base).lastPathComponent
     let html = try String(contentsOfFile: base + "report.html", encoding: .utf8)
     var checked = 0
     for section in html.components(separatedBy: "<section").dropFirst() {
@@ -506,7 +495,7 @@ struct CrashSafetyTests {
     let counts = try CLI.run([
       "export", "tickets_created", "--by", "sentiment", "--from", day.adding(days: -6).description,
       "--to", day.description, "--timezone", "Europe/Berlin", "--warehouse",
-      dir + "/html/ticketlens.sqlite",
+      output + "/ticketlens.sqlite",
     ])
     var byLabel: [String: Double] = [:]
     for row in ReferenceCSV.rows(counts.stdout).dropFirst() { byLabel[row[0]] = Double(row[1])! }
@@ -533,7 +522,7 @@ struct CrashSafetyTests {
     }
     let firstReply = try CLI.run([
       "export", "first_reply_time", "--stats", "count,le60,le240", "--warehouse",
-      dir + "/html/ticketlens.sqlite",
+      output + "/ticketlens.sqlite",
     ])
     let fr = ReferenceCSV.rows(firstReply.stdout)
     #expect(fr.first == ["count", "le60_minutes", "le240_minutes"])
