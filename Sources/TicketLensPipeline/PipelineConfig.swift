@@ -1,6 +1,7 @@
 import Foundation
 import TicketLensIngest
 import TicketLensInsights
+import TicketLensWarehouse
 import TicketLensMetrics
 import TicketLensModel
 import Yams
@@ -40,6 +41,8 @@ public struct PipelineConfig: Sendable {
   public var categories = CategorySettings()
   /// What marks a ticket as escalated (`escalation: {tags: [...], groups: [...]}`).
   public var escalation = EscalationRule()
+  /// The data-quality gate (`quality: {required: [...], channels: [...], warn: 0, error: 0.05}`).
+  public var quality = QualitySettings()
 
   /// `outputs: {html: true, csv: true, json: true, folder: "{date}", retention: 30}`.
   public struct Outputs: Sendable {
@@ -125,7 +128,7 @@ public struct PipelineConfig: Sendable {
       root,
       keys: [
         "name", "description", "warehouse", "output", "timezone", "reject_threshold", "sources",
-        "report", "schedules", "sla", "outputs", "insights", "escalation",
+        "report", "schedules", "sla", "outputs", "insights", "escalation", "quality",
       ], what: "the pipeline")
     let fallbackName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     let name =
@@ -327,6 +330,35 @@ public struct PipelineConfig: Sendable {
       }
       guard config.outputs.html || config.outputs.csv else {
         throw r.error(node, "outputs: at least one of html and csv must be true")
+      }
+    }
+    if let node = top["quality"] {
+      let m = try r.mapping(node, keys: ["required", "channels", "warn", "error"], what: "quality")
+      if let n = m["required"] {
+        let fields = try r.stringList(n, "required")
+        for f in fields where !QualitySettings.ticketFields.contains(f) {
+          var msg = "unknown ticket field '\(f)'"
+          if let s = Suggest.closest(f, in: QualitySettings.ticketFields) {
+            msg += " (did you mean '\(s)'?)"
+          }
+          throw r.error(
+            n, msg + "; fields: " + QualitySettings.ticketFields.joined(separator: ", "))
+        }
+        config.quality.requiredTicketFields = fields
+      }
+      if let n = m["channels"] { config.quality.channels = try r.stringList(n, "channels") }
+      for (key, path) in [
+        ("warn", \QualitySettings.warnShare), ("error", \QualitySettings.errorShare),
+      ] {
+        guard let n = m[key] else { continue }
+        let v = try r.double(n, key)
+        guard v >= 0, v <= 1 else {
+          throw r.error(n, "'\(key)' is a share of the checked rows, between 0 and 1")
+        }
+        config.quality[keyPath: path] = v
+      }
+      guard config.quality.warnShare <= config.quality.errorShare else {
+        throw r.error(node, "quality: 'warn' must not be above 'error'")
       }
     }
     if let node = top["escalation"] {

@@ -48,7 +48,7 @@ public struct PipelineRunner {
 
   /// Stage ids a pipeline has, in order (for `--only` / `--from`).
   public static func stageIDs(_ c: PipelineConfig) -> [String] {
-    c.sources.map { "ingest.\($0.name)" } + ["normalize"] + reportStages
+    c.sources.map { "ingest.\($0.name)" } + ["normalize", "quality"] + reportStages
   }
 
   /// The stages that make the report from the loaded data; they are computed together (metrics,
@@ -119,6 +119,11 @@ public struct PipelineRunner {
       lines.append(
         "stage normalize: sentiment of new and changed rows"
           + (config.classify ? "; categories and priorities when tickets changed" : ""))
+    }
+    if runs("quality") {
+      lines.append(
+        "stage quality: \(Warehouse.qualityChecks(config.quality, runID: 0).count) data-quality checks"
+      )
     }
     if runs("metrics") {
       lines.append(
@@ -210,13 +215,44 @@ public struct PipelineRunner {
       let total = outcome.total
       let exceeded =
         total.read > 0 && Double(total.rejected) / Double(total.read) > config.rejectThreshold
+      // The data-quality gate: checks after loading; an error fails the run after the report.
+      var qualityErrors: [String] = []
+      if runs("quality") {
+        // Each file's accounting was stored with its load (`run_files`), which one check reads.
+        let checkedAt = Date()
+        let quality = try warehouse.runQualityChecks(config.quality, runID: runID)
+        try warehouse.storeQualityResults(quality, runID: runID)
+        for q in quality where q.status != "pass" {
+          let line =
+            "quality \(q.check.name): \(q.failed) of \(q.checked) rows fail (\(q.check.description)), e.g. \(q.examples.prefix(3).map { "\($0.source)/\($0.id)" }.joined(separator: ", "))"
+          if q.status == "error" {
+            logger.error("\(line)")
+            qualityErrors.append(q.check.name)
+          } else {
+            logger.warning("\(line)")
+          }
+        }
+        logger.info(
+          "quality: \(quality.count) checks, \(quality.count { $0.status == "pass" }) pass in \(Clock.seconds(since: checkedAt))"
+        )
+      }
+      let failedGate = !qualityErrors.isEmpty
+      let (status, exitCode): (String, Int32) =
+        exceeded ? ("rejected_threshold", 3) : failedGate ? ("quality_failed", 4) : ("succeeded", 0)
+      var message: String? = nil
+      if exceeded {
+        message =
+          "rejected \(total.rejected) of \(total.read) records (\(percent(total.rejected, total.read))), above the threshold of \(config.rejectThreshold * 100)%"
+      } else if failedGate {
+        message = "data-quality checks failed: " + qualityErrors.joined(separator: ", ")
+      }
       guard runs("reports") else {
         try warehouse.finishRun(
-          runID, status: "succeeded", endedAt: Clock.nowISO(), files: results.map(\.accounting),
-          message: nil)
+          runID, status: status, endedAt: Clock.nowISO(), files: results.map(\.accounting),
+          message: message)
         return RunOutcome(
-          runID: runID, files: results, status: "succeeded", exitCode: exceeded ? 3 : 0,
-          report: nil, message: nil)
+          runID: runID, files: results, status: status, exitCode: exitCode, report: nil,
+          message: message)
       }
       try Cancellation.check()
       let started = Date()
@@ -229,17 +265,11 @@ public struct PipelineRunner {
         logger.info("\(stage): \(String(format: "%.2f", seconds)) s")
       }
       logger.info("report \(report.html ?? report.folder) in \(Clock.seconds(since: started))")
-      var message: String? = nil
-      if exceeded {
-        message =
-          "rejected \(total.rejected) of \(total.read) records (\(percent(total.rejected, total.read))), above the threshold of \(config.rejectThreshold * 100)%"
-      }
-      let status = exceeded ? "rejected_threshold" : "succeeded"
       try warehouse.finishRun(
         runID, status: status, endedAt: Clock.nowISO(), files: results.map(\.accounting),
         message: message)
       return RunOutcome(
-        runID: runID, files: results, status: status, exitCode: exceeded ? 3 : 0, report: report,
+        runID: runID, files: results, status: status, exitCode: exitCode, report: report,
         message: message)
     } catch {
       let status = error is Cancellation.Cancelled ? "cancelled" : "failed"

@@ -206,6 +206,17 @@ public enum ReportBuilder {
         ("accounting.csv", accountingCSV(data.files)),
         ("rejects.csv", rejectsCSV(try warehouse.rejects(runID: runID))),
       ]
+      let quality = try warehouse.qualityResults(runID: runID)
+      if !quality.isEmpty {
+        data.qualityFailed = quality.contains { $0.status == "error" }
+        data.metrics.append(
+          ReportMetric(
+            title: "Data-quality checks",
+            definition:
+              "Checks run after loading, in the spirit of dbt's tests: keys unique, required fields present, values in their accepted sets, timestamps in order, chats pointing at stored tickets, every file's records accounted for. A check warns or fails the run (exit 4) when the share of failing rows is above the pipeline's thresholds; a broken invariant always fails. All failing rows (up to 1000 per check) are in quality_failures.csv and the warehouse's dq_failures table.",
+            table: qualityTable(quality), csvName: "quality_checks.csv", chart: nil))
+        runFiles.append(("quality_failures.csv", CSVWriter().render(qualityFailures(quality))))
+      }
     }
     let day = CivilDate(
       daysSinceEpoch: Int(zone.localSecond(fromUTC: asOf.seconds).floorDiv(86_400)))
@@ -717,6 +728,7 @@ public enum ReportBuilder {
       "{\n  \"title\": \(q(d.title)),\n  \"produced_by\": \(q(d.producedBy)),\n  \"as_of\": \(q(d.asOf)),\n"
       + "  \"time_zone\": \(q(d.timeZone)),\n  \"run_id\": \(runID.map(String.init) ?? "null"),\n"
       + "  \"reject_threshold_exceeded\": \(d.rejectThresholdExceeded),\n"
+      + "  \"quality_failed\": \(d.qualityFailed),\n"
       + "  \"headline\": [\n" + kpis.joined(separator: ",\n") + "\n  ],\n"
       + "  \"tables\": [\n" + tables.joined(separator: ",\n") + "\n  ],\n"
       + "  \"files\": [\n" + files.joined(separator: ",\n") + "\n  ]\n}\n"
@@ -800,6 +812,36 @@ public enum ReportBuilder {
     seriesNames.sort()
     let series = seriesNames.map { s in (s, periods.map { values[s]?[$0] ?? 0 }) }
     return SVGChart.stackedBars(title: title, x: periods, series: series)
+  }
+
+  /// One row per data-quality check (`quality_checks.csv`).
+  public static func qualityTable(_ results: [StoredQualityResult]) -> MetricTable {
+    MetricTable(
+      metric: "quality_checks",
+      columns: [
+        "check", "table", "checked", "failed", "failed_share", "status", "examples", "asserts",
+      ],
+      rows: results.map { q in
+        [
+          .text(q.check), .text(q.table), .int(q.checked), .int(q.failed),
+          q.checked > 0 ? .real(Double(q.failed) / Double(q.checked)) : .null, .text(q.status),
+          .text(
+            q.failures.prefix(3).map { "\($0.source)/\($0.id): \($0.detail)" }.joined(
+              separator: "; ")),
+          .text(q.description),
+        ]
+      })
+  }
+
+  /// Every stored failing row (`quality_failures.csv`).
+  public static func qualityFailures(_ results: [StoredQualityResult]) -> MetricTable {
+    MetricTable(
+      metric: "quality_failures", columns: ["check", "table", "record", "detail"],
+      rows: results.flatMap { q in
+        q.failures.map { f -> [Cell] in
+          [.text(q.check), .text(q.table), .text(f.source + "/" + f.id), .text(f.detail)]
+        }
+      })
   }
 
   static func accountingCSV(_ files: [FileAccounting]) -> String {

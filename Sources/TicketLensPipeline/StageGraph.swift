@@ -1,6 +1,6 @@
 /// The stages of a pipeline run as a graph with stable ids and explicit dependencies (in the
 /// manner of dbt's nodes), for `ticketlens pipeline graph`: the stages the runner executes
-/// (ingest per source → normalize → metrics, trends and insights side by side → reports).
+/// (ingest per source → normalize → quality checks, metrics, trends and insights → reports).
 public struct StageGraph: Sendable {
   public struct Stage: Sendable, Hashable {
     public var id: String
@@ -24,6 +24,11 @@ public struct StageGraph: Sendable {
         label: "normalize (accounting, rejects"
           + (c.sentiment ? ", sentiment" : "") + (c.classify ? ", categories" : "") + ")",
         dependsOn: ingest.map(\.id)))
+    stages.append(
+      Stage(
+        id: "quality",
+        label: "quality (keys, required fields, accepted values, time order, links, accounting)",
+        dependsOn: ["normalize"]))
     let tables = c.report.isEmpty ? ReportSettings.defaultMetrics.count : c.report.count
     stages.append(
       Stage(id: "metrics", label: "metrics (\(tables) tables)", dependsOn: ["normalize"]))
@@ -44,7 +49,7 @@ public struct StageGraph: Sendable {
     stages.append(
       Stage(
         id: "reports", label: "reports (\(outputs.joined(separator: ", ")))",
-        dependsOn: ["metrics", "trends", "insights"]))
+        dependsOn: ["quality", "metrics", "trends", "insights"]))
     self.stages = stages
   }
 

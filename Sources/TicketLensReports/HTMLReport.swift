@@ -56,6 +56,7 @@ public enum HTMLReport {
       "asOf": d.asOf,
       "timeZone": b(d.timeZone),
       "thresholdExceeded": d.rejectThresholdExceeded,
+      "qualityFailed": d.qualityFailed,
       "kpis": d.kpis.map {
         [
           "label": b($0.label), "value": b($0.value), "note": b($0.note),
@@ -123,6 +124,7 @@ public enum HTMLReport {
     <p>Produced by {{producedBy}} · data as of <time datetime="{{asOf}}">{{asOf}}</time> · days in {{timeZone}}</p>
     </header>
     {{#thresholdExceeded}}<p class="warn" role="alert">This run rejected more records than its threshold allows. The numbers below leave those records out; see Data quality.</p>{{/thresholdExceeded}}
+    {{#qualityFailed}}<p class="warn" role="alert">A data-quality check failed in this run; see Data-quality checks.</p>{{/qualityFailed}}
     <section aria-labelledby="kpi-heading">
     <h2 id="kpi-heading">Headline</h2>
     <div class="kpis">

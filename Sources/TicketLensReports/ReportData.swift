@@ -16,6 +16,8 @@ public struct ReportData: Sendable {
   public var metrics: [ReportMetric] = []
   /// True when the run went past its reject threshold (the report says so at the top).
   public var rejectThresholdExceeded = false
+  /// A data-quality check failed (the run exits 4).
+  public var qualityFailed = false
 
   public init(title: String, producedBy: String, asOf: String, timeZone: String) {
     self.title = title

@@ -1,7 +1,7 @@
 /// The warehouse schema, as numbered migrations applied in order and recorded in
 /// `PRAGMA user_version`. A migration is never edited once released: changes are new versions.
 enum Schema {
-  static let migrations: [String] = [v1, v2, v3, v4]
+  static let migrations: [String] = [v1, v2, v3, v4, v5]
 
   static let v1 = """
     CREATE TABLE tickets (
@@ -274,5 +274,27 @@ enum Schema {
     );
     INSERT INTO insight_state VALUES ('category_generation', 0);
     INSERT INTO insight_state VALUES ('category_key', 0);
+    """
+
+  /// Data-quality results per run and check, and the failing rows of the latest run.
+  static let v5 = """
+    CREATE TABLE dq_results (
+      run_id INTEGER NOT NULL,
+      check_name TEXT NOT NULL,
+      table_name TEXT NOT NULL,
+      checked INTEGER NOT NULL,
+      failed INTEGER NOT NULL,
+      status TEXT NOT NULL,
+      description TEXT NOT NULL,
+      PRIMARY KEY (run_id, check_name)
+    );
+    CREATE TABLE dq_failures (
+      run_id INTEGER NOT NULL,
+      check_name TEXT NOT NULL,
+      table_name TEXT NOT NULL,
+      source TEXT,
+      record_id TEXT,
+      detail TEXT
+    );
     """
 }

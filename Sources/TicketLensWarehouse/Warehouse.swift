@@ -73,8 +73,21 @@ public final class Warehouse {
     return connection.lastInsertRowID
   }
 
-  /// Records the end of a run with its status and totals over its files.
+  /// Records the end of a run with its status and totals over its files. After a failed write
+  /// (a full disk) the write-ahead log may hold the failed transaction's frames up to the limit;
+  /// one retry after truncating it gives the failure its record when a little space is left.
   public func finishRun(
+    _ id: Int64, status: String, endedAt: String, files: [FileAccounting], message: String?
+  ) throws(WarehouseError) {
+    do {
+      try updateRun(id, status: status, endedAt: endedAt, files: files, message: message)
+    } catch {
+      try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+      try updateRun(id, status: status, endedAt: endedAt, files: files, message: message)
+    }
+  }
+
+  private func updateRun(
     _ id: Int64, status: String, endedAt: String, files: [FileAccounting], message: String?
   ) throws(WarehouseError) {
     let st = try connection.prepare(

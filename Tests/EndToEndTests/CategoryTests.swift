@@ -203,3 +203,61 @@ struct StageSelectionTests {
     #expect(FileManager.default.fileExists(atPath: dir + "/out/latest.html"))
   }
 }
+
+/// The data-quality gate: a file whose tickets were solved before they were created fails the
+/// run with exit 4 after writing the report; a looser threshold only warns.
+struct QualityGateTests {
+  @Test func failingChecksExitFourAndAreReported() throws {
+    let dir = CLI.temporaryDirectory()
+    var csv = "id,subject,status,channel,created_at,solved_at\n"
+    for i in 0..<20 {
+      // Every fourth ticket was "solved" an hour before it was created.
+      let solved = i % 4 == 0 ? "2026-03-02T09:00:00Z" : "2026-03-02T12:00:00Z"
+      csv += "\(i),s\(i),solved,email,2026-03-02T10:00:00Z,\(solved)\n"
+    }
+    try csv.write(toFile: dir + "/t.csv", atomically: true, encoding: .utf8)
+    func pipeline(_ quality: String) throws -> String {
+      let text = """
+        warehouse: w.sqlite
+        output: out
+        sources:
+          - {name: desk, format: generic-csv, paths: t.csv}
+        insights: {gaps: false}
+        \(quality)
+        """
+      try text.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+      return dir + "/p.yml"
+    }
+    let strict = try CLI.run(["run", try pipeline("quality: {error: 0.1}"), "-q", "--reload"])
+    #expect(strict.status == 4, "\(strict.stderr)")
+    #expect(strict.stderr.contains("tickets_solved_after_created: 5 of 20 rows fail"))
+    #expect(strict.stderr.contains("desk/0, desk/12, desk/16"))
+    let html = try String(contentsOfFile: dir + "/out/latest.html", encoding: .utf8)
+    #expect(html.contains("A data-quality check failed in this run"))
+    let folder = try #require(
+      try FileManager.default.contentsOfDirectory(atPath: dir + "/out").first {
+        $0.hasPrefix("20")
+      })
+    let checks = ReferenceCSV.rows(
+      try String(contentsOfFile: dir + "/out/\(folder)/quality_checks.csv", encoding: .utf8))
+    let row = try #require(checks.first { $0.first == "tickets_solved_after_created" })
+    #expect(row[2...5] == ["20", "5", "0.25", "error"])
+    let failures = ReferenceCSV.rows(
+      try String(contentsOfFile: dir + "/out/\(folder)/quality_failures.csv", encoding: .utf8))
+    #expect(
+      failures.dropFirst().map { $0[2] } == ["desk/0", "desk/12", "desk/16", "desk/4", "desk/8"])
+    let runs = try CLI.run(["runs", "--warehouse", dir + "/w.sqlite"])
+    #expect(runs.stdout.contains("quality_failed"))
+    // The same checks on demand, read-only.
+    let now = try CLI.run(["quality", "--pipeline", dir + "/p.yml"])
+    #expect(now.status == 4)
+    #expect(now.stdout.contains("tickets_solved_after_created,tickets,20,5,0.25,error"))
+
+    let loose = try CLI.run(["run", try pipeline("quality: {error: 0.3}"), "--reload"])
+    #expect(loose.status == 0, "\(loose.stderr)")
+    #expect(loose.stderr.contains("warning") && loose.stderr.contains("5 of 20 rows fail"))
+    let bad = try CLI.run(["pipeline", "check", try pipeline("quality: {required: [statsu]}")])
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("unknown ticket field 'statsu' (did you mean 'status'?)"))
+  }
+}

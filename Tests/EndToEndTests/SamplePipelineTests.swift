@@ -379,7 +379,9 @@ struct CrashSafetyTests {
     }!
     var files: [String: Data] = [:]
     for n in try FileManager.default.contentsOfDirectory(atPath: out + "/" + folder)
-    where n.hasSuffix(".csv") && n != "accounting.csv" && n != "rejects.csv" {
+    where n.hasSuffix(".csv") && n != "accounting.csv" && n != "rejects.csv"
+      && !n.hasPrefix("quality_")
+    {
       files[n] = try Data(contentsOf: URL(fileURLWithPath: out + "/" + folder + "/" + n))
     }
     return files

@@ -152,9 +152,10 @@ struct StageGraphTests {
     let g = StageGraph(c)
     #expect(
       g.waves.map { $0.map(\.id) } == [
-        ["ingest.a", "ingest.b"], ["normalize"], ["metrics", "trends", "insights"], ["reports"],
+        ["ingest.a", "ingest.b"], ["normalize"], ["quality", "metrics", "trends", "insights"],
+        ["reports"],
       ])
-    #expect(g.text().contains("reports: reports (CSV) <- metrics, trends, insights"))
+    #expect(g.text().contains("reports: reports (CSV) <- quality, metrics, trends, insights"))
     #expect(g.text().contains("normalize: normalize (accounting, rejects, sentiment, categories)"))
     #expect(g.text().contains("insights (follow-ups, classifiers, escalations, knowledge gaps)"))
     #expect(g.dot().contains("\"normalize\" -> \"metrics\";"))
@@ -173,10 +174,12 @@ struct StageGraphTests {
     #expect(try PipelineRunner.select(only: "normalize", from: nil, c) == ["normalize"])
     #expect(try PipelineRunner.select(only: "trends", from: nil, c) == report)
     #expect(
-      try PipelineRunner.select(only: nil, from: "normalize", c) == report.union(["normalize"]))
+      try PipelineRunner.select(only: nil, from: "normalize", c)
+        == report.union(["normalize", "quality"]))
     #expect(
       try PipelineRunner.select(only: nil, from: "ingest.b", c)
-        == report.union(["ingest.b", "normalize"]))
+        == report.union(["ingest.b", "normalize", "quality"]))
+    #expect(try PipelineRunner.select(only: "quality", from: nil, c) == ["quality"])
     do {
       _ = try PipelineRunner.select(only: "metric", from: nil, c)
       Issue.record("expected an error")

@@ -321,3 +321,51 @@ struct ClassificationStorageTests {
     #expect(try w.classifierModels().isEmpty)
   }
 }
+
+struct QualityCheckTests {
+  @Test func checksFindTheRowsThatBreakThemAndGradeBySharesAndStrictness() throws {
+    let w = try Warehouse(path: temporaryPath("w.sqlite"))
+    let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "2026-01-01T00:00:00Z")
+    var tickets: [Ticket] = []
+    for i in 0..<20 {
+      var t = ticket(String(100 + i), created: 10_000, updated: nil)
+      t.status = .open
+      t.channel = "email"
+      tickets.append(t)
+    }
+    tickets[0].solvedAt = Instant(seconds: 10_000 - 600)  // 10 min before created
+    tickets[1].firstReplyAt = Instant(seconds: 9_940)  // 1 min before created
+    tickets[2].channel = "carrier pigeon"
+    tickets[3].status = nil
+    tickets[4].excluded = "spam"  // left out of the checks that skip excluded tickets
+    tickets[4].status = nil
+    _ = try load(w, run: run, file: "f", tickets)
+    var s = QualitySettings()
+    s.warnShare = 0.0
+    s.errorShare = 0.07
+    let results = try w.runQualityChecks(s, runID: run)
+    func result(_ name: String) throws -> QualityResult {
+      try #require(results.first { $0.check.name == name })
+    }
+    // 1 of 19 live tickets (5 %): above warn, below error.
+    let solved = try result("tickets_solved_after_created")
+    #expect(solved.checked == 1 && solved.failed == 1 && solved.status == "error")
+    #expect(solved.examples.map(\.id) == ["100"] && solved.examples[0].detail.contains("10 min"))
+    let reply = try result("tickets_first_reply_after_created")
+    #expect(reply.failed == 1 && reply.examples[0].detail == "replied 1 min before created")
+    let channel = try result("tickets_accepted_channel")
+    #expect(channel.checked == 19 && channel.failed == 1 && channel.status == "warn")
+    #expect(channel.examples[0].detail == "channel 'carrier pigeon'")
+    let status = try result("tickets_required_status")
+    #expect(status.checked == 19 && status.failed == 1 && status.status == "warn")
+    #expect(try result("tickets_unique_key").status == "pass")
+    #expect(
+      try result("files_accounted").checked == 1 && result("files_accounted").status == "pass")
+    // Stored and read back, with the failing rows.
+    try w.storeQualityResults(results, runID: run)
+    let stored = try w.qualityResults(runID: run)
+    #expect(stored.map(\.check) == results.map(\.check.name))
+    #expect(stored.first { $0.check == "tickets_accepted_channel" }?.failures.map(\.id) == ["102"])
+    #expect(try w.qualityResults(runID: run + 1).isEmpty)
+  }
+}

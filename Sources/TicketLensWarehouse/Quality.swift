@@ -1,0 +1,263 @@
+/// One data-quality check, in the spirit of dbt's tests: a named query over one table that
+/// returns the rows failing it (`source, id, detail`) and the number of rows it looked at.
+public struct QualityCheck: Sendable, Equatable {
+  public var name: String
+  public var table: String
+  /// What the check asserts, for the report.
+  public var description: String
+  /// SQL selecting the failing rows: `source, id, detail`.
+  var failing: String
+  /// SQL counting the rows checked.
+  var checked: String
+  /// Any failure is an error (a broken invariant, not bad data).
+  public var strict: Bool
+}
+
+/// A check's outcome.
+public struct QualityResult: Sendable, Equatable {
+  public var check: QualityCheck
+  public var checked: Int
+  public var failed: Int
+  /// The first failing rows (at most `QualitySettings.examples`), in key order.
+  public var examples: [(source: String, id: String, detail: String)]
+  /// `pass`, `warn` or `error`.
+  public var status: String
+
+  public var share: Double { checked == 0 ? 0 : Double(failed) / Double(checked) }
+
+  /// The result as it is stored and reported.
+  public var stored: StoredQualityResult {
+    StoredQualityResult(
+      check: check.name, table: check.table, description: check.description, checked: checked,
+      failed: failed, status: status, failures: examples)
+  }
+
+  public static func == (a: Self, b: Self) -> Bool {
+    a.check == b.check && a.checked == b.checked && a.failed == b.failed && a.status == b.status
+      && a.examples.map { "\($0.source)/\($0.id) \($0.detail)" }
+        == b.examples.map { "\($0.source)/\($0.id) \($0.detail)" }
+  }
+}
+
+/// Which checks run and when they warn or fail (a pipeline's `quality:`).
+public struct QualitySettings: Sendable, Equatable {
+  /// Ticket fields that must be present (columns of `tickets`).
+  public var requiredTicketFields = ["status"]
+  /// Accepted channel values (after normalisation).
+  public var channels = [
+    "email", "web", "chat", "phone", "api", "social", "mobile", "sms", "other",
+  ]
+  /// A check warns above this share of failing rows…
+  public var warnShare = 0.0
+  /// …and fails the run above this one (strict checks fail on any row).
+  public var errorShare = 0.05
+  /// Failing rows kept per check in `dq_failures`.
+  public static let examples = 1000
+
+  public init() {}
+
+  /// The ticket columns a required field may name.
+  public static let ticketFields = [
+    "subject", "description", "status", "priority", "channel", "requester_id", "requester_email",
+    "assignee", "group_name", "organization", "updated_at", "solved_at", "first_reply_at",
+  ]
+}
+
+extension Warehouse {
+  /// The checks for `settings`, in report order.
+  public static func qualityChecks(_ s: QualitySettings, runID: Int64?) -> [QualityCheck] {
+    func quoted(_ v: String) -> String { "'" + v.replacingAll("'", with: "''") + "'" }
+    let live = "excluded IS NULL"
+    var checks: [QualityCheck] = [
+      QualityCheck(
+        name: "tickets_unique_key", table: "tickets",
+        description: "(source, id) identifies one ticket",
+        failing:
+          "SELECT source, id, count(*) || ' rows' FROM tickets GROUP BY source, id HAVING count(*) > 1",
+        checked: "SELECT count(*) FROM tickets", strict: true),
+      QualityCheck(
+        name: "chats_unique_key", table: "chats", description: "(source, id) identifies one chat",
+        failing:
+          "SELECT source, id, count(*) || ' rows' FROM chats GROUP BY source, id HAVING count(*) > 1",
+        checked: "SELECT count(*) FROM chats", strict: true),
+    ]
+    for field in s.requiredTicketFields {
+      checks.append(
+        QualityCheck(
+          name: "tickets_required_\(field)", table: "tickets",
+          description: "\(field) is present",
+          failing:
+            "SELECT source, id, '\(field) is missing' FROM tickets WHERE \(live) AND (\(field) IS NULL OR \(field) = '')",
+          checked: "SELECT count(*) FROM tickets WHERE \(live)", strict: false))
+    }
+    checks += [
+      QualityCheck(
+        name: "tickets_accepted_status", table: "tickets",
+        description: "status is new, open, waiting_on_customer, on_hold, solved, closed or deleted",
+        failing:
+          "SELECT source, id, 'status ' || quote(status) FROM tickets WHERE status IS NOT NULL AND status NOT IN ('new', 'open', 'waiting_on_customer', 'on_hold', 'solved', 'closed', 'deleted')",
+        checked: "SELECT count(*) FROM tickets WHERE status IS NOT NULL", strict: true),
+      QualityCheck(
+        name: "tickets_accepted_priority", table: "tickets",
+        description: "priority is low, normal, high or urgent",
+        failing:
+          "SELECT source, id, 'priority ' || quote(priority) FROM tickets WHERE priority IS NOT NULL AND priority NOT IN ('low', 'normal', 'high', 'urgent')",
+        checked: "SELECT count(*) FROM tickets WHERE priority IS NOT NULL", strict: true),
+      QualityCheck(
+        name: "tickets_accepted_channel", table: "tickets",
+        description: "channel is one of " + s.channels.joined(separator: ", "),
+        failing:
+          "SELECT source, id, 'channel ' || quote(channel) FROM tickets WHERE \(live) AND channel IS NOT NULL AND channel NOT IN (\(s.channels.map(quoted).joined(separator: ", ")))",
+        checked: "SELECT count(*) FROM tickets WHERE \(live) AND channel IS NOT NULL",
+        strict: false),
+      QualityCheck(
+        name: "tickets_solved_after_created", table: "tickets",
+        description: "solved_at ≥ created_at",
+        failing:
+          "SELECT source, id, 'solved ' || ((created_at - solved_at) / 60000) || ' min before created' FROM tickets WHERE \(live) AND solved_at < created_at",
+        checked: "SELECT count(*) FROM tickets WHERE \(live) AND solved_at IS NOT NULL",
+        strict: false),
+      QualityCheck(
+        name: "tickets_first_reply_after_created", table: "tickets",
+        description: "first_reply_at ≥ created_at",
+        failing:
+          "SELECT source, id, 'replied ' || ((created_at - first_reply_at) / 60000) || ' min before created' FROM tickets WHERE \(live) AND first_reply_at < created_at",
+        checked: "SELECT count(*) FROM tickets WHERE \(live) AND first_reply_at IS NOT NULL",
+        strict: false),
+      QualityCheck(
+        name: "chats_ended_after_started", table: "chats",
+        description: "ended_at ≥ started_at",
+        failing:
+          "SELECT source, id, 'ended ' || ((started_at - ended_at) / 60000) || ' min before it started' FROM chats WHERE ended_at < started_at",
+        checked: "SELECT count(*) FROM chats WHERE ended_at IS NOT NULL", strict: false),
+      QualityCheck(
+        name: "chats_ticket_exists", table: "chats",
+        description: "a chat's ticket_id names a stored ticket",
+        failing:
+          "SELECT c.source, c.id, 'ticket ' || quote(c.ticket_id) || ' is not stored' FROM chats c WHERE c.ticket_id IS NOT NULL AND c.ticket_id <> '' AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.id = c.ticket_id)",
+        checked: "SELECT count(*) FROM chats WHERE ticket_id IS NOT NULL AND ticket_id <> ''",
+        strict: false),
+    ]
+    if let runID {
+      checks.append(
+        QualityCheck(
+          name: "files_accounted", table: "run_files",
+          description: "read = inserted + updated + unchanged + superseded + rejected, per file",
+          failing:
+            "SELECT source, file, 'read ' || read || ' but accounted ' || (inserted + updated + unchanged + superseded + rejected) FROM run_files WHERE run_id = \(runID) AND skipped = 0 AND read <> inserted + updated + unchanged + superseded + rejected",
+          checked: "SELECT count(*) FROM run_files WHERE run_id = \(runID)", strict: true))
+    }
+    return checks
+  }
+
+  /// Runs the checks (read-only) and grades them against the thresholds.
+  public func runQualityChecks(_ s: QualitySettings, runID: Int64?) throws(WarehouseError)
+    -> [QualityResult]
+  {
+    var out: [QualityResult] = []
+    for check in Self.qualityChecks(s, runID: runID) {
+      let checked = Int(try connection.scalarInt(check.checked) ?? 0)
+      let counted = try connection.scalarInt("SELECT count(*) FROM (\(check.failing))") ?? 0
+      let failed = Int(counted)
+      var examples: [(source: String, id: String, detail: String)] = []
+      if failed > 0 {
+        let st = try connection.prepare(
+          "SELECT * FROM (\(check.failing)) ORDER BY 1, 2 LIMIT \(QualitySettings.examples)")
+        while try st.step() {
+          examples.append((st.text(0) ?? "", st.text(1) ?? "", st.text(2) ?? ""))
+        }
+      }
+      let share = checked == 0 ? 0 : Double(failed) / Double(checked)
+      let status: String =
+        failed == 0
+        ? "pass"
+        : (check.strict || share > s.errorShare) ? "error" : share > s.warnShare ? "warn" : "pass"
+      out.append(
+        QualityResult(
+          check: check, checked: checked, failed: failed, examples: examples, status: status))
+    }
+    return out
+  }
+
+  /// Records a run's results: the failing rows (up to the example limit per check) in
+  /// `dq_failures`, replacing those of earlier runs, and one row per check in `dq_results`.
+  public func storeQualityResults(_ results: [QualityResult], runID: Int64) throws(WarehouseError) {
+    try connection.immediateTransaction { () throws(WarehouseError) in
+      try connection.execute("DELETE FROM dq_failures")
+      let f = try connection.prepare("INSERT INTO dq_failures VALUES (?, ?, ?, ?, ?, ?)")
+      let r = try connection.prepare("INSERT INTO dq_results VALUES (?, ?, ?, ?, ?, ?, ?)")
+      for result in results {
+        r.reset()
+        r.bind(1, runID)
+        r.bind(2, result.check.name)
+        r.bind(3, result.check.table)
+        r.bind(4, result.checked)
+        r.bind(5, result.failed)
+        r.bind(6, result.status)
+        r.bind(7, result.check.description)
+        _ = try r.step()
+        for e in result.examples {
+          f.reset()
+          f.bind(1, runID)
+          f.bind(2, result.check.name)
+          f.bind(3, result.check.table)
+          f.bind(4, e.source)
+          f.bind(5, e.id)
+          f.bind(6, e.detail)
+          _ = try f.step()
+        }
+      }
+    }
+  }
+}
+
+/// A check's stored outcome for a run, with its failing rows.
+public struct StoredQualityResult: Sendable {
+  public var check: String
+  public var table: String
+  public var description: String
+  public var checked: Int
+  public var failed: Int
+  public var status: String
+  /// The failing rows in key order (at most `QualitySettings.examples`).
+  public var failures: [(source: String, id: String, detail: String)]
+}
+
+extension Warehouse {
+  /// The data-quality results stored for a run (empty when its checks did not run), with the
+  /// failing rows when they are the latest run's.
+  public func qualityResults(runID: Int64) throws(WarehouseError) -> [StoredQualityResult] {
+    let r = try connection.prepare(
+      "SELECT check_name, table_name, description, checked, failed, status FROM dq_results WHERE run_id = ? ORDER BY rowid"
+    )
+    r.bind(1, runID)
+    var out: [StoredQualityResult] = []
+    while try r.step() {
+      out.append(
+        StoredQualityResult(
+          check: r.text(0) ?? "", table: r.text(1) ?? "", description: r.text(2) ?? "",
+          checked: Int(r.int64(3)), failed: Int(r.int64(4)), status: r.text(5) ?? "",
+          failures: []))
+    }
+    let f = try connection.prepare(
+      "SELECT source, record_id, detail FROM dq_failures WHERE run_id = ? AND check_name = ? ORDER BY rowid"
+    )
+    for i in out.indices where out[i].failed > 0 {
+      f.reset()
+      f.bind(1, runID)
+      f.bind(2, out[i].check)
+      while try f.step() {
+        out[i].failures.append((f.text(0) ?? "", f.text(1) ?? "", f.text(2) ?? ""))
+      }
+    }
+    return out
+  }
+}
+
+extension String {
+  fileprivate func replacingAll(_ a: Character, with b: String) -> String {
+    var out = ""
+    for c in self { if c == a { out += b } else { out.append(c) } }
+    return out
+  }
+}
