@@ -1,3 +1,5 @@
+import TicketLensReports
+
 /// The stages of a pipeline run as a graph with stable ids and explicit dependencies (in the
 /// manner of dbt's nodes), for `ticketlens pipeline graph`: the stages the runner executes
 /// (ingest per source → normalize → quality checks, metrics, trends and insights → reports).
@@ -94,14 +96,6 @@ public struct StageGraph: Sendable {
     var out = "flowchart LR\n"
     for s in stages { out += "  \(node(s.id))[\"\(s.label.replacingAll("\"", with: "'"))\"]\n" }
     for s in stages { for d in s.dependsOn { out += "  \(node(d)) --> \(node(s.id))\n" } }
-    return out
-  }
-}
-
-extension String {
-  fileprivate func replacingAll(_ a: Character, with b: String) -> String {
-    var out = ""
-    for c in self { if c == a { out += b } else { out.append(c) } }
     return out
   }
 }

@@ -66,7 +66,9 @@ public struct QualitySettings: Sendable, Equatable {
 extension Warehouse {
   /// The checks for `settings`, in report order.
   public static func qualityChecks(_ s: QualitySettings, runID: Int64?) -> [QualityCheck] {
-    func quoted(_ v: String) -> String { "'" + v.replacingAll("'", with: "''") + "'" }
+    func quoted(_ v: String) -> String {
+      "'" + v.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+    }
     let live = "excluded IS NULL"
     var checks: [QualityCheck] = [
       QualityCheck(
@@ -250,14 +252,6 @@ extension Warehouse {
         out[i].failures.append((f.text(0) ?? "", f.text(1) ?? "", f.text(2) ?? ""))
       }
     }
-    return out
-  }
-}
-
-extension String {
-  fileprivate func replacingAll(_ a: Character, with b: String) -> String {
-    var out = ""
-    for c in self { if c == a { out += b } else { out.append(c) } }
     return out
   }
 }
