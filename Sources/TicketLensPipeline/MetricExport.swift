@@ -28,6 +28,8 @@ public struct MetricExport: Sendable {
   public var schedule: BusinessSchedule?
   public var sla: SLAPolicy?
   public var escalation = EscalationRule()
+  /// Pseudonymizes requesters in the output (`--redact`).
+  public var redactor: Redactor?
 
   public init(metric: String) { self.metric = metric }
 
@@ -106,7 +108,8 @@ public struct MetricExport: Sendable {
     let data = try MetricDataLoader.load(
       warehouse, asOf: try Self.parseAsOf(asOf), schedule: schedule, sla: sla,
       escalation: escalation)
-    let table = try MetricEngine(threads: threads).run(q, data: data)
+    var table = try MetricEngine(threads: threads).run(q, data: data)
+    if let redactor { table = redactor.table(table) }
     switch format {
     case .csv: return CSVWriter(excel: excel).render(table)
     case .tsv: return CSVWriter(delimiter: "\t", excel: excel).render(table)

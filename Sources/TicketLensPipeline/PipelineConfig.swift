@@ -41,6 +41,9 @@ public struct PipelineConfig: Sendable {
   public var categories = CategorySettings()
   /// What marks a ticket as escalated (`escalation: {tags: [...], groups: [...]}`).
   public var escalation = EscalationRule()
+  /// Replace requester names and e-mail addresses with pseudonyms in every output
+  /// (`privacy: {redact: true}`).
+  public var redact = false
   /// The data-quality gate (`quality: {required: [...], channels: [...], warn: 0, error: 0.05}`).
   public var quality = QualitySettings()
 
@@ -128,7 +131,7 @@ public struct PipelineConfig: Sendable {
       root,
       keys: [
         "name", "description", "warehouse", "output", "timezone", "reject_threshold", "sources",
-        "report", "schedules", "sla", "outputs", "insights", "escalation", "quality",
+        "report", "schedules", "sla", "outputs", "insights", "escalation", "quality", "privacy",
       ], what: "the pipeline")
     let fallbackName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     let name =
@@ -330,6 +333,15 @@ public struct PipelineConfig: Sendable {
       }
       guard config.outputs.html || config.outputs.csv else {
         throw r.error(node, "outputs: at least one of html and csv must be true")
+      }
+    }
+    if let node = top["privacy"] {
+      let m = try r.mapping(node, keys: ["redact"], what: "privacy")
+      if let n = m["redact"] {
+        guard case .scalar(let sc) = n, let b = Bool(sc.string) else {
+          throw r.error(n, "'redact' must be true or false")
+        }
+        config.redact = b
       }
     }
     if let node = top["quality"] {

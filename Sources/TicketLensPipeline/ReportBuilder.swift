@@ -27,6 +27,8 @@ public struct ReportSettings: Sendable {
   public var retention: Int? = nil
   /// Knowledge-gap settings; nil leaves the gap sections out.
   public var gaps: GapSettings? = GapSettings()
+  /// Replace requester names and e-mail addresses with stable pseudonyms in every output.
+  public var redact = false
   /// Classifier settings; nil leaves the category and urgency sections out.
   public var categories: CategorySettings? = CategorySettings()
 
@@ -60,6 +62,7 @@ public struct ReportSettings: Sendable {
     gaps = c.gaps ? c.insights : nil
     categories = c.classify ? c.categories : nil
     escalation = c.escalation
+    redact = c.redact
   }
 
   /// The report tables used when a pipeline names none: the first two metrics of the catalog.
@@ -192,6 +195,7 @@ public enum ReportBuilder {
         note: "90% replied within"))
     // Every report table has its CSV; a run adds its accounting and rejects.
     var runFiles: [(String, String)] = []
+    let redactor = settings.redact ? try warehouse.redactor() : nil
     if let runID {
       data.files = try warehouse.fileAccounting(runID: runID)
       data.rejectReasons = try warehouse.rejectReasons(runID: runID).map {
@@ -202,9 +206,10 @@ public enum ReportBuilder {
       data.kpis.append(
         KPI(label: "Records rejected", value: String(rejected), note: "of \(read) read in this run")
       )
+      let rejects = rejectsTable(try warehouse.rejects(runID: runID))
       runFiles = [
         ("accounting.csv", accountingCSV(data.files)),
-        ("rejects.csv", rejectsCSV(try warehouse.rejects(runID: runID))),
+        ("rejects.csv", CSVWriter().render(redactor?.table(rejects) ?? rejects)),
       ]
       let quality = try warehouse.qualityResults(runID: runID)
       if !quality.isEmpty {
@@ -215,7 +220,17 @@ public enum ReportBuilder {
             definition:
               "Checks run after loading, in the spirit of dbt's tests: keys unique, required fields present, values in their accepted sets, timestamps in order, chats pointing at stored tickets, every file's records accounted for. A check warns or fails the run (exit 4) when the share of failing rows is above the pipeline's thresholds; a broken invariant always fails. All failing rows (up to 1000 per check) are in quality_failures.csv and the warehouse's dq_failures table.",
             table: qualityTable(quality), csvName: "quality_checks.csv", chart: nil))
-        runFiles.append(("quality_failures.csv", CSVWriter().render(qualityFailures(quality))))
+        let failures = qualityFailures(quality)
+        runFiles.append(
+          ("quality_failures.csv", CSVWriter().render(redactor?.table(failures) ?? failures)))
+      }
+    }
+    if let redactor {
+      for i in data.metrics.indices {
+        data.metrics[i].table = redactor.table(data.metrics[i].table)
+      }
+      for i in data.rejectReasons.indices {
+        data.rejectReasons[i].example = redactor.text(data.rejectReasons[i].example)
       }
     }
     let day = CivilDate(
@@ -858,9 +873,9 @@ public enum ReportBuilder {
       rows: rows)
   }
 
-  static func rejectsCSV(_ rejects: [RejectRow]) -> String {
-    CSVWriter().render(
-      header: ["file", "line", "field", "code", "message", "raw"],
+  static func rejectsTable(_ rejects: [RejectRow]) -> MetricTable {
+    MetricTable(
+      metric: "rejects", columns: ["file", "line", "field", "code", "message", "raw"],
       rows: rejects.map {
         [
           .text($0.file), $0.line.map(Cell.int) ?? .null, .text($0.field ?? ""), .text($0.code),

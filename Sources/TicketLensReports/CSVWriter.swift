@@ -1,4 +1,5 @@
 import TicketLensMetrics
+import TicketLensModel
 
 /// Writes metric tables as spreadsheet-safe delimited text (RFC 4180).
 ///
@@ -101,5 +102,21 @@ public enum JSONText {
       }
     }
     return out + "\""
+  }
+}
+
+extension Redactor {
+  /// The table with requester columns pseudonymized whole and every other text cell's names and
+  /// addresses replaced.
+  public func table(_ t: MetricTable) -> MetricTable {
+    let person = t.columns.map { Self.personColumns.contains($0) }
+    return MetricTable(
+      metric: t.metric, columns: t.columns,
+      rows: t.rows.map { row in
+        row.enumerated().map { c, cell in
+          guard case .text(let s) = cell else { return cell }
+          return .text(person[c] ? identifier(s) : text(s))
+        }
+      })
   }
 }

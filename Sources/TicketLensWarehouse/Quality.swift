@@ -1,3 +1,5 @@
+import TicketLensModel
+
 /// One data-quality check, in the spirit of dbt's tests: a named query over one table that
 /// returns the rows failing it (`source, id, detail`) and the number of rows it looked at.
 public struct QualityCheck: Sendable, Equatable {
@@ -253,5 +255,30 @@ extension Warehouse {
       }
     }
     return out
+  }
+}
+
+extension Warehouse {
+  /// The keyed pseudonyms of this warehouse (the key never leaves it).
+  public func pseudonyms() throws(WarehouseError) -> Pseudonyms {
+    let k0 =
+      try connection.scalarInt(
+        "SELECT value FROM insight_state WHERE key = 'privacy_key_0'") ?? 0
+    let k1 =
+      try connection.scalarInt(
+        "SELECT value FROM insight_state WHERE key = 'privacy_key_1'") ?? 0
+    return Pseudonyms(k0: UInt64(bitPattern: k0), k1: UInt64(bitPattern: k1))
+  }
+
+  /// A redactor for this warehouse's requesters: their names (tickets and chats) and addresses.
+  public func redactor() throws(WarehouseError) -> Redactor {
+    let st = try connection.prepare(
+      """
+      SELECT requester_name FROM tickets WHERE coalesce(requester_name, '') <> ''
+      UNION SELECT visitor_name FROM chats WHERE coalesce(visitor_name, '') <> ''
+      """)
+    var names: [String] = []
+    while try st.step() { if let n = st.text(0) { names.append(n) } }
+    return Redactor(pseudonyms: try pseudonyms(), names: names)
   }
 }

@@ -1,7 +1,7 @@
 /// The warehouse schema, as numbered migrations applied in order and recorded in
 /// `PRAGMA user_version`. A migration is never edited once released: changes are new versions.
 enum Schema {
-  static let migrations: [String] = [v1, v2, v3, v4, v5]
+  static let migrations: [String] = [v1, v2, v3, v4, v5, v6]
 
   static let v1 = """
     CREATE TABLE tickets (
@@ -296,5 +296,12 @@ enum Schema {
       record_id TEXT,
       detail TEXT
     );
+    """
+
+  /// The warehouse's secret key for pseudonyms (`--redact`): 128 random bits from SQLite's
+  /// generator, which the operating system seeds.
+  static let v6 = """
+    INSERT INTO insight_state VALUES ('privacy_key_0', random());
+    INSERT INTO insight_state VALUES ('privacy_key_1', random());
     """
 }

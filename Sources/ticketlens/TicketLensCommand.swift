@@ -26,6 +26,8 @@ struct TicketLens: ParsableCommand {
 
   /// Parses and runs; usage errors exit 2, failures 1 (documented in the README).
   static func main() {
+    // Everything TicketLens creates (warehouse, cache, lock, reports) is for its owner only.
+    umask(0o077)
     do {
       var command = try parseAsRoot()
       try command.run()
@@ -136,11 +138,15 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Read files again even when unchanged since their last load.") var reload = false
   @Option(help: "Seconds to wait for another run that is writing to the same warehouse.")
   var wait = 0.0
-  @Option(help: "Run only this stage (ingest, ingest.SOURCE, metrics, reports).") var only: String?
+  @Option(
+    help: "Run only this stage (ingest, ingest.SOURCE, normalize, quality, metrics, reports).")
+  var only: String?
   @Option(help: "Run from this stage on.") var from: String?
   @Option(help: "Read only source files modified since this date or instant.") var since: String?
   @Option(help: "The instant the report describes (default: the newest update).") var asOf: String?
   @Flag(help: "Print what would happen, change nothing.") var dryRun = false
+  @Flag(help: "Replace requester names and e-mail addresses with pseudonyms in every output.")
+  var redact = false
   @OptionGroup var logging: LoggingOptions
 
   func instant(_ text: String?, _ flag: String) throws -> Instant? {
@@ -158,7 +164,8 @@ struct RunCommand: ParsableCommand {
     let logger = logging.bootstrap()
     Cancellation.install()
     do {
-      let config = try PipelineConfig.load(path: pipeline)
+      var config = try PipelineConfig.load(path: pipeline)
+      if redact { config.redact = true }
       var runner = PipelineRunner(
         config: config, logger: logger, threads: threads, incremental: !reload)
       runner.stages = try PipelineRunner.select(only: only, from: from, config)
@@ -261,7 +268,16 @@ struct IngestCommand: ParsableCommand {
         }
       } else if !logging.quiet {
         printAccounting(results)
-        for r in results { for e in r.errors.prefix(5) { print("  \(e)") } }
+        // Problem messages quote the offending values: only on request (`--verbose`).
+        for r in results where !r.errors.isEmpty {
+          if logging.verbose {
+            for e in r.errors.prefix(5) { print("  \(e)") }
+          } else {
+            print(
+              "  \(r.errors.count) problem(s) in \(r.accounting.file): --verbose prints them; all are in the rejects table"
+            )
+          }
+        }
       }
       if results.contains(where: { $0.accounting.failed != nil }) { throw ExitCode(1) }
     } catch let e as ExitCode {
@@ -288,6 +304,7 @@ struct ExportCommand: ParsableCommand {
   @Flag(help: "Emit every period in range.") var fill = false
   @Option(help: "csv, tsv or json.") var format = "csv"
   @Flag(help: "Add a BOM and CRLF line ends for Excel.") var excel = false
+  @Flag(help: "Replace requester names and e-mail addresses with pseudonyms.") var redact = false
   @Option(name: .shortAndLong, help: "Write to this file instead of stdout.") var output: String?
   @Option(help: "The warehouse file.") var warehouse: String?
   @Option(help: "Take the warehouse and time zone from this pipeline file.") var pipeline: String?
@@ -305,6 +322,7 @@ struct ExportCommand: ParsableCommand {
       var schedule: BusinessSchedule? = nil
       var policy: SLAPolicy? = nil
       var escalation = EscalationRule()
+      var redactOutput = redact
       if let pipeline {
         let cfg = try PipelineConfig.load(path: pipeline)
         if warehouse == nil { whPath = cfg.warehouse }
@@ -312,6 +330,7 @@ struct ExportCommand: ParsableCommand {
         schedule = cfg.schedules.first
         policy = cfg.sla
         escalation = cfg.escalation
+        redactOutput = redactOutput || cfg.redact
       }
       if sla != nil || slaResolution != nil {
         var p = policy ?? SLAPolicy(name: "command line")
@@ -344,7 +363,9 @@ struct ExportCommand: ParsableCommand {
       e.escalation = escalation
       _ = try e.query()
       try requireWarehouse(whPath)
-      let text = try e.render(warehouse: try Warehouse(path: whPath, readOnly: true))
+      let wh = try Warehouse(path: whPath, readOnly: true)
+      if redactOutput { e.redactor = try wh.redactor() }
+      let text = try e.render(warehouse: wh)
       if let output {
         try AtomicFile.write(text, to: output)
       } else {
@@ -526,6 +547,7 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: "Report time zone (IANA).") var timezone: String?
   @Option(help: "csv, tsv or json.") var format = "csv"
   @Option(name: .shortAndLong, help: "Write to this file instead of stdout.") var output: String?
+  @Flag(help: "Replace requester names and e-mail addresses with pseudonyms.") var redact = false
 
   /// The warehouse path (and the pipeline, when given).
   func warehousePath() throws -> (String, PipelineConfig?) {
@@ -546,6 +568,11 @@ struct AnalysisOptions: ParsableArguments {
   }
 
   func write(_ t: MetricTable) throws {
+    var t = t
+    let (path, cfg) = try warehousePath()
+    if redact || cfg?.redact == true {
+      t = try Warehouse(path: path, readOnly: true).redactor().table(t)
+    }
     let text: String
     switch format {
     case "csv": text = CSVWriter().render(t)
@@ -763,6 +790,8 @@ struct ReportCommand: ParsableCommand {
   var pipeline: String?
   @Option(help: "The warehouse file.") var warehouse: String?
   @Option(help: "The output folder.") var out: String?
+  @Flag(help: "Replace requester names and e-mail addresses with pseudonyms in every output.")
+  var redact = false
   @Option(help: "The instant the report describes (default: the newest update).") var asOf: String?
   @Option(help: "Worker threads (0 = one per core).") var threads = 0
 
@@ -777,6 +806,7 @@ struct ReportCommand: ParsableCommand {
           title: "TicketLens report", producedBy: "ticketlens report", timeZone: "UTC",
           metrics: ReportSettings.defaultMetrics, output: "reports", threads: threads)
       if let out { settings.output = out }
+      if redact { settings.redact = true }
       settings.asOf = try MetricExport.parseAsOf(asOf)
       let wh = try Warehouse(path: path, readOnly: true)
       let last = try wh.runs(limit: 1).first?.id

@@ -58,14 +58,14 @@ enum CLI {
 
   /// Runs `pipelines/nightly.yml` on the sample data in place, writing into a new folder;
   /// returns that output folder and the run folder's path (with a trailing slash).
-  static func runNightly() throws -> (output: String, runFolder: String) {
+  static func runNightly(_ extra: [String] = []) throws -> (output: String, runFolder: String) {
     let dir = temporaryDirectory()
     let root = packageRoot.path
     let nightly = try String(contentsOfFile: root + "/pipelines/nightly.yml", encoding: .utf8)
       .replacingOccurrences(of: "../sample-data", with: root + "/sample-data")
       .replacingOccurrences(of: "../reports", with: dir + "/out")
     try nightly.write(toFile: dir + "/nightly.yml", atomically: true, encoding: .utf8)
-    let run = try run(["run", dir + "/nightly.yml", "--quiet"])
+    let run = try run(["run", dir + "/nightly.yml", "--quiet"] + extra)
     #expect(run.status == 0, "\(run.stderr)")
     let folder = try #require(
       try FileManager.default.contentsOfDirectory(atPath: dir + "/out").first {

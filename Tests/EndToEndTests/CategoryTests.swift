@@ -261,3 +261,56 @@ struct QualityGateTests {
     #expect(bad.stderr.contains("unknown ticket field 'statsu' (did you mean 'status'?)"))
   }
 }
+
+/// `--redact`: requester names and addresses never reach an output, pseudonyms are stable, and
+/// everything TicketLens writes is for its owner only.
+struct PrivacyTests {
+  static func files(_ dir: String) throws -> [String] {
+    let e = FileManager.default.enumerator(atPath: dir)
+    var out: [String] = []
+    while let f = e?.nextObject() as? String { out.append(dir + "/" + f) }
+    return out.sorted()
+  }
+
+  @Test func redactedOutputsHoldNoAddressesOrNamesAndFilesAreOwnerOnly() throws {
+    let (output, runFolder) = try CLI.runNightly(["--redact"])
+    var checked = 0
+    for file in try Self.files(output)
+    where file.hasSuffix(".csv") || file.hasSuffix(".html")
+      || file.hasSuffix(".json")
+    {
+      let text = try String(contentsOfFile: file, encoding: .utf8)
+      #expect(!text.contains("@example.org"), "\(file)")
+      // Requester names: the Zendesk export's rejected row quotes one ("Customer 4").
+      #expect(text.range(of: "Customer [0-9]", options: .regularExpression) == nil, "\(file)")
+      checked += 1
+    }
+    #expect(checked > 25)
+    let customers = ReferenceCSV.rows(
+      try String(contentsOfFile: runFolder + "customers.csv", encoding: .utf8))
+    #expect(customers.count > 5)
+    #expect(customers.dropFirst().allSatisfy { $0[0].hasPrefix("person-") }, "\(customers[1])")
+    // The same warehouse gives the same pseudonyms again; export redacts the same way.
+    let again = try CLI.run([
+      "customers", "--warehouse", output + "/ticketlens.sqlite", "--redact",
+    ])
+    let firstAgain = ReferenceCSV.rows(again.stdout)[1][0]
+    #expect(customers.dropFirst().contains { $0[0] == firstAgain })
+    let plain = try CLI.run(["customers", "--warehouse", output + "/ticketlens.sqlite"])
+    #expect(!ReferenceCSV.rows(plain.stdout)[1][0].hasPrefix("person-"))
+    let byRequester = try CLI.run([
+      "export", "tickets_created", "--by", "requester", "--warehouse",
+      output + "/ticketlens.sqlite", "--redact",
+    ])
+    #expect(
+      ReferenceCSV.rows(byRequester.stdout).dropFirst().allSatisfy {
+        $0[0].hasPrefix("person-") || $0[0] == "none"
+      })
+    // Owner-only: no group or other permission bits on anything written.
+    for file in try Self.files(output) {
+      let attrs = try FileManager.default.attributesOfItem(atPath: file)
+      let mode = (attrs[.posixPermissions] as? Int) ?? 0o777
+      #expect(mode & 0o077 == 0, "\(file) \(String(mode, radix: 8))")
+    }
+  }
+}

@@ -564,9 +564,9 @@ struct DiskFullTests {
     let full = CLI.temporaryDirectory()
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/bin/bash")
-    // Ignored SIGXFSZ is inherited: writes past 600 KiB fail with EFBIG instead of killing.
+    // Ignored SIGXFSZ is inherited: writes past 1000 KiB fail with EFBIG instead of killing.
     p.arguments = [
-      "-c", "trap '' XFSZ; ulimit -f 600; exec \"$0\" run \"$1\" -q", CLI.executable.path,
+      "-c", "trap '' XFSZ; ulimit -f 1000; exec \"$0\" run \"$1\" -q", CLI.executable.path,
       try pipeline(full),
     ]
     let err = Pipe()
