@@ -74,6 +74,10 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
+    // The fuzzed entry points (shared by Fuzz/run.sh's libFuzzer build and the corpus tests).
+    .target(
+      name: "TicketLensFuzzTargets",
+      dependencies: ["TicketLensIngest", "TicketLensModel", "TicketLensPipeline"]),
     // The benchmark command (release build): parse, ingest, metric suite and classifier.
     .executableTarget(
       name: "ticketlens-bench",
@@ -89,6 +93,7 @@ let package = Package(
     .testTarget(
       name: "TicketLensMetricsTests", dependencies: ["TicketLensMetrics", "TicketLensWarehouse"]),
     .testTarget(name: "TicketLensReportsTests", dependencies: ["TicketLensReports"]),
+    .testTarget(name: "TicketLensFuzzTargetsTests", dependencies: ["TicketLensFuzzTargets"]),
     .testTarget(
       name: "TicketLensPipelineTests", dependencies: ["TicketLensPipeline", "TicketLensSample"]),
     .testTarget(
@@ -96,7 +101,20 @@ let package = Package(
       dependencies: [
         "ticketlens", "TicketLensIngest", "TicketLensModel", "TicketLensPipeline",
         "TicketLensWarehouse", "TicketLensSample",
-      ]),
+      ],
+      // The pinned CSVs of the sample run (GoldenTests reads them from the source tree).
+      exclude: ["Golden"]),
   ],
   swiftLanguageModes: [.v6]
 )
+
+// libFuzzer executables exist only for Fuzz/run.sh (TICKETLENS_FUZZ=1, built with
+// -sanitize=fuzzer): libFuzzer supplies their `main`.
+if Context.environment["TICKETLENS_FUZZ"] == "1" {
+  package.targets.append(
+    .executableTarget(
+      name: "ticketlens-fuzz", dependencies: ["TicketLensFuzzTargets"],
+      path: "Fuzz/Sources/ticketlens-fuzz",
+      swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+  package.products.append(.executable(name: "ticketlens-fuzz", targets: ["ticketlens-fuzz"]))
+}

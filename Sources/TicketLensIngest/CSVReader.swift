@@ -182,6 +182,7 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
         lineNo += 1
         break
       }
+      validateSizeAndNUL(&record, base)
       if high & 0x80 != 0 { validateUTF8(&record, base) }
       body(&record)
     }
@@ -208,6 +209,28 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
     }
     high |= h
     lineNo += l
+  }
+
+  /// The longest field a record may hold (a longer one is corruption, and SQLite stores at most
+  /// about 1 GB per value).
+  public static let maxFieldBytes = 16 << 20
+
+  /// Rejects a record with a field beyond `maxFieldBytes` or a NUL byte (corruption: no export
+  /// writes either), naming the field and offset. One `memchr` over the record.
+  private func validateSizeAndNUL(_ r: inout CSVRecord, _ base: UnsafePointer<UInt8>) {
+    guard r.problem == nil, let first = r.fields.first, let last = r.fields.last else { return }
+    for (i, f) in r.fields.enumerated() where f.end - f.start > Self.maxFieldBytes {
+      r.problem = (
+        .fieldTooLong,
+        "field \(i + 1) holds \(f.end - f.start) bytes, more than the \(Self.maxFieldBytes >> 20) MiB a field may hold"
+      )
+      return
+    }
+    guard last.end > first.start, let hit = memchr(base + first.start, 0, last.end - first.start)
+    else { return }
+    let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+    let field = (r.fields.firstIndex { offset < $0.end } ?? r.fields.count - 1) + 1
+    r.problem = (.nulByte, "NUL byte in field \(field) at byte offset \(offset)")
   }
 
   private func validateUTF8(_ r: inout CSVRecord, _ base: UnsafePointer<UInt8>) {

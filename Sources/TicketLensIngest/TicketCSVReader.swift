@@ -203,10 +203,13 @@ public struct TicketCSVReader: ChunkedRecordReader {
       let bytes = UnsafeRawBufferPointer(start: base + f.start, count: f.end - f.start)
       switch col {
       case .createdAt, .updatedAt, .firstReplyAt, .solvedAt, .escalatedAt:
-        guard !f.hasEscapedQuotes, case .success(let instant) = parser.parse(bytes) else {
+        let parsed = f.hasEscapedQuotes ? .failure(.notATimestamp) : parser.parse(bytes)
+        guard case .success(let instant) = parsed else {
           return fail(
             .badTimestamp, col.fieldName,
-            "\(col.fieldName): '\(clip(csv.string(f)))' is not a timestamp")
+            "\(col.fieldName): '\(clip(csv.string(f)))' "
+              + (parsed == .failure(.outOfRange)
+                ? "is outside the years 1970–2099" : "is not a timestamp"))
         }
         switch col {
         case .createdAt:

@@ -93,11 +93,13 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
 /// Small helpers for reading ASCII digits out of byte buffers.
 public enum Digits {
-  /// The decimal value of `count` digits at `start`, or nil when any byte is not a digit.
+  /// The decimal value of `count` digits at `start`, or nil when any byte is not a digit or
+  /// there are more than 18 digits (which could overflow; found by fuzzing the timestamp parser
+  /// with a 23-digit "epoch").
   @inlinable public static func value<C: RandomAccessCollection>(_ b: C, _ start: Int, _ count: Int)
     -> Int?
   where C.Element == UInt8, C.Index == Int {
-    guard start >= b.startIndex, start + count <= b.endIndex else { return nil }
+    guard count <= 18, start >= b.startIndex, start + count <= b.endIndex else { return nil }
     var v = 0
     for i in start..<(start + count) {
       let c = b[i] &- 48

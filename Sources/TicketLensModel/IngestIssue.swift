@@ -29,6 +29,8 @@ public struct IngestIssue: Error, Sendable, Hashable, CustomStringConvertible {
     public static let unterminatedQuote = Code(rawValue: "unterminated_quote")
     public static let ragged = Code(rawValue: "ragged_row")
     public static let invalidUTF8 = Code(rawValue: "invalid_utf8")
+    public static let nulByte = Code(rawValue: "nul_byte")
+    public static let fieldTooLong = Code(rawValue: "field_too_long")
     public static let strayQuote = Code(rawValue: "stray_quote")
     public static let missingColumn = Code(rawValue: "missing_column")
     public static let missingValue = Code(rawValue: "missing_value")

@@ -27,8 +27,19 @@ public struct TimestampParser: Sendable {
     return t.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
   }
 
-  /// Parses ASCII bytes (surrounding spaces are not trimmed: the caller trims).
+  /// The instants a support record can plausibly carry: 1970-01-01 up to 2100-01-01 (UTC).
+  public static let plausible = Instant(seconds: 0)..<Instant(seconds: 4_102_444_800)
+
+  /// Parses ASCII bytes (surrounding spaces are not trimmed: the caller trims). A well-formed
+  /// value outside `plausible` (year 1, year 9999) is `outOfRange`.
   public func parse(_ b: UnsafeRawBufferPointer) -> Result<Instant, Failure> {
+    switch parseAny(b) {
+    case .success(let i) where !Self.plausible.contains(i): .failure(.outOfRange)
+    case let r: r
+    }
+  }
+
+  private func parseAny(_ b: UnsafeRawBufferPointer) -> Result<Instant, Failure> {
     let n = b.count
     guard n > 0 else { return .failure(.notATimestamp) }
     if b[0] >= 48 && b[0] <= 57 {

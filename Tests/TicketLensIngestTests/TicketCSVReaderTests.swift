@@ -66,6 +66,11 @@ struct GenericTicketCSVTests {
       ("1,s,d,open,P1,web,,,,,,2026-03-02T08:14:05Z,,,,,,", "bad_value", "priority", 2),
       ("1,s,d,weird,high,web,,,,,,2026-03-02T08:14:05Z,,,,,,", "bad_value", "status", 2),
       ("1,s,d,open,high,web,,,,,,2026-03-02T08:14:05Z,,,,x,,", "bad_number", "reopens", 2),
+      // 25 digits: rejected, not an overflow (the fuzzer's timestamp finding, here for counts).
+      (
+        "1,s,d,open,high,web,,,,,,2026-03-02T08:14:05Z,,,,9999999999999999999999999,,",
+        "bad_number", "reopens", 2
+      ),
       ("1,s,d,open,high,web,,,,,,2026-03-02T08:14:05Z,,,,,,meh", "bad_value", "satisfaction", 2),
       (",s,d,open,high,web,,,,,,2026-03-02T08:14:05Z,,,,,,", "missing_value", "id", 2),
       ("1,s,d,open,high,web,,,,,,,,,,,,", "missing_value", "created_at", 2),
