@@ -486,40 +486,51 @@ public enum ReportBuilder {
           table: heat, csvName: "tickets_by_hour_of_week.csv",
           chart: SVGChart.heatmap(title: "Tickets by weekday and hour", values: grid)))
     }
-    // Agents: volume, first reply, resolution and CSAT per assignee.
-    func byAssignee(_ m: MetricDefinition, _ stats: [Statistic]) throws -> [String: [Cell]] {
-      var q = MetricQuery(metric: m)
-      q.by = ["assignee"]
-      q.stats = stats
-      q.zone = zone
-      var out: [String: [Cell]] = [:]
-      for r in try engine.run(q, data: facts).rows { out[r[0].formatted] = Array(r.dropFirst()) }
-      return out
+    // Agents and groups: volume, first reply, resolution, SLA and CSAT per assignee and group.
+    func people(_ dimension: String) throws -> MetricTable {
+      func by(_ m: MetricDefinition, _ stats: [Statistic]) throws -> [String: [Cell]] {
+        var q = MetricQuery(metric: m)
+        q.by = [dimension]
+        q.stats = stats
+        q.zone = zone
+        var out: [String: [Cell]] = [:]
+        for r in try engine.run(q, data: facts).rows { out[r[0].formatted] = Array(r.dropFirst()) }
+        return out
+      }
+      let created = try by(Catalog.ticketsCreated, [.count])
+      let reply = try by(Catalog.firstReplyTime, [.median])
+      let resolution = try by(Catalog.fullResolutionTime, [.median])
+      let csat = try by(Catalog.csat, [.count])
+      let sla = facts.sla == nil ? [:] : try by(Catalog.slaFirstReply, [.count])
+      let keys = created.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+      var rows: [[Cell]] = []
+      for a in keys {
+        var row: [Cell] = [.text(a), created[a]?[0] ?? .int(0)]
+        row.append(reply[a]?[0] ?? .null)
+        row.append(resolution[a]?[0] ?? .null)
+        if facts.sla != nil { row.append(sla[a]?[2] ?? .null) }
+        row.append(csat[a]?[0] ?? .int(0))
+        row.append(csat[a]?[2] ?? .null)
+        rows.append(row)
+      }
+      return MetricTable(
+        metric: dimension == "assignee" ? "agents" : "groups",
+        columns: [
+          dimension, "tickets", "first_reply_median_minutes", "full_resolution_median_minutes",
+        ] + (facts.sla == nil ? [] : ["first_reply_breach_rate"]) + ["rated", "csat"],
+        rows: rows)
     }
-    let created = try byAssignee(Catalog.ticketsCreated, [.count])
-    let reply = try byAssignee(Catalog.firstReplyTime, [.median])
-    let resolution = try byAssignee(Catalog.fullResolutionTime, [.median])
-    let csat = try byAssignee(Catalog.csat, [.count])
-    let agents = created.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map {
-      a -> [Cell] in
-      [
-        .text(a), created[a]?[0] ?? .int(0), reply[a]?[0] ?? .null, resolution[a]?[0] ?? .null,
-        csat[a]?[0] ?? .int(0), csat[a]?[2] ?? .null,
-      ]
-    }
-    let agentTable = MetricTable(
-      metric: "agents",
-      columns: [
-        "assignee", "tickets", "first_reply_median_minutes", "full_resolution_median_minutes",
-        "rated", "csat",
-      ],
-      rows: agents)
+    let what =
+      "tickets, median first reply and full resolution (calendar minutes)"
+      + (facts.sla == nil ? "" : ", first-reply SLA breach rate") + ", CSAT."
     data.metrics.append(
       ReportMetric(
-        title: "Agents",
-        definition:
-          "Per assignee: tickets, median first reply and full resolution (calendar minutes), CSAT.",
-        table: agentTable, csvName: "agents.csv", chart: nil))
+        title: "Agents", definition: "Per assignee: " + what, table: try people("assignee"),
+        csvName: "agents.csv", chart: nil))
+    data.metrics.append(
+      ReportMetric(
+        title: "Groups", definition: "Per group: " + what, table: try people("group"),
+        csvName: "groups.csv", chart: nil))
     // Customers.
     let customers = try TrendCommands.customers(by: "requester", top: 15, data: facts)
     data.metrics.append(

@@ -131,7 +131,7 @@ struct BrowserTests {
       "Headline", "Tickets created by day and channel", "Open tickets at the end of each week",
       "First-reply SLA breaches by priority (business hours)", "Customer satisfaction by source",
       "Distribution of first reply and resolution times", "Ticket volume and forecast",
-      "When tickets arrive", "Agents", "Busiest customers", "Chat wait time by source",
+      "When tickets arrive", "Agents", "Groups", "Busiest customers", "Chat wait time by source",
       "Tickets by week and customer sentiment", "Category and priority classifiers",
       "Category confusion on held-out tickets", "Escalations by category, channel and priority",
       "Routing: which group resolves each category fastest", "Follow-ups", "Knowledge gaps",

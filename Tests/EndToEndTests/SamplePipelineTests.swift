@@ -396,9 +396,9 @@ struct CrashSafetyTests {
     let a = CLI.temporaryDirectory()
     #expect(try CLI.run(["run", try Self.pipeline(a, data: csv), "-q"]).status == 0)
     let expected = try Self.metricCSVs(a)
-    // Three configured tables, plus forecast, hour-of-week, agents, customers, the duration
-    // distribution, follow-ups, escalations and routing.
-    #expect(expected.count == 11)
+    // Three configured tables, plus forecast, hour-of-week, agents, groups, customers, the
+    // duration distribution, follow-ups, escalations and routing.
+    #expect(expected.count == 12)
     // Killed (SIGKILL) at pseudo-random moments, then completed.
     let b = CLI.temporaryDirectory()
     let p = try Self.pipeline(b, data: csv)
