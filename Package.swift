@@ -77,7 +77,8 @@ let package = Package(
     // The fuzzed entry points (shared by Fuzz/run.sh's libFuzzer build and the corpus tests).
     .target(
       name: "TicketLensFuzzTargets",
-      dependencies: ["TicketLensIngest", "TicketLensModel", "TicketLensPipeline"]),
+      dependencies: ["TicketLensIngest", "TicketLensModel", "TicketLensPipeline"],
+      exclude: ["README.md"]),
     // The benchmark command (release build): parse, ingest, metric suite and classifier.
     .executableTarget(
       name: "ticketlens-bench",
