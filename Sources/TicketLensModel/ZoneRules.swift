@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// UTC offsets of one IANA time zone, looked up fast and thread-safely.
 ///
@@ -12,7 +11,14 @@ public final class ZoneRules: Sendable {
   public let identifier: String
   private let zone: TimeZone
   private let fixedOffset: Int?
-  private let years: Mutex<[Int: YearTable]>
+  private let years = YearCache()
+
+  /// Computed years, behind a pthread mutex (`NSLock`): ThreadSanitizer sees its ordering,
+  /// which it cannot for the standard library's futex-based `Mutex` (it reported a race here).
+  private final class YearCache: @unchecked Sendable {
+    let lock = NSLock()
+    var tables: [Int: YearTable] = [:]
+  }
 
   private struct YearTable: Sendable {
     var startOffset: Int
@@ -27,7 +33,6 @@ public final class ZoneRules: Sendable {
     identifier = id
     zone = TimeZone(identifier: "UTC")!
     fixedOffset = 0
-    years = Mutex([:])
   }
 
   /// The rules for an IANA zone name; nil when the name is unknown.
@@ -36,19 +41,21 @@ public final class ZoneRules: Sendable {
     identifier = id
     zone = tz
     fixedOffset = (id == "UTC" || id == "Etc/UTC" || id == "GMT") ? 0 : nil
-    years = Mutex([:])
   }
 
   /// The offset from UTC (seconds) in force at `utcSecond`.
   public func offset(atUTC utcSecond: Int64) -> Int {
     if let fixedOffset { return fixedOffset }
     let y = CivilDate(daysSinceEpoch: Int(utcSecond.floorDiv(86_400))).year
-    let table = years.withLock { cache -> YearTable in
-      if let t = cache[y] { return t }
-      let t = computeYear(y)
-      cache[y] = t
-      return t
+    years.lock.lock()
+    let table: YearTable
+    if let t = years.tables[y] {
+      table = t
+    } else {
+      table = computeYear(y)
+      years.tables[y] = table
     }
+    years.lock.unlock()
     var off = table.startOffset
     // Few transitions per year (0–4): a linear scan is fastest.
     for (at, o) in table.transitions {
