@@ -282,6 +282,13 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
     var quotesBefore = stats[0].quotes
     var linesBefore = line + stats[0].lines
     for i in 1..<k {
+      // A record that ran past this nominal start was already scanned to its end: the first
+      // break after this start is that one (scanning again made a 1 GiB record quadratic).
+      if starts.last!.0 > nominal[i] {
+        quotesBefore += stats[i].quotes
+        linesBefore += stats[i].lines
+        continue
+      }
       // Scan from the nominal start to the first line break outside quotes.
       var p = nominal[i]
       var parity = quotesBefore & 1

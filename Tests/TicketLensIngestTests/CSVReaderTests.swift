@@ -177,6 +177,21 @@ struct CSVChunkingTests {
     #expect(parallel.count == 60_000)
   }
 
+  /// A record longer than several chunks: its chunks are skipped, not scanned again (that made
+  /// a 1 GiB single-line file take 26 s), and the records are the sequential ones.
+  @Test func aRecordSpanningSeveralChunksIsScannedOnce() {
+    var bytes = Self.bigInput(rows: 5_000)
+    bytes +=
+      Array("9001,\"".utf8) + Array(repeating: UInt8(ascii: "x"), count: 6 << 20)
+      + Array("\n\",1\n9002,x,2\n".utf8)
+    bytes += Array(Self.bigInput(rows: 5_000).dropFirst(11))
+    let sequential = Array(parseAll(bytes).dropFirst())
+    let (parallel, chunkCount) = parallelRecords(bytes, target: 8)
+    #expect(chunkCount > 1)
+    #expect(parallel == sequential)
+    #expect(parallel.count == 10_002)
+  }
+
   @Test func strayQuotesFallBackToSequentialParsing() {
     let bytes = Self.bigInput(rows: 40_000, strayEvery: 9_999)
     let sequential = Array(parseAll(bytes).dropFirst())
