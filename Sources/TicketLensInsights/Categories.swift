@@ -85,11 +85,11 @@ public struct TicketClassifier: Sendable {
   /// Whether a ticket belongs to the held-out share: a hash of its key, so that the split is the
   /// same on every run and for every thread count.
   public func isHeldOut(source: String, id: String) -> Bool {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in source.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-    h = (h ^ 0x1f) &* 0x100_0000_01b3
-    for b in id.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-    return Double(h % 10_000) < settings.holdoutShare * 10_000
+    var h = FNV1a()
+    h.add(source)
+    h.separate()
+    h.add(id)
+    return Double(h.value % 10_000) < settings.holdoutShare * 10_000
   }
 
   public func classify(_ tickets: [ClassifierTicket]) -> Result {

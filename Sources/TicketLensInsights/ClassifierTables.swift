@@ -57,11 +57,7 @@ public enum ClassifierTables {
           .text(u.source + "/" + u.id), .real(u.urgency), .text(u.priority ?? "none"),
           .text(u.suggestedPriority ?? "none"), .text(u.status ?? "none"),
           .text(u.assignee ?? "none"),
-          .text(
-            CivilDate(
-              daysSinceEpoch: Int(
-                zone.localSecond(fromUTC: u.createdAt.floorDiv(1000)).floorDiv(86_400))
-            ).iso8601),
+          .text(zone.civilDate(of: Instant(milliseconds: u.createdAt)).iso8601),
           .text(u.terms), .text(u.subject),
         ]
       })

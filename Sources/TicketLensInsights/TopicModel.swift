@@ -282,17 +282,7 @@ enum Parallel {
     _ n: Int, workers: Int, minimum: Int, _ body: @Sendable (Int, Int) -> T
   ) -> [T] {
     let count = max(1, min(workers * 4, n / max(1, minimum) + 1))
-    let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
-    slots.initialize(repeating: nil)
-    defer {
-      slots.deinitialize()
-      slots.deallocate()
-    }
-    nonisolated(unsafe) let out = slots
-    DispatchQueue.concurrentPerform(iterations: count) { c in
-      out[c] = body(n * c / count, n * (c + 1) / count)
-    }
-    return slots.map { $0! }
+    return collect(count, workers: count) { c in body(n * c / count, n * (c + 1) / count) }
   }
 
   /// Runs `body` over `[0, n)` in chunks of `size` (so the partition, and any floating-point
@@ -302,7 +292,14 @@ enum Parallel {
     _ n: Int, size: Int, threads: Int, _ body: @Sendable (Int, Int) -> T
   ) -> [T] {
     let count = max(1, (n + size - 1) / size)
-    let workers = min(workers(threads), count)
+    return collect(count, workers: min(workers(threads), count)) { c in
+      body(c * size, min(n, (c + 1) * size))
+    }
+  }
+
+  /// `body(c)` for every chunk `c` in `0..<count`, spread over `workers` Dispatch workers, the
+  /// results in chunk order.
+  private static func collect<T>(_ count: Int, workers: Int, _ body: @Sendable (Int) -> T) -> [T] {
     let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
     slots.initialize(repeating: nil)
     defer {
@@ -311,9 +308,7 @@ enum Parallel {
     }
     nonisolated(unsafe) let out = slots
     DispatchQueue.concurrentPerform(iterations: workers) { w in
-      for c in stride(from: w, to: count, by: workers) {
-        out[c] = body(c * size, min(n, (c + 1) * size))
-      }
+      for c in stride(from: w, to: count, by: workers) { out[c] = body(c) }
     }
     return slots.map { $0! }
   }

@@ -27,24 +27,30 @@ public enum VendorAgreement {
         }, .fullResolution
       ),
     ]
+    // One pass: the absolute differences per (source code, measure).
+    var diffs = Array(
+      repeating: Array(repeating: [Double](), count: measures.count),
+      count: max(1, sources.values.count))
+    for r in 0..<t.count {
+      let code = sources.codes.isEmpty ? 0 : Int(sources.codes[r])
+      guard code >= 0 else { continue }
+      for (k, m) in measures.enumerated() {
+        let v = t.vendor(m.vendor, r)
+        guard !v.isNaN, v >= 0, let ours = m.ours(r) else { continue }
+        diffs[code][k].append(abs(ours - v))
+      }
+    }
     var rows: [[Cell]] = []
-    let names = sources.values.indices.sorted { sources.values[$0] < sources.values[$1] }
-    for code in names {
-      for m in measures {
-        var diffs: [Double] = []
-        for r in 0..<t.count where sources.codes.isEmpty || Int(sources.codes[r]) == code {
-          let v = t.vendor(m.vendor, r)
-          guard !v.isNaN, v >= 0, let ours = m.ours(r) else { continue }
-          diffs.append(abs(ours - v))
-        }
-        guard !diffs.isEmpty else { continue }
-        let disagree = diffs.count { $0 > tolerance }
-        var sorted = diffs
-        let median = Quantiles.quantile(&sorted, 0.5) ?? 0
+    for code in sources.values.indices.sorted(by: { sources.values[$0] < sources.values[$1] }) {
+      for (k, m) in measures.enumerated() where !diffs[code][k].isEmpty {
+        var d = diffs[code][k]
+        let disagree = d.count { $0 > tolerance }
+        let largest = d.max()!
+        let median = Quantiles.quantile(&d, 0.5) ?? 0
         rows.append([
-          .text(sources.values[code]), .text(m.name), .int(diffs.count),
-          .int(diffs.count - disagree), .int(disagree),
-          .real(Double(disagree) / Double(diffs.count)), .real(median), .real(diffs.max()!),
+          .text(sources.values[code]), .text(m.name), .int(d.count), .int(d.count - disagree),
+          .int(disagree), .real(Double(disagree) / Double(d.count)), .real(median),
+          .real(largest),
         ])
       }
     }

@@ -77,6 +77,11 @@ public final class ZoneRules: Sendable {
     return local - before
   }
 
+  /// The calendar day of an instant in this zone.
+  public func civilDate(of instant: Instant) -> CivilDate {
+    CivilDate(daysSinceEpoch: Int(localSecond(fromUTC: instant.seconds).floorDiv(86_400)))
+  }
+
   /// The local wall-clock second (seconds since the epoch as if the zone were UTC) of a UTC second.
   @inline(__always) public func localSecond(fromUTC s: Int64) -> Int64 {
     s + Int64(offset(atUTC: s))

@@ -1,4 +1,5 @@
 import TicketLensInsights
+import TicketLensModel
 import TicketLensWarehouse
 
 /// Part of the normalize stage: trains the category and priority classifiers on the stored
@@ -23,8 +24,8 @@ public enum CategoryStage {
 
   /// A 63-bit FNV-1a hash (stored in an INTEGER column; never 0, the "never ran" value).
   static func fingerprint(_ s: String) -> Int64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-    return Int64(bitPattern: h >> 1) | 1
+    var h = FNV1a()
+    h.add(s)
+    return Int64(bitPattern: h.value >> 1) | 1
   }
 }

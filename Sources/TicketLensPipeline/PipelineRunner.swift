@@ -246,25 +246,22 @@ public struct PipelineRunner {
       } else if failedGate {
         message = "data-quality checks failed: " + qualityErrors.joined(separator: ", ")
       }
-      guard runs("reports") else {
-        try warehouse.finishRun(
-          runID, status: status, endedAt: Clock.nowISO(), files: results.map(\.accounting),
-          message: message)
-        return RunOutcome(
-          runID: runID, files: results, status: status, exitCode: exitCode, report: nil,
-          message: message)
+      var report: ReportOutput? = nil
+      if runs("reports") {
+        try Cancellation.check()
+        let started = Date()
+        var settings = ReportSettings(pipeline: config, threads: threads)
+        settings.asOf = asOf
+        settings.retention = config.outputs.retention
+        let written = try ReportBuilder.write(
+          warehouse: warehouse, settings: settings, runID: runID, thresholdExceeded: exceeded)
+        for (stage, seconds) in written.stageSeconds {
+          logger.info("\(stage): \(String(format: "%.2f", seconds)) s")
+        }
+        logger.info(
+          "report \(written.html ?? written.folder) in \(Clock.seconds(since: started))")
+        report = written
       }
-      try Cancellation.check()
-      let started = Date()
-      var settings = ReportSettings(pipeline: config, threads: threads)
-      settings.asOf = asOf
-      settings.retention = config.outputs.retention
-      let report = try ReportBuilder.write(
-        warehouse: warehouse, settings: settings, runID: runID, thresholdExceeded: exceeded)
-      for (stage, seconds) in report.stageSeconds {
-        logger.info("\(stage): \(String(format: "%.2f", seconds)) s")
-      }
-      logger.info("report \(report.html ?? report.folder) in \(Clock.seconds(since: started))")
       try warehouse.finishRun(
         runID, status: status, endedAt: Clock.nowISO(), files: results.map(\.accounting),
         message: message)

@@ -233,8 +233,7 @@ public enum ReportBuilder {
         data.rejectReasons[i].example = redactor.text(data.rejectReasons[i].example)
       }
     }
-    let day = CivilDate(
-      daysSinceEpoch: Int(zone.localSecond(fromUTC: asOf.seconds).floorDiv(86_400)))
+    let day = zone.civilDate(of: asOf)
     let folder =
       settings.output + "/"
       + settings.folderPattern.replacingOccurrences(of: "{date}", with: day.iso8601)
@@ -324,8 +323,7 @@ public enum ReportBuilder {
     _ data: inout ReportData, facts: MetricData, zone: ZoneRules,
     engine: MetricEngine, asOf: Instant
   ) throws {
-    let asOfDay = CivilDate(
-      daysSinceEpoch: Int(zone.localSecond(fromUTC: asOf.seconds).floorDiv(86_400)))
+    let asOfDay = zone.civilDate(of: asOf)
     func number(_ c: Cell) -> Double? {
       switch c {
       case .int(let i): Double(i)
@@ -655,7 +653,8 @@ public enum ReportBuilder {
     let models = try warehouse.classifierModels()
     guard !models.isEmpty else { return }
     let holdout = Int((settings.holdoutShare * 100).rounded())
-    if let category = models.first(where: { $0.model == "category" }) {
+    let category = models.first { $0.model == "category" }
+    if let category {
       let e = ClassifierEvaluation(category)
       if e.total > 0 {
         data.kpis.append(
@@ -670,7 +669,7 @@ public enum ReportBuilder {
         definition:
           "Multinomial naive Bayes over TF-IDF words and word pairs of subject and description. Trained on the tickets that record a category (or a priority), measured on a fixed \(holdout) % of them held out; majority_baseline is the accuracy of always answering the commonest class. Tickets without a category get the predicted one (category dimension).",
         table: ClassifierTables.quality(models), csvName: "classifier_quality.csv", chart: nil))
-    if let category = models.first(where: { $0.model == "category" }), category.holdout > 0 {
+    if let category, category.holdout > 0 {
       data.metrics.append(
         ReportMetric(
           title: "Category confusion on held-out tickets",

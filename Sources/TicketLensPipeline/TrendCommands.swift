@@ -63,8 +63,7 @@ public enum TrendCommands {
     q.zone = zone
     var rows = try MetricEngine(threads: threads).run(q, data: data).rows
     // The as-of day is still under way: its count is partial, so it is left out of the fit.
-    let asOfDay = CivilDate(
-      daysSinceEpoch: Int(zone.localSecond(fromUTC: data.asOf.seconds).floorDiv(86_400)))
+    let asOfDay = zone.civilDate(of: data.asOf)
     if rows.last?[0].formatted == asOfDay.iso8601 { rows.removeLast() }
     let y = rows.map { number($0[1]) ?? 0 }
     guard let last = rows.last.flatMap({ CivilDate(iso8601: $0[0].formatted) }),

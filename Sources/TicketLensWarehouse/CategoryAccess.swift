@@ -101,7 +101,7 @@ extension Warehouse {
 
   /// The stored fingerprint of the last classification (settings and inputs, hashed).
   public func classificationKey() throws(WarehouseError) -> Int64 {
-    try connection.scalarInt("SELECT value FROM insight_state WHERE key = 'category_key'") ?? 0
+    try insightState("category_key") ?? 0
   }
 
   /// Every ticket not excluded, in key order, with the value of the first of `fields` (custom

@@ -220,12 +220,8 @@ extension Warehouse {
     let run = try connection.scalarInt("SELECT coalesce(max(id), 0) FROM run_files") ?? 0
     let tickets = try connection.scalarInt("SELECT count(*) FROM tickets") ?? 0
     let chats = try connection.scalarInt("SELECT count(*) FROM chats") ?? 0
-    let sentiment =
-      try connection.scalarInt(
-        "SELECT value FROM insight_state WHERE key = 'sentiment_generation'") ?? 0
-    let category =
-      try connection.scalarInt(
-        "SELECT value FROM insight_state WHERE key = 'category_generation'") ?? 0
+    let sentiment = try insightState("sentiment_generation") ?? 0
+    let category = try insightState("category_generation") ?? 0
     return
       "v\(Schema.migrations.count) files=\(run) tickets=\(tickets) chats=\(chats) sentiment=\(sentiment) category=\(category)"
   }

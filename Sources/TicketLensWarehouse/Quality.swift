@@ -161,13 +161,13 @@ extension Warehouse {
     var out: [QualityResult] = []
     for check in Self.qualityChecks(s, runID: runID) {
       let checked = Int(try connection.scalarInt(check.checked) ?? 0)
-      let counted = try connection.scalarInt("SELECT count(*) FROM (\(check.failing))") ?? 0
-      let failed = Int(counted)
+      // One pass over the failing rows: all are counted, the first ones kept.
+      var failed = 0
       var examples: [(source: String, id: String, detail: String)] = []
-      if failed > 0 {
-        let st = try connection.prepare(
-          "SELECT * FROM (\(check.failing)) ORDER BY 1, 2 LIMIT \(QualitySettings.examples)")
-        while try st.step() {
+      let st = try connection.prepare("SELECT * FROM (\(check.failing)) ORDER BY 1, 2")
+      while try st.step() {
+        failed += 1
+        if examples.count < QualitySettings.examples {
           examples.append((st.text(0) ?? "", st.text(1) ?? "", st.text(2) ?? ""))
         }
       }
@@ -261,12 +261,8 @@ extension Warehouse {
 extension Warehouse {
   /// The keyed pseudonyms of this warehouse (the key never leaves it).
   public func pseudonyms() throws(WarehouseError) -> Pseudonyms {
-    let k0 =
-      try connection.scalarInt(
-        "SELECT value FROM insight_state WHERE key = 'privacy_key_0'") ?? 0
-    let k1 =
-      try connection.scalarInt(
-        "SELECT value FROM insight_state WHERE key = 'privacy_key_1'") ?? 0
+    let k0 = try insightState("privacy_key_0") ?? 0
+    let k1 = try insightState("privacy_key_1") ?? 0
     return Pseudonyms(k0: UInt64(bitPattern: k0), k1: UInt64(bitPattern: k1))
   }
 

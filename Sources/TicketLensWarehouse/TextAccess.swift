@@ -139,12 +139,19 @@ public struct SentimentPending: Sendable {
 }
 
 extension Warehouse {
+  /// A value of the `insight_state` table (scorer versions, generations, keys); nil when absent.
+  func insightState(_ key: String) throws(WarehouseError) -> Int64? {
+    let st = try connection.prepare("SELECT value FROM insight_state WHERE key = ?")
+    st.bind(1, key)
+    guard try st.step() else { return nil }
+    return st.int64(0)
+  }
+
   /// Marks every row for rescoring when the scorer's version differs from the one that scored
   /// them (a lexicon or rule change); returns whether it did.
   @discardableResult
   public func invalidateSentiment(unlessVersion version: Int) throws(WarehouseError) -> Bool {
-    let stored = try connection.scalarInt(
-      "SELECT value FROM insight_state WHERE key = 'sentiment_version'")
+    let stored = try insightState("sentiment_version")
     guard stored.map(Int.init) != version else { return false }
     try connection.immediateTransaction { () throws(WarehouseError) in
       try connection.execute("UPDATE tickets SET sentiment_load_id = NULL")

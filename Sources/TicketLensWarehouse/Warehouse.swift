@@ -327,21 +327,16 @@ public final class Warehouse {
   public func ticketsFingerprint() throws(WarehouseError) -> String {
     let st = try connection.prepare(
       "SELECT \(TicketRow.columnList) FROM tickets ORDER BY source, id")
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    var h = FNV1a()
     var n = 0
     while try st.step() {
       n += 1
       for i in 0..<Int32(TicketRow.columns.count) {
-        let s = st.text(i) ?? "\u{0}"
-        for b in s.utf8 {
-          h ^= UInt64(b)
-          h = h &* 0x100_0000_01b3
-        }
-        h ^= 0x1F
-        h = h &* 0x100_0000_01b3
+        h.add(st.text(i) ?? "\u{0}")
+        h.separate()
       }
     }
-    return "\(n):" + String(h, radix: 16)
+    return "\(n):" + String(h.value, radix: 16)
   }
 }
 

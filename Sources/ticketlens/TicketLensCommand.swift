@@ -569,9 +569,12 @@ struct AnalysisOptions: ParsableArguments {
 
   func write(_ t: MetricTable) throws {
     var t = t
-    let (path, cfg) = try warehousePath()
-    if redact || cfg?.redact == true {
-      t = try Warehouse(path: path, readOnly: true).redactor().table(t)
+    // Only `--redact` or a pipeline can ask for pseudonyms; otherwise nothing is read again.
+    if redact || pipeline != nil {
+      let (path, cfg) = try warehousePath()
+      if redact || cfg?.redact == true {
+        t = try Warehouse(path: path, readOnly: true).redactor().table(t)
+      }
     }
     let text: String
     switch format {
