@@ -41,22 +41,32 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
   public let delimiter: UInt8
   /// Offset of the first byte after the BOM.
   public let bodyStart: Int
+  /// Drops the pages the scanners have passed (for a mapped file), so a gigabyte-long record is
+  /// streamed through a bounded window of memory.
+  public let release: PageRelease?
 
-  public init(bytes: UnsafeRawBufferPointer, delimiter: UInt8? = nil) {
+  /// Reads a mapped file, releasing its pages behind the scanners.
+  public init(file: MappedFile, delimiter: UInt8? = nil) {
+    self.init(bytes: file.bytes, delimiter: delimiter, release: file.pageRelease)
+  }
+
+  public init(bytes: UnsafeRawBufferPointer, delimiter: UInt8? = nil, release: PageRelease? = nil) {
     self.bytes = bytes
+    self.release = release
     var s = 0
     if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { s = 3 }
     bodyStart = s
     self.delimiter = delimiter ?? CSVReader.sniffDelimiter(bytes, from: s)
   }
 
-  /// The delimiter that occurs most often (outside quotes) in the first line: `,` unless `;` or
-  /// tab is more frequent.
+  /// The delimiter that occurs most often (outside quotes) in the first line (its first 64 KiB):
+  /// `,` unless `;` or tab is more frequent.
   public static func sniffDelimiter(_ b: UnsafeRawBufferPointer, from: Int) -> UInt8 {
     var counts = (comma: 0, semi: 0, tab: 0)
     var inQuotes = false
     var i = from
-    while i < b.count {
+    let end = min(b.count, from + 65_536)
+    while i < end {
       let c = b[i]
       if c == 0x22 {
         inQuotes.toggle()
@@ -93,6 +103,7 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
     let d = delimiter
     var pos = start
     var lineNo = line
+    var cursor = ReleaseCursor(release, from: start)
     var record = CSVRecord(line: line, start: start, end: start, fields: [], problem: nil)
     record.fields.reserveCapacity(32)
     while pos < limit && pos < n {
@@ -116,10 +127,12 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
           var escaped = false
           var closed = false
           while p < n {
-            guard let q = memchrQuote(base + p, n - p) else {
-              countBreaks(base, p, n, n, &lineNo, &high)
-              p = n
-              break
+            let span = min(n - p, PageRelease.window)
+            guard let q = memchrQuote(base + p, span) else {
+              countBreaks(base, p, p + span, n, &lineNo, &high)
+              p += span
+              cursor.passed(p)
+              continue
             }
             let qi = p + q
             countBreaks(base, p, qi, n, &lineNo, &high)
@@ -150,21 +163,13 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
                 .strayQuote, "text after the closing quote of field \(record.fields.count)"
               )
             }
-            while pos < n, base[pos] != d, base[pos] != 0x0A, base[pos] != 0x0D {
-              high |= base[pos]
-              pos += 1
-            }
+            skipField(base, &pos, n, &high, &cursor)
             record.fields[record.fields.count - 1].end = pos
           }
         } else {
           // Unquoted field: up to the delimiter or line end.
           let fieldStart = pos
-          while pos < n {
-            let c = base[pos]
-            if c == d || c == 0x0A || c == 0x0D { break }
-            high |= c
-            pos += 1
-          }
+          skipField(base, &pos, n, &high, &cursor)
           record.fields.append(CSVField(start: fieldStart, end: pos, hasEscapedQuotes: false))
         }
         if pos >= n {
@@ -185,8 +190,33 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
       validateSizeAndNUL(&record, base)
       if high & 0x80 != 0 { validateUTF8(&record, base) }
       body(&record)
+      cursor.passed(pos)
     }
     return (pos, lineNo)
+  }
+
+  /// Advances `pos` to the next delimiter or line break (the rest of an unquoted field), noting
+  /// high bytes; releases pages behind it on a field longer than the release window.
+  @inline(__always)
+  private func skipField(
+    _ base: UnsafePointer<UInt8>, _ pos: inout Int, _ n: Int, _ high: inout UInt8,
+    _ cursor: inout ReleaseCursor
+  ) {
+    let d = delimiter
+    var h: UInt8 = 0
+    var p = pos
+    scan: while p < n {
+      let stop = min(n, p + PageRelease.window)
+      while p < stop {
+        let c = base[p]
+        if c == d || c == 0x0A || c == 0x0D { break scan }
+        h |= c
+        p += 1
+      }
+      cursor.passed(p)
+    }
+    high |= h
+    pos = p
   }
 
   @inline(__always)
@@ -226,16 +256,28 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
       )
       return
     }
-    guard last.end > first.start, let hit = memchr(base + first.start, 0, last.end - first.start)
-    else { return }
-    let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-    let field = (r.fields.firstIndex { offset < $0.end } ?? r.fields.count - 1) + 1
-    r.problem = (.nulByte, "NUL byte in field \(field) at byte offset \(offset)")
+    guard last.end > first.start else { return }
+    var cursor = ReleaseCursor(release, from: first.start)
+    var p = first.start
+    // A window at a time (one `memchr` for any ordinary record), releasing pages behind.
+    while p < last.end {
+      let span = min(last.end - p, PageRelease.window)
+      if let hit = memchr(base + p, 0, span) {
+        let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        let field = (r.fields.firstIndex { offset < $0.end } ?? r.fields.count - 1) + 1
+        r.problem = (.nulByte, "NUL byte in field \(field) at byte offset \(offset)")
+        return
+      }
+      p += span
+      if p < last.end { cursor.passed(p) }
+    }
   }
 
   private func validateUTF8(_ r: inout CSVRecord, _ base: UnsafePointer<UInt8>) {
-    guard r.problem == nil else { return }
+    guard r.problem == nil, let first = r.fields.first else { return }
+    var cursor = ReleaseCursor(release, from: first.start)
     for (i, f) in r.fields.enumerated() {
+      defer { cursor.passed(f.end) }
       if let bad = UTF8Check.firstInvalid(base + f.start, f.end - f.start) {
         r.problem = (
           .invalidUTF8,
@@ -276,7 +318,17 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
       let s = nominal[i]
       let e = i + 1 < k ? nominal[i + 1] : n
       let b = self.bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
-      statsBox.buffer[i] = self.countQuotesAndLines(b, s, e, n)
+      var total = (quotes: 0, lines: 0)
+      var w = s
+      while w < e {
+        let we = min(e, w + PageRelease.window)
+        let part = self.countQuotesAndLines(b, w, we, n)
+        total.quotes += part.quotes
+        total.lines += part.lines
+        self.release?.release(w, we)
+        w = we
+      }
+      statsBox.buffer[i] = total
     }
     var starts: [(Int, Int)] = [(from, line)]
     var quotesBefore = stats[0].quotes
@@ -294,19 +346,24 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
       var parity = quotesBefore & 1
       var lines = linesBefore
       var found = -1
-      while p < n {
-        let c = base[p]
-        if c == 0x22 {
-          parity ^= 1
-        } else if c == 0x0A || c == 0x0D {
-          let isBreak = c == 0x0A || p + 1 >= n || base[p + 1] != 0x0A
-          if isBreak { lines += 1 }
-          if parity == 0 && isBreak {
-            found = p + 1
-            break
+      var cursor = ReleaseCursor(release, from: p)
+      scan: while p < n {
+        let stop = min(n, p + PageRelease.window)
+        while p < stop {
+          let c = base[p]
+          if c == 0x22 {
+            parity ^= 1
+          } else if c == 0x0A || c == 0x0D {
+            let isBreak = c == 0x0A || p + 1 >= n || base[p + 1] != 0x0A
+            if isBreak { lines += 1 }
+            if parity == 0 && isBreak {
+              found = p + 1
+              break scan
+            }
           }
+          p += 1
         }
-        p += 1
+        cursor.passed(p)
       }
       quotesBefore += stats[i].quotes
       linesBefore += stats[i].lines
@@ -371,8 +428,13 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
     stop = parse(from: bodyStart, line: 1, limit: bodyStart + 1) { rec in
       guard !seen else { return }
       seen = true
-      names = rec.fields.map { self.string($0) }
+      // A name longer than 64 KiB is not a header (and is not copied into memory).
+      let limit = 65_536
+      names = rec.fields.map { $0.end - $0.start <= limit ? self.string($0) : "" }
       problem = rec.problem?.message
+      if problem == nil, let i = rec.fields.firstIndex(where: { $0.end - $0.start > limit }) {
+        problem = "column \(i + 1)'s name is longer than 64 KiB"
+      }
     }
     guard let names else { return nil }
     return (names, stop.end, stop.line, problem)

@@ -27,8 +27,9 @@ public struct FileFingerprint: Sendable, Hashable {
   }
 
   /// A 64-bit hash of the bytes, as 16 hex digits: 1 MiB blocks hashed in parallel, then the
-  /// block hashes in order (the result does not depend on the thread count).
-  public static func hash(_ b: UnsafeRawBufferPointer) -> String {
+  /// block hashes in order (the result does not depend on the thread count). With `release`,
+  /// each block's pages are dropped once hashed (see `PageRelease`).
+  public static func hash(_ b: UnsafeRawBufferPointer, release: PageRelease? = nil) -> String {
     let block = 1 << 20
     let blocks = max(1, (b.count + block - 1) / block)
     let parts = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: blocks)
@@ -37,8 +38,9 @@ public struct FileFingerprint: Sendable, Hashable {
     nonisolated(unsafe) let b = b
     DispatchQueue.concurrentPerform(iterations: blocks) { k in
       let lo = k * block
-      out[k] = mix(
-        UnsafeRawBufferPointer(rebasing: b[lo..<min(b.count, lo + block)]), seed: UInt64(k))
+      let hi = min(b.count, lo + block)
+      out[k] = mix(UnsafeRawBufferPointer(rebasing: b[lo..<hi]), seed: UInt64(k))
+      release?.release(lo, hi)
     }
     var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(b.count)
     for k in 0..<blocks { h = (h ^ parts[k]) &* 0x9E37_79B9_7F4A_7C15 ^ (h >> 31) }

@@ -79,7 +79,9 @@ public enum InputFormat: String, Sendable, CaseIterable {
       }
       return nil
     default:
-      let reader = CSVReader(bytes: b)
+      // The header is within the first MiB of any real export (a longer first line is not a
+      // header: the reader rejects it later without holding it in memory).
+      let reader = CSVReader(bytes: UnsafeRawBufferPointer(rebasing: b[0..<min(b.count, 1 << 20)]))
       guard let header = reader.header() else { return nil }
       let names = Set(header.names.map { $0.trimmingSpaces.lowercased() })
       if (names.contains("query") || names.contains("search_term") || names.contains("search term"))

@@ -416,7 +416,7 @@ struct JSONMapper: Sendable {
     func words(_ v: JSONValue?) -> Set<String> {
       guard let v else { return [] }
       if let s = v.string { return Set(s.split(separator: " ").map(String.init)) }
-      return Set((v.elements ?? []).compactMap(\.string))
+      return Set(v.elements.compactMap(\.string))
     }
     switch field {
     case "priority":

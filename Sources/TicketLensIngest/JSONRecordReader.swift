@@ -92,8 +92,9 @@ public struct JSONRecordReader: ChunkedRecordReader {
     guard first < b.count else {
       throw IngestIssue(.emptyFile, .file, at: InputLocation(file: file.path), "the file is empty")
     }
-    if Self.isNDJSON(b, first) {
-      lineChunks = Self.lineChunks(b, from: first, targetCount: parallelism)
+    if Self.isNDJSON(b, first, release: file.pageRelease) {
+      lineChunks = Self.lineChunks(
+        b, from: first, targetCount: parallelism, release: file.pageRelease)
       document = nil
       recordIndexes = []
       recordPathPrefix = "$"
@@ -138,10 +139,11 @@ public struct JSONRecordReader: ChunkedRecordReader {
 
   /// NDJSON when the first line is a whole object (starts with `{`, ends with `}`) and another
   /// line follows. (The line need not parse: a bad first record is rejected like any other.)
-  static func isNDJSON(_ b: UnsafeRawBufferPointer, _ first: Int) -> Bool {
+  static func isNDJSON(_ b: UnsafeRawBufferPointer, _ first: Int, release: PageRelease? = nil)
+    -> Bool
+  {
     guard b[first] == 0x7B else { return false }
-    var end = first
-    while end < b.count, b[end] != 0x0A { end += 1 }
+    let end = lineEnd(b, from: first, to: b.count, release: release)
     var last = end - 1
     while last > first, b[last] == 0x0D || b[last] == 0x20 || b[last] == 0x09 { last -= 1 }
     guard last > first, b[last] == 0x7D else { return false }
@@ -150,7 +152,30 @@ public struct JSONRecordReader: ChunkedRecordReader {
     return rest < b.count
   }
 
-  static func lineChunks(_ b: UnsafeRawBufferPointer, from: Int, targetCount: Int) -> [(Int, Int)] {
+  /// The offset of the first LF in `[from, to)`, or `to`. Searches a window at a time and
+  /// releases the pages behind it, so a gigabyte-long line is not held in memory.
+  static func lineEnd(_ b: UnsafeRawBufferPointer, from: Int, to: Int, release: PageRelease?)
+    -> Int
+  {
+    guard let base = b.baseAddress else { return to }
+    var cursor = ReleaseCursor(release, from: from)
+    var p = from
+    while p < to {
+      let span = min(to - p, PageRelease.window)
+      if let hit = memchr(base + p, 0x0A, span) { return UnsafeRawPointer(hit) - base }
+      p += span
+      cursor.passed(p)
+    }
+    return to
+  }
+
+  /// The longest NDJSON line read as a record; a longer one is rejected unread (the CSV reader's
+  /// limit is 16 MiB per field; a JSON ticket carries its comments on its line).
+  public static let maxLineBytes = 64 << 20
+
+  static func lineChunks(
+    _ b: UnsafeRawBufferPointer, from: Int, targetCount: Int, release: PageRelease? = nil
+  ) -> [(Int, Int)] {
     let total = b.count - from
     let k = max(1, min(targetCount, total / (1 << 20)))
     var starts: [(Int, Int)] = [(from, 1)]
@@ -159,27 +184,27 @@ public struct JSONRecordReader: ChunkedRecordReader {
     var lastLine = 1
     var lastOffset = from
     for i in 1..<k {
-      var p = from + i * size
-      while p < b.count, b[p] != 0x0A { p += 1 }
-      p += 1
+      let nominal = from + i * size
+      guard nominal > lastOffset else { continue }  // inside a line already scanned
+      let p = lineEnd(b, from: nominal, to: b.count, release: release) + 1
       guard p < b.count, p > lastOffset else { continue }
-      lastLine += countNewlines(b, lastOffset, p)
+      lastLine += countNewlines(b, lastOffset, p, release: release)
       lastOffset = p
       starts.append((p, lastLine))
     }
     return starts
   }
 
-  static func countNewlines(_ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> Int {
+  static func countNewlines(
+    _ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int, release: PageRelease? = nil
+  ) -> Int {
     var n = 0
     var i = s
     while i < e {
-      if let base = b.baseAddress, let hit = memchr(base + i, 0x0A, e - i) {
-        n += 1
-        i = UnsafeRawPointer(hit) - base + 1
-      } else {
-        break
-      }
+      let hit = lineEnd(b, from: i, to: e, release: release)
+      guard hit < e else { break }
+      n += 1
+      i = hit + 1
     }
     return n
   }
@@ -230,12 +255,22 @@ public struct JSONRecordReader: ChunkedRecordReader {
     var line = start.line
     var tape = JSONTape()
     let parser = JSONParser()
+    let release = file.pageRelease
+    var cursor = ReleaseCursor(release, from: p)
     while p < end {
-      var e = p
-      if let base = b.baseAddress, let hit = memchr(base + p, 0x0A, end - p) {
-        e = UnsafeRawPointer(hit) - base
-      } else {
-        e = end
+      let e = Self.lineEnd(b, from: p, to: end, release: release)
+      defer { cursor.passed(p) }
+      if e - p > Self.maxLineBytes {
+        out.read += 1
+        out.issues.append(
+          IngestIssue(
+            .fieldTooLong, at: InputLocation(file: file.path, line: line, field: "$"),
+            "the line holds \(e - p) bytes, more than the \(Self.maxLineBytes >> 20) MiB a record may hold",
+            raw: String(
+              decoding: UnsafeRawBufferPointer(rebasing: b[p..<p + 65_536]), as: UTF8.self)))
+        p = e + 1
+        line += 1
+        continue
       }
       var lineEnd = e
       if lineEnd > p, b[lineEnd - 1] == 0x0D { lineEnd -= 1 }

@@ -66,8 +66,56 @@ public final class MappedFile: @unchecked Sendable {
 
   private var owned: UnsafeMutableRawPointer? = nil
 
+  /// Lets scanners drop this file's pages once they are past them; nil when the bytes are not a
+  /// file mapping (dropping heap pages would zero them).
+  public var pageRelease: PageRelease? {
+    guard let mapping else { return nil }
+    return PageRelease(base: UnsafeRawPointer(mapping), count: bytes.count)
+  }
+
   deinit {
     if let mapping { munmap(mapping, bytes.count) }
     owned?.deallocate()
+  }
+}
+
+/// Drops whole pages of a read-only file mapping from the process's resident memory
+/// (`madvise(MADV_DONTNEED)`). The kernel keeps them in its page cache and maps them back from
+/// the file if they are touched again, so a release is never wrong, only a little slower when
+/// the bytes are needed again. The scanners release behind themselves every `window` bytes:
+/// that keeps memory bounded on a file with one record of a gigabyte, where the mapped pages
+/// would otherwise all stay resident until the file is closed.
+public struct PageRelease: @unchecked Sendable {  // a read-only mapping owned by a MappedFile
+  let base: UnsafeRawPointer
+  let count: Int
+
+  /// How far a scanner gets ahead of its last release.
+  public static let window = 8 << 20
+  static let page = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
+
+  /// Releases the whole pages inside `[from, to)` (offsets into the file).
+  public func release(_ from: Int, _ to: Int) {
+    let lo = (max(0, from) + Self.page - 1) / Self.page * Self.page
+    let hi = min(to, count) / Self.page * Self.page
+    guard hi > lo else { return }
+    _ = madvise(UnsafeMutableRawPointer(mutating: base + lo), hi - lo, MADV_DONTNEED)
+  }
+}
+
+/// A sequential scanner's release position: `passed(offset)` releases what lies behind once it
+/// is a window long.
+struct ReleaseCursor {
+  let release: PageRelease?
+  var done: Int
+
+  init(_ release: PageRelease?, from: Int) {
+    self.release = release
+    done = from
+  }
+
+  @inline(__always) mutating func passed(_ offset: Int) {
+    guard let release, offset - done >= PageRelease.window else { return }
+    release.release(done, offset)
+    done = offset
   }
 }

@@ -10,11 +10,16 @@ struct KeywordCSV {
 
   init(file: MappedFile) throws(IngestIssue) {
     self.file = file
-    csv = CSVReader(bytes: file.bytes)
+    csv = CSVReader(file: file)
     guard let head = csv.header() else {
       throw IngestIssue(
         .emptyFile, .file, at: InputLocation(file: file.path, line: 1),
         "the file is empty: no header row")
+    }
+    if let p = head.problem {
+      throw IngestIssue(
+        .unreadable, .file, at: InputLocation(file: file.path, line: 1),
+        "the header row is malformed: \(p)")
     }
     names = head.names.map { $0.trimmingSpaces.lowercased() }
     body = (head.bodyOffset, head.bodyLine)

@@ -81,7 +81,7 @@ public struct TicketCSVReader: ChunkedRecordReader {
     self.mapping = mapping
     self.file = file
     self.source = source
-    let csv = CSVReader(bytes: file.bytes)
+    let csv = CSVReader(file: file)
     self.csv = csv
     let place = InputLocation(file: file.path, line: 1)
     guard let head = csv.header() else {

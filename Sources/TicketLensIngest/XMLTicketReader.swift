@@ -56,7 +56,7 @@ public struct XMLTicketReader: ChunkedRecordReader {
     if let problem = Self.doctypeProblem(file.bytes) {
       throw IngestIssue(.unreadable, .file, at: InputLocation(file: file.path, line: 1), problem)
     }
-    chunks = Self.plan(file.bytes, parallelism: parallelism)
+    chunks = Self.plan(file.bytes, parallelism: parallelism, release: file.pageRelease)
   }
 
   /// Splits the document before `<ticket` start tags into pieces of about 512 KiB. Each chunk
@@ -64,7 +64,9 @@ public struct XMLTicketReader: ChunkedRecordReader {
   /// parallel; small chunks also keep libxml2's per-node line numbers (16-bit) exact. A chunk
   /// that does not parse (a split inside a comment or CDATA, or a real error) makes the consumer
   /// re-read sequentially from that chunk on.
-  static func plan(_ b: UnsafeRawBufferPointer, parallelism: Int) -> [(Int, Int, Int)] {
+  static func plan(_ b: UnsafeRawBufferPointer, parallelism: Int, release: PageRelease? = nil)
+    -> [(Int, Int, Int)]
+  {
     let k = max(1, b.count / (512 << 10))
     guard k > 1, let base = b.baseAddress else { return [(0, 1, 0)] }
     let tag = Array("<ticket".utf8)
@@ -76,13 +78,22 @@ public struct XMLTicketReader: ChunkedRecordReader {
       p + 7 < b.count
         && (b[p + 7] == 0x3E || b[p + 7] == 0x20 || b[p + 7] == 0x09 || b[p + 7] == 0x0A)
     }
-    /// The next `<ticket` at or after `from` (before `to`), by memchr for '<'.
+    /// The next `<ticket` at or after `from` (before `to`), by memchr for '<' a window at a time,
+    /// releasing the pages behind.
     func next(_ from: Int, _ to: Int) -> Int? {
       var p = from
-      while p < to, let hit = memchr(base + p, 0x3C, to - p) {
+      var cursor = ReleaseCursor(release, from: from)
+      while p < to {
+        let span = min(to - p, PageRelease.window)
+        guard let hit = memchr(base + p, 0x3C, span) else {
+          p += span
+          cursor.passed(p)
+          continue
+        }
         let q = UnsafeRawPointer(hit) - base
         if q + tag.count <= b.count, memcmp(base + q, tag, tag.count) == 0 { return q }
         p = q + 1
+        cursor.passed(p)
       }
       return nil
     }
@@ -97,6 +108,8 @@ public struct XMLTicketReader: ChunkedRecordReader {
     }
     for i in 1..<k {
       var p = b.count / k * i
+      // A ticket that ran past this nominal start was already scanned to its end.
+      if p < scanned { continue }
       var found = -1
       while let q = next(p, b.count) {
         if isTicketTag(q) {
@@ -105,8 +118,9 @@ public struct XMLTicketReader: ChunkedRecordReader {
         }
         p = q + 1
       }
+      if found < 0 { break }  // no ticket starts after here, nor after any later start
       guard found > scanned else { continue }
-      lines += JSONRecordReader.countNewlines(b, scanned, found)
+      lines += JSONRecordReader.countNewlines(b, scanned, found, release: release)
       tickets += countTickets(scanned, found)
       out.append((found, lines, tickets))
       scanned = found
@@ -164,29 +178,24 @@ public struct XMLTicketReader: ChunkedRecordReader {
     let start = chunks[i].offset
     let lineOffset = chunks[i].line - 1
     // Chunks after the first get an opening root tag, all but the last a closing one.
-    let open = Array((i > 0 ? "<tickets>" : "").utf8)
-    let close = Array((end < file.bytes.count ? "</tickets>" : "").utf8)
-    let whole = chunks.count == 1 && end == file.bytes.count
-    let size = whole ? file.bytes.count : open.count + (end - start) + close.count
-    let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: whole ? 1 : size, alignment: 1)
-    defer { memory.deallocate() }
-    if !whole {
-      memory.copyMemory(from: open.withUnsafeBytes { $0 })
-      UnsafeMutableRawBufferPointer(rebasing: memory[open.count..<(open.count + end - start)])
-        .copyMemory(from: UnsafeRawBufferPointer(rebasing: file.bytes[start..<end]))
-      UnsafeMutableRawBufferPointer(rebasing: memory[(open.count + end - start)...])
-        .copyMemory(from: close.withUnsafeBytes { $0 })
-    }
-    let input = whole ? file.bytes.baseAddress! : UnsafeRawPointer(memory.baseAddress!)
-    let reader = xmlReaderForMemory(
-      input.assumingMemoryBound(to: CChar.self), Int32(size), nil, nil, Self.parseOptions)
+    let feed = XMLFeed(
+      open: i > 0 ? "<tickets>" : "", file.bytes[start..<end],
+      close: end < file.bytes.count ? "</tickets>" : "", release: file.pageRelease)
+    let reader = xmlReaderForIO(
+      { ctx, buffer, len in
+        guard let ctx, let buffer else { return -1 }
+        return Unmanaged<XMLFeed>.fromOpaque(ctx).takeUnretainedValue().read(buffer, len)
+      }, { _ in 0 }, Unmanaged.passUnretained(feed).toOpaque(), nil, nil, Self.parseOptions)
     guard let reader else {
       out.issues.append(
         IngestIssue(
           .unreadable, .file, at: InputLocation(file: file.path), "libxml2 could not start"))
       return out
     }
-    defer { xmlFreeTextReader(reader) }
+    defer {
+      xmlFreeTextReader(reader)
+      withExtendedLifetime(feed) {}
+    }
     xmlTextReaderSetStructuredErrorHandler(
       reader,
       { ctx, error in
@@ -219,7 +228,7 @@ public struct XMLTicketReader: ChunkedRecordReader {
         let line = lineOffset + (errors.line ?? Int(xmlTextReaderGetParserLineNumber(reader)))
         failFile(
           &out, line: line,
-          "not well-formed XML at line \(line): \(errors.message ?? "parse error")")
+          "not well-formed XML at line \(line): \(Self.explain(errors.message ?? "parse error"))")
         return out
       }
       let type = xmlTextReaderNodeType(reader)
@@ -279,9 +288,16 @@ public struct XMLTicketReader: ChunkedRecordReader {
     }
     if let m = errors.message {
       let line = lineOffset + (errors.line ?? 0)
-      failFile(&out, line: line, "not well-formed XML at line \(line): \(m)")
+      failFile(&out, line: line, "not well-formed XML at line \(line): \(Self.explain(m))")
     }
     return out
+  }
+
+  /// libxml2's message, with what its limits mean.
+  static func explain(_ message: String) -> String {
+    message.contains("huge text node")
+      ? message + " (a text longer than the 10 MB libxml2 accepts; no export writes one)"
+      : message
   }
 
   private func failFile(_ out: inout RecordBatch, line: Int, _ message: String) {
@@ -372,6 +388,57 @@ public struct XMLTicketReader: ChunkedRecordReader {
     }
     out.tickets.append(t)
     out.lines.append(e.line)
+  }
+}
+
+/// What libxml2 reads for one chunk, streamed from the mapped file: an opening root tag, the
+/// chunk's bytes, a closing root tag. The pages behind the reader are released as it goes, so
+/// neither a long chunk nor a huge text node is held in memory (libxml2 refuses a text node over
+/// 10 MB, failing the file, before reading on).
+final class XMLFeed {
+  /// The opening tag, the chunk, the closing tag.
+  private let parts: [UnsafeRawBufferPointer]
+  private let tags: UnsafeMutableRawBufferPointer
+  private let bodyStart: Int
+  private var cursor: ReleaseCursor
+  private var part = 0
+  private var offset = 0
+
+  init(open: String, _ body: Slice<UnsafeRawBufferPointer>, close: String, release: PageRelease?) {
+    let o = Array(open.utf8)
+    let c = Array(close.utf8)
+    tags = UnsafeMutableRawBufferPointer.allocate(byteCount: o.count + c.count, alignment: 1)
+    tags.copyBytes(from: o + c)
+    parts = [
+      UnsafeRawBufferPointer(rebasing: tags[0..<o.count]), UnsafeRawBufferPointer(rebasing: body),
+      UnsafeRawBufferPointer(rebasing: tags[o.count...]),
+    ]
+    bodyStart = body.startIndex
+    cursor = ReleaseCursor(release, from: body.startIndex)
+  }
+
+  deinit { tags.deallocate() }
+
+  /// Copies up to `len` next bytes into `buffer`; 0 at the end.
+  func read(_ buffer: UnsafeMutablePointer<CChar>, _ len: Int32) -> Int32 {
+    let out = UnsafeMutableRawBufferPointer(start: buffer, count: Int(len))
+    var written = 0
+    while written < out.count && part < parts.count {
+      let from = parts[part]
+      let n = min(out.count - written, from.count - offset)
+      if n > 0 {
+        UnsafeMutableRawBufferPointer(rebasing: out[written..<written + n])
+          .copyMemory(from: UnsafeRawBufferPointer(rebasing: from[offset..<offset + n]))
+      }
+      written += n
+      offset += n
+      if part == 1 { cursor.passed(bodyStart + offset) }
+      if offset == from.count {
+        part += 1
+        offset = 0
+      }
+    }
+    return Int32(written)
   }
 }
 

@@ -107,7 +107,8 @@ public struct PipelineRunner {
           var status = "would be read"
           if incremental, let known = try warehouse?.fingerprint(source: source.name, path: name),
             known.size == st.size, known.mtime == st.mtime,
-            let f = try? MappedFile(path: file), known.hash == FileFingerprint.hash(f.bytes)
+            let f = try? MappedFile(path: file),
+            known.hash == FileFingerprint.hash(f.bytes, release: f.pageRelease)
           {
             status = "unchanged since it was loaded, would be skipped"
           }

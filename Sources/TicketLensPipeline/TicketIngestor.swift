@@ -79,7 +79,8 @@ public struct TicketIngestor: Sendable {
       let known = try warehouse.fingerprint(source: source, path: name)
       if let file = try? MappedFile(path: path, name: name) {
         let print = FileFingerprint(
-          size: st.size, mtimeNanoseconds: st.mtime, hash: FileFingerprint.hash(file.bytes))
+          size: st.size, mtimeNanoseconds: st.mtime,
+          hash: FileFingerprint.hash(file.bytes, release: file.pageRelease))
         fingerprint = print
         if incremental, let known, known.size == print.size, known.mtime == print.mtimeNanoseconds,
           known.hash == print.hash

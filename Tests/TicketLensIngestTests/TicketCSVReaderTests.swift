@@ -8,15 +8,20 @@ func readTickets(
 ) throws -> (TicketBatch, TicketCSVReader) {
   let f = MappedFile(path: "in.csv", contents: Array(text.utf8))
   let r = try TicketCSVReader(file: f, format: format, source: "s", zone: zone, parallelism: 1)
-  var all = TicketBatch()
-  for i in 0..<r.chunkCount {
-    let b = r.batch(i)
+  return (readAll(r), r)
+}
+
+/// Every chunk of `reader`, in order, as one batch.
+func readAll(_ reader: any ChunkedRecordReader) -> RecordBatch {
+  var all = RecordBatch()
+  for i in 0..<reader.chunkCount {
+    let b = reader.batch(i)
     all.tickets += b.tickets
     all.lines += b.lines
     all.issues += b.issues
     all.read += b.read
   }
-  return (all, r)
+  return all
 }
 
 struct GenericTicketCSVTests {
