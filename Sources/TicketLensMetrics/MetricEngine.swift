@@ -47,7 +47,7 @@ public struct MetricEngine: Sendable {
     let facts = Facts(q.metric, data)
     let plan = try GroupPlan(q, facts)
     switch q.metric.kind {
-    case .backlog: return Backlog.table(plan, q, data)
+    case .backlog: return Backlog.table(plan, q, data, engine: self)
     case .concurrency: return Concurrency.table(plan, q, data)
     default: break
     }
@@ -61,24 +61,35 @@ public struct MetricEngine: Sendable {
       partials.deallocate()
     }
     let box = PartialBox(partials)
-    let size = shardSize
-    let workers = max(1, min(threads == 0 ? ProcessInfoCores.count : threads, shards))
-    let work: @Sendable (Int) -> Void = { w in
-      var s = w
-      while s < shards {
-        let lo = s * size
-        box.buffer[s] = plan.aggregate(lo..<min(n, lo + size), evaluate)
-        s += workers
-      }
-    }
-    if workers == 1 {
-      work(0)
-    } else {
-      DispatchQueue.concurrentPerform(iterations: workers, execute: work)
-    }
+    forEachShard(rows: n) { s, rows in box.buffer[s] = plan.aggregate(rows, evaluate) }
     var merged = Partial()
     for s in 0..<shards { merged.merge(partials[s]) }
     return plan.table(merged, q)
+  }
+}
+
+extension MetricEngine {
+  /// Shards of `rows` (fixed size, whatever the thread count), handed out round-robin to this
+  /// engine's worker threads: `body(shard, range)`. Workers write only their shard's slot.
+  func forEachShard(rows n: Int, _ body: @Sendable (Int, Range<Int>) -> Void) {
+    let shards = max(1, (n + shardSize - 1) / shardSize)
+    let size = shardSize
+    let workers = max(1, min(threads == 0 ? ProcessInfoCores.count : threads, shards))
+    withoutActuallyEscaping(body) { body in
+      let work: @Sendable (Int) -> Void = { w in
+        var s = w
+        while s < shards {
+          let lo = s * size
+          body(s, lo..<min(n, lo + size))
+          s += workers
+        }
+      }
+      if workers == 1 {
+        work(0)
+      } else {
+        DispatchQueue.concurrentPerform(iterations: workers, execute: work)
+      }
+    }
   }
 }
 
@@ -113,16 +124,6 @@ struct Partial: Sendable {
 struct PartialBox: @unchecked Sendable {
   let buffer: UnsafeMutableBufferPointer<Partial>
   init(_ b: UnsafeMutableBufferPointer<Partial>) { buffer = b }
-}
-
-enum ProcessInfoCores {
-  static var count: Int {
-    #if canImport(Glibc)
-      return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-    #else
-      return 2
-    #endif
-  }
 }
 
 /// The rows a metric reads: their cohort instant and dimensions.

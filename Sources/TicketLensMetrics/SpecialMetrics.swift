@@ -4,13 +4,25 @@ import TicketLensWarehouse
 
 /// Backlog: at the end of each period, tickets created by then and not solved by then.
 enum Backlog {
-  static func table(_ plan: GroupPlan, _ q: MetricQuery, _ d: MetricData) -> MetricTable {
+  static func table(_ plan: GroupPlan, _ q: MetricQuery, _ d: MetricData, engine: MetricEngine)
+    -> MetricTable
+  {
     let t = d.tickets
     let grain = q.grain ?? .day
     let lastDay = plan.day(d.asOf.milliseconds)
+    let created = Pinned(t.createdAt)
+    let solved = Pinned(t.solvedAt)
+    let shards = max(1, (t.count + engine.shardSize - 1) / engine.shardSize)
     // The earliest creation among the rows the filters keep (days are monotone in instants).
-    var earliest = Int64.max
-    for r in 0..<t.count where plan.passes(r) { earliest = min(earliest, t.createdAt[r]) }
+    let firsts = UnsafeMutableBufferPointer<Int64>.allocate(capacity: shards)
+    defer { firsts.deallocate() }
+    nonisolated(unsafe) let firstOut = firsts
+    engine.forEachShard(rows: t.count) { sh, rows in
+      var m = Int64.max
+      for r in rows where plan.passes(r) { m = min(m, created[r]) }
+      firstOut[sh] = m
+    }
+    let earliest = firsts.min() ?? Int64.max
     let firstDay =
       q.from?.daysSinceEpoch ?? (earliest == Int64.max ? lastDay : min(lastDay, plan.day(earliest)))
     let endDay = q.to.map { min($0.daysSinceEpoch, lastDay) } ?? lastDay
@@ -21,8 +33,6 @@ enum Backlog {
     // Per dimension combination: tickets created before the range, and daily deltas in it;
     // computed per fixed-size shard in parallel and summed in shard order.
     let span = endDay - firstDay + 1
-    let shardSize = 65_536
-    let shards = max(1, (t.count + shardSize - 1) / shardSize)
     let partials = UnsafeMutableBufferPointer<[UInt64: (before: Int, delta: [Int])]>.allocate(
       capacity: shards)
     partials.initialize(repeating: [:])
@@ -31,31 +41,44 @@ enum Backlog {
       partials.deallocate()
     }
     nonisolated(unsafe) let out = partials
-    let created = Pinned(t.createdAt)
-    let solved = Pinned(t.solvedAt)
-    DispatchQueue.concurrentPerform(iterations: shards) { sh in
-      var local: [UInt64: (before: Int, delta: [Int])] = [:]
-      for r in (sh * shardSize)..<min(t.count, (sh + 1) * shardSize) where plan.passes(r) {
+    engine.forEachShard(rows: t.count) { sh, rows in
+      // Groups of this shard: their keys, and counts kept in arrays (one dictionary lookup per
+      // row, none without dimensions; the counts are updated in place).
+      var index: [UInt64: Int] = [:]
+      var keys: [UInt64] = []
+      var before: [Int] = []
+      var delta: [[Int]] = []
+      for r in rows where plan.passes(r) {
         var key: UInt64 = 0
         for k in 0..<plan.dimCodes.count {
           key |= UInt64(plan.dimCodes[k][r] + 1) << plan.dimShifts[k]
         }
-        var g = local[key] ?? (0, Array(repeating: 0, count: span + 1))
+        let g: Int
+        if let known = keys.count == 1 && keys[0] == key ? 0 : index[key] {
+          g = known
+        } else {
+          g = keys.count
+          index[key] = g
+          keys.append(key)
+          before.append(0)
+          delta.append(Array(repeating: 0, count: span + 1))
+        }
         let c = plan.day(created[r])
         let s = solved[r] == TicketColumns.null ? Int.max : plan.day(solved[r])
         // Open on day D iff c <= D < s.
-        if c < firstDay { g.before += 1 } else if c <= endDay { g.delta[c - firstDay] += 1 }
+        if c < firstDay { before[g] += 1 } else if c <= endDay { delta[g][c - firstDay] += 1 }
         if s != Int.max {
-          if s < firstDay { g.before -= 1 } else if s <= endDay { g.delta[s - firstDay] -= 1 }
+          if s < firstDay { before[g] -= 1 } else if s <= endDay { delta[g][s - firstDay] -= 1 }
         }
-        local[key] = g
       }
+      var local: [UInt64: (before: Int, delta: [Int])] = [:]
+      for (g, key) in keys.enumerated() { local[key] = (before[g], delta[g]) }
       out[sh] = local
     }
     var packed: [UInt64: (before: Int, delta: [Int])] = [:]
     for sh in 0..<shards {
       for (k, v) in partials[sh] {
-        var g = packed[k] ?? (0, Array(repeating: 0, count: span + 1))
+        var g = packed.removeValue(forKey: k) ?? (0, Array(repeating: 0, count: span + 1))
         g.before += v.before
         for i in 0..<v.delta.count { g.delta[i] += v.delta[i] }
         packed[k] = g

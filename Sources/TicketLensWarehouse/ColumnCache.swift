@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 import TicketLensModel
 
 /// A binary copy of the metric columns beside the warehouse (`<warehouse>.columns`), so that
@@ -7,20 +11,58 @@ import TicketLensModel
 /// any other state rebuilds it. Writing it is best effort (a read-only folder just means no
 /// cache); it is written to a temporary file and renamed.
 enum ColumnCache {
-  static let magic = Array("TLCOLS3\n".utf8)
+  static let magic = Array("TLCOLS4\n".utf8)
 
   static func path(_ warehouse: String) -> String { warehouse + ".columns" }
 
   // MARK: Writing
 
+  /// Writes the cache straight to a file descriptor through a 1 MiB buffer; column arrays at
+  /// least that long go to the file from their own storage (a million-row cache is never
+  /// assembled in memory).
   struct Writer {
-    var bytes: [UInt8] = []
+    let fd: Int32
+    private var buffer: [UInt8] = []
+    private(set) var failed = false
+    static let bufferSize = 1 << 20
+
+    init(fd: Int32) {
+      self.fd = fd
+      buffer.reserveCapacity(Self.bufferSize)
+    }
+
+    mutating func raw(_ p: UnsafeRawBufferPointer) {
+      if buffer.count + p.count > Self.bufferSize { flush() }
+      if p.count >= Self.bufferSize {
+        writeAll(p)
+      } else {
+        buffer.append(contentsOf: p)
+      }
+    }
+    mutating func flush() {
+      let b = buffer
+      b.withUnsafeBytes { writeAll($0) }
+      buffer.removeAll(keepingCapacity: true)
+    }
+    private mutating func writeAll(_ p: UnsafeRawBufferPointer) {
+      var done = 0
+      while done < p.count && !failed {
+        let n = Glibc.write(fd, p.baseAddress! + done, p.count - done)
+        if n > 0 {
+          done += n
+        } else if n < 0 && errno == EINTR {
+          continue
+        } else {
+          failed = true
+        }
+      }
+    }
     mutating func int(_ v: Int) {
-      withUnsafeBytes(of: Int64(v).littleEndian) { bytes.append(contentsOf: $0) }
+      withUnsafeBytes(of: Int64(v).littleEndian) { raw($0) }
     }
     mutating func array<T>(_ a: [T]) {
       int(a.count)
-      a.withUnsafeBytes { bytes.append(contentsOf: $0) }
+      a.withUnsafeBytes { raw($0) }
     }
     /// A column that is all null is written as its length with a marker, not its bytes.
     mutating func doubles(_ a: [Double]) {
@@ -40,9 +82,18 @@ enum ColumnCache {
       }
     }
     mutating func string(_ s: String) { array(Array(s.utf8)) }
+    /// Strings as their end offsets and one block of UTF-8 (a dimension can hold hundreds of
+    /// thousands of values).
     mutating func strings(_ a: [String]) {
-      int(a.count)
-      for s in a { string(s) }
+      var ends: [Int64] = []
+      ends.reserveCapacity(a.count)
+      var blob: [UInt8] = []
+      for s in a {
+        blob.append(contentsOf: s.utf8)
+        ends.append(Int64(blob.count))
+      }
+      array(ends)
+      array(blob)
     }
     mutating func encoded(_ c: EncodedColumn) {
       array(c.codes)
@@ -104,10 +155,22 @@ enum ColumnCache {
       String(decoding: try array(UInt8.self), as: UTF8.self)
     }
     mutating func strings() throws -> [String] {
+      let ends = try array(Int64.self)
       let n = try int()
+      guard n >= 0, at + n <= data.count, ends.last.map({ $0 == n }) ?? (n == 0) else {
+        throw Failure.truncated
+      }
+      let blob = UnsafeRawBufferPointer(rebasing: data[at..<(at + n)])
+      at += n
       var out: [String] = []
-      out.reserveCapacity(max(0, n))
-      for _ in 0..<n { out.append(try string()) }
+      out.reserveCapacity(ends.count)
+      var start = 0
+      for e in ends {
+        let end = Int(e)
+        guard end >= start, end <= n else { throw Failure.truncated }
+        out.append(String(decoding: blob[start..<end], as: UTF8.self))
+        start = end
+      }
       return out
     }
     mutating func encoded() throws -> EncodedColumn {
@@ -131,9 +194,17 @@ enum ColumnCache {
     }
   }
 
-  static func encode(key: String, asOf: Instant?, _ t: TicketColumns, _ c: ChatColumns) -> [UInt8] {
-    var w = Writer()
-    w.bytes = magic
+  /// Writes the cache for `key` to `file`: a temporary file renamed into place. Best effort:
+  /// false (and no file) when it cannot be written.
+  @discardableResult
+  static func write(
+    to file: String, key: String, asOf: Instant?, _ t: TicketColumns, _ c: ChatColumns
+  ) -> Bool {
+    let temporary = file + ".tmp-\(getpid())"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { return false }
+    var w = Writer(fd: fd)
+    magic.withUnsafeBytes { w.raw($0) }
     w.string(key)
     w.int(asOf.map { Int($0.milliseconds) } ?? Int.min)
     w.int(t.count)
@@ -163,7 +234,13 @@ enum ColumnCache {
     w.array(c.visitorMessages)
     w.dims(c.dimensions)
     w.multi(c.tags)
-    return w.bytes
+    w.flush()
+    let closed = close(fd) == 0
+    guard !w.failed, closed, rename(temporary, file) == 0 else {
+      unlink(temporary)
+      return false
+    }
+    return true
   }
 
   static func decode(_ data: UnsafeRawBufferPointer, key: String) -> (
@@ -243,8 +320,7 @@ extension Warehouse {
     let tickets = try ticketColumns()
     let chats = try chatColumns()
     let asOf = try dataAsOf()
-    let bytes = ColumnCache.encode(key: key, asOf: asOf, tickets, chats)
-    try? Data(bytes).write(to: URL(fileURLWithPath: file), options: .atomic)
+    ColumnCache.write(to: file, key: key, asOf: asOf, tickets, chats)
     return (tickets, chats, asOf)
   }
 }

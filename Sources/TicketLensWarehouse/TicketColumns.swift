@@ -1,5 +1,10 @@
+import Dispatch
 import CSQLite
 import TicketLensModel
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// A text column stored dictionary-encoded: `codes[row]` indexes `values`, -1 is null.
 public struct EncodedColumn: Sendable {
@@ -115,59 +120,78 @@ public struct ChatColumns: Sendable {
 extension Warehouse {
   /// Loads the metric columns of every stored ticket, ordered by (source, id) so that row order,
   /// and therefore every result, is the same on every run.
-  public func ticketColumns() throws(WarehouseError) -> TicketColumns {
-    let dims = TicketColumns.dimensionSources
-    let vendor = TicketColumns.VendorMinute.allCases.map {
-      "coalesce(t.vendor_\($0.column)_minutes, m.\($0.column)_minutes)"
+  ///
+  /// A large table is read in `parts` key ranges at once, each on its own read connection,
+  /// and the parts are joined in key order (dictionary codes renumbered to the order of first
+  /// appearance), so the columns are the same as one sequential read's. Default: one part per
+  /// core from 200,000 tickets; one part inside an open transaction (other connections would
+  /// not see its writes) or for an in-memory database.
+  public func ticketColumns(parts: Int? = nil) throws(WarehouseError) -> TicketColumns {
+    let filter = "t.excluded IS NULL"
+    let n = Int(try connection.scalarInt("SELECT count(*) FROM tickets t WHERE \(filter)") ?? 0)
+    var k = parts ?? (n >= 200_000 ? ProcessInfoCores.count : 1)
+    if sqlite3_get_autocommit(connection.db) == 0 || path.isEmpty || path.hasPrefix(":memory:")
+      || path.hasPrefix("file::memory:")
+    {
+      k = 1
     }
-    // Deleted, merged and spam tickets are left out; the vendor's minutes come from the ticket
-    // row or, failing that, a separately loaded ticket_metrics row of the same source.
-    let sql =
-      "SELECT t.created_at, t.updated_at, t.first_reply_at, t.solved_at, t.requester_wait_minutes, "
-      + "t.agent_wait_minutes, t.on_hold_minutes, coalesce(t.reopens, m.reopens), "
-      + "coalesce(t.replies, m.replies), t.satisfaction, t.tags, " + vendor.joined(separator: ", ")
-      + ", " + dims.map { "t." + $0.column }.joined(separator: ", ") + ", t.escalated_at"
-      + " FROM tickets t LEFT JOIN ticket_metrics m ON m.source = t.source AND m.ticket_id = t.id"
-      + " WHERE t.excluded IS NULL ORDER BY t.source, t.id"
-    let st = try connection.prepare(sql)
-    var c = TicketColumns()
-    let n = try ticketCount()
-    c.createdAt.reserveCapacity(n)
-    var encoders = dims.map { _ in Encoder() }
-    var tags = TagEncoder()
-    let vendorBase: Int32 = 11
-    let dimBase = vendorBase + Int32(vendor.count)
-    while try st.step() {
-      c.createdAt.append(st.int64(0))
-      c.updatedAt.append(st.optionalInt64(1) ?? TicketColumns.null)
-      c.firstReplyAt.append(st.optionalInt64(2) ?? TicketColumns.null)
-      c.solvedAt.append(st.optionalInt64(3) ?? TicketColumns.null)
-      c.requesterWait.append(st.optionalDouble(4) ?? .nan)
-      c.agentWait.append(st.optionalDouble(5) ?? .nan)
-      c.onHold.append(st.optionalDouble(6) ?? .nan)
-      c.reopens.append(st.optionalInt64(7).map { Int32(clamping: $0) } ?? -1)
-      c.replies.append(st.optionalInt64(8).map { Int32(clamping: $0) } ?? -1)
-      let sat: Int8 =
-        switch st.text(9) {
-        case "good": 1
-        case "bad": 2
-        case "offered": 3
-        case "unoffered": 4
-        default: 0
-        }
-      c.satisfaction.append(sat)
-      tags.append(st, 10)
-      for k in 0..<vendor.count {
-        c.vendor[k].append(st.optionalDouble(vendorBase + Int32(k)) ?? .nan)
+    let ranges = try keyRanges(table: "tickets t", filter: filter, rows: n, parts: k)
+    if ranges.count == 1 { return try TicketPart.read(connection, filter, nil, nil).columns }
+    let results = UnsafeMutableBufferPointer<Result<TicketPart, WarehouseError>?>.allocate(
+      capacity: ranges.count)
+    results.initialize(repeating: Result<TicketPart, WarehouseError>?.none)
+    defer {
+      results.deinitialize()
+      results.deallocate()
+    }
+    nonisolated(unsafe) let out = results
+    let path = path
+    DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
+      do throws(WarehouseError) {
+        let c = try Connection(path: path, readOnly: true)
+        try c.execute("PRAGMA mmap_size = 4294967296")
+        let part = try TicketPart.read(c, filter, ranges[i].lower, ranges[i].upper, expected: n)
+        out[i] = Result<TicketPart, WarehouseError>.success(part)
+      } catch {
+        out[i] = Result<TicketPart, WarehouseError>.failure(error)
       }
-      for k in encoders.indices { encoders[k].append(st, dimBase + Int32(k)) }
-      c.escalatedAt.append(
-        st.optionalInt64(dimBase + Int32(encoders.count)) ?? TicketColumns.null)
     }
-    c.count = c.createdAt.count
-    for (k, d) in dims.enumerated() { c.dimensions[d.name] = encoders[k].column }
-    c.tags = tags.column
-    return c
+    var joined: TicketPart? = nil
+    for r in results {
+      switch r! {
+      case .failure(let e): throw e
+      case .success(let part):
+        if joined == nil { joined = part } else { joined!.append(part) }
+      }
+    }
+    return joined!.columns
+  }
+
+  /// Boundaries that cut the filtered rows of `table` (aliased `t`) into `parts` key ranges of
+  /// about equal size: `[lower, upper)` by (source, id), nil for open ends.
+  func keyRanges(table: String, filter: String, rows: Int, parts: Int) throws(WarehouseError)
+    -> [(lower: (String, String)?, upper: (String, String)?)]
+  {
+    guard parts > 1, rows >= parts * 2 else { return [(nil, nil)] }
+    var cuts: [(String, String)] = []
+    let st = try connection.prepare(
+      "SELECT t.source, t.id FROM \(table) WHERE \(filter) ORDER BY t.source, t.id LIMIT 1 OFFSET ?"
+    )
+    for i in 1..<parts {
+      st.reset()
+      st.bind(1, rows * i / parts)
+      guard try st.step(), let source = st.text(0), let id = st.text(1) else { continue }
+      if let last = cuts.last, last == (source, id) { continue }
+      cuts.append((source, id))
+    }
+    var out: [(lower: (String, String)?, upper: (String, String)?)] = []
+    var lower: (String, String)? = nil
+    for cut in cuts {
+      out.append((lower, cut))
+      lower = cut
+    }
+    out.append((lower, nil))
+    return out
   }
 
   /// Loads the metric columns of every stored chat, ordered by (source, id).
@@ -200,11 +224,17 @@ extension Warehouse {
   }
 }
 
-/// Builds an `EncodedColumn` from SQLite text values. Keys are Swift strings, which for the
-/// short values of dimensions (up to 15 bytes) live inline, with no allocation per row.
+/// Builds an `EncodedColumn` from SQLite text values: codes in order of first appearance. The
+/// values are looked up by their bytes (FNV-1a, open addressing), so a row costs no `String`
+/// and no SipHash; a new value becomes a `String` once.
 private struct Encoder {
   var column = EncodedColumn()
-  var index: [String: Int32] = [:]
+  /// The bytes of every value, and where each value's bytes are.
+  private var blob: [UInt8] = []
+  private var starts: [Int] = [0]
+  private var hashes: [UInt64] = []
+  /// Code + 1 per entry, 0 when empty; a power of two, at most half full.
+  private var table = [Int32](repeating: 0, count: 256)
 
   mutating func append(_ st: Statement, _ i: Int32) {
     guard let p = sqlite3_column_text(st.handle, i) else {
@@ -216,12 +246,62 @@ private struct Encoder {
   }
 
   mutating func code(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
-    let key = String(decoding: bytes, as: UTF8.self)
-    if let c = index[key] { return c }
-    let c = Int32(column.values.count)
-    index[key] = c
-    column.values.append(key)
-    return c
+    var h = FNV1a()
+    for b in bytes { h.add(b) }
+    let hash = h.value
+    let mask = table.count - 1
+    var i = Int(truncatingIfNeeded: hash) & mask
+    while true {
+      let slot = Int(table[i])
+      if slot == 0 { break }
+      let c = slot - 1
+      if hashes[c] == hash && starts[c + 1] - starts[c] == bytes.count
+        && blob.withUnsafeBufferPointer({
+          bytes.isEmpty || memcmp($0.baseAddress! + starts[c], bytes.baseAddress!, bytes.count) == 0
+        })
+      {
+        return Int32(c)
+      }
+      i = (i + 1) & mask
+    }
+    let c = hashes.count
+    blob.append(contentsOf: bytes)
+    starts.append(blob.count)
+    hashes.append(hash)
+    column.values.append(String(decoding: bytes, as: UTF8.self))
+    table[i] = Int32(c + 1)
+    if hashes.count * 2 > table.count { grow() }
+    return Int32(c)
+  }
+
+  /// Appends another encoder's rows, renumbering its codes into this one's.
+  mutating func absorb(_ other: Encoder) {
+    let map = remap(other)
+    column.codes += other.column.codes.map(map)
+  }
+
+  /// This encoder's code for each of `other`'s codes (new values are added), as a function.
+  mutating func remap(_ other: Encoder) -> (Int32) -> Int32 {
+    var map: [Int32] = []
+    map.reserveCapacity(other.hashes.count)
+    other.blob.withUnsafeBufferPointer { b in
+      for c in 0..<other.hashes.count {
+        let bytes = UnsafeBufferPointer(
+          rebasing: b[other.starts[c]..<other.starts[c + 1]])
+        map.append(code(bytes))
+      }
+    }
+    return { [map] c in c < 0 ? c : map[Int(c)] }
+  }
+
+  private mutating func grow() {
+    table = [Int32](repeating: 0, count: table.count * 2)
+    let mask = table.count - 1
+    for (c, hash) in hashes.enumerated() {
+      var i = Int(truncatingIfNeeded: hash) & mask
+      while table[i] != 0 { i = (i + 1) & mask }
+      table[i] = Int32(c + 1)
+    }
   }
 }
 
@@ -239,13 +319,140 @@ private struct TagEncoder {
   mutating func append(_ st: Statement, _ i: Int32) {
     if let p = sqlite3_column_text(st.handle, i) {
       let n = Int(sqlite3_column_bytes(st.handle, i))
-      let bytes = UnsafeBufferPointer(start: p, count: n)
-      var seen = Set<Int32>()
-      for word in bytes.split(separator: 0x20) where !word.isEmpty {
-        let code = encoder.code(UnsafeBufferPointer(rebasing: word))
-        if seen.insert(code).inserted { built.codes.append(code) }
+      // Words split at spaces; a tag repeated in a row counts once (a row has few tags: the
+      // row's codes so far are searched, no set is allocated).
+      let rowStart = built.codes.count
+      var i = 0
+      while i < n {
+        while i < n && p[i] == 0x20 { i += 1 }
+        let start = i
+        while i < n && p[i] != 0x20 { i += 1 }
+        guard i > start else { continue }
+        let code = encoder.code(UnsafeBufferPointer(start: p + start, count: i - start))
+        if !built.codes[rowStart...].contains(code) { built.codes.append(code) }
       }
     }
     built.offsets.append(Int32(built.codes.count))
+  }
+
+  /// Appends another encoder's rows, renumbering its codes into this one's.
+  mutating func absorb(_ other: TagEncoder) {
+    let map = encoder.remap(other.encoder)
+    let base = Int32(built.codes.count)
+    built.codes += other.built.codes.map(map)
+    built.offsets += other.built.offsets.dropFirst().map { $0 + base }
+  }
+}
+
+/// The number of online cores (the default number of parallel parts and workers).
+public enum ProcessInfoCores {
+  public static var count: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
+
+/// The ticket columns of one key range, with the encoders that numbered its text values (to
+/// join parts read in parallel).
+private struct TicketPart {
+  var columns = TicketColumns()
+  var encoders: [Encoder]
+  var tags = TagEncoder()
+
+  static func read(
+    _ connection: Connection, _ filter: String, _ lower: (String, String)?,
+    _ upper: (String, String)?, expected: Int = 0
+  ) throws(WarehouseError) -> TicketPart {
+    let dims = TicketColumns.dimensionSources
+    let vendor = TicketColumns.VendorMinute.allCases.map {
+      "coalesce(t.vendor_\($0.column)_minutes, m.\($0.column)_minutes)"
+    }
+    var range = ""
+    if lower != nil { range += " AND (t.source, t.id) >= (?1, ?2)" }
+    if upper != nil { range += " AND (t.source, t.id) < (?3, ?4)" }
+    // Deleted, merged and spam tickets are left out; the vendor's minutes come from the ticket
+    // row or, failing that, a separately loaded ticket_metrics row of the same source.
+    let sql =
+      "SELECT t.created_at, t.updated_at, t.first_reply_at, t.solved_at, t.requester_wait_minutes, "
+      + "t.agent_wait_minutes, t.on_hold_minutes, coalesce(t.reopens, m.reopens), "
+      + "coalesce(t.replies, m.replies), t.satisfaction, t.tags, " + vendor.joined(separator: ", ")
+      + ", " + dims.map { "t." + $0.column }.joined(separator: ", ") + ", t.escalated_at"
+      + " FROM tickets t LEFT JOIN ticket_metrics m ON m.source = t.source AND m.ticket_id = t.id"
+      + " WHERE \(filter)\(range) ORDER BY t.source, t.id"
+    let st = try connection.prepare(sql)
+    if let lower {
+      st.bind(1, lower.0)
+      st.bind(2, lower.1)
+    }
+    if let upper {
+      st.bind(3, upper.0)
+      st.bind(4, upper.1)
+    }
+    var part = TicketPart(encoders: dims.map { _ in Encoder() })
+    part.columns.createdAt.reserveCapacity(expected)
+    let vendorBase: Int32 = 11
+    let dimBase = vendorBase + Int32(vendor.count)
+    try part.columns.withRows { c throws(WarehouseError) in
+      while try st.step() {
+        c.createdAt.append(st.int64(0))
+        c.updatedAt.append(st.optionalInt64(1) ?? TicketColumns.null)
+        c.firstReplyAt.append(st.optionalInt64(2) ?? TicketColumns.null)
+        c.solvedAt.append(st.optionalInt64(3) ?? TicketColumns.null)
+        c.requesterWait.append(st.optionalDouble(4) ?? .nan)
+        c.agentWait.append(st.optionalDouble(5) ?? .nan)
+        c.onHold.append(st.optionalDouble(6) ?? .nan)
+        c.reopens.append(st.optionalInt64(7).map { Int32(clamping: $0) } ?? -1)
+        c.replies.append(st.optionalInt64(8).map { Int32(clamping: $0) } ?? -1)
+        let sat: Int8 =
+          switch st.text(9) {
+          case "good": 1
+          case "bad": 2
+          case "offered": 3
+          case "unoffered": 4
+          default: 0
+          }
+        c.satisfaction.append(sat)
+        part.tags.append(st, 10)
+        for k in 0..<vendor.count {
+          c.vendor[k].append(st.optionalDouble(vendorBase + Int32(k)) ?? .nan)
+        }
+        for k in part.encoders.indices { part.encoders[k].append(st, dimBase + Int32(k)) }
+        c.escalatedAt.append(
+          st.optionalInt64(dimBase + Int32(part.encoders.count)) ?? TicketColumns.null)
+      }
+    }
+    part.columns.count = part.columns.createdAt.count
+    for (k, d) in dims.enumerated() { part.columns.dimensions[d.name] = part.encoders[k].column }
+    part.columns.tags = part.tags.column
+    return part
+  }
+
+  /// Appends the next key range's rows; its codes are renumbered into this part's.
+  mutating func append(_ next: TicketPart) {
+    let o = next.columns
+    columns.count += o.count
+    let instants: [WritableKeyPath<TicketColumns, [Int64]>] = [
+      \.createdAt, \.updatedAt, \.firstReplyAt, \.solvedAt, \.escalatedAt,
+    ]
+    for c in instants { columns[keyPath: c] += o[keyPath: c] }
+    let minutes: [WritableKeyPath<TicketColumns, [Double]>] = [
+      \.requesterWait, \.agentWait, \.onHold,
+    ]
+    for c in minutes { columns[keyPath: c] += o[keyPath: c] }
+    for k in columns.vendor.indices { columns.vendor[k] += o.vendor[k] }
+    for c in [\TicketColumns.reopens, \.replies] { columns[keyPath: c] += o[keyPath: c] }
+    columns.satisfaction += o.satisfaction
+    for (k, d) in TicketColumns.dimensionSources.enumerated() {
+      encoders[k].absorb(next.encoders[k])
+      columns.dimensions[d.name] = encoders[k].column
+    }
+    tags.absorb(next.tags)
+    columns.tags = tags.column
+  }
+}
+
+extension TicketColumns {
+  /// Runs `body` on the columns (a named scope for the row loop).
+  fileprivate mutating func withRows(
+    _ body: (inout TicketColumns) throws(WarehouseError) -> Void
+  ) throws(WarehouseError) {
+    try body(&self)
   }
 }

@@ -157,6 +157,46 @@ struct WarehouseTests {
     #expect(ch.values == ["email"])
     #expect(ch.codes == [-1, 0, 0])
   }
+
+  /// Reading in key ranges on parallel connections gives exactly the sequential columns: the
+  /// same rows in the same order, the same dictionary codes (first appearance), the same tags.
+  @Test(arguments: [2, 3, 7])
+  func ticketColumnsReadInPartsEqualOneRead(parts: Int) throws {
+    let w = try Warehouse(path: temporaryPath("w.sqlite"))
+    let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
+    var rng = SystemRandomNumberGenerator()
+    let channels = ["email", "chat", "web", "phone", "api"]
+    let tags = ["vip", "refund", "bug", "billing", "eu", "late"]
+    var tickets: [Ticket] = []
+    for i in 0..<500 {
+      var t = ticket(
+        String(format: "%04d", Int.random(in: 0..<10_000, using: &rng)), created: Int64(i + 1),
+        updated: 600)
+      t.id += "-\(i)"
+      t.channel = i % 7 == 0 ? nil : channels.randomElement(using: &rng)
+      t.assignee = "agent-\(Int.random(in: 0..<40, using: &rng))"
+      t.requesterID = "r\(Int.random(in: 0..<300, using: &rng))"
+      t.tags = (0..<Int.random(in: 0..<4, using: &rng)).map { _ in tags.randomElement()! }
+      t.satisfaction = [nil, .good, .bad].randomElement()!
+      t.firstReplyAt = i % 3 == 0 ? nil : Instant(seconds: 2 + Int64(i))
+      t.replies = i % 5 == 0 ? nil : i % 9
+      if i % 50 == 0 { t.excluded = "spam" }
+      tickets.append(t)
+    }
+    _ = try load(w, run: run, file: "f", tickets)
+    let one = try w.ticketColumns(parts: 1)
+    let split = try w.ticketColumns(parts: parts)
+    #expect(one.count == 490 && split.count == 490)
+    #expect(split.createdAt == one.createdAt && split.firstReplyAt == one.firstReplyAt)
+    #expect(split.replies == one.replies && split.satisfaction == one.satisfaction)
+    #expect(split.vendor.map(\.count) == one.vendor.map(\.count))
+    for (name, column) in one.dimensions {
+      #expect(split.dimensions[name]?.values == column.values, "\(name)")
+      #expect(split.dimensions[name]?.codes == column.codes, "\(name)")
+    }
+    #expect(split.tags.values == one.tags.values && split.tags.codes == one.tags.codes)
+    #expect(split.tags.offsets == one.tags.offsets)
+  }
 }
 
 struct TicketRoundTripTests {
