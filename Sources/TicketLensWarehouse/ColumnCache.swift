@@ -116,60 +116,88 @@ enum ColumnCache {
 
   // MARK: Reading
 
+  /// Reads the cache from a file descriptor, each column straight into its array (no mapping
+  /// and no second copy of the file in memory). All-null columns of one length share one array.
   struct Reader {
-    let data: UnsafeRawBufferPointer
-    var at = 0
+    let fd: Int32
+    /// Bytes left in the file.
+    var remaining: Int
+    var nullDoubles: [Double] = []
+    var nullInstants: [Int64] = []
     enum Failure: Error { case truncated }
 
+    mutating func fill(_ p: UnsafeMutableRawPointer, _ n: Int) throws {
+      guard n <= remaining else { throw Failure.truncated }
+      var done = 0
+      while done < n {
+        let got = Glibc.read(fd, p + done, n - done)
+        if got > 0 {
+          done += got
+        } else if got < 0 && errno == EINTR {
+          continue
+        } else {
+          throw Failure.truncated
+        }
+      }
+      remaining -= n
+    }
     mutating func int() throws -> Int {
-      guard at + 8 <= data.count else { throw Failure.truncated }
-      let v = Int64(littleEndian: data.loadUnaligned(fromByteOffset: at, as: Int64.self))
-      at += 8
-      return Int(v)
+      var v: Int64 = 0
+      try withUnsafeMutableBytes(of: &v) { try fill($0.baseAddress!, 8) }
+      return Int(Int64(littleEndian: v))
     }
     mutating func array<T>(_: T.Type) throws -> [T] {
-      let n = try int()
+      try array(T.self, count: try int())
+    }
+    mutating func array<T>(_: T.Type, count n: Int) throws -> [T] {
       let size = n * MemoryLayout<T>.stride
-      guard n >= 0, at + size <= data.count else { throw Failure.truncated }
-      let src = UnsafeRawBufferPointer(rebasing: data[at..<(at + size)])
+      guard n >= 0, size <= remaining else { throw Failure.truncated }
+      var failure: Error? = nil
       let out = [T](unsafeUninitializedCapacity: n) { buf, count in
-        UnsafeMutableRawBufferPointer(buf).copyMemory(from: src)
-        count = n
+        do {
+          if size > 0 { try fill(UnsafeMutableRawPointer(buf.baseAddress!), size) }
+          count = n
+        } catch {
+          failure = error
+          count = 0
+        }
       }
-      at += size
+      if let failure { throw failure }
       return out
     }
     mutating func doubles() throws -> [Double] {
-      let save = at
-      if try int() == -1 { return Array(repeating: .nan, count: try int()) }
-      at = save
-      return try array(Double.self)
+      let n = try int()
+      guard n == -1 else { return try array(Double.self, count: n) }
+      let count = try int()
+      if nullDoubles.count != count { nullDoubles = Array(repeating: .nan, count: count) }
+      return nullDoubles
     }
     mutating func instants() throws -> [Int64] {
-      let save = at
-      if try int() == -1 { return Array(repeating: TicketColumns.null, count: try int()) }
-      at = save
-      return try array(Int64.self)
+      let n = try int()
+      guard n == -1 else { return try array(Int64.self, count: n) }
+      let count = try int()
+      if nullInstants.count != count {
+        nullInstants = Array(repeating: TicketColumns.null, count: count)
+      }
+      return nullInstants
     }
     mutating func string() throws -> String {
       String(decoding: try array(UInt8.self), as: UTF8.self)
     }
     mutating func strings() throws -> [String] {
       let ends = try array(Int64.self)
-      let n = try int()
-      guard n >= 0, at + n <= data.count, ends.last.map({ $0 == n }) ?? (n == 0) else {
-        throw Failure.truncated
-      }
-      let blob = UnsafeRawBufferPointer(rebasing: data[at..<(at + n)])
-      at += n
+      let blob = try array(UInt8.self)
+      guard ends.last.map({ $0 == blob.count }) ?? blob.isEmpty else { throw Failure.truncated }
       var out: [String] = []
       out.reserveCapacity(ends.count)
       var start = 0
-      for e in ends {
-        let end = Int(e)
-        guard end >= start, end <= n else { throw Failure.truncated }
-        out.append(String(decoding: blob[start..<end], as: UTF8.self))
-        start = end
+      try blob.withUnsafeBufferPointer { b in
+        for e in ends {
+          let end = Int(e)
+          guard end >= start, end <= b.count else { throw Failure.truncated }
+          out.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self))
+          start = end
+        }
       }
       return out
     }
@@ -243,12 +271,16 @@ enum ColumnCache {
     return true
   }
 
-  static func decode(_ data: UnsafeRawBufferPointer, key: String) -> (
-    TicketColumns, ChatColumns, Instant?
-  )? {
-    guard data.count > magic.count, Array(data[0..<magic.count]) == magic else { return nil }
-    var r = Reader(data: data, at: magic.count)
+  /// The cache at `file` if it was written for `key`; nil when missing, stale or damaged.
+  static func read(_ file: String, key: String) -> (TicketColumns, ChatColumns, Instant?)? {
+    let fd = open(file, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else { return nil }
+    var r = Reader(fd: fd, remaining: Int(st.st_size))
     do {
+      guard try r.array(UInt8.self, count: magic.count) == magic else { return nil }
       guard try r.string() == key else { return nil }
       let asOfValue = try r.int()
       let asOf = asOfValue == Int.min ? nil : Instant(milliseconds: Int64(asOfValue))
@@ -281,7 +313,7 @@ enum ColumnCache {
       c.visitorMessages = try r.array(Int32.self)
       c.dimensions = try r.dims()
       c.tags = try r.multi()
-      guard t.createdAt.count == t.count, c.startedAt.count == c.count, r.at == data.count else {
+      guard t.createdAt.count == t.count, c.startedAt.count == c.count, r.remaining == 0 else {
         return nil
       }
       return (t, c, asOf)
@@ -295,8 +327,11 @@ extension Warehouse {
   /// The state the column cache is valid for.
   func columnCacheKey() throws(WarehouseError) -> String {
     let run = try connection.scalarInt("SELECT coalesce(max(id), 0) FROM run_files") ?? 0
-    let tickets = try connection.scalarInt("SELECT count(*) FROM tickets") ?? 0
-    let chats = try connection.scalarInt("SELECT count(*) FROM chats") ?? 0
+    // The newest row ids, not counts: a count walks a whole index (through the memory map,
+    // tens of megabytes resident); every change of rows comes with a new run_files id or a
+    // generation anyway.
+    let tickets = try connection.scalarInt("SELECT max(rowid) FROM tickets") ?? 0
+    let chats = try connection.scalarInt("SELECT max(rowid) FROM chats") ?? 0
     let sentiment = try insightState("sentiment_generation") ?? 0
     let category = try insightState("category_generation") ?? 0
     return
@@ -312,11 +347,7 @@ extension Warehouse {
   ) {
     let key = try columnCacheKey()
     let file = ColumnCache.path(path)
-    if let data = try? Data(contentsOf: URL(fileURLWithPath: file), options: .alwaysMapped),
-      let cached = data.withUnsafeBytes({ ColumnCache.decode($0, key: key) })
-    {
-      return cached
-    }
+    if let cached = ColumnCache.read(file, key: key) { return cached }
     let tickets = try ticketColumns()
     let chats = try chatColumns()
     let asOf = try dataAsOf()

@@ -41,6 +41,17 @@ enum Suite {
     ]
   }
 
+  /// With SUITE_TRACE set: a line with the resident and peak memory so far.
+  static func trace(_ what: String) {
+    guard ProcessInfo.processInfo.environment["SUITE_TRACE"] != nil else { return }
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let memory = status.split(separator: "\n").filter {
+      $0.hasPrefix("VmRSS") || $0.hasPrefix("VmHWM")
+    }
+    .map { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "" }
+    print(what, "rss_kb=\(memory.last ?? "") peak_kb=\(memory.first ?? "")")
+  }
+
   /// Loads the facts, runs the suite, writes the CSVs; returns seconds per phase.
   static func run(warehouse: String, out: String, threads: Int) throws -> (
     load: Double, metrics: Double, write: Double
@@ -49,14 +60,13 @@ enum Suite {
     let wh = try Warehouse(path: warehouse, readOnly: true)
     let data = try MetricDataLoader.load(wh, sla: sla)
     let t1 = DispatchTime.now().uptimeNanoseconds
+    trace("loaded")
     let engine = MetricEngine(threads: threads)
     var tables: [(String, MetricTable)] = []
     for (name, q) in queries() {
       let a = DispatchTime.now().uptimeNanoseconds
       tables.append((name, try engine.run(q, data: data)))
-      if ProcessInfo.processInfo.environment["SUITE_TRACE"] != nil {
-        print(name, Double(DispatchTime.now().uptimeNanoseconds - a) / 1e9)
-      }
+      trace("\(name) \(Double(DispatchTime.now().uptimeNanoseconds - a) / 1e9)")
     }
     let t2 = DispatchTime.now().uptimeNanoseconds
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)

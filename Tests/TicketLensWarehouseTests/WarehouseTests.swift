@@ -277,7 +277,13 @@ struct ColumnCacheTests {
     _ = try load(w, run: run, file: "g", [ticket("3", created: 10, updated: 300)])
     let after = try w.metricColumns()
     #expect(after.tickets.count == 3 && after.asOf == Instant(seconds: 300))
-    // A damaged cache is ignored, not trusted.
+    // An all-null column still has a value per row (shared between such columns).
+    #expect(after.tickets.escalatedAt == Array(repeating: TicketColumns.null, count: 3))
+    #expect(try w.metricColumns().tickets.vendor[5].count == 3)
+    // A damaged cache is ignored, not trusted: garbage, or a valid cache cut short.
+    let whole = try Data(contentsOf: URL(fileURLWithPath: path + ".columns"))
+    try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: path + ".columns"))
+    #expect(try w.metricColumns().tickets.count == 3)
     try Data("garbage".utf8).write(to: URL(fileURLWithPath: path + ".columns"))
     #expect(try w.metricColumns().tickets.count == 3)
   }
