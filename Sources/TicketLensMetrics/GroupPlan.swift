@@ -179,47 +179,19 @@ struct GroupPlan: Sendable {
   }
 
   func aggregate(_ rows: Range<Int>, _ evaluate: Evaluator) -> Partial {
-    // Per group slot: counts, rate tallies and values, in arrays; the keys go into the
-    // partial's dictionaries once per group at the end, not once per row.
-    var slots = SlotMap()
-    var counts: [Int] = []
-    var dens: [Int] = []
-    var nums: [Int] = []
-    var values: [[Double]] = []
-    @inline(__always) func add(_ key: UInt64, _ v: RowValue) {
-      let s = slots.slot(key)
-      if s == counts.count {
-        counts.append(0)
-        dens.append(0)
-        nums.append(0)
-        values.append([])
-      }
-      switch v {
-      case .one: counts[s] += 1
-      case .number(let x): values[s].append(x)
-      case .share(let hit):
-        dens[s] += 1
-        if hit { nums[s] += 1 }
-      }
-    }
+    var a = ShardAggregate()
     if tagPosition == nil {
       for r in rows {
         guard let key = singleKey(r), let v = evaluate(r) else { continue }
-        add(key, v)
+        a.add(key, v)
       }
     } else {
       for r in rows {
         guard let ks = keys(r), let v = evaluate(r) else { continue }
-        for key in ks { add(key, v) }
+        for key in ks { a.add(key, v) }
       }
     }
-    var p = Partial()
-    for (s, key) in slots.keys.enumerated() {
-      if counts[s] > 0 { p.counts[key] = counts[s] }
-      if dens[s] > 0 { p.shares[key] = (dens[s], nums[s]) }
-      if !values[s].isEmpty { p.values[key] = values[s] }
-    }
-    return p
+    return a.partial
   }
 
   func decode(_ key: UInt64) -> (period: Int, codes: [Int32]) {
@@ -350,7 +322,7 @@ struct GroupPlan: Sendable {
         row += [.int(s.den), .int(s.num), s.den > 0 ? .real(Double(s.num) / Double(s.den)) : .null]
       default:
         let scale = self.metric.kind == .duration ? unit.perMillisecond : 1
-        var values = (merged.values[k] ?? []).map { $0 * scale }
+        var values = merged.values(k, scale: scale)
         let results = Quantiles.statistics(stats, of: &values)
         for (s, v) in zip(stats, results) {
           row.append(s.isCount ? .int(Int(v ?? 0)) : v.map(Cell.real) ?? .null)
@@ -365,6 +337,45 @@ struct GroupPlan: Sendable {
     }
     let rows = Array(slots.prefix(ordered.count))
     return MetricTable(metric: metric.id, columns: columns, rows: rows)
+  }
+}
+
+/// One shard's aggregate while rows are added: per group slot, counts, rate tallies and values
+/// in arrays; the keys go into the partial's dictionaries once per group at the end, not once
+/// per row. (A struct with a mutating method: a local function capturing these arrays made
+/// every access a dynamically checked one.)
+struct ShardAggregate {
+  var slots = SlotMap()
+  var counts: [Int] = []
+  var dens: [Int] = []
+  var nums: [Int] = []
+  var values: [[Double]] = []
+
+  @inline(__always) mutating func add(_ key: UInt64, _ v: RowValue) {
+    let s = slots.slot(key)
+    if s == counts.count {
+      counts.append(0)
+      dens.append(0)
+      nums.append(0)
+      values.append([])
+    }
+    switch v {
+    case .one: counts[s] += 1
+    case .number(let x): values[s].append(x)
+    case .share(let hit):
+      dens[s] += 1
+      if hit { nums[s] += 1 }
+    }
+  }
+
+  var partial: Partial {
+    var p = Partial()
+    for (s, key) in slots.keys.enumerated() {
+      if counts[s] > 0 { p.counts[key] = counts[s] }
+      if dens[s] > 0 { p.shares[key] = (dens[s], nums[s]) }
+      if !values[s].isEmpty { p.values[key] = [values[s]] }
+    }
+    return p
   }
 }
 

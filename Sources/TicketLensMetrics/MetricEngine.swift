@@ -105,11 +105,12 @@ enum RowValue: Sendable {
 
 typealias Evaluator = @Sendable (Int) -> RowValue?
 
-/// Per-shard aggregate.
+/// Per-shard aggregate; merged, the shards' value buffers are kept as pieces in shard order
+/// (joined per group when its statistics are computed, in parallel, not while merging).
 struct Partial: Sendable {
   var counts: [UInt64: Int] = [:]
   var shares: [UInt64: (den: Int, num: Int)] = [:]
-  var values: [UInt64: [Double]] = [:]
+  var values: [UInt64: [[Double]]] = [:]
 
   mutating func merge(_ o: Partial) {
     for (k, c) in o.counts { counts[k, default: 0] += c }
@@ -118,6 +119,17 @@ struct Partial: Sendable {
       shares[k] = (cur.den + v.den, cur.num + v.num)
     }
     for (k, v) in o.values { values[k, default: []].append(contentsOf: v) }
+  }
+
+  /// A group's values, in shard and row order, times `scale`.
+  func values(_ k: UInt64, scale: Double) -> [Double] {
+    guard let pieces = values[k] else { return [] }
+    var out: [Double] = []
+    out.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
+    for piece in pieces {
+      for v in piece { out.append(v * scale) }
+    }
+    return out
   }
 }
 
