@@ -164,13 +164,23 @@ struct GroupPlan: Sendable {
 
   /// The single key of row `r` (no tag dimension), nil when it is left out. No allocation:
   /// this is the hot path.
-  @inline(__always) func singleKey(_ r: Int) -> UInt64? {
+  /// `memo` remembers the last day's period (rows come roughly in time order, and a month's
+  /// period takes a calendar computation).
+  @inline(__always) func singleKey(_ r: Int, _ memo: inout (day: Int, period: Int)) -> UInt64? {
     let c = cohort[r]
     guard c != TicketColumns.null, passes(r) else { return nil }
     let d = day(c)
     if let fromDay, d < fromDay { return nil }
     if let toDay, d > toDay { return nil }
-    let p = grain == .hourOfWeek ? period(c) : period(ofDay: d)
+    let p: Int
+    if grain == .hourOfWeek {
+      p = period(c)
+    } else if d == memo.day {
+      p = memo.period
+    } else {
+      p = period(ofDay: d)
+      memo = (d, p)
+    }
     var key = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: p)))
     for k in 0..<dimCodes.count {
       key |= UInt64(dimCodes[k][r] + 1) << dimShifts[k]
@@ -181,8 +191,9 @@ struct GroupPlan: Sendable {
   func aggregate(_ rows: Range<Int>, _ evaluate: Evaluator) -> Partial {
     var a = ShardAggregate()
     if tagPosition == nil {
+      var memo = (day: Int.min, period: 0)
       for r in rows {
-        guard let key = singleKey(r), let v = evaluate(r) else { continue }
+        guard let key = singleKey(r, &memo), let v = evaluate(r) else { continue }
         a.add(key, v)
       }
     } else {

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 #if canImport(Glibc)
@@ -11,7 +12,7 @@ import TicketLensModel
 /// any other state rebuilds it. Writing it is best effort (a read-only folder just means no
 /// cache); it is written to a temporary file and renamed.
 enum ColumnCache {
-  static let magic = Array("TLCOLS4\n".utf8)
+  static let magic = Array("TLCOLS5\n".utf8)
 
   static func path(_ warehouse: String) -> String { warehouse + ".columns" }
 
@@ -24,6 +25,8 @@ enum ColumnCache {
     let fd: Int32
     private var buffer: [UInt8] = []
     private(set) var failed = false
+    /// Bytes written so far (buffered or not).
+    private(set) var written = 0
     static let bufferSize = 1 << 20
 
     init(fd: Int32) {
@@ -32,6 +35,7 @@ enum ColumnCache {
     }
 
     mutating func raw(_ p: UnsafeRawBufferPointer) {
+      written += p.count
       if buffer.count + p.count > Self.bufferSize { flush() }
       if p.count >= Self.bufferSize {
         writeAll(p)
@@ -120,7 +124,8 @@ enum ColumnCache {
   /// and no second copy of the file in memory). All-null columns of one length share one array.
   struct Reader {
     let fd: Int32
-    /// Bytes left in the file.
+    /// Where the next read starts, and the bytes left in this reader's section.
+    var position: Int
     var remaining: Int
     var nullDoubles: [Double] = []
     var nullInstants: [Int64] = []
@@ -130,7 +135,7 @@ enum ColumnCache {
       guard n <= remaining else { throw Failure.truncated }
       var done = 0
       while done < n {
-        let got = Glibc.read(fd, p + done, n - done)
+        let got = pread(fd, p + done, n - done, off_t(position + done))
         if got > 0 {
           done += got
         } else if got < 0 && errno == EINTR {
@@ -140,6 +145,7 @@ enum ColumnCache {
         }
       }
       remaining -= n
+      position += n
     }
     mutating func int() throws -> Int {
       var v: Int64 = 0
@@ -235,6 +241,10 @@ enum ColumnCache {
     magic.withUnsafeBytes { w.raw($0) }
     w.string(key)
     w.int(asOf.map { Int($0.milliseconds) } ?? Int.min)
+    // Where the three sections end (filled in below), so that a reader can read them at once.
+    let table = w.written
+    for _ in 0..<3 { w.int(0) }
+    var ends: [Int64] = []
     w.int(t.count)
     w.array(t.createdAt)
     w.instants(t.updatedAt)
@@ -248,8 +258,10 @@ enum ColumnCache {
     w.array(t.reopens)
     w.array(t.replies)
     w.array(t.satisfaction)
+    ends.append(Int64(w.written))
     w.dims(t.dimensions)
     w.multi(t.tags)
+    ends.append(Int64(w.written))
     w.int(c.count)
     w.array(c.startedAt)
     w.instants(c.firstAgentAt)
@@ -262,28 +274,77 @@ enum ColumnCache {
     w.array(c.visitorMessages)
     w.dims(c.dimensions)
     w.multi(c.tags)
+    ends.append(Int64(w.written))
     w.flush()
+    let patched = ends.map(\.littleEndian).withUnsafeBytes {
+      pwrite(fd, $0.baseAddress!, $0.count, off_t(table)) == $0.count
+    }
     let closed = close(fd) == 0
-    guard !w.failed, closed, rename(temporary, file) == 0 else {
+    guard !w.failed, patched, closed, rename(temporary, file) == 0 else {
       unlink(temporary)
       return false
     }
     return true
   }
 
-  /// The cache at `file` if it was written for `key`; nil when missing, stale or damaged.
+  /// The cache at `file` if it was written for `key`; nil when missing, stale or damaged. Its
+  /// three sections (ticket facts, ticket dimensions, chats) are read at the same time.
   static func read(_ file: String, key: String) -> (TicketColumns, ChatColumns, Instant?)? {
     let fd = open(file, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     var st = stat()
     guard fstat(fd, &st) == 0 else { return nil }
-    var r = Reader(fd: fd, remaining: Int(st.st_size))
+    var r = Reader(fd: fd, position: 0, remaining: Int(st.st_size))
+    let asOf: Instant?
+    var sections: [(start: Int, end: Int)] = []
     do {
       guard try r.array(UInt8.self, count: magic.count) == magic else { return nil }
       guard try r.string() == key else { return nil }
       let asOfValue = try r.int()
-      let asOf = asOfValue == Int.min ? nil : Instant(milliseconds: Int64(asOfValue))
+      asOf = asOfValue == Int.min ? nil : Instant(milliseconds: Int64(asOfValue))
+      var start = r.position + 3 * 8
+      for _ in 0..<3 {
+        let end = try r.int()
+        guard end >= start, end <= Int(st.st_size) else { return nil }
+        sections.append((start, end))
+        start = end
+      }
+      guard start == Int(st.st_size) else { return nil }
+    } catch {
+      return nil
+    }
+    nonisolated(unsafe) var facts: TicketColumns? = nil
+    nonisolated(unsafe) var dims: ([String: EncodedColumn], EncodedMultiColumn)? = nil
+    nonisolated(unsafe) var chats: ChatColumns? = nil
+    let parts = sections
+    DispatchQueue.concurrentPerform(iterations: 3) { i in
+      var r = Reader(fd: fd, position: parts[i].start, remaining: parts[i].end - parts[i].start)
+      switch i {
+      case 0: facts = try? r.ticketFacts()
+      case 1: dims = try? r.section { r throws in (try r.dims(), try r.multi()) }
+      default: chats = try? r.section { r throws in try r.chats() }
+      }
+    }
+    guard var t = facts, let (d, tags) = dims, let c = chats,
+      d.values.allSatisfy({ $0.codes.count == t.count }), tags.offsets.count == t.count + 1
+    else { return nil }
+    t.dimensions = d
+    t.tags = tags
+    return (t, c, asOf)
+  }
+}
+
+extension ColumnCache.Reader {
+  /// Runs `body` and checks that it read the whole section.
+  mutating func section<T>(_ body: (inout Self) throws -> T) throws -> T {
+    let v = try body(&self)
+    guard remaining == 0 else { throw Failure.truncated }
+    return v
+  }
+
+  mutating func ticketFacts() throws -> TicketColumns {
+    try section { r throws in
       var t = TicketColumns()
       t.count = try r.int()
       t.createdAt = try r.array(Int64.self)
@@ -298,28 +359,27 @@ enum ColumnCache {
       t.reopens = try r.array(Int32.self)
       t.replies = try r.array(Int32.self)
       t.satisfaction = try r.array(Int8.self)
-      t.dimensions = try r.dims()
-      t.tags = try r.multi()
-      var c = ChatColumns()
-      c.count = try r.int()
-      c.startedAt = try r.array(Int64.self)
-      c.firstAgentAt = try r.instants()
-      c.endedAt = try r.instants()
-      c.missed = try r.array(Int8.self)
-      c.offline = try r.array(Bool.self)
-      c.satisfaction = try r.array(Int8.self)
-      c.messages = try r.array(Int32.self)
-      c.agentMessages = try r.array(Int32.self)
-      c.visitorMessages = try r.array(Int32.self)
-      c.dimensions = try r.dims()
-      c.tags = try r.multi()
-      guard t.createdAt.count == t.count, c.startedAt.count == c.count, r.remaining == 0 else {
-        return nil
-      }
-      return (t, c, asOf)
-    } catch {
-      return nil
+      guard t.createdAt.count == t.count else { throw Failure.truncated }
+      return t
     }
+  }
+
+  mutating func chats() throws -> ChatColumns {
+    var c = ChatColumns()
+    c.count = try int()
+    c.startedAt = try array(Int64.self)
+    c.firstAgentAt = try instants()
+    c.endedAt = try instants()
+    c.missed = try array(Int8.self)
+    c.offline = try array(Bool.self)
+    c.satisfaction = try array(Int8.self)
+    c.messages = try array(Int32.self)
+    c.agentMessages = try array(Int32.self)
+    c.visitorMessages = try array(Int32.self)
+    c.dimensions = try dims()
+    c.tags = try multi()
+    guard c.startedAt.count == c.count else { throw Failure.truncated }
+    return c
   }
 }
 
