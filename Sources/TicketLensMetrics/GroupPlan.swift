@@ -291,7 +291,8 @@ struct GroupPlan: Sendable {
     return keys
   }
 
-  func table(_ merged: Partial, _ q: MetricQuery) -> MetricTable {
+  /// The result table; with `parallel`, groups' statistics are computed on several threads.
+  func table(_ merged: Partial, _ q: MetricQuery, parallel: Bool = true) -> MetricTable {
     let keys: Set<UInt64>
     var columns = keyColumns
     switch metric.kind {
@@ -341,7 +342,7 @@ struct GroupPlan: Sendable {
       }
       out[i] = row
     }
-    if ordered.count > 1 && !merged.values.isEmpty {
+    if parallel && ordered.count > 1 && !merged.values.isEmpty {
       DispatchQueue.concurrentPerform(iterations: ordered.count, execute: build)
     } else {
       for i in ordered.indices { build(i) }

@@ -64,7 +64,7 @@ public struct MetricEngine: Sendable {
     forEachShard(rows: n) { s, rows in box.buffer[s] = plan.aggregate(rows, evaluate) }
     var merged = Partial()
     for s in 0..<shards { merged.merge(partials[s]) }
-    return plan.table(merged, q)
+    return plan.table(merged, q, parallel: threads != 1)
   }
 }
 
