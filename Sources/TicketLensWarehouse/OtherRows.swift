@@ -121,9 +121,11 @@ public enum OtherRows {
     out.reserveCapacity(64 * c.messages.count)
     for (k, m) in c.messages.enumerated() {
       if k > 0 { out.append(0x2C) }
-      out.append(
-        contentsOf: "{\"author\":\"\(m.author.rawValue)\",\"at\":\(m.at.milliseconds),\"text\":"
-          .utf8)
+      out.append(contentsOf: #"{"author":""#.utf8)
+      out.append(contentsOf: m.author.rawValue.utf8)
+      out.append(contentsOf: #"","at":"#.utf8)
+      appendDecimal(m.at.milliseconds, to: &out)
+      out.append(contentsOf: #","text":"#.utf8)
       appendJSONString(m.text, to: &out)
       out.append(0x7D)
     }

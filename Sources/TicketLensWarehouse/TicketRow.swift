@@ -117,20 +117,46 @@ public func jsonString(_ s: String) -> String {
 /// Appends `s` as a JSON string literal to a byte buffer.
 public func appendJSONString(_ s: String, to out: inout [UInt8]) {
   out.append(0x22)
-  for b in s.utf8 {
-    switch b {
-    case 0x22: out.append(contentsOf: [0x5C, 0x22])
-    case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-    case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-    case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-    case 0x09: out.append(contentsOf: [0x5C, 0x74])
-    case 0..<0x20:
-      let hex = Array("0123456789abcdef".utf8)
-      out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
-    default: out.append(b)
+  var s = s
+  s.withUTF8 { buf in
+    // Runs without a byte to escape are copied whole.
+    var run = 0
+    for i in 0..<buf.count {
+      let b = buf[i]
+      guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[run..<i]))
+      switch b {
+      case 0x22: out.append(contentsOf: [0x5C, 0x22])
+      case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+      case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+      case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+      case 0x09: out.append(contentsOf: [0x5C, 0x74])
+      default:
+        let hex: StaticString = "0123456789abcdef"
+        let h = hex.utf8Start
+        out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, h[Int(b >> 4)], h[Int(b & 15)]])
+      }
+      run = i + 1
     }
+    out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[run...]))
   }
   out.append(0x22)
+}
+
+/// Appends the decimal digits of `v` (no allocation).
+public func appendDecimal(_ v: Int64, to out: inout [UInt8]) {
+  if v < 0 { out.append(0x2D) }
+  var m = v.magnitude
+  var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 20 digits, filled from the end
+  var n = 0
+  withUnsafeMutableBytes(of: &digits) { d in
+    repeat {
+      d[23 - n] = UInt8(truncatingIfNeeded: m % 10) + 0x30
+      m /= 10
+      n += 1
+    } while m > 0
+    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(24 - n)...]))
+  }
 }
 
 extension String {

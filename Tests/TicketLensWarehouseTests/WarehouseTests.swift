@@ -415,3 +415,26 @@ struct QualityCheckTests {
     #expect(try w.qualityResults(runID: run + 1).isEmpty)
   }
 }
+
+struct JSONTextTests {
+  /// Strings round-trip through a JSON parser, with every escape; digits are exact at the ends
+  /// of the range.
+  @Test func stringsAndNumbersAreValidJSON() throws {
+    let samples = [
+      "", "plain", "quote \" and \\ backslash", "line\nbreak\r\ttab", "\u{1}\u{1F}\u{7F}",
+      "ünïcode – 日本 🙂", String(repeating: "x", count: 1000) + "\"",
+    ]
+    for s in samples {
+      var out: [UInt8] = [0x5B]
+      appendJSONString(s, to: &out)
+      out.append(0x5D)
+      let back = try JSONSerialization.jsonObject(with: Data(out)) as? [String]
+      #expect(back == [s], "\(s)")
+    }
+    for v: Int64 in [0, 7, -1, 1_772_439_245_123, Int64.max, Int64.min] {
+      var out: [UInt8] = []
+      appendDecimal(v, to: &out)
+      #expect(String(decoding: out, as: UTF8.self) == String(v))
+    }
+  }
+}
