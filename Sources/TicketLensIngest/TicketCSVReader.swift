@@ -290,8 +290,23 @@ public struct TicketCSVReader: ChunkedRecordReader {
   }
 
   /// Splits a tag cell on spaces, commas and semicolons (exports disagree on the separator).
+  /// Works on the UTF-8 bytes (the separators are ASCII, which no multi-byte character
+  /// contains): splitting by `Character` was a sixth of the CSV ingest.
   static func splitTags(_ s: String) -> [String] {
-    s.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" || $0 == "\t" }).map(String.init)
+    var s = s
+    return s.withUTF8 { b in
+      var out: [String] = []
+      var i = 0
+      while i < b.count {
+        while i < b.count, b[i] == 0x20 || b[i] == 0x2C || b[i] == 0x3B || b[i] == 0x09 { i += 1 }
+        let start = i
+        while i < b.count, b[i] != 0x20, b[i] != 0x2C, b[i] != 0x3B, b[i] != 0x09 { i += 1 }
+        if i > start {
+          out.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))
+        }
+      }
+      return out
+    }
   }
 }
 
