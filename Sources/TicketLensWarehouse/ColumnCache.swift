@@ -408,9 +408,7 @@ extension Warehouse {
     let key = try columnCacheKey()
     let file = ColumnCache.path(path)
     if let cached = ColumnCache.read(file, key: key) { return cached }
-    let tickets = try ticketColumns()
-    let chats = try chatColumns()
-    let asOf = try dataAsOf()
+    let (tickets, chats, asOf) = try readColumns(chats: true)
     ColumnCache.write(to: file, key: key, asOf: asOf, tickets, chats)
     return (tickets, chats, asOf)
   }

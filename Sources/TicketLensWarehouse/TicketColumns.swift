@@ -120,23 +120,35 @@ public struct ChatColumns: Sendable {
 extension Warehouse {
   /// Loads the metric columns of every stored ticket, ordered by (source, id) so that row order,
   /// and therefore every result, is the same on every run.
-  ///
-  /// A large table is read in `parts` key ranges at once, each on its own read connection,
-  /// and the parts are joined in key order (dictionary codes renumbered to the order of first
-  /// appearance), so the columns are the same as one sequential read's. Default: one part per
-  /// core from 200,000 tickets; one part inside an open transaction (other connections would
-  /// not see its writes) or for an in-memory database.
   public func ticketColumns(parts: Int? = nil) throws(WarehouseError) -> TicketColumns {
-    let filter = "t.excluded IS NULL"
-    let n = Int(try connection.scalarInt("SELECT count(*) FROM tickets t WHERE \(filter)") ?? 0)
+    try readColumns(parts: parts, chats: false).tickets
+  }
+
+  /// Ticket columns, chat columns (when `chats`), and the data's as-of (`dataAsOf()`, found
+  /// while reading the tickets).
+  ///
+  /// A large ticket table is read in `parts` key ranges at once, each on its own read
+  /// connection (the chats on one more), and the parts are joined in key order (dictionary
+  /// codes renumbered to the order of first appearance), so the columns are the same as one
+  /// sequential read's. Default: one part per core from 200,000 tickets; one part inside an
+  /// open transaction (other connections would not see its writes) or for an in-memory
+  /// database.
+  func readColumns(parts: Int? = nil, chats: Bool) throws(WarehouseError) -> (
+    tickets: TicketColumns, chats: ChatColumns, asOf: Instant?
+  ) {
+    // The newest row id estimates the row count (rows are not deleted), without a scan.
+    let n = Int(try connection.scalarInt("SELECT coalesce(max(rowid), 0) FROM tickets") ?? 0)
     var k = parts ?? (n >= 200_000 ? ProcessInfoCores.count : 1)
     if sqlite3_get_autocommit(connection.db) == 0 || path.isEmpty || path.hasPrefix(":memory:")
       || path.hasPrefix("file::memory:")
     {
       k = 1
     }
-    let ranges = try keyRanges(table: "tickets t", filter: filter, rows: n, parts: k)
-    if ranges.count == 1 { return try TicketPart.read(connection, filter, nil, nil).columns }
+    let ranges = try keyRanges(rows: n, parts: k)
+    if ranges.count == 1 {
+      let part = try TicketPart.read(connection, nil, nil, expected: n)
+      return (part.columns, chats ? try chatColumns() : ChatColumns(), part.asOf)
+    }
     let results = UnsafeMutableBufferPointer<Result<TicketPart, WarehouseError>?>.allocate(
       capacity: ranges.count)
     results.initialize(repeating: Result<TicketPart, WarehouseError>?.none)
@@ -145,15 +157,26 @@ extension Warehouse {
       results.deallocate()
     }
     nonisolated(unsafe) let out = results
+    nonisolated(unsafe) var chatResult: Result<ChatColumns, WarehouseError> = .success(
+      ChatColumns())
+    let perPart = n / ranges.count
     let path = path
-    DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
+    DispatchQueue.concurrentPerform(iterations: ranges.count + (chats ? 1 : 0)) { i in
       do throws(WarehouseError) {
         let c = try Connection(path: path, readOnly: true)
         try c.execute("PRAGMA mmap_size = 4294967296")
-        let part = try TicketPart.read(c, filter, ranges[i].lower, ranges[i].upper, expected: n)
+        if i == ranges.count {
+          chatResult = .success(try Warehouse.chatColumns(c))
+          return
+        }
+        let part = try TicketPart.read(c, ranges[i].lower, ranges[i].upper, expected: perPart)
         out[i] = Result<TicketPart, WarehouseError>.success(part)
       } catch {
-        out[i] = Result<TicketPart, WarehouseError>.failure(error)
+        if i == ranges.count {
+          chatResult = .failure(error)
+        } else {
+          out[i] = Result<TicketPart, WarehouseError>.failure(error)
+        }
       }
     }
     var joined: TicketPart? = nil
@@ -164,19 +187,19 @@ extension Warehouse {
         if joined == nil { joined = part } else { joined!.append(part) }
       }
     }
-    return joined!.columns
+    let chatColumns = try chatResult.get()
+    return (joined!.columns, chatColumns, joined!.asOf)
   }
 
-  /// Boundaries that cut the filtered rows of `table` (aliased `t`) into `parts` key ranges of
-  /// about equal size: `[lower, upper)` by (source, id), nil for open ends.
-  func keyRanges(table: String, filter: String, rows: Int, parts: Int) throws(WarehouseError)
+  /// Boundaries that cut the tickets into `parts` key ranges of about equal size: `[lower,
+  /// upper)` by (source, id), nil for open ends. (Read from the key index alone.)
+  func keyRanges(rows: Int, parts: Int) throws(WarehouseError)
     -> [(lower: (String, String)?, upper: (String, String)?)]
   {
     guard parts > 1, rows >= parts * 2 else { return [(nil, nil)] }
     var cuts: [(String, String)] = []
     let st = try connection.prepare(
-      "SELECT t.source, t.id FROM \(table) WHERE \(filter) ORDER BY t.source, t.id LIMIT 1 OFFSET ?"
-    )
+      "SELECT source, id FROM tickets ORDER BY source, id LIMIT 1 OFFSET ?")
     for i in 1..<parts {
       st.reset()
       st.bind(1, rows * i / parts)
@@ -196,6 +219,10 @@ extension Warehouse {
 
   /// Loads the metric columns of every stored chat, ordered by (source, id).
   public func chatColumns() throws(WarehouseError) -> ChatColumns {
+    try Self.chatColumns(connection)
+  }
+
+  static func chatColumns(_ connection: Connection) throws(WarehouseError) -> ChatColumns {
     let dims = ChatColumns.dimensionSources
     let st = try connection.prepare(
       "SELECT started_at, first_agent_message_at, ended_at, missed, type, satisfaction, "
@@ -246,9 +273,7 @@ private struct Encoder {
   }
 
   mutating func code(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
-    var h = FNV1a()
-    for b in bytes { h.add(b) }
-    let hash = h.value
+    let hash = Self.hash(bytes)
     let mask = table.count - 1
     var i = Int(truncatingIfNeeded: hash) & mask
     while true {
@@ -272,6 +297,28 @@ private struct Encoder {
     table[i] = Int32(c + 1)
     if hashes.count * 2 > table.count { grow() }
     return Int32(c)
+  }
+
+  /// A hash of a value's bytes, eight at a time (values are short: one to three words).
+  @inline(__always) static func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(b.count)
+    guard let base = b.baseAddress else { return h }
+    let raw = UnsafeRawPointer(base)
+    var i = 0
+    while i + 8 <= b.count {
+      h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+      h ^= h >> 32
+      i += 8
+    }
+    var tail: UInt64 = 0
+    var shift: UInt64 = 0
+    while i < b.count {
+      tail |= UInt64(base[i]) << shift
+      shift += 8
+      i += 1
+    }
+    h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+    return h ^ (h >> 29)
   }
 
   /// Appends another encoder's rows, renumbering its codes into this one's.
@@ -355,27 +402,39 @@ private struct TicketPart {
   var columns = TicketColumns()
   var encoders: [Encoder]
   var tags = TagEncoder()
+  /// The newest update (else creation) of any ticket in the range, excluded ones too.
+  var asOf: Instant? = nil
 
   static func read(
-    _ connection: Connection, _ filter: String, _ lower: (String, String)?,
-    _ upper: (String, String)?, expected: Int = 0
+    _ connection: Connection, _ lower: (String, String)?, _ upper: (String, String)?,
+    expected: Int = 0
   ) throws(WarehouseError) -> TicketPart {
     let dims = TicketColumns.dimensionSources
-    let vendor = TicketColumns.VendorMinute.allCases.map {
-      "coalesce(t.vendor_\($0.column)_minutes, m.\($0.column)_minutes)"
+    // Without ticket_metrics rows (the usual case) the join and its coalesces are left out.
+    let joined = try connection.scalarInt("SELECT EXISTS (SELECT 1 FROM ticket_metrics)") == 1
+    func either(_ column: String, _ metric: String) -> String {
+      joined ? "coalesce(t.\(column), m.\(metric))" : "t.\(column)"
     }
-    var range = ""
-    if lower != nil { range += " AND (t.source, t.id) >= (?1, ?2)" }
-    if upper != nil { range += " AND (t.source, t.id) < (?3, ?4)" }
-    // Deleted, merged and spam tickets are left out; the vendor's minutes come from the ticket
-    // row or, failing that, a separately loaded ticket_metrics row of the same source.
+    let vendor = TicketColumns.VendorMinute.allCases.map {
+      either("vendor_\($0.column)_minutes", "\($0.column)_minutes")
+    }
+    var range: [String] = []
+    if lower != nil { range.append("(t.source, t.id) >= (?1, ?2)") }
+    if upper != nil { range.append("(t.source, t.id) < (?3, ?4)") }
+    // Deleted, merged and spam tickets are left out (read only for the as-of); the vendor's
+    // minutes come from the ticket row or, failing that, a separately loaded ticket_metrics row
+    // of the same source.
     let sql =
       "SELECT t.created_at, t.updated_at, t.first_reply_at, t.solved_at, t.requester_wait_minutes, "
-      + "t.agent_wait_minutes, t.on_hold_minutes, coalesce(t.reopens, m.reopens), "
-      + "coalesce(t.replies, m.replies), t.satisfaction, t.tags, " + vendor.joined(separator: ", ")
-      + ", " + dims.map { "t." + $0.column }.joined(separator: ", ") + ", t.escalated_at"
-      + " FROM tickets t LEFT JOIN ticket_metrics m ON m.source = t.source AND m.ticket_id = t.id"
-      + " WHERE \(filter)\(range) ORDER BY t.source, t.id"
+      + "t.agent_wait_minutes, t.on_hold_minutes, \(either("reopens", "reopens")), "
+      + "\(either("replies", "replies")), t.satisfaction, t.tags, " + vendor.joined(separator: ", ")
+      + ", " + dims.map { "t." + $0.column }.joined(separator: ", ")
+      + ", t.escalated_at, t.excluded IS NOT NULL"
+      + " FROM tickets t"
+      + (joined
+        ? " LEFT JOIN ticket_metrics m ON m.source = t.source AND m.ticket_id = t.id" : "")
+      + (range.isEmpty ? "" : " WHERE " + range.joined(separator: " AND "))
+      + " ORDER BY t.source, t.id"
     let st = try connection.prepare(sql)
     if let lower {
       st.bind(1, lower.0)
@@ -389,8 +448,12 @@ private struct TicketPart {
     part.columns.createdAt.reserveCapacity(expected)
     let vendorBase: Int32 = 11
     let dimBase = vendorBase + Int32(vendor.count)
+    let excludedColumn = dimBase + Int32(part.encoders.count) + 1
+    var newest = Int64.min
     try part.columns.withRows { c throws(WarehouseError) in
       while try st.step() {
+        newest = max(newest, st.optionalInt64(1) ?? st.int64(0))
+        if st.int64(excludedColumn) != 0 { continue }
         c.createdAt.append(st.int64(0))
         c.updatedAt.append(st.optionalInt64(1) ?? TicketColumns.null)
         c.firstReplyAt.append(st.optionalInt64(2) ?? TicketColumns.null)
@@ -419,6 +482,7 @@ private struct TicketPart {
       }
     }
     part.columns.count = part.columns.createdAt.count
+    part.asOf = newest == Int64.min ? nil : Instant(milliseconds: newest)
     for (k, d) in dims.enumerated() { part.columns.dimensions[d.name] = part.encoders[k].column }
     part.columns.tags = part.tags.column
     return part
@@ -445,6 +509,7 @@ private struct TicketPart {
     }
     tags.absorb(next.tags)
     columns.tags = tags.column
+    if let a = next.asOf { asOf = max(asOf ?? a, a) }
   }
 }
 

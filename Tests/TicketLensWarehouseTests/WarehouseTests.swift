@@ -181,6 +181,7 @@ struct WarehouseTests {
       t.firstReplyAt = i % 3 == 0 ? nil : Instant(seconds: 2 + Int64(i))
       t.replies = i % 5 == 0 ? nil : i % 9
       if i % 50 == 0 { t.excluded = "spam" }
+      if i == 250 { t.updatedAt = Instant(seconds: 9_000) }
       tickets.append(t)
     }
     _ = try load(w, run: run, file: "f", tickets)
@@ -196,6 +197,12 @@ struct WarehouseTests {
     }
     #expect(split.tags.values == one.tags.values && split.tags.codes == one.tags.codes)
     #expect(split.tags.offsets == one.tags.offsets)
+    // The as-of found while reading (excluded tickets count) is the warehouse's, either way;
+    // the chats are read on their own connection beside the ticket parts.
+    let sequential = try w.readColumns(parts: 1, chats: true)
+    let parallel = try w.readColumns(parts: parts, chats: true)
+    #expect(sequential.asOf == (try w.dataAsOf()) && parallel.asOf == sequential.asOf)
+    #expect(parallel.chats.count == sequential.chats.count)
   }
 }
 
