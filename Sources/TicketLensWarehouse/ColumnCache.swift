@@ -129,6 +129,9 @@ enum ColumnCache {
     var remaining: Int
     var nullDoubles: [Double] = []
     var nullInstants: [Int64] = []
+    /// The row count of the table being read: an all-null column must have it (a damaged
+    /// count must not allocate).
+    var rows = 0
     enum Failure: Error { case truncated }
 
     mutating func fill(_ p: UnsafeMutableRawPointer, _ n: Int) throws {
@@ -156,8 +159,8 @@ enum ColumnCache {
       try array(T.self, count: try int())
     }
     mutating func array<T>(_: T.Type, count n: Int) throws -> [T] {
-      let size = n * MemoryLayout<T>.stride
-      guard n >= 0, size <= remaining else { throw Failure.truncated }
+      let (size, overflow) = n.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+      guard n >= 0, !overflow, size <= remaining else { throw Failure.truncated }
       var failure: Error? = nil
       let out = [T](unsafeUninitializedCapacity: n) { buf, count in
         do {
@@ -174,16 +177,16 @@ enum ColumnCache {
     mutating func doubles() throws -> [Double] {
       let n = try int()
       guard n == -1 else { return try array(Double.self, count: n) }
-      let count = try int()
-      if nullDoubles.count != count { nullDoubles = Array(repeating: .nan, count: count) }
+      guard try int() == rows else { throw Failure.truncated }
+      if nullDoubles.count != rows { nullDoubles = Array(repeating: .nan, count: rows) }
       return nullDoubles
     }
     mutating func instants() throws -> [Int64] {
       let n = try int()
       guard n == -1 else { return try array(Int64.self, count: n) }
-      let count = try int()
-      if nullInstants.count != count {
-        nullInstants = Array(repeating: TicketColumns.null, count: count)
+      guard try int() == rows else { throw Failure.truncated }
+      if nullInstants.count != rows {
+        nullInstants = Array(repeating: TicketColumns.null, count: rows)
       }
       return nullInstants
     }
@@ -207,15 +210,25 @@ enum ColumnCache {
       }
       return out
     }
+    /// Codes are checked against their values (a damaged cache must fail here, not index out
+    /// of range in the engine).
     mutating func encoded() throws -> EncodedColumn {
       let codes = try array(Int32.self)
-      return EncodedColumn(codes: codes, values: try strings())
+      let values = try strings()
+      let n = Int32(values.count)
+      guard codes.allSatisfy({ $0 >= -1 && $0 < n }) else { throw Failure.truncated }
+      return EncodedColumn(codes: codes, values: values)
     }
     mutating func multi() throws -> EncodedMultiColumn {
       var c = EncodedMultiColumn()
       c.offsets = try array(Int32.self)
       c.codes = try array(Int32.self)
       c.values = try strings()
+      let n = Int32(c.values.count)
+      guard c.offsets.first == 0, Int(c.offsets.last ?? -1) == c.codes.count,
+        zip(c.offsets, c.offsets.dropFirst()).allSatisfy({ $0 <= $1 }),
+        c.codes.allSatisfy({ $0 >= 0 && $0 < n })
+      else { throw Failure.truncated }
       return c
     }
     mutating func dims() throws -> [String: EncodedColumn] {
@@ -348,6 +361,8 @@ extension ColumnCache.Reader {
       var t = TicketColumns()
       t.count = try r.int()
       t.createdAt = try r.array(Int64.self)
+      guard t.createdAt.count == t.count else { throw Failure.truncated }
+      r.rows = t.count
       t.updatedAt = try r.instants()
       t.firstReplyAt = try r.instants()
       t.solvedAt = try r.instants()
@@ -359,7 +374,6 @@ extension ColumnCache.Reader {
       t.reopens = try r.array(Int32.self)
       t.replies = try r.array(Int32.self)
       t.satisfaction = try r.array(Int8.self)
-      guard t.createdAt.count == t.count else { throw Failure.truncated }
       return t
     }
   }
@@ -368,6 +382,8 @@ extension ColumnCache.Reader {
     var c = ChatColumns()
     c.count = try int()
     c.startedAt = try array(Int64.self)
+    guard c.startedAt.count == c.count else { throw Failure.truncated }
+    rows = c.count
     c.firstAgentAt = try instants()
     c.endedAt = try instants()
     c.missed = try array(Int8.self)
@@ -378,7 +394,6 @@ extension ColumnCache.Reader {
     c.visitorMessages = try array(Int32.self)
     c.dimensions = try dims()
     c.tags = try multi()
-    guard c.startedAt.count == c.count else { throw Failure.truncated }
     return c
   }
 }

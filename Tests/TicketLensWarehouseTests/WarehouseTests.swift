@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 import Testing
 
 @testable import TicketLensModel
@@ -293,6 +297,32 @@ struct ColumnCacheTests {
     #expect(try w.metricColumns().tickets.count == 3)
     try Data("garbage".utf8).write(to: URL(fileURLWithPath: path + ".columns"))
     #expect(try w.metricColumns().tickets.count == 3)
+  }
+}
+
+extension ColumnCacheTests {
+  /// Codes that point past their values, or tag offsets that run backwards, reject the cache.
+  @Test func codesOutOfRangeAreRefused() throws {
+    var files: [Int32] = []
+    defer { files.forEach { close($0) } }
+    func reader(_ write: (inout ColumnCache.Writer) -> Void) -> ColumnCache.Reader {
+      let fd = open(temporaryPath("codes.bin"), O_RDWR | O_CREAT | O_TRUNC, 0o600)
+      files.append(fd)
+      var w = ColumnCache.Writer(fd: fd)
+      write(&w)
+      w.flush()
+      return ColumnCache.Reader(fd: fd, position: 0, remaining: w.written)
+    }
+    var good = reader { $0.encoded(EncodedColumn(codes: [0, -1, 1], values: ["a", "b"])) }
+    #expect(try good.encoded().codes == [0, -1, 1])
+    var past = reader { $0.encoded(EncodedColumn(codes: [0, 2], values: ["a", "b"])) }
+    #expect(throws: (any Error).self) { _ = try past.encoded() }
+    var backwards = EncodedMultiColumn()
+    backwards.offsets = [0, 2, 1]
+    backwards.codes = [0, 0]
+    backwards.values = ["x"]
+    var tags = reader { $0.multi(backwards) }
+    #expect(throws: (any Error).self) { _ = try tags.multi() }
   }
 }
 
