@@ -161,6 +161,10 @@ enum ColumnCache {
     mutating func array<T>(_: T.Type, count n: Int) throws -> [T] {
       let (size, overflow) = n.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
       guard n >= 0, !overflow, size <= remaining else { throw Failure.truncated }
+      // An empty array is not built through `unsafeUninitializedCapacity`: for capacity 0 it
+      // writes the count into the shared empty-array storage, a race when sections are read
+      // on several threads (ThreadSanitizer caught it).
+      guard n > 0 else { return [] }
       var failure: Error? = nil
       let out = [T](unsafeUninitializedCapacity: n) { buf, count in
         do {

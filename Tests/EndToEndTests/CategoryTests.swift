@@ -105,6 +105,7 @@ struct CategoryTests {
 
     // Category is a dimension: every ticket is in exactly one.
     let export = try CLI.run(["export", "tickets_created", "--by", "category", "--pipeline", p])
+    #expect(export.status == 0, "\(export.stderr)")
     let counts = ReferenceCSV.rows(export.stdout).dropFirst()
     #expect(counts.reduce(0) { $0 + Int($1[1])! } == all.count - 1)
     #expect(!counts.contains { $0[0] == "none" })
