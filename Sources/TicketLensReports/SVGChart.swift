@@ -12,13 +12,7 @@ public enum SVGChart {
   ///   - x: the bar labels in order (e.g. days).
   ///   - series: (name, value per x label).
   public static func stackedBars(title: String, x: [String], series: [(String, [Int])]) -> String {
-    let w = 720.0
-    let h = 240.0
-    let left = 40.0
-    let bottom = 30.0
-    let top = 10.0
-    let plotW = w - left - 10
-    let plotH = h - top - bottom
+    let (w, h, left, top, bottom, plotW, plotH) = Frame(left: 40).parts
     let totals = x.indices.map { i in series.reduce(0) { $0 + $1.1[i] } }
     let maxV = max(1, totals.max() ?? 1)
     let bw = x.isEmpty ? 0 : plotW / Double(x.count)
@@ -53,6 +47,25 @@ public enum SVGChart {
       svg += legendItem(s, x: left + Double(s % 6) * 110, y: h + Double(s / 6) * 16, name: name)
     }
     return svg + "</svg>"
+  }
+
+  /// The geometry of the 720 × 240 charts (bars, lines, histogram): margins for the axis
+  /// labels (`left` fits the widest value label), 10 on the right, the rest for the plot.
+  struct Frame {
+    var left: Double
+    let w = 720.0
+    let h = 240.0
+    let top = 10.0
+    let bottom = 30.0
+
+    var parts:
+      (
+        w: Double, h: Double, left: Double, top: Double, bottom: Double, plotW: Double,
+        plotH: Double
+      )
+    {
+      (w, h, left, top, bottom, w - left - 10, h - top - bottom)
+    }
   }
 
   /// Horizontal gridlines with their axis labels, at 0, ¼, ½, ¾ and all of `maxV`.
@@ -106,13 +119,7 @@ extension SVGChart {
     title: String, x: [String], series: [(name: String, values: [Double?], dashed: Bool)],
     band: [(Double, Double)?]? = nil
   ) -> String {
-    let w = 720.0
-    let h = 240.0
-    let left = 44.0
-    let top = 10.0
-    let bottom = 30.0
-    let plotW = w - left - 10
-    let plotH = h - top - bottom
+    let (w, h, left, top, bottom, plotW, plotH) = Frame(left: 44).parts
     var maxV = 1.0
     for s in series { for v in s.values { if let v { maxV = max(maxV, v) } } }
     for b in band ?? [] { if let b { maxV = max(maxV, b.1) } }
@@ -207,13 +214,7 @@ extension SVGChart {
   public static func histogram(
     title: String, buckets: [String], series: [(name: String, counts: [Int])]
   ) -> String {
-    let w = 720.0
-    let h = 240.0
-    let left = 40.0
-    let bottom = 30.0
-    let top = 10.0
-    let plotW = w - left - 10
-    let plotH = h - top - bottom
+    let (w, h, left, top, bottom, plotW, plotH) = Frame(left: 40).parts
     let shares = series.map { s -> [Double] in
       let total = Double(max(1, s.counts.reduce(0, +)))
       return s.counts.map { Double($0) / total }
