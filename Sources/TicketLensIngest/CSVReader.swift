@@ -256,21 +256,10 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
       )
       return
     }
-    guard last.end > first.start else { return }
     var cursor = ReleaseCursor(release, from: first.start)
-    var p = first.start
-    // A window at a time (one `memchr` for any ordinary record), releasing pages behind.
-    while p < last.end {
-      let span = min(last.end - p, PageRelease.window)
-      if let hit = memchr(base + p, 0, span) {
-        let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-        let field = (r.fields.firstIndex { offset < $0.end } ?? r.fields.count - 1) + 1
-        r.problem = (.nulByte, "NUL byte in field \(field) at byte offset \(offset)")
-        return
-      }
-      p += span
-      if p < last.end { cursor.passed(p) }
-    }
+    guard let offset = cursor.find(0, in: base, from: first.start, to: last.end) else { return }
+    let field = (r.fields.firstIndex { offset < $0.end } ?? r.fields.count - 1) + 1
+    r.problem = (.nulByte, "NUL byte in field \(field) at byte offset \(offset)")
   }
 
   private func validateUTF8(_ r: inout CSVRecord, _ base: UnsafePointer<UInt8>) {

@@ -159,14 +159,7 @@ public struct JSONRecordReader: ChunkedRecordReader {
   {
     guard let base = b.baseAddress else { return to }
     var cursor = ReleaseCursor(release, from: from)
-    var p = from
-    while p < to {
-      let span = min(to - p, PageRelease.window)
-      if let hit = memchr(base + p, 0x0A, span) { return UnsafeRawPointer(hit) - base }
-      p += span
-      cursor.passed(p)
-    }
-    return to
+    return cursor.find(0x0A, in: base, from: from, to: to) ?? to
   }
 
   /// The longest NDJSON line read as a record; a longer one is rejected unread (the CSV reader's

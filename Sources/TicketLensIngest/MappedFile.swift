@@ -118,4 +118,17 @@ struct ReleaseCursor {
     release.release(done, offset)
     done = offset
   }
+
+  /// The offset of the first `byte` in `[from, to)` of `base`, nil when there is none: `memchr`
+  /// a window at a time, releasing the pages passed (one call for anything shorter).
+  mutating func find(_ byte: UInt8, in base: UnsafeRawPointer, from: Int, to: Int) -> Int? {
+    var p = from
+    while p < to {
+      let span = min(to - p, PageRelease.window)
+      if let hit = memchr(base + p, Int32(byte), span) { return UnsafeRawPointer(hit) - base }
+      p += span
+      passed(p)
+    }
+    return nil
+  }
 }

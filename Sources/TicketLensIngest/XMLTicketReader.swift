@@ -83,14 +83,7 @@ public struct XMLTicketReader: ChunkedRecordReader {
     func next(_ from: Int, _ to: Int) -> Int? {
       var p = from
       var cursor = ReleaseCursor(release, from: from)
-      while p < to {
-        let span = min(to - p, PageRelease.window)
-        guard let hit = memchr(base + p, 0x3C, span) else {
-          p += span
-          cursor.passed(p)
-          continue
-        }
-        let q = UnsafeRawPointer(hit) - base
+      while let q = cursor.find(0x3C, in: base, from: p, to: to) {
         if q + tag.count <= b.count, memcmp(base + q, tag, tag.count) == 0 { return q }
         p = q + 1
         cursor.passed(p)
