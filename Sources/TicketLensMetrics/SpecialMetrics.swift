@@ -42,10 +42,8 @@ enum Backlog {
     }
     nonisolated(unsafe) let out = partials
     engine.forEachShard(rows: t.count) { sh, rows in
-      // Groups of this shard: their keys, and counts kept in arrays (one dictionary lookup per
-      // row, none without dimensions; the counts are updated in place).
-      var index: [UInt64: Int] = [:]
-      var keys: [UInt64] = []
+      // Groups of this shard by slot, their counts kept in arrays updated in place.
+      var slots = SlotMap()
       var before: [Int] = []
       var delta: [[Int]] = []
       for r in rows where plan.passes(r) {
@@ -53,13 +51,8 @@ enum Backlog {
         for k in 0..<plan.dimCodes.count {
           key |= UInt64(plan.dimCodes[k][r] + 1) << plan.dimShifts[k]
         }
-        let g: Int
-        if let known = keys.count == 1 && keys[0] == key ? 0 : index[key] {
-          g = known
-        } else {
-          g = keys.count
-          index[key] = g
-          keys.append(key)
+        let g = slots.slot(key)
+        if g == before.count {
           before.append(0)
           delta.append(Array(repeating: 0, count: span + 1))
         }
@@ -72,7 +65,7 @@ enum Backlog {
         }
       }
       var local: [UInt64: (before: Int, delta: [Int])] = [:]
-      for (g, key) in keys.enumerated() { local[key] = (before[g], delta[g]) }
+      for (g, key) in slots.keys.enumerated() { local[key] = (before[g], delta[g]) }
       out[sh] = local
     }
     var packed: [UInt64: (before: Int, delta: [Int])] = [:]
