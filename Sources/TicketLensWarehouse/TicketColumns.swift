@@ -445,43 +445,43 @@ private struct TicketPart {
       st.bind(4, upper.1)
     }
     var part = TicketPart(encoders: dims.map { _ in Encoder() })
-    part.columns.createdAt.reserveCapacity(expected)
+    var c = TicketColumns()
+    c.createdAt.reserveCapacity(expected)
     let vendorBase: Int32 = 11
     let dimBase = vendorBase + Int32(vendor.count)
     let excludedColumn = dimBase + Int32(part.encoders.count) + 1
     var newest = Int64.min
-    try part.columns.withRows { c throws(WarehouseError) in
-      while try st.step() {
-        newest = max(newest, st.optionalInt64(1) ?? st.int64(0))
-        if st.int64(excludedColumn) != 0 { continue }
-        c.createdAt.append(st.int64(0))
-        c.updatedAt.append(st.optionalInt64(1) ?? TicketColumns.null)
-        c.firstReplyAt.append(st.optionalInt64(2) ?? TicketColumns.null)
-        c.solvedAt.append(st.optionalInt64(3) ?? TicketColumns.null)
-        c.requesterWait.append(st.optionalDouble(4) ?? .nan)
-        c.agentWait.append(st.optionalDouble(5) ?? .nan)
-        c.onHold.append(st.optionalDouble(6) ?? .nan)
-        c.reopens.append(st.optionalInt64(7).map { Int32(clamping: $0) } ?? -1)
-        c.replies.append(st.optionalInt64(8).map { Int32(clamping: $0) } ?? -1)
-        let sat: Int8 =
-          switch st.text(9) {
-          case "good": 1
-          case "bad": 2
-          case "offered": 3
-          case "unoffered": 4
-          default: 0
-          }
-        c.satisfaction.append(sat)
-        part.tags.append(st, 10)
-        for k in 0..<vendor.count {
-          c.vendor[k].append(st.optionalDouble(vendorBase + Int32(k)) ?? .nan)
+    while try st.step() {
+      newest = max(newest, st.optionalInt64(1) ?? st.int64(0))
+      if st.int64(excludedColumn) != 0 { continue }
+      c.createdAt.append(st.int64(0))
+      c.updatedAt.append(st.optionalInt64(1) ?? TicketColumns.null)
+      c.firstReplyAt.append(st.optionalInt64(2) ?? TicketColumns.null)
+      c.solvedAt.append(st.optionalInt64(3) ?? TicketColumns.null)
+      c.requesterWait.append(st.optionalDouble(4) ?? .nan)
+      c.agentWait.append(st.optionalDouble(5) ?? .nan)
+      c.onHold.append(st.optionalDouble(6) ?? .nan)
+      c.reopens.append(st.optionalInt64(7).map { Int32(clamping: $0) } ?? -1)
+      c.replies.append(st.optionalInt64(8).map { Int32(clamping: $0) } ?? -1)
+      let sat: Int8 =
+        switch st.text(9) {
+        case "good": 1
+        case "bad": 2
+        case "offered": 3
+        case "unoffered": 4
+        default: 0
         }
-        for k in part.encoders.indices { part.encoders[k].append(st, dimBase + Int32(k)) }
-        c.escalatedAt.append(
-          st.optionalInt64(dimBase + Int32(part.encoders.count)) ?? TicketColumns.null)
+      c.satisfaction.append(sat)
+      part.tags.append(st, 10)
+      for k in 0..<vendor.count {
+        c.vendor[k].append(st.optionalDouble(vendorBase + Int32(k)) ?? .nan)
       }
+      for k in part.encoders.indices { part.encoders[k].append(st, dimBase + Int32(k)) }
+      c.escalatedAt.append(
+        st.optionalInt64(dimBase + Int32(part.encoders.count)) ?? TicketColumns.null)
     }
-    part.columns.count = part.columns.createdAt.count
+    c.count = c.createdAt.count
+    part.columns = c
     part.asOf = newest == Int64.min ? nil : Instant(milliseconds: newest)
     for (k, d) in dims.enumerated() { part.columns.dimensions[d.name] = part.encoders[k].column }
     part.columns.tags = part.tags.column
@@ -510,14 +510,5 @@ private struct TicketPart {
     tags.absorb(next.tags)
     columns.tags = tags.column
     if let a = next.asOf { asOf = max(asOf ?? a, a) }
-  }
-}
-
-extension TicketColumns {
-  /// Runs `body` on the columns (a named scope for the row loop).
-  fileprivate mutating func withRows(
-    _ body: (inout TicketColumns) throws(WarehouseError) -> Void
-  ) throws(WarehouseError) {
-    try body(&self)
   }
 }
