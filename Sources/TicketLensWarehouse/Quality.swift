@@ -72,19 +72,16 @@ extension Warehouse {
       "'" + v.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
     }
     let live = "excluded IS NULL"
-    var checks: [QualityCheck] = [
+    /// (source, id) is unique in `table`, whose rows are `noun`s.
+    func uniqueKey(_ table: String, _ noun: String) -> QualityCheck {
       QualityCheck(
-        name: "tickets_unique_key", table: "tickets",
-        description: "(source, id) identifies one ticket",
+        name: "\(table)_unique_key", table: table,
+        description: "(source, id) identifies one \(noun)",
         failing:
-          "SELECT source, id, count(*) || ' rows' FROM tickets GROUP BY source, id HAVING count(*) > 1",
-        checked: "SELECT count(*) FROM tickets", strict: true),
-      QualityCheck(
-        name: "chats_unique_key", table: "chats", description: "(source, id) identifies one chat",
-        failing:
-          "SELECT source, id, count(*) || ' rows' FROM chats GROUP BY source, id HAVING count(*) > 1",
-        checked: "SELECT count(*) FROM chats", strict: true),
-    ]
+          "SELECT source, id, count(*) || ' rows' FROM \(table) GROUP BY source, id HAVING count(*) > 1",
+        checked: "SELECT count(*) FROM \(table)", strict: true)
+    }
+    var checks = [uniqueKey("tickets", "ticket"), uniqueKey("chats", "chat")]
     for field in s.requiredTicketFields {
       checks.append(
         QualityCheck(
@@ -94,46 +91,50 @@ extension Warehouse {
             "SELECT source, id, '\(field) is missing' FROM tickets WHERE \(live) AND (\(field) IS NULL OR \(field) = '')",
           checked: "SELECT count(*) FROM tickets WHERE \(live)", strict: false))
     }
+    /// `column`'s values are in `values` (among the rows `filter` keeps).
+    func accepted(
+      _ column: String, _ values: [String], _ description: String, filter: String?, strict: Bool
+    ) -> QualityCheck {
+      let rows = (filter.map { $0 + " AND " } ?? "") + "\(column) IS NOT NULL"
+      return QualityCheck(
+        name: "tickets_accepted_\(column)", table: "tickets", description: description,
+        failing:
+          "SELECT source, id, '\(column) ' || quote(\(column)) FROM tickets WHERE \(rows) AND \(column) NOT IN (\(values.map(quoted).joined(separator: ", ")))",
+        checked: "SELECT count(*) FROM tickets WHERE \(rows)", strict: strict)
+    }
+    /// `later` is not before `earlier` (instants in ms); the detail says by how many minutes,
+    /// as "<verb> N min before <reference>".
+    func notBefore(
+      _ table: String, _ later: String, _ earlier: String, verb: String, reference: String,
+      filter: String?
+    ) -> QualityCheck {
+      let rows = filter.map { $0 + " AND " } ?? ""
+      let name = { (column: String) in String(column.dropLast(3)) }  // without "_at"
+      return QualityCheck(
+        name: "\(table)_\(name(later))_after_\(name(earlier))", table: table,
+        description: "\(later) ≥ \(earlier)",
+        failing:
+          "SELECT source, id, '\(verb) ' || ((\(earlier) - \(later)) / 60000) || ' min before \(reference)' FROM \(table) WHERE \(rows)\(later) < \(earlier)",
+        checked: "SELECT count(*) FROM \(table) WHERE \(rows)\(later) IS NOT NULL", strict: false)
+    }
     checks += [
-      QualityCheck(
-        name: "tickets_accepted_status", table: "tickets",
-        description: "status is new, open, waiting_on_customer, on_hold, solved, closed or deleted",
-        failing:
-          "SELECT source, id, 'status ' || quote(status) FROM tickets WHERE status IS NOT NULL AND status NOT IN ('new', 'open', 'waiting_on_customer', 'on_hold', 'solved', 'closed', 'deleted')",
-        checked: "SELECT count(*) FROM tickets WHERE status IS NOT NULL", strict: true),
-      QualityCheck(
-        name: "tickets_accepted_priority", table: "tickets",
-        description: "priority is low, normal, high or urgent",
-        failing:
-          "SELECT source, id, 'priority ' || quote(priority) FROM tickets WHERE priority IS NOT NULL AND priority NOT IN ('low', 'normal', 'high', 'urgent')",
-        checked: "SELECT count(*) FROM tickets WHERE priority IS NOT NULL", strict: true),
-      QualityCheck(
-        name: "tickets_accepted_channel", table: "tickets",
-        description: "channel is one of " + s.channels.joined(separator: ", "),
-        failing:
-          "SELECT source, id, 'channel ' || quote(channel) FROM tickets WHERE \(live) AND channel IS NOT NULL AND channel NOT IN (\(s.channels.map(quoted).joined(separator: ", ")))",
-        checked: "SELECT count(*) FROM tickets WHERE \(live) AND channel IS NOT NULL",
-        strict: false),
-      QualityCheck(
-        name: "tickets_solved_after_created", table: "tickets",
-        description: "solved_at ≥ created_at",
-        failing:
-          "SELECT source, id, 'solved ' || ((created_at - solved_at) / 60000) || ' min before created' FROM tickets WHERE \(live) AND solved_at < created_at",
-        checked: "SELECT count(*) FROM tickets WHERE \(live) AND solved_at IS NOT NULL",
-        strict: false),
-      QualityCheck(
-        name: "tickets_first_reply_after_created", table: "tickets",
-        description: "first_reply_at ≥ created_at",
-        failing:
-          "SELECT source, id, 'replied ' || ((created_at - first_reply_at) / 60000) || ' min before created' FROM tickets WHERE \(live) AND first_reply_at < created_at",
-        checked: "SELECT count(*) FROM tickets WHERE \(live) AND first_reply_at IS NOT NULL",
-        strict: false),
-      QualityCheck(
-        name: "chats_ended_after_started", table: "chats",
-        description: "ended_at ≥ started_at",
-        failing:
-          "SELECT source, id, 'ended ' || ((started_at - ended_at) / 60000) || ' min before it started' FROM chats WHERE ended_at < started_at",
-        checked: "SELECT count(*) FROM chats WHERE ended_at IS NOT NULL", strict: false),
+      accepted(
+        "status", ["new", "open", "waiting_on_customer", "on_hold", "solved", "closed", "deleted"],
+        "status is new, open, waiting_on_customer, on_hold, solved, closed or deleted",
+        filter: nil, strict: true),
+      accepted(
+        "priority", ["low", "normal", "high", "urgent"], "priority is low, normal, high or urgent",
+        filter: nil, strict: true),
+      accepted(
+        "channel", s.channels, "channel is one of " + s.channels.joined(separator: ", "),
+        filter: live, strict: false),
+      notBefore(
+        "tickets", "solved_at", "created_at", verb: "solved", reference: "created", filter: live),
+      notBefore(
+        "tickets", "first_reply_at", "created_at", verb: "replied", reference: "created",
+        filter: live),
+      notBefore(
+        "chats", "ended_at", "started_at", verb: "ended", reference: "it started", filter: nil),
       QualityCheck(
         name: "chats_ticket_exists", table: "chats",
         description: "a chat's ticket_id names a stored ticket",
