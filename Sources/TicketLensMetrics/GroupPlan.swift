@@ -20,6 +20,8 @@ struct GroupPlan: Sendable {
   let filterCodes: [(Pinned<Int32>, Int32)]
   let fromDay: Int?
   let toDay: Int?
+  /// No grain and no date range: a row's period is 0 whatever its day.
+  let undated: Bool
   let zone: ZoneRules
 
   static let chatDimensions = ["assignee", "group", "requester", "source", "tag", "sentiment"]
@@ -85,6 +87,7 @@ struct GroupPlan: Sendable {
     self.tagFilter = tagFilter
     fromDay = q.from?.daysSinceEpoch
     toDay = q.to?.daysSinceEpoch
+    undated = q.grain == nil && fromDay == nil && toDay == nil
     cohort = Pinned(facts.cohort)
     dimCodes = self.dims.map { Pinned($0.column?.codes ?? []) }
     var shifts: [UInt64] = []
@@ -145,21 +148,26 @@ struct GroupPlan: Sendable {
     if let fromDay, d < fromDay { return nil }
     if let toDay, d > toDay { return nil }
     let p = grain == .hourOfWeek ? period(c) : period(ofDay: d)
-    var key = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: p)))
-    var shift = 32
-    var tagShift = -1
+    let period = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: p)))
+    return groupKeys(r).map { $0 | period }
+  }
+
+  /// The keys of row `r` without their period: one, or one per tag with the tag dimension (a
+  /// row without tags has tag "none").
+  func groupKeys(_ r: Int) -> [UInt64] {
+    var key: UInt64 = 0
+    var tagShift: UInt64? = nil
     for (k, dim) in dims.enumerated() {
       if k == tagPosition {
-        tagShift = shift
+        tagShift = dimShifts[k]
       } else {
-        key |= UInt64(dim.column!.codes[r] + 1) << UInt64(shift)
+        key |= UInt64(dimCodes[k][r] + 1) << dimShifts[k]
       }
-      shift += dim.bits
     }
-    guard tagShift >= 0 else { return [key] }
+    guard let tagShift else { return [key] }
     let tags = facts.tags.values(r)
     if tags.isEmpty { return [key] }  // code -1 + 1 = 0: "none"
-    return tags.map { key | UInt64($0 + 1) << UInt64(tagShift) }
+    return tags.map { key | UInt64($0 + 1) << tagShift }
   }
 
   /// The single key of row `r` (no tag dimension), nil when it is left out. No allocation:
@@ -169,6 +177,12 @@ struct GroupPlan: Sendable {
   @inline(__always) func singleKey(_ r: Int, _ memo: inout (day: Int, period: Int)) -> UInt64? {
     let c = cohort[r]
     guard c != TicketColumns.null, passes(r) else { return nil }
+    var key: UInt64 = 0
+    for k in 0..<dimCodes.count {
+      key |= UInt64(dimCodes[k][r] + 1) << dimShifts[k]
+    }
+    // No grain and no date range: the day does not matter (period 0).
+    guard !undated else { return key }
     let d = day(c)
     if let fromDay, d < fromDay { return nil }
     if let toDay, d > toDay { return nil }
@@ -181,11 +195,7 @@ struct GroupPlan: Sendable {
       p = period(ofDay: d)
       memo = (d, p)
     }
-    var key = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: p)))
-    for k in 0..<dimCodes.count {
-      key |= UInt64(dimCodes[k][r] + 1) << dimShifts[k]
-    }
-    return key
+    return key | UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: p)))
   }
 
   func aggregate(_ rows: Range<Int>, _ evaluate: Evaluator) -> Partial {

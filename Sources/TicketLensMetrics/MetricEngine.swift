@@ -46,6 +46,12 @@ public struct MetricEngine: Sendable {
     }
     let facts = Facts(q.metric, data)
     let plan = try GroupPlan(q, facts)
+    let missing = data.loaded.missing(Self.columns(for: q))
+    guard missing.isEmpty else {
+      throw MetricQueryError(
+        "internal error: \(q.metric.id) needs columns that were not loaded: "
+          + missing.joined(separator: ", "))
+    }
     switch q.metric.kind {
     case .backlog: return Backlog.table(plan, q, data, engine: self)
     case .concurrency: return Concurrency.table(plan, q, data)
@@ -69,6 +75,23 @@ public struct MetricEngine: Sendable {
 }
 
 extension MetricEngine {
+  /// The columns a query reads: its cohort instant, its grouping and filter dimensions, and
+  /// what its metric reads per row. Load these (`MetricDataLoader.load(columns:)`) instead of
+  /// every column when only some queries run.
+  public static func columns(for q: MetricQuery) -> ColumnSelection {
+    var s = RowEvaluator.columns(q)
+    let dimensions = q.by + q.filters.map(\.dimension).filter { $0 != "author" }
+    switch q.metric.table {
+    case .tickets:
+      s.tickets.insert(q.metric.cohort == .solved ? .solvedAt : .createdAt)
+      for d in dimensions { s.tickets.insert(d == "tag" ? .tags : .dimension(d)) }
+    case .chats:
+      s.chats.insert(.startedAt)
+      for d in dimensions { s.chats.insert(d == "tag" ? .tags : .dimension(d)) }
+    }
+    return s
+  }
+
   /// Shards of `rows` (fixed size, whatever the thread count), handed out round-robin to this
   /// engine's worker threads: `body(shard, range)`. Workers write only their shard's slot.
   func forEachShard(rows n: Int, _ body: @Sendable (Int, Range<Int>) -> Void) {

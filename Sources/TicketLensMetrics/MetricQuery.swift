@@ -58,6 +58,9 @@ public struct MetricData: Sendable {
   public var sla: SLAPolicy?
   /// What marks a ticket as escalated.
   public var escalation = EscalationRule()
+  /// The columns `tickets` and `chats` hold (the others are empty): a query needing one that
+  /// is not here is refused.
+  public var loaded = ColumnSelection.all
 
   public init(tickets: TicketColumns, chats: ChatColumns = ChatColumns(), asOf: Instant) {
     self.tickets = tickets

@@ -84,7 +84,8 @@ public enum Statistic: Hashable, Sendable, CustomStringConvertible {
 extension Quantiles {
   /// The statistics of a sample without sorting it: the mean sums the values in their stored
   /// order (row order, so the same for any thread count) and each percentile selects its order
-  /// statistics in O(n) (quickselect with a deterministic pivot). `values` is reordered.
+  /// statistics in O(n) (quickselect with a deterministic pivot), the percentiles in ascending
+  /// order so that each searches only above the one before. `values` is reordered.
   public static func statistics(_ stats: [Statistic], of values: inout [Double]) -> [Double?] {
     let n = values.count
     var mean: Double? = nil
@@ -93,32 +94,47 @@ extension Quantiles {
       for v in values { s += v }
       mean = s / Double(n)
     }
+    var quantiles: [Double: Double] = [:]
+    var from = 0
+    for p in Set(stats.compactMap(\.fraction)).sorted() where n > 0 {
+      let (q, lo) = quantile(&values, p, from: from)
+      quantiles[p] = q
+      from = lo
+    }
     return stats.map { stat -> Double? in
       switch stat {
       case .count: return Double(n)
       case .mean: return mean
-      case .median: return quantile(&values, 0.5)
-      case .percentile(let p): return quantile(&values, Double(p) / 100)
+      case .median, .percentile: return quantiles[stat.fraction!]
       case .atMost(let limit): return Double(values.count { $0 <= limit })
       }
     }
   }
 
-  /// The interpolated `p` quantile, selecting x[⌊h⌋] and x[⌈h⌉] in place.
-  static func quantile(_ x: inout [Double], _ p: Double) -> Double? {
-    guard !x.isEmpty else { return nil }
+  /// The interpolated `p` quantile, selecting x[⌊h⌋] and x[⌈h⌉] in place; also returns ⌊h⌋.
+  /// `from`: x[from...] holds the values from the `from`-th smallest up (a previous selection
+  /// at `from` left it so), and ⌊h⌋ ≥ from.
+  static func quantile(_ x: inout [Double], _ p: Double, from: Int = 0) -> (Double, Int) {
     let h = Double(x.count - 1) * p
     let lo = Int(h.rounded(.down))
     let hi = Int(h.rounded(.up))
-    let a = select(&x, lo)
-    // After selecting `lo`, everything above it is ≥ x[lo]: x[lo + 1] is the minimum there.
-    let b = hi == lo ? a : x[(lo + 1)...].min()!
-    return a + (h - Double(lo)) * (b - a)
+    return x.withUnsafeMutableBufferPointer { b in
+      let a = select(b, lo, from: from)
+      // After selecting `lo`, everything above it is ≥ x[lo]: x[lo + 1] is the minimum there.
+      let c = hi == lo ? a : b[(lo + 1)...].min()!
+      return (a + (h - Double(lo)) * (c - a), lo)
+    }
   }
 
-  /// The k-th smallest value (0-based), partially reordering `x` (Hoare partition, middle pivot).
+  /// The k-th smallest value (0-based) of `x`, partially reordering it.
   static func select(_ x: inout [Double], _ k: Int) -> Double {
-    var lo = 0
+    x.withUnsafeMutableBufferPointer { select($0, k, from: 0) }
+  }
+
+  /// The k-th smallest value (0-based), partially reordering `x[from...]` (Hoare partition,
+  /// middle pivot); the values below `from` are taken as the smallest ones already.
+  static func select(_ x: UnsafeMutableBufferPointer<Double>, _ k: Int, from: Int) -> Double {
+    var lo = from
     var hi = x.count - 1
     while lo < hi {
       let pivot = x[lo + (hi - lo) / 2]
@@ -136,5 +152,16 @@ extension Quantiles {
       if k <= j { hi = j } else if k >= i { lo = i } else { return x[k] }
     }
     return x[k]
+  }
+}
+
+extension Statistic {
+  /// The quantile a median or percentile asks for (0…1), nil for the others.
+  var fraction: Double? {
+    switch self {
+    case .median: 0.5
+    case .percentile(let n): Double(n) / 100
+    default: nil
+    }
   }
 }

@@ -3,6 +3,79 @@ import TicketLensWarehouse
 
 /// What each metric reads from a row.
 enum RowEvaluator {
+  /// The columns `make` reads for a metric (besides the cohort and the grouping and filter
+  /// dimensions): keep in step with `make` — a test runs every metric with the other columns
+  /// scrambled.
+  static func columns(_ q: MetricQuery) -> ColumnSelection {
+    typealias V = TicketColumns.VendorMinute
+    /// A duration from two instants, else the vendor's minutes (calendar and business).
+    func span(_ from: TicketColumn, _ to: TicketColumn, _ vendor: V, _ business: V)
+      -> Set<TicketColumn>
+    {
+      [from, to, .vendor(vendor), .vendor(business)]
+    }
+    switch q.metric.id {
+    case Catalog.firstReplyTime.id:
+      return ColumnSelection(
+        tickets: span(.createdAt, .firstReplyAt, .firstReply, .firstReplyBusiness))
+    case Catalog.firstResolutionTime.id:
+      return ColumnSelection(
+        tickets: span(.createdAt, .solvedAt, .firstResolution, .firstResolutionBusiness).union([
+          .reopens
+        ]))
+    case Catalog.backlog.id:
+      return ColumnSelection(tickets: [.createdAt, .solvedAt])
+    case Catalog.fullResolutionTime.id:
+      return ColumnSelection(
+        tickets: span(.createdAt, .solvedAt, .fullResolution, .fullResolutionBusiness))
+    case Catalog.requesterWaitTime.id:
+      return ColumnSelection(
+        tickets: [.requesterWait, .vendor(.requesterWait), .vendor(.requesterWaitBusiness)])
+    case Catalog.agentWaitTime.id:
+      return ColumnSelection(
+        tickets: [.agentWait, .vendor(.agentWait), .vendor(.agentWaitBusiness)])
+    case Catalog.onHoldTime.id:
+      return ColumnSelection(tickets: [.onHold, .vendor(.onHold), .vendor(.onHoldBusiness)])
+    case Catalog.reopenRate.id:
+      return ColumnSelection(tickets: [.reopens])
+    case Catalog.oneTouchRate.id, Catalog.repliesPerTicket.id:
+      return ColumnSelection(tickets: [.dimension("status"), .replies])
+    case Catalog.slaFirstReply.id:
+      return ColumnSelection(
+        tickets: span(.createdAt, .firstReplyAt, .firstReply, .firstReplyBusiness).union([
+          .dimension("priority")
+        ]))
+    case Catalog.slaResolution.id:
+      return ColumnSelection(
+        tickets: span(.createdAt, .solvedAt, .fullResolution, .fullResolutionBusiness).union([
+          .dimension("priority")
+        ]))
+    case Catalog.csat.id:
+      return ColumnSelection(tickets: [.satisfaction])
+    case Catalog.escalationRate.id:
+      return ColumnSelection(tickets: [.escalatedAt, .tags, .dimension("group")])
+    case Catalog.timeToEscalation.id:
+      return ColumnSelection(tickets: [.createdAt, .escalatedAt])
+    case Catalog.repeatContactRate.id:
+      return ColumnSelection(tickets: [.createdAt, .dimension("requester")])
+    case Catalog.chats.id:
+      return ColumnSelection(chats: [.offline])
+    case Catalog.chatWaitTime.id:
+      return ColumnSelection(chats: [.offline, .startedAt, .firstAgentAt])
+    case Catalog.missedChatRate.id:
+      return ColumnSelection(chats: [.offline, .missed])
+    case Catalog.chatDuration.id, Catalog.agentConcurrency.id:
+      return ColumnSelection(chats: [.offline, .startedAt, .endedAt])
+    case Catalog.chatMessages.id:
+      return ColumnSelection(chats: [.offline, .messages, .agentMessages, .visitorMessages])
+    case Catalog.chatCSAT.id:
+      return ColumnSelection(chats: [.offline, .satisfaction])
+    default:
+      // Counts read nothing but the cohort.
+      return ColumnSelection()
+    }
+  }
+
   static func make(_ q: MetricQuery, _ d: MetricData, author: String?) throws(MetricQueryError)
     -> Evaluator
   {
@@ -32,14 +105,20 @@ enum RowEvaluator {
       return v.isNaN || v < 0 ? nil : v * 60_000
     }
     let sched = business ? schedule : nil
-    let statusColumn: EncodedColumn =
-      d.tickets.dimensions["status"]
-      ?? EncodedColumn(codes: Array(repeating: -1, count: d.tickets.count))
-    let statusCodes = Pinned(statusColumn.codes)
-    let solvedFlags: [Bool] = statusColumn.values.map { $0 == "solved" || $0 == "closed" }
-    @Sendable func isSolved(_ r: Int) -> Bool {
-      let code = statusCodes[r]
-      return code >= 0 && solvedFlags[Int(code)]
+    /// Whether a row's status is solved or closed (the one-touch and replies metrics).
+    func solvedCheck() -> @Sendable (Int) -> Bool {
+      guard let status = d.tickets.dimensions["status"] else { return { _ in false } }
+      let codes = Pinned(status.codes)
+      let solved: [Bool] = status.values.map { $0 == "solved" || $0 == "closed" }
+      return { r in
+        let code = codes[r]
+        return code >= 0 && solved[Int(code)]
+      }
+    }
+    /// Escalation instants; columns built by hand (tests) may leave them out: none then.
+    func escalatedAt() -> Pinned<Int64> {
+      d.tickets.escalatedAt.count == d.tickets.count
+        ? t.escalatedAt : Pinned(Array(repeating: null, count: d.tickets.count))
     }
 
     @Sendable func firstReply(_ r: Int, _ s: BusinessSchedule?, vendorBusiness: Bool) -> Double? {
@@ -88,8 +167,10 @@ enum RowEvaluator {
     case Catalog.reopenRate.id:
       return { r in t.reopens[r] < 0 ? nil : .share(hit: t.reopens[r] >= 1) }
     case Catalog.oneTouchRate.id:
+      let isSolved = solvedCheck()
       return { r in isSolved(r) && t.replies[r] >= 0 ? .share(hit: t.replies[r] <= 1) : nil }
     case Catalog.repliesPerTicket.id:
+      let isSolved = solvedCheck()
       return { r in isSolved(r) && t.replies[r] >= 0 ? .number(Double(t.replies[r])) : nil }
     case Catalog.slaFirstReply.id, Catalog.slaResolution.id:
       guard let sla = d.sla else {
@@ -135,13 +216,15 @@ enum RowEvaluator {
       let group = d.tickets.dimensions["group"] ?? EncodedColumn()
       let tier2 = Set(
         d.escalation.groups.compactMap { group.values.firstIndex(of: $0).map(Int32.init) })
+      let escalated = escalatedAt()
       return { r in
         .share(
-          hit: t.escalatedAt[r] != null || (!tier2.isEmpty && tier2.contains(group.codes[r]))
+          hit: escalated[r] != null || (!tier2.isEmpty && tier2.contains(group.codes[r]))
             || tags.values(r).contains { marks.contains($0) })
       }
     case Catalog.timeToEscalation.id:
-      return { r in span(t.createdAt[r], t.escalatedAt[r], sched).map(RowValue.number) }
+      let escalated = escalatedAt()
+      return { r in span(t.createdAt[r], escalated[r], sched).map(RowValue.number) }
     case Catalog.repeatContactRate.id:
       let repeats = Pinned(RepeatContacts.flags(d.tickets))
       return { r in .share(hit: repeats[r]) }
@@ -216,10 +299,7 @@ struct PinnedTickets: Sendable {
     createdAt = Pinned(t.createdAt)
     firstReplyAt = Pinned(t.firstReplyAt)
     solvedAt = Pinned(t.solvedAt)
-    // Columns built by hand (tests, older caches) may leave it empty: no escalation instants.
-    escalatedAt = Pinned(
-      t.escalatedAt.count == t.createdAt.count
-        ? t.escalatedAt : Array(repeating: TicketColumns.null, count: t.createdAt.count))
+    escalatedAt = Pinned(t.escalatedAt)
     vendor = t.vendor.map(Pinned.init)
     requesterWait = Pinned(t.requesterWait)
     agentWait = Pinned(t.agentWait)

@@ -46,22 +46,33 @@ enum Backlog {
       var slots = SlotMap()
       var before: [Int] = []
       var delta: [[Int]] = []
+      var tagged: [UInt64] = []
       for r in rows where plan.passes(r) {
         var key: UInt64 = 0
-        for k in 0..<plan.dimCodes.count {
-          key |= UInt64(plan.dimCodes[k][r] + 1) << plan.dimShifts[k]
-        }
-        let g = slots.slot(key)
-        if g == before.count {
-          before.append(0)
-          delta.append(Array(repeating: 0, count: span + 1))
+        if plan.tagPosition == nil {
+          for k in 0..<plan.dimCodes.count {
+            key |= UInt64(plan.dimCodes[k][r] + 1) << plan.dimShifts[k]
+          }
+        } else {
+          // By tag: the row is open in each of its tags' groups.
+          tagged = plan.groupKeys(r)
+          key = tagged.removeLast()
         }
         let c = plan.day(created[r])
         let s = solved[r] == TicketColumns.null ? Int.max : plan.day(solved[r])
-        // Open on day D iff c <= D < s.
-        if c < firstDay { before[g] += 1 } else if c <= endDay { delta[g][c - firstDay] += 1 }
-        if s != Int.max {
-          if s < firstDay { before[g] -= 1 } else if s <= endDay { delta[g][s - firstDay] -= 1 }
+        while true {
+          let g = slots.slot(key)
+          if g == before.count {
+            before.append(0)
+            delta.append(Array(repeating: 0, count: span + 1))
+          }
+          // Open on day D iff c <= D < s.
+          if c < firstDay { before[g] += 1 } else if c <= endDay { delta[g][c - firstDay] += 1 }
+          if s != Int.max {
+            if s < firstDay { before[g] -= 1 } else if s <= endDay { delta[g][s - firstDay] -= 1 }
+          }
+          guard let next = tagged.popLast() else { break }
+          key = next
         }
       }
       var local: [UInt64: (before: Int, delta: [Int])] = [:]

@@ -46,7 +46,7 @@ public enum VendorAgreement {
         var d = diffs[code][k]
         let disagree = d.count { $0 > tolerance }
         let largest = d.max()!
-        let median = Quantiles.quantile(&d, 0.5) ?? 0
+        let median = Quantiles.quantile(&d, 0.5).0
         rows.append([
           .text(sources.values[code]), .text(m.name), .int(d.count), .int(d.count - disagree),
           .int(disagree), .real(Double(disagree) / Double(d.count)), .real(median),

@@ -6,17 +6,20 @@ import TicketLensWarehouse
 public enum MetricDataLoader {
   /// - Parameters:
   ///   - asOf: the instant the data describes; default the newest `updated_at` / chat end.
+  ///   - columns: the columns to load (`MetricEngine.columns(for:)` names a query's); default
+  ///     all of them.
   public static func load(
     _ warehouse: Warehouse, asOf: Instant? = nil, schedule: BusinessSchedule? = nil,
-    sla: SLAPolicy? = nil, escalation: EscalationRule = EscalationRule()
+    sla: SLAPolicy? = nil, escalation: EscalationRule = EscalationRule(),
+    columns: ColumnSelection = .all
   ) throws(WarehouseError) -> MetricData {
-    let (tickets, chats, ticketAsOf) = try warehouse.metricColumns()
-    let chatAsOf = chats.endedAt.filter { $0 != TicketColumns.null }.max().map(
-      Instant.init(milliseconds:))
+    let loaded = try warehouse.metricColumns(columns)
     // As of: the newest ticket update (the SLA clock of unreplied tickets stops there); with no
     // tickets, the newest chat end.
-    let dataAsOf = ticketAsOf ?? chatAsOf ?? Instant(milliseconds: 0)
-    var d = MetricData(tickets: tickets, chats: chats, asOf: asOf ?? dataAsOf)
+    var d = MetricData(
+      tickets: loaded.tickets, chats: loaded.chats,
+      asOf: asOf ?? loaded.asOf ?? Instant(milliseconds: 0))
+    d.loaded = loaded.loaded
     d.schedule = schedule ?? sla?.schedule
     d.sla = sla
     d.escalation = escalation

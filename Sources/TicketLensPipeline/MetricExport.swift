@@ -107,7 +107,7 @@ public struct MetricExport: Sendable {
     let q = try query()
     let data = try MetricDataLoader.load(
       warehouse, asOf: try Self.parseAsOf(asOf), schedule: schedule, sla: sla,
-      escalation: escalation)
+      escalation: escalation, columns: MetricEngine.columns(for: q))
     var table = try MetricEngine(threads: threads).run(q, data: data)
     if let redactor { table = redactor.table(table) }
     switch format {

@@ -7,12 +7,13 @@ import Foundation
 import TicketLensModel
 
 /// A binary copy of the metric columns beside the warehouse (`<warehouse>.columns`), so that
-/// repeated queries do not re-read a million rows from SQLite. It is valid for one state of
-/// the warehouse: its key is the newest `run_files` id (every load adds one) and the row counts;
-/// any other state rebuilds it. Writing it is best effort (a read-only folder just means no
-/// cache); it is written to a temporary file and renamed.
+/// repeated queries do not re-read a million rows from SQLite, and read only the columns they
+/// use. It is valid for one state of the warehouse: its key is the newest `run_files` id (every
+/// load adds one), the newest row ids and the insight generations; any other state rebuilds it.
+/// Writing it is best effort (a read-only folder just means no cache); it is written to a
+/// temporary file and renamed.
 enum ColumnCache {
-  static let magic = Array("TLCOLS5\n".utf8)
+  static let magic = Array("TLCOLS6\n".utf8)
 
   static func path(_ warehouse: String) -> String { warehouse + ".columns" }
 
@@ -108,14 +109,6 @@ enum ColumnCache {
       array(c.codes)
       strings(c.values)
     }
-    mutating func dims(_ d: [String: EncodedColumn]) {
-      let names = d.keys.sorted()
-      int(names.count)
-      for n in names {
-        string(n)
-        encoded(d[n]!)
-      }
-    }
   }
 
   // MARK: Reading
@@ -127,8 +120,6 @@ enum ColumnCache {
     /// Where the next read starts, and the bytes left in this reader's section.
     var position: Int
     var remaining: Int
-    var nullDoubles: [Double] = []
-    var nullInstants: [Int64] = []
     /// The row count of the table being read: an all-null column must have it (a damaged
     /// count must not allocate).
     var rows = 0
@@ -178,21 +169,19 @@ enum ColumnCache {
       if let failure { throw failure }
       return out
     }
-    mutating func doubles() throws -> [Double] {
+    /// An all-null column is read as nil (its length checked against `rows`): the caller gives
+    /// all such columns of a table one shared array.
+    mutating func doubles() throws -> [Double]? {
       let n = try int()
       guard n == -1 else { return try array(Double.self, count: n) }
       guard try int() == rows else { throw Failure.truncated }
-      if nullDoubles.count != rows { nullDoubles = Array(repeating: .nan, count: rows) }
-      return nullDoubles
+      return nil
     }
-    mutating func instants() throws -> [Int64] {
+    mutating func instants() throws -> [Int64]? {
       let n = try int()
       guard n == -1 else { return try array(Int64.self, count: n) }
       guard try int() == rows else { throw Failure.truncated }
-      if nullInstants.count != rows {
-        nullInstants = Array(repeating: TicketColumns.null, count: rows)
-      }
-      return nullInstants
+      return nil
     }
     mutating func string() throws -> String {
       String(decoding: try array(UInt8.self), as: UTF8.self)
@@ -235,16 +224,15 @@ enum ColumnCache {
       else { throw Failure.truncated }
       return c
     }
-    mutating func dims() throws -> [String: EncodedColumn] {
-      var d: [String: EncodedColumn] = [:]
-      for _ in 0..<(try int()) {
-        let name = try string()
-        d[name] = try encoded()
-      }
-      return d
-    }
   }
 
+  // MARK: The file
+
+  /// Layout: magic, key, as-of, ticket and chat row counts, where the directory starts (filled
+  /// in last), the columns, then the directory: per column its name ("tickets.created_at"), its
+  /// kind, where its bytes start and how many there are. A reader reads the header and the
+  /// directory, then only the columns asked for, at the same time.
+  ///
   /// Writes the cache for `key` to `file`: a temporary file renamed into place. Best effort:
   /// false (and no file) when it cannot be written.
   @discardableResult
@@ -258,43 +246,33 @@ enum ColumnCache {
     magic.withUnsafeBytes { w.raw($0) }
     w.string(key)
     w.int(asOf.map { Int($0.milliseconds) } ?? Int.min)
-    // Where the three sections end (filled in below), so that a reader can read them at once.
-    let table = w.written
-    for _ in 0..<3 { w.int(0) }
-    var ends: [Int64] = []
     w.int(t.count)
-    w.array(t.createdAt)
-    w.instants(t.updatedAt)
-    w.instants(t.firstReplyAt)
-    w.instants(t.solvedAt)
-    w.instants(t.escalatedAt)
-    for v in t.vendor { w.doubles(v) }
-    w.doubles(t.requesterWait)
-    w.doubles(t.agentWait)
-    w.doubles(t.onHold)
-    w.array(t.reopens)
-    w.array(t.replies)
-    w.array(t.satisfaction)
-    ends.append(Int64(w.written))
-    w.dims(t.dimensions)
-    w.multi(t.tags)
-    ends.append(Int64(w.written))
     w.int(c.count)
-    w.array(c.startedAt)
-    w.instants(c.firstAgentAt)
-    w.instants(c.endedAt)
-    w.array(c.missed)
-    w.array(c.offline)
-    w.array(c.satisfaction)
-    w.array(c.messages)
-    w.array(c.agentMessages)
-    w.array(c.visitorMessages)
-    w.dims(c.dimensions)
-    w.multi(c.tags)
-    ends.append(Int64(w.written))
+    let directoryField = w.written
+    w.int(0)
+    var directory: [(name: String, kind: Int, start: Int, end: Int)] = []
+    func column<Root>(_ name: String, _ slot: ColumnSlot<Root>, of root: Root) {
+      let start = w.written
+      guard let kind = w.column(slot, of: root) else { return }
+      directory.append((name, kind, start, w.written))
+    }
+    for col in TicketColumn.stored(dimensions: t.dimensions.keys) {
+      column(TicketColumn.table + "." + col.name, col.slot, of: t)
+    }
+    for col in ChatColumn.stored(dimensions: c.dimensions.keys) {
+      column(ChatColumn.table + "." + col.name, col.slot, of: c)
+    }
+    let directoryStart = w.written
+    w.int(directory.count)
+    for e in directory {
+      w.string(e.name)
+      w.int(e.kind)
+      w.int(e.start)
+      w.int(e.end)
+    }
     w.flush()
-    let patched = ends.map(\.littleEndian).withUnsafeBytes {
-      pwrite(fd, $0.baseAddress!, $0.count, off_t(table)) == $0.count
+    let patched = withUnsafeBytes(of: Int64(directoryStart).littleEndian) {
+      pwrite(fd, $0.baseAddress!, $0.count, off_t(directoryField)) == $0.count
     }
     let closed = close(fd) == 0
     guard !w.failed, patched, closed, rename(temporary, file) == 0 else {
@@ -304,51 +282,241 @@ enum ColumnCache {
     return true
   }
 
-  /// The cache at `file` if it was written for `key`; nil when missing, stale or damaged. Its
-  /// three sections (ticket facts, ticket dimensions, chats) are read at the same time.
-  static func read(_ file: String, key: String) -> (TicketColumns, ChatColumns, Instant?)? {
+  /// The columns of `selection` from the cache at `file` if it was written for `key`; nil when
+  /// missing, stale or damaged, or when it lacks a column asked for. The columns are read at
+  /// the same time, each straight into its array; all-null columns of a table share one array.
+  static func read(_ file: String, key: String, _ selection: ColumnSelection) -> (
+    TicketColumns, ChatColumns, Instant?
+  )? {
     let fd = open(file, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     var st = stat()
     guard fstat(fd, &st) == 0 else { return nil }
-    var r = Reader(fd: fd, position: 0, remaining: Int(st.st_size))
+    let size = Int(st.st_size)
+    var r = Reader(fd: fd, position: 0, remaining: size)
     let asOf: Instant?
-    var sections: [(start: Int, end: Int)] = []
+    let ticketRows: Int
+    let chatRows: Int
+    var directory: [String: Entry] = [:]
     do {
       guard try r.array(UInt8.self, count: magic.count) == magic else { return nil }
       guard try r.string() == key else { return nil }
       let asOfValue = try r.int()
       asOf = asOfValue == Int.min ? nil : Instant(milliseconds: Int64(asOfValue))
-      var start = r.position + 3 * 8
-      for _ in 0..<3 {
-        let end = try r.int()
-        guard end >= start, end <= Int(st.st_size) else { return nil }
-        sections.append((start, end))
-        start = end
+      ticketRows = try r.int()
+      chatRows = try r.int()
+      let directoryStart = try r.int()
+      guard ticketRows >= 0, chatRows >= 0, directoryStart >= r.position, directoryStart <= size
+      else { return nil }
+      var d = Reader(fd: fd, position: directoryStart, remaining: size - directoryStart)
+      let entries = try d.int()
+      guard entries >= 0, entries <= 1024 else { return nil }
+      for _ in 0..<entries {
+        let name = try d.string()
+        let kind = try d.int()
+        let start = try d.int()
+        let end = try d.int()
+        guard start >= r.position, start <= end, end <= directoryStart else { return nil }
+        directory[name] = (kind, start, end)
       }
-      guard start == Int(st.st_size) else { return nil }
+      guard d.remaining == 0 else { return nil }
     } catch {
       return nil
     }
-    nonisolated(unsafe) var facts: TicketColumns? = nil
-    nonisolated(unsafe) var dims: ([String: EncodedColumn], EncodedMultiColumn)? = nil
-    nonisolated(unsafe) var chats: ChatColumns? = nil
-    let parts = sections
-    DispatchQueue.concurrentPerform(iterations: 3) { i in
-      var r = Reader(fd: fd, position: parts[i].start, remaining: parts[i].end - parts[i].start)
-      switch i {
-      case 0: facts = try? r.ticketFacts()
-      case 1: dims = try? r.section { r throws in (try r.dims(), try r.multi()) }
-      default: chats = try? r.section { r throws in try r.chats() }
+
+    // What to read: a fixed column the cache lacks makes it unusable; a dimension it lacks was
+    // not in the warehouse (as when read from SQLite).
+    guard let ticketJobs = jobs(selection.tickets, in: directory),
+      let chatJobs = jobs(selection.chats, in: directory)
+    else { return nil }
+    let jobs =
+      ticketJobs.map { ($0.1, ticketRows, $0.0.slot.kind) }
+      + chatJobs.map { ($0.1, chatRows, $0.0.slot.kind) }
+    let results = UnsafeMutableBufferPointer<ColumnData?>.allocate(capacity: jobs.count)
+    results.initialize(repeating: nil)
+    defer {
+      results.deinitialize()
+      results.deallocate()
+    }
+    nonisolated(unsafe) let out = results
+    DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+      let (e, rows, kind) = jobs[i]
+      guard e.kind == kind else { return }
+      var r = Reader(fd: fd, position: e.start, remaining: e.end - e.start)
+      r.rows = rows
+      out[i] = try? r.section { r throws in try r.column(kind: kind) }
+    }
+    guard
+      let t = table(ticketJobs, results[..<ticketJobs.count], rows: ticketRows),
+      let c = table(chatJobs, results[ticketJobs.count...], rows: chatRows)
+    else { return nil }
+    return (t, c, asOf)
+  }
+}
+
+extension ColumnCache {
+  /// Where a column is in the file.
+  typealias Entry = (kind: Int, start: Int, end: Int)
+
+  /// The directory entries of `columns`, nil when the cache lacks one: a fixed column the
+  /// cache lacks makes it unusable; a dimension it lacks was not in the warehouse (as when
+  /// read from SQLite).
+  static func jobs<C: CacheColumn>(_ columns: Set<C>, in directory: [String: Entry]) -> [(
+    C, Entry
+  )]? {
+    var out: [(C, Entry)] = []
+    for col in columns.sorted(by: { $0.name < $1.name }) {
+      if let e = directory[C.table + "." + col.name] {
+        out.append((col, e))
+      } else if !col.isDimension {
+        return nil
       }
     }
-    guard var t = facts, let (d, tags) = dims, let c = chats,
-      d.values.allSatisfy({ $0.codes.count == t.count }), tags.offsets.count == t.count + 1
-    else { return nil }
-    t.dimensions = d
-    t.tags = tags
-    return (t, c, asOf)
+    return out
+  }
+
+  /// A table from its columns read back (nil when one is missing or has the wrong length).
+  static func table<C: CacheColumn>(
+    _ jobs: [(C, Entry)], _ results: UnsafeMutableBufferPointer<ColumnData?>.SubSequence,
+    rows: Int
+  ) -> C.Table? {
+    var t = C.Table()
+    t.count = rows
+    var shared = SharedNulls()
+    for (job, data) in zip(jobs, results) {
+      guard let data, t.assign(job.0.slot, data, rows: rows, &shared) else { return nil }
+    }
+    return t
+  }
+}
+
+/// A column of a table the cache holds.
+protocol CacheColumn: Hashable {
+  associatedtype Table: CachedColumns
+  /// The table's name in the directory ("tickets").
+  static var table: String { get }
+  var name: String { get }
+  var slot: ColumnSlot<Table> { get }
+  var isDimension: Bool { get }
+}
+
+extension TicketColumn: CacheColumn {
+  static let table = "tickets"
+  var isDimension: Bool {
+    if case .dimension = self { return true }
+    return false
+  }
+}
+
+extension ChatColumn: CacheColumn {
+  static let table = "chats"
+  var isDimension: Bool {
+    if case .dimension = self { return true }
+    return false
+  }
+}
+
+/// A column's values as read from the cache.
+enum ColumnData {
+  case instants([Int64]?), doubles([Double]?), int32([Int32]), int8([Int8]), bools([Bool])
+  case encoded(EncodedColumn), multi(EncodedMultiColumn)
+}
+
+/// Where a column lives in its table's struct, and so how it is stored.
+enum ColumnSlot<Root> {
+  case instants(WritableKeyPath<Root, [Int64]>)
+  case doubles(WritableKeyPath<Root, [Double]>)
+  case int32(WritableKeyPath<Root, [Int32]>)
+  case int8(WritableKeyPath<Root, [Int8]>)
+  case bools(WritableKeyPath<Root, [Bool]>)
+  case encoded(WritableKeyPath<Root, [String: EncodedColumn]>, String)
+  case multi(WritableKeyPath<Root, EncodedMultiColumn>)
+
+  /// The kind recorded in the cache's directory.
+  var kind: Int {
+    switch self {
+    case .instants: 0
+    case .doubles: 1
+    case .int32: 2
+    case .int8: 3
+    case .bools: 4
+    case .encoded: 5
+    case .multi: 6
+    }
+  }
+}
+
+/// All-null columns of one table read back as one array per type.
+struct SharedNulls {
+  var instants: [Int64]? = nil
+  var doubles: [Double]? = nil
+}
+
+extension TicketColumn {
+  var slot: ColumnSlot<TicketColumns> {
+    switch self {
+    case .createdAt: .instants(\.createdAt)
+    case .updatedAt: .instants(\.updatedAt)
+    case .firstReplyAt: .instants(\.firstReplyAt)
+    case .solvedAt: .instants(\.solvedAt)
+    case .escalatedAt: .instants(\.escalatedAt)
+    case .vendor(let m): .doubles(\.vendor[m.rawValue])
+    case .requesterWait: .doubles(\.requesterWait)
+    case .agentWait: .doubles(\.agentWait)
+    case .onHold: .doubles(\.onHold)
+    case .reopens: .int32(\.reopens)
+    case .replies: .int32(\.replies)
+    case .satisfaction: .int8(\.satisfaction)
+    case .dimension(let d): .encoded(\.dimensions, d)
+    case .tags: .multi(\.tags)
+    }
+  }
+
+  /// The columns a cache holds for ticket columns with these dimensions.
+  static func stored(dimensions: some Collection<String>) -> [TicketColumn] {
+    fixed + dimensions.sorted().map { .dimension($0) } + [.tags]
+  }
+}
+
+extension ChatColumn {
+  var slot: ColumnSlot<ChatColumns> {
+    switch self {
+    case .startedAt: .instants(\.startedAt)
+    case .firstAgentAt: .instants(\.firstAgentAt)
+    case .endedAt: .instants(\.endedAt)
+    case .missed: .int8(\.missed)
+    case .offline: .bools(\.offline)
+    case .satisfaction: .int8(\.satisfaction)
+    case .messages: .int32(\.messages)
+    case .agentMessages: .int32(\.agentMessages)
+    case .visitorMessages: .int32(\.visitorMessages)
+    case .dimension(let d): .encoded(\.dimensions, d)
+    case .tags: .multi(\.tags)
+    }
+  }
+
+  static func stored(dimensions: some Collection<String>) -> [ChatColumn] {
+    fixed + dimensions.sorted().map { .dimension($0) } + [.tags]
+  }
+}
+
+extension ColumnCache.Writer {
+  /// Writes one column; returns its kind (nil, and nothing written, for a dimension the table
+  /// does not have).
+  mutating func column<Root>(_ slot: ColumnSlot<Root>, of root: Root) -> Int? {
+    switch slot {
+    case .instants(let k): instants(root[keyPath: k])
+    case .doubles(let k): doubles(root[keyPath: k])
+    case .int32(let k): array(root[keyPath: k])
+    case .int8(let k): array(root[keyPath: k])
+    case .bools(let k): array(root[keyPath: k])
+    case .encoded(let k, let name):
+      guard let c = root[keyPath: k][name] else { return nil }
+      encoded(c)
+    case .multi(let k): multi(root[keyPath: k])
+    }
+    return slot.kind
   }
 }
 
@@ -360,46 +528,84 @@ extension ColumnCache.Reader {
     return v
   }
 
-  mutating func ticketFacts() throws -> TicketColumns {
-    try section { r throws in
-      var t = TicketColumns()
-      t.count = try r.int()
-      t.createdAt = try r.array(Int64.self)
-      guard t.createdAt.count == t.count else { throw Failure.truncated }
-      r.rows = t.count
-      t.updatedAt = try r.instants()
-      t.firstReplyAt = try r.instants()
-      t.solvedAt = try r.instants()
-      t.escalatedAt = try r.instants()
-      for k in t.vendor.indices { t.vendor[k] = try r.doubles() }
-      t.requesterWait = try r.doubles()
-      t.agentWait = try r.doubles()
-      t.onHold = try r.doubles()
-      t.reopens = try r.array(Int32.self)
-      t.replies = try r.array(Int32.self)
-      t.satisfaction = try r.array(Int8.self)
-      return t
+  mutating func column(kind: Int) throws -> ColumnData {
+    switch kind {
+    case 0: .instants(try instants())
+    case 1: .doubles(try doubles())
+    case 2: .int32(try array(Int32.self))
+    case 3: .int8(try array(Int8.self))
+    case 4: .bools(try array(Bool.self))
+    case 5: .encoded(try encoded())
+    case 6: .multi(try multi())
+    default: throw Failure.truncated
     }
   }
+}
 
-  mutating func chats() throws -> ChatColumns {
-    var c = ChatColumns()
-    c.count = try int()
-    c.startedAt = try array(Int64.self)
-    guard c.startedAt.count == c.count else { throw Failure.truncated }
-    rows = c.count
-    c.firstAgentAt = try instants()
-    c.endedAt = try instants()
-    c.missed = try array(Int8.self)
-    c.offline = try array(Bool.self)
-    c.satisfaction = try array(Int8.self)
-    c.messages = try array(Int32.self)
-    c.agentMessages = try array(Int32.self)
-    c.visitorMessages = try array(Int32.self)
-    c.dimensions = try dims()
-    c.tags = try multi()
-    return c
+/// The tables whose columns the cache holds.
+protocol CachedColumns {
+  init()
+  var count: Int { get set }
+}
+
+extension TicketColumns: CachedColumns {}
+extension ChatColumns: CachedColumns {}
+
+extension CachedColumns {
+  /// Stores a column read back, after checking that it has a value per row; false when it
+  /// does not (or its kind does not fit the slot).
+  mutating func assign(
+    _ slot: ColumnSlot<Self>, _ data: ColumnData, rows: Int, _ shared: inout SharedNulls
+  ) -> Bool {
+    switch (slot, data) {
+    case (.instants(let k), .instants(let a)):
+      if let a {
+        guard a.count == rows else { return false }
+        self[keyPath: k] = a
+      } else {
+        if shared.instants == nil {
+          shared.instants = Array(repeating: TicketColumns.null, count: rows)
+        }
+        self[keyPath: k] = shared.instants!
+      }
+    case (.doubles(let k), .doubles(let a)):
+      if let a {
+        guard a.count == rows else { return false }
+        self[keyPath: k] = a
+      } else {
+        if shared.doubles == nil { shared.doubles = Array(repeating: .nan, count: rows) }
+        self[keyPath: k] = shared.doubles!
+      }
+    case (.int32(let k), .int32(let a)):
+      guard a.count == rows else { return false }
+      self[keyPath: k] = a
+    case (.int8(let k), .int8(let a)):
+      guard a.count == rows else { return false }
+      self[keyPath: k] = a
+    case (.bools(let k), .bools(let a)):
+      guard a.count == rows else { return false }
+      self[keyPath: k] = a
+    case (.encoded(let k, let name), .encoded(let c)):
+      guard c.codes.count == rows else { return false }
+      self[keyPath: k][name] = c
+    case (.multi(let k), .multi(let c)):
+      guard c.offsets.count == rows + 1 else { return false }
+      self[keyPath: k] = c
+    default:
+      return false
+    }
+    return true
   }
+}
+
+/// The metric columns asked for, what they hold, and the data's as-of.
+public struct MetricColumns: Sendable {
+  public var tickets: TicketColumns
+  public var chats: ChatColumns
+  /// The newest ticket update; with no tickets, the newest chat end (nil with neither).
+  public var asOf: Instant?
+  /// The columns loaded: at least those asked for (a rebuild from SQLite loads them all).
+  public var loaded: ColumnSelection
 }
 
 extension Warehouse {
@@ -417,18 +623,22 @@ extension Warehouse {
       "v\(Schema.migrations.count) files=\(run) tickets=\(tickets) chats=\(chats) sentiment=\(sentiment) category=\(category)"
   }
 
-  /// Ticket and chat columns, from the cache when it matches the warehouse, else from SQLite
-  /// (then the cache is rewritten, best effort).
-  /// Also returns the data's as-of (`dataAsOf()`), kept in the cache because computing it scans
-  /// the tickets table.
-  public func metricColumns() throws(WarehouseError) -> (
-    tickets: TicketColumns, chats: ChatColumns, asOf: Instant?
-  ) {
+  /// The metric columns of `selection` (default all), from the cache when it matches the
+  /// warehouse, else from SQLite (all of them; then the cache is rewritten, best effort).
+  /// The as-of is kept in the cache because computing it scans the tickets table.
+  public func metricColumns(_ selection: ColumnSelection = .all) throws(WarehouseError)
+    -> MetricColumns
+  {
     let key = try columnCacheKey()
     let file = ColumnCache.path(path)
-    if let cached = ColumnCache.read(file, key: key) { return cached }
-    let (tickets, chats, asOf) = try readColumns(chats: true)
+    if let (t, c, asOf) = ColumnCache.read(file, key: key, selection) {
+      return MetricColumns(tickets: t, chats: c, asOf: asOf, loaded: selection)
+    }
+    let (tickets, chats, ticketAsOf) = try readColumns(chats: true)
+    let asOf =
+      ticketAsOf
+      ?? chats.endedAt.filter { $0 != TicketColumns.null }.max().map(Instant.init(milliseconds:))
     ColumnCache.write(to: file, key: key, asOf: asOf, tickets, chats)
-    return (tickets, chats, asOf)
+    return MetricColumns(tickets: tickets, chats: chats, asOf: asOf, loaded: .all)
   }
 }

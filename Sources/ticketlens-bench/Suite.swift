@@ -58,12 +58,16 @@ enum Suite {
   ) {
     let t0 = DispatchTime.now().uptimeNanoseconds
     let wh = try Warehouse(path: warehouse, readOnly: true)
-    let data = try MetricDataLoader.load(wh, sla: sla)
+    let queries = queries()
+    let columns = queries.map { MetricEngine.columns(for: $0.1) }.reduce(ColumnSelection()) {
+      $0.union($1)
+    }
+    let data = try MetricDataLoader.load(wh, sla: sla, columns: columns)
     let t1 = DispatchTime.now().uptimeNanoseconds
     trace("loaded")
     let engine = MetricEngine(threads: threads)
     var tables: [(String, MetricTable)] = []
-    for (name, q) in queries() {
+    for (name, q) in queries {
       let a = DispatchTime.now().uptimeNanoseconds
       tables.append((name, try engine.run(q, data: data)))
       trace("\(name) \(Double(DispatchTime.now().uptimeNanoseconds - a) / 1e9)")

@@ -91,6 +91,22 @@ struct TicketCatalogTests {
       ])
     let weekly = try run(Catalog.backlog, ts, grain: .week, asOf: 2 * 1440 + 60)
     #expect(weekly == [[.text("2026-03-02"), .int(1)]])
+    // By tag, a ticket is open under each of its tags (untagged under "none"; every group has
+    // a row for every day); this read past the end of the grouping codes before.
+    let tagged = [
+      T(created: 60, solved: 1500, tags: ["billing", "vip"]), T(created: 100, tags: ["vip"]),
+      T(created: 1600),
+    ]
+    let byTag = try run(Catalog.backlog, tagged, by: ["tag"], grain: .day, asOf: 1440 + 1000)
+    #expect(
+      byTag == [
+        [.text("2026-03-02"), .text("billing"), .int(1)],
+        [.text("2026-03-02"), .text("none"), .int(0)],
+        [.text("2026-03-02"), .text("vip"), .int(2)],
+        [.text("2026-03-03"), .text("billing"), .int(0)],
+        [.text("2026-03-03"), .text("none"), .int(1)],
+        [.text("2026-03-03"), .text("vip"), .int(1)],
+      ])
   }
 
   @Test func ratesCountNumeratorAndDenominator() throws {

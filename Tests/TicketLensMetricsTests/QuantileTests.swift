@@ -54,10 +54,11 @@ struct QuantileTests {
 struct SelectionTests {
   @Test func selectionAgreesWithSorting() {
     var state: UInt64 = 99
-    for n in [1, 2, 3, 10, 101, 1000] {
+    // Distinct values, and values with many ties (percentiles are selected one above another).
+    for (n, distinct) in [1, 2, 3, 10, 101, 1000].flatMap({ [($0, UInt64(1) << 24), ($0, 7)] }) {
       var xs: [Double] = (0..<n).map { _ in
         state = state &* 6_364_136_223_846_793_005 &+ 1
-        return Double(state >> 40 % 50)
+        return Double((state >> 40) % distinct)
       }
       let sorted = xs.sorted()
       let stats: [Statistic] = [.count, .median, .percentile(90), .percentile(1), .percentile(99)]

@@ -284,6 +284,19 @@ struct ColumnCacheTests {
         && cached.tickets.tags.codes == fresh.tickets.tags.codes)
     #expect(cached.tickets.vendor[0].map { $0.isNaN ? -1 : $0 } == [5, -1])
     #expect(cached.asOf == Instant(seconds: 200))
+    #expect(fresh.loaded == .all && cached.loaded == .all)
+    // Only the columns asked for: the others stay empty, and the answer says what it holds.
+    let some = ColumnSelection(
+      tickets: [.createdAt, .vendor(.firstReply), .dimension("channel"), .tags],
+      chats: [.offline])
+    let few = try w.metricColumns(some)
+    #expect(few.loaded == some && few.tickets.count == 2 && few.asOf == cached.asOf)
+    #expect(few.tickets.createdAt == fresh.tickets.createdAt)
+    #expect(few.tickets.vendor[0].map { $0.isNaN ? -1 : $0 } == [5, -1])
+    #expect(few.tickets.dimensions.keys.sorted() == ["channel"])
+    #expect(few.tickets.tags.codes == fresh.tickets.tags.codes)
+    #expect(few.tickets.solvedAt.isEmpty && few.tickets.vendor[1].isEmpty)
+    #expect(few.tickets.reopens.isEmpty && few.chats.startedAt.isEmpty)
     // A new load changes the key: the next read rebuilds from SQLite.
     _ = try load(w, run: run, file: "g", [ticket("3", created: 10, updated: 300)])
     let after = try w.metricColumns()
