@@ -81,13 +81,18 @@ extension MetricEngine {
   public static func columns(for q: MetricQuery) -> ColumnSelection {
     var s = RowEvaluator.columns(q)
     let dimensions = q.by + q.filters.map(\.dimension).filter { $0 != "author" }
+    // Names that are not dimensions of the table are left to the query's own error.
     switch q.metric.table {
     case .tickets:
       s.tickets.insert(q.metric.cohort == .solved ? .solvedAt : .createdAt)
-      for d in dimensions { s.tickets.insert(d == "tag" ? .tags : .dimension(d)) }
+      for d in dimensions where Catalog.dimensions.contains(d) {
+        s.tickets.insert(d == "tag" ? .tags : .dimension(d))
+      }
     case .chats:
       s.chats.insert(.startedAt)
-      for d in dimensions { s.chats.insert(d == "tag" ? .tags : .dimension(d)) }
+      for d in dimensions where GroupPlan.chatDimensions.contains(d) {
+        s.chats.insert(d == "tag" ? .tags : .dimension(d))
+      }
     }
     return s
   }

@@ -237,7 +237,8 @@ enum ColumnCache {
   /// false (and no file) when it cannot be written.
   @discardableResult
   static func write(
-    to file: String, key: String, asOf: Instant?, _ t: TicketColumns, _ c: ChatColumns
+    to file: String, key: String, asOf: Instant?, _ t: TicketColumns, _ c: ChatColumns,
+    columns: ColumnSelection = .all
   ) -> Bool {
     let temporary = file + ".tmp-\(getpid())"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
@@ -256,10 +257,10 @@ enum ColumnCache {
       guard let kind = w.column(slot, of: root) else { return }
       directory.append((name, kind, start, w.written))
     }
-    for col in TicketColumn.stored(dimensions: t.dimensions.keys) {
+    for col in columns.tickets.sorted(by: { $0.name < $1.name }) {
       column(TicketColumn.table + "." + col.name, col.slot, of: t)
     }
-    for col in ChatColumn.stored(dimensions: c.dimensions.keys) {
+    for col in columns.chats.sorted(by: { $0.name < $1.name }) {
       column(ChatColumn.table + "." + col.name, col.slot, of: c)
     }
     let directoryStart = w.written
@@ -291,42 +292,9 @@ enum ColumnCache {
     let fd = open(file, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
-    var st = stat()
-    guard fstat(fd, &st) == 0 else { return nil }
-    let size = Int(st.st_size)
-    var r = Reader(fd: fd, position: 0, remaining: size)
-    let asOf: Instant?
-    let ticketRows: Int
-    let chatRows: Int
-    var directory: [String: Entry] = [:]
-    do {
-      guard try r.array(UInt8.self, count: magic.count) == magic else { return nil }
-      guard try r.string() == key else { return nil }
-      let asOfValue = try r.int()
-      asOf = asOfValue == Int.min ? nil : Instant(milliseconds: Int64(asOfValue))
-      ticketRows = try r.int()
-      chatRows = try r.int()
-      let directoryStart = try r.int()
-      guard ticketRows >= 0, chatRows >= 0, directoryStart >= r.position, directoryStart <= size
-      else { return nil }
-      var d = Reader(fd: fd, position: directoryStart, remaining: size - directoryStart)
-      let entries = try d.int()
-      guard entries >= 0, entries <= 1024 else { return nil }
-      for _ in 0..<entries {
-        let name = try d.string()
-        let kind = try d.int()
-        let start = try d.int()
-        let end = try d.int()
-        guard start >= r.position, start <= end, end <= directoryStart else { return nil }
-        directory[name] = (kind, start, end)
-      }
-      guard d.remaining == 0 else { return nil }
-    } catch {
-      return nil
-    }
-
-    // What to read: a fixed column the cache lacks makes it unusable; a dimension it lacks was
-    // not in the warehouse (as when read from SQLite).
+    guard let h = header(fd), h.key == key else { return nil }
+    let (asOf, ticketRows, chatRows, directory) = (h.asOf, h.ticketRows, h.chatRows, h.directory)
+    // What to read: a column the cache lacks makes it unusable for this selection.
     guard let ticketJobs = jobs(selection.tickets, in: directory),
       let chatJobs = jobs(selection.chats, in: directory)
     else { return nil }
@@ -359,19 +327,67 @@ extension ColumnCache {
   /// Where a column is in the file.
   typealias Entry = (kind: Int, start: Int, end: Int)
 
-  /// The directory entries of `columns`, nil when the cache lacks one: a fixed column the
-  /// cache lacks makes it unusable; a dimension it lacks was not in the warehouse (as when
-  /// read from SQLite).
+  /// The header and directory of the cache open at `fd` (nil when damaged).
+  static func header(_ fd: Int32) -> (
+    key: String, asOf: Instant?, ticketRows: Int, chatRows: Int, directory: [String: Entry]
+  )? {
+    var st = stat()
+    guard fstat(fd, &st) == 0 else { return nil }
+    let size = Int(st.st_size)
+    var r = Reader(fd: fd, position: 0, remaining: size)
+    do {
+      guard try r.array(UInt8.self, count: magic.count) == magic else { return nil }
+      let key = try r.string()
+      let asOfValue = try r.int()
+      let asOf = asOfValue == Int.min ? nil : Instant(milliseconds: Int64(asOfValue))
+      let ticketRows = try r.int()
+      let chatRows = try r.int()
+      let directoryStart = try r.int()
+      guard ticketRows >= 0, chatRows >= 0, directoryStart >= r.position, directoryStart <= size
+      else { return nil }
+      var d = Reader(fd: fd, position: directoryStart, remaining: size - directoryStart)
+      let entries = try d.int()
+      guard entries >= 0, entries <= 1024 else { return nil }
+      var directory: [String: Entry] = [:]
+      for _ in 0..<entries {
+        let name = try d.string()
+        let kind = try d.int()
+        let start = try d.int()
+        let end = try d.int()
+        guard start >= r.position, start <= end, end <= directoryStart else { return nil }
+        directory[name] = (kind, start, end)
+      }
+      guard d.remaining == 0 else { return nil }
+      return (key, asOf, ticketRows, chatRows, directory)
+    } catch {
+      return nil
+    }
+  }
+
+  /// The columns the cache at `file` holds, whatever state it was written for (nil when there
+  /// is none): a rebuild reads them too, so that a cache grows to what its readers use.
+  static func stored(_ file: String) -> ColumnSelection? {
+    let fd = open(file, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    guard let h = header(fd) else { return nil }
+    var s = ColumnSelection()
+    for name in h.directory.keys {
+      if let c = TicketColumn.named(name) { s.tickets.insert(c) }
+      if let c = ChatColumn.named(name) { s.chats.insert(c) }
+    }
+    return s
+  }
+
+  /// The directory entries of `columns`, nil when the cache lacks one (a partial cache holds
+  /// only the columns read when it was built).
   static func jobs<C: CacheColumn>(_ columns: Set<C>, in directory: [String: Entry]) -> [(
     C, Entry
   )]? {
     var out: [(C, Entry)] = []
     for col in columns.sorted(by: { $0.name < $1.name }) {
-      if let e = directory[C.table + "." + col.name] {
-        out.append((col, e))
-      } else if !col.isDimension {
-        return nil
-      }
+      guard let e = directory[C.table + "." + col.name] else { return nil }
+      out.append((col, e))
     }
     return out
   }
@@ -396,25 +412,31 @@ protocol CacheColumn: Hashable {
   associatedtype Table: CachedColumns
   /// The table's name in the directory ("tickets").
   static var table: String { get }
+  static var fixed: [Self] { get }
+  static func dimension(_ name: String) -> Self
+  static var tags: Self { get }
   var name: String { get }
   var slot: ColumnSlot<Table> { get }
-  var isDimension: Bool { get }
+}
+
+extension CacheColumn {
+  /// The column a directory name ("tickets.created_at") stands for.
+  static func named(_ entry: String) -> Self? {
+    let prefix = table + "."
+    guard entry.hasPrefix(prefix) else { return nil }
+    let name = String(entry.dropFirst(prefix.count))
+    if let c = (fixed + [tags]).first(where: { $0.name == name }) { return c }
+    guard name.hasPrefix("dimension.") else { return nil }
+    return dimension(String(name.dropFirst("dimension.".count)))
+  }
 }
 
 extension TicketColumn: CacheColumn {
   static let table = "tickets"
-  var isDimension: Bool {
-    if case .dimension = self { return true }
-    return false
-  }
 }
 
 extension ChatColumn: CacheColumn {
   static let table = "chats"
-  var isDimension: Bool {
-    if case .dimension = self { return true }
-    return false
-  }
 }
 
 /// A column's values as read from the cache.
@@ -472,11 +494,6 @@ extension TicketColumn {
     case .tags: .multi(\.tags)
     }
   }
-
-  /// The columns a cache holds for ticket columns with these dimensions.
-  static func stored(dimensions: some Collection<String>) -> [TicketColumn] {
-    fixed + dimensions.sorted().map { .dimension($0) } + [.tags]
-  }
 }
 
 extension ChatColumn {
@@ -494,10 +511,6 @@ extension ChatColumn {
     case .dimension(let d): .encoded(\.dimensions, d)
     case .tags: .multi(\.tags)
     }
-  }
-
-  static func stored(dimensions: some Collection<String>) -> [ChatColumn] {
-    fixed + dimensions.sorted().map { .dimension($0) } + [.tags]
   }
 }
 
@@ -624,8 +637,9 @@ extension Warehouse {
   }
 
   /// The metric columns of `selection` (default all), from the cache when it matches the
-  /// warehouse, else from SQLite (all of them; then the cache is rewritten, best effort).
-  /// The as-of is kept in the cache because computing it scans the tickets table.
+  /// warehouse and holds them, else from SQLite: then the columns asked for and those the old
+  /// cache held are read, and the cache is rewritten with them (best effort). The as-of is kept
+  /// in the cache because computing it scans the tickets table.
   public func metricColumns(_ selection: ColumnSelection = .all) throws(WarehouseError)
     -> MetricColumns
   {
@@ -634,11 +648,13 @@ extension Warehouse {
     if let (t, c, asOf) = ColumnCache.read(file, key: key, selection) {
       return MetricColumns(tickets: t, chats: c, asOf: asOf, loaded: selection)
     }
-    let (tickets, chats, ticketAsOf) = try readColumns(chats: true)
-    let asOf =
-      ticketAsOf
-      ?? chats.endedAt.filter { $0 != TicketColumns.null }.max().map(Instant.init(milliseconds:))
-    ColumnCache.write(to: file, key: key, asOf: asOf, tickets, chats)
-    return MetricColumns(tickets: tickets, chats: chats, asOf: asOf, loaded: .all)
+    let wanted = ColumnCache.stored(file).map { $0.union(selection) } ?? selection
+    let (tickets, chats, ticketAsOf) = try readColumns(chats: true, selection: wanted)
+    var asOf = ticketAsOf
+    if asOf == nil, let end = try connection.scalarInt("SELECT max(ended_at) FROM chats") {
+      asOf = Instant(milliseconds: end)
+    }
+    ColumnCache.write(to: file, key: key, asOf: asOf, tickets, chats, columns: wanted)
+    return MetricColumns(tickets: tickets, chats: chats, asOf: asOf, loaded: wanted)
   }
 }

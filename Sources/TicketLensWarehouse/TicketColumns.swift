@@ -133,9 +133,12 @@ extension Warehouse {
   /// sequential read's. Default: one part per core from 200,000 tickets; one part inside an
   /// open transaction (other connections would not see its writes) or for an in-memory
   /// database.
-  func readColumns(parts: Int? = nil, chats: Bool) throws(WarehouseError) -> (
-    tickets: TicketColumns, chats: ChatColumns, asOf: Instant?
-  ) {
+  ///
+  /// Only the columns of `selection` are read (the others stay empty); the as-of is found
+  /// whatever the selection.
+  func readColumns(parts: Int? = nil, chats: Bool, selection: ColumnSelection = .all)
+    throws(WarehouseError) -> (tickets: TicketColumns, chats: ChatColumns, asOf: Instant?)
+  {
     // The newest row id estimates the row count (rows are not deleted), without a scan.
     let n = Int(try connection.scalarInt("SELECT coalesce(max(rowid), 0) FROM tickets") ?? 0)
     var k = parts ?? (n >= 200_000 ? ProcessInfoCores.count : 1)
@@ -146,8 +149,11 @@ extension Warehouse {
     }
     let ranges = try keyRanges(rows: n, parts: k)
     if ranges.count == 1 {
-      let part = try TicketPart.read(connection, nil, nil, expected: n)
-      return (part.columns, chats ? try chatColumns() : ChatColumns(), part.asOf)
+      let part = try TicketPart.read(connection, nil, nil, selection.tickets, expected: n)
+      return (
+        part.columns, chats ? try Self.chatColumns(connection, selection.chats) : ChatColumns(),
+        part.asOf
+      )
     }
     let results = UnsafeMutableBufferPointer<Result<TicketPart, WarehouseError>?>.allocate(
       capacity: ranges.count)
@@ -166,10 +172,11 @@ extension Warehouse {
         let c = try Connection(path: path, readOnly: true)
         try c.execute("PRAGMA mmap_size = 4294967296")
         if i == ranges.count {
-          chatResult = .success(try Warehouse.chatColumns(c))
+          chatResult = .success(try Warehouse.chatColumns(c, selection.chats))
           return
         }
-        let part = try TicketPart.read(c, ranges[i].lower, ranges[i].upper, expected: perPart)
+        let part = try TicketPart.read(
+          c, ranges[i].lower, ranges[i].upper, selection.tickets, expected: perPart)
         out[i] = Result<TicketPart, WarehouseError>.success(part)
       } catch {
         if i == ranges.count {
@@ -219,34 +226,48 @@ extension Warehouse {
 
   /// Loads the metric columns of every stored chat, ordered by (source, id).
   public func chatColumns() throws(WarehouseError) -> ChatColumns {
-    try Self.chatColumns(connection)
+    try Self.chatColumns(connection, ColumnSelection.all.chats)
   }
 
-  static func chatColumns(_ connection: Connection) throws(WarehouseError) -> ChatColumns {
-    let dims = ChatColumns.dimensionSources
+  /// The chat columns of `want` (the others stay empty).
+  static func chatColumns(
+    _ connection: Connection, _ want: Set<ChatColumn> = ColumnSelection.all.chats
+  )
+    throws(WarehouseError) -> ChatColumns
+  {
+    let dims = ChatColumns.dimensionSources.filter { want.contains(.dimension($0.name)) }
+    let fixed: [(ChatColumn, String)] = [
+      (.startedAt, "started_at"), (.firstAgentAt, "first_agent_message_at"),
+      (.endedAt, "ended_at"), (.missed, "missed"), (.offline, "type"),
+      (.satisfaction, "satisfaction"), (.messages, "message_count"),
+      (.agentMessages, "agent_messages"), (.visitorMessages, "visitor_messages"), (.tags, "tags"),
+    ]
+    // A column not wanted is selected as NULL (its position stays) and not stored.
+    let has = fixed.map { want.contains($0.0) }
     let st = try connection.prepare(
-      "SELECT started_at, first_agent_message_at, ended_at, missed, type, satisfaction, "
-        + "message_count, agent_messages, visitor_messages, tags, "
-        + dims.map(\.column).joined(separator: ", ") + " FROM chats ORDER BY source, id")
+      "SELECT " + zip(fixed, has).map { $1 ? $0.1 : "NULL" }.joined(separator: ", ")
+        + dims.map { ", " + $0.column }.joined() + " FROM chats ORDER BY source, id")
     var c = ChatColumns()
     var encoders = dims.map { _ in Encoder() }
     var tags = TagEncoder()
+    var n = 0
     while try st.step() {
-      c.startedAt.append(st.int64(0))
-      c.firstAgentAt.append(st.optionalInt64(1) ?? TicketColumns.null)
-      c.endedAt.append(st.optionalInt64(2) ?? TicketColumns.null)
-      c.missed.append(st.optionalInt64(3).map { Int8($0 != 0 ? 1 : 0) } ?? -1)
-      c.offline.append(st.text(4) == "offline_msg")
-      c.satisfaction.append(st.text(5) == "good" ? 1 : st.text(5) == "bad" ? 2 : 0)
-      c.messages.append(Int32(clamping: st.int64(6)))
-      c.agentMessages.append(Int32(clamping: st.int64(7)))
-      c.visitorMessages.append(Int32(clamping: st.int64(8)))
-      tags.append(st, 9)
+      n += 1
+      if has[0] { c.startedAt.append(st.int64(0)) }
+      if has[1] { c.firstAgentAt.append(st.optionalInt64(1) ?? TicketColumns.null) }
+      if has[2] { c.endedAt.append(st.optionalInt64(2) ?? TicketColumns.null) }
+      if has[3] { c.missed.append(st.optionalInt64(3).map { Int8($0 != 0 ? 1 : 0) } ?? -1) }
+      if has[4] { c.offline.append(st.text(4) == "offline_msg") }
+      if has[5] { c.satisfaction.append(st.text(5) == "good" ? 1 : st.text(5) == "bad" ? 2 : 0) }
+      if has[6] { c.messages.append(Int32(clamping: st.int64(6))) }
+      if has[7] { c.agentMessages.append(Int32(clamping: st.int64(7))) }
+      if has[8] { c.visitorMessages.append(Int32(clamping: st.int64(8))) }
+      if has[9] { tags.append(st, 9) }
       for k in encoders.indices { encoders[k].append(st, 10 + Int32(k)) }
     }
-    c.count = c.startedAt.count
+    c.count = n
     for (k, d) in dims.enumerated() { c.dimensions[d.name] = encoders[k].column }
-    c.tags = tags.column
+    if has[9] { c.tags = tags.column }
     return c
   }
 }
@@ -400,24 +421,45 @@ public enum ProcessInfoCores {
 /// join parts read in parallel).
 private struct TicketPart {
   var columns = TicketColumns()
+  /// The dimensions read, and their encoders.
+  var dims: [(name: String, column: String)]
   var encoders: [Encoder]
   var tags = TagEncoder()
-  /// The newest update (else creation) of any ticket in the range, excluded ones too.
+  /// Whether the tags are read.
+  var tagged: Bool
   var asOf: Instant? = nil
 
+  /// Reads the columns of `want` for the tickets in a key range (the others stay empty; the
+  /// as-of is found whatever is wanted).
   static func read(
     _ connection: Connection, _ lower: (String, String)?, _ upper: (String, String)?,
-    expected: Int = 0
+    _ want: Set<TicketColumn>, expected: Int = 0
   ) throws(WarehouseError) -> TicketPart {
-    let dims = TicketColumns.dimensionSources
+    let dims = TicketColumns.dimensionSources.filter { want.contains(.dimension($0.name)) }
+    typealias V = TicketColumns.VendorMinute
     // Without ticket_metrics rows (the usual case) the join and its coalesces are left out.
-    let joined = try connection.scalarInt("SELECT EXISTS (SELECT 1 FROM ticket_metrics)") == 1
+    var joined = false
+    if !want.isDisjoint(with: V.allCases.map { .vendor($0) } + [.reopens, .replies]) {
+      joined = try connection.scalarInt("SELECT EXISTS (SELECT 1 FROM ticket_metrics)") == 1
+    }
     func either(_ column: String, _ metric: String) -> String {
       joined ? "coalesce(t.\(column), m.\(metric))" : "t.\(column)"
     }
-    let vendor = TicketColumns.VendorMinute.allCases.map {
-      either("vendor_\($0.column)_minutes", "\($0.column)_minutes")
-    }
+    // Positions 0 and 1 are always read (the as-of); a column not wanted is selected as NULL
+    // (its position stays) and not stored.
+    let fixed: [(TicketColumn?, String)] =
+      [
+        (nil, "t.created_at"), (nil, "t.updated_at"), (.firstReplyAt, "t.first_reply_at"),
+        (.solvedAt, "t.solved_at"), (.requesterWait, "t.requester_wait_minutes"),
+        (.agentWait, "t.agent_wait_minutes"), (.onHold, "t.on_hold_minutes"),
+        (.reopens, either("reopens", "reopens")), (.replies, either("replies", "replies")),
+        (.satisfaction, "t.satisfaction"), (.tags, "t.tags"),
+      ]
+      + V.allCases.map {
+        (.vendor($0), either("vendor_\($0.column)_minutes", "\($0.column)_minutes"))
+      }
+      + [(.escalatedAt, "t.escalated_at"), (nil, "t.excluded IS NOT NULL")]
+    let has = fixed.map { $0.0.map(want.contains) ?? true }
     var range: [String] = []
     if lower != nil { range.append("(t.source, t.id) >= (?1, ?2)") }
     if upper != nil { range.append("(t.source, t.id) < (?3, ?4)") }
@@ -425,11 +467,8 @@ private struct TicketPart {
     // minutes come from the ticket row or, failing that, a separately loaded ticket_metrics row
     // of the same source.
     let sql =
-      "SELECT t.created_at, t.updated_at, t.first_reply_at, t.solved_at, t.requester_wait_minutes, "
-      + "t.agent_wait_minutes, t.on_hold_minutes, \(either("reopens", "reopens")), "
-      + "\(either("replies", "replies")), t.satisfaction, t.tags, " + vendor.joined(separator: ", ")
-      + ", " + dims.map { "t." + $0.column }.joined(separator: ", ")
-      + ", t.escalated_at, t.excluded IS NOT NULL"
+      "SELECT " + zip(fixed, has).map { $1 ? $0.1 : "NULL" }.joined(separator: ", ")
+      + dims.map { ", t." + $0.column }.joined()
       + " FROM tickets t"
       + (joined
         ? " LEFT JOIN ticket_metrics m ON m.source = t.source AND m.ticket_id = t.id" : "")
@@ -444,47 +483,58 @@ private struct TicketPart {
       st.bind(3, upper.0)
       st.bind(4, upper.1)
     }
-    var part = TicketPart(encoders: dims.map { _ in Encoder() })
+    var part = TicketPart(
+      dims: dims, encoders: dims.map { _ in Encoder() }, tagged: want.contains(.tags))
     var c = TicketColumns()
-    c.createdAt.reserveCapacity(expected)
+    let created = want.contains(.createdAt)
+    let updated = want.contains(.updatedAt)
+    if created { c.createdAt.reserveCapacity(expected) }
     let vendorBase: Int32 = 11
-    let dimBase = vendorBase + Int32(vendor.count)
-    let excludedColumn = dimBase + Int32(part.encoders.count) + 1
+    let vendors = V.allCases.filter { has[Int(vendorBase) + $0.rawValue] }
+    let escalated = Int32(fixed.count - 2)
+    let excluded = Int32(fixed.count - 1)
+    let dimBase = Int32(fixed.count)
     var newest = Int64.min
+    var n = 0
     while try st.step() {
-      newest = max(newest, st.optionalInt64(1) ?? st.int64(0))
-      if st.int64(excludedColumn) != 0 { continue }
-      c.createdAt.append(st.int64(0))
-      c.updatedAt.append(st.optionalInt64(1) ?? TicketColumns.null)
-      c.firstReplyAt.append(st.optionalInt64(2) ?? TicketColumns.null)
-      c.solvedAt.append(st.optionalInt64(3) ?? TicketColumns.null)
-      c.requesterWait.append(st.optionalDouble(4) ?? .nan)
-      c.agentWait.append(st.optionalDouble(5) ?? .nan)
-      c.onHold.append(st.optionalDouble(6) ?? .nan)
-      c.reopens.append(st.optionalInt64(7).map { Int32(clamping: $0) } ?? -1)
-      c.replies.append(st.optionalInt64(8).map { Int32(clamping: $0) } ?? -1)
-      let sat: Int8 =
-        switch st.text(9) {
-        case "good": 1
-        case "bad": 2
-        case "offered": 3
-        case "unoffered": 4
-        default: 0
-        }
-      c.satisfaction.append(sat)
-      part.tags.append(st, 10)
-      for k in 0..<vendor.count {
-        c.vendor[k].append(st.optionalDouble(vendorBase + Int32(k)) ?? .nan)
+      let updatedAt = st.optionalInt64(1)
+      newest = max(newest, updatedAt ?? st.int64(0))
+      if st.int64(excluded) != 0 { continue }
+      n += 1
+      if created { c.createdAt.append(st.int64(0)) }
+      if updated { c.updatedAt.append(updatedAt ?? TicketColumns.null) }
+      if has[2] { c.firstReplyAt.append(st.optionalInt64(2) ?? TicketColumns.null) }
+      if has[3] { c.solvedAt.append(st.optionalInt64(3) ?? TicketColumns.null) }
+      if has[4] { c.requesterWait.append(st.optionalDouble(4) ?? .nan) }
+      if has[5] { c.agentWait.append(st.optionalDouble(5) ?? .nan) }
+      if has[6] { c.onHold.append(st.optionalDouble(6) ?? .nan) }
+      if has[7] { c.reopens.append(st.optionalInt64(7).map { Int32(clamping: $0) } ?? -1) }
+      if has[8] { c.replies.append(st.optionalInt64(8).map { Int32(clamping: $0) } ?? -1) }
+      if has[9] {
+        let sat: Int8 =
+          switch st.text(9) {
+          case "good": 1
+          case "bad": 2
+          case "offered": 3
+          case "unoffered": 4
+          default: 0
+          }
+        c.satisfaction.append(sat)
+      }
+      if has[10] { part.tags.append(st, 10) }
+      for v in vendors {
+        c.vendor[v.rawValue].append(st.optionalDouble(vendorBase + Int32(v.rawValue)) ?? .nan)
       }
       for k in part.encoders.indices { part.encoders[k].append(st, dimBase + Int32(k)) }
-      c.escalatedAt.append(
-        st.optionalInt64(dimBase + Int32(part.encoders.count)) ?? TicketColumns.null)
+      if has[Int(escalated)] {
+        c.escalatedAt.append(st.optionalInt64(escalated) ?? TicketColumns.null)
+      }
     }
-    c.count = c.createdAt.count
+    c.count = n
     part.columns = c
     part.asOf = newest == Int64.min ? nil : Instant(milliseconds: newest)
     for (k, d) in dims.enumerated() { part.columns.dimensions[d.name] = part.encoders[k].column }
-    part.columns.tags = part.tags.column
+    if has[10] { part.columns.tags = part.tags.column }
     return part
   }
 
@@ -503,12 +553,14 @@ private struct TicketPart {
     for k in columns.vendor.indices { columns.vendor[k] += o.vendor[k] }
     for c in [\TicketColumns.reopens, \.replies] { columns[keyPath: c] += o[keyPath: c] }
     columns.satisfaction += o.satisfaction
-    for (k, d) in TicketColumns.dimensionSources.enumerated() {
+    for (k, d) in dims.enumerated() {
       encoders[k].absorb(next.encoders[k])
       columns.dimensions[d.name] = encoders[k].column
     }
-    tags.absorb(next.tags)
-    columns.tags = tags.column
+    if tagged {
+      tags.absorb(next.tags)
+      columns.tags = tags.column
+    }
     if let a = next.asOf { asOf = max(asOf ?? a, a) }
   }
 }

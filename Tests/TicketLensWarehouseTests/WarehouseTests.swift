@@ -207,6 +207,18 @@ struct WarehouseTests {
     let parallel = try w.readColumns(parts: parts, chats: true)
     #expect(sequential.asOf == (try w.dataAsOf()) && parallel.asOf == sequential.asOf)
     #expect(parallel.chats.count == sequential.chats.count)
+    // Some columns only: those equal the full read's, the others stay empty, the as-of holds.
+    let some = ColumnSelection(
+      tickets: [.firstReplyAt, .replies, .dimension("assignee")], chats: [.offline])
+    let few = try w.readColumns(parts: parts, chats: true, selection: some)
+    #expect(few.tickets.count == 490 && few.asOf == sequential.asOf)
+    #expect(few.tickets.firstReplyAt == one.firstReplyAt && few.tickets.replies == one.replies)
+    #expect(few.tickets.dimensions.keys.sorted() == ["assignee"])
+    #expect(few.tickets.dimensions["assignee"]?.codes == one.dimensions["assignee"]?.codes)
+    #expect(few.tickets.dimensions["assignee"]?.values == one.dimensions["assignee"]?.values)
+    #expect(few.tickets.createdAt.isEmpty && few.tickets.tags.codes.isEmpty)
+    #expect(few.tickets.vendor.allSatisfy(\.isEmpty) && few.tickets.satisfaction.isEmpty)
+    #expect(few.chats.count == sequential.chats.count && few.chats.startedAt.isEmpty)
   }
 }
 
@@ -264,15 +276,23 @@ struct TicketRoundTripTests {
 }
 
 struct ColumnCacheTests {
-  @Test func theCacheGivesTheSameColumnsAndFollowsLoads() throws {
+  /// A warehouse with tickets "1" (created 100 s, updated 200 s, email, tags x and y, high,
+  /// vendor first reply 5 min) and "2" (created 50 s); also the run, for more loads.
+  static func twoTickets() throws -> (Warehouse, String, Int64) {
     let path = temporaryPath("w.sqlite")
     let w = try Warehouse(path: path)
     let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
     var a = ticket("1", created: 100, updated: 200)
     a.channel = "email"
+    a.priority = .high
     a.tags = ["x", "y"]
     a.vendorMinutes.firstReply = 5
     _ = try load(w, run: run, file: "f", [a, ticket("2", created: 50, updated: 60)])
+    return (w, path, run)
+  }
+
+  @Test func theCacheGivesTheSameColumnsAndFollowsLoads() throws {
+    let (w, path, run) = try Self.twoTickets()
     let fresh = try w.metricColumns()  // builds the cache
     #expect(FileManager.default.fileExists(atPath: path + ".columns"))
     let cached = try w.metricColumns()  // reads it
@@ -314,6 +334,31 @@ struct ColumnCacheTests {
 }
 
 extension ColumnCacheTests {
+  /// A first read of a few columns reads only those from SQLite and caches them; a read of
+  /// others rebuilds the cache with both, so a cache grows to what its readers use.
+  @Test func aPartialCacheGrowsToWhatIsAskedFor() throws {
+    let (w, path, _) = try Self.twoTickets()
+    let channel = ColumnSelection(tickets: [.createdAt, .dimension("channel")])
+    let first = try w.metricColumns(channel)
+    #expect(first.loaded == channel && first.asOf == Instant(seconds: 200))
+    #expect(first.tickets.dimensions["channel"]?.values == ["email"])
+    #expect(first.tickets.solvedAt.isEmpty && first.tickets.tags.codes.isEmpty)
+    #expect(ColumnCache.stored(path + ".columns") == channel)
+    #expect(try w.metricColumns(channel).tickets.createdAt == first.tickets.createdAt)
+    // Another column: the cache is rebuilt with both.
+    let priority = ColumnSelection(tickets: [.dimension("priority")])
+    let second = try w.metricColumns(priority)
+    #expect(second.loaded == channel.union(priority))
+    #expect(second.tickets.dimensions["priority"]?.codes == [0, -1])
+    #expect(ColumnCache.stored(path + ".columns") == channel.union(priority))
+    let hit = try w.metricColumns(priority)
+    #expect(hit.loaded == priority && hit.tickets.createdAt.isEmpty)
+    // Everything, as the report asks.
+    let all = try w.metricColumns()
+    #expect(all.loaded == .all && all.tickets.tags.values == ["x", "y"])
+    #expect(ColumnCache.stored(path + ".columns") == .all)
+  }
+
   /// Codes that point past their values, or tag offsets that run backwards, reject the cache.
   @Test func codesOutOfRangeAreRefused() throws {
     var files: [Int32] = []
