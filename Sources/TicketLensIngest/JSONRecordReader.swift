@@ -176,28 +176,39 @@ public struct JSONRecordReader: ChunkedRecordReader {
     let size = total / k
     var lastLine = 1
     var lastOffset = from
+    var cursor = ReleaseCursor(release, from: from)
     for i in 1..<k {
       let nominal = from + i * size
       guard nominal > lastOffset else { continue }  // inside a line already scanned
       let p = lineEnd(b, from: nominal, to: b.count, release: release) + 1
       guard p < b.count, p > lastOffset else { continue }
-      lastLine += countNewlines(b, lastOffset, p, release: release)
+      lastLine += countNewlines(b, lastOffset, p, &cursor)
       lastOffset = p
       starts.append((p, lastLine))
     }
     return starts
   }
 
+  /// The line breaks in `[s, e)`.
+  static func countNewlines(_ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> Int {
+    var none = ReleaseCursor(nil, from: s)
+    return countNewlines(b, s, e, &none)
+  }
+
+  /// The line breaks in `[s, e)`, releasing the pages behind through `cursor`: a planner
+  /// counting its way through a file passes one cursor for all its ranges (a cursor per line,
+  /// or per chunk smaller than the window, never released, and kept a whole NDJSON file
+  /// resident).
   static func countNewlines(
-    _ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int, release: PageRelease? = nil
+    _ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int, _ cursor: inout ReleaseCursor
   ) -> Int {
+    guard let base = b.baseAddress else { return 0 }
     var n = 0
     var i = s
-    while i < e {
-      let hit = lineEnd(b, from: i, to: e, release: release)
-      guard hit < e else { break }
+    while i < e, let hit = cursor.find(0x0A, in: base, from: i, to: e) {
       n += 1
       i = hit + 1
+      cursor.passed(i)
     }
     return n
   }

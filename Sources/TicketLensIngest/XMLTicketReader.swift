@@ -74,6 +74,7 @@ public struct XMLTicketReader: ChunkedRecordReader {
     var scanned = 0
     var lines = 1
     var tickets = 0
+    var planned = ReleaseCursor(release, from: 0)
     func isTicketTag(_ p: Int) -> Bool {
       p + 7 < b.count
         && (b[p + 7] == 0x3E || b[p + 7] == 0x20 || b[p + 7] == 0x09 || b[p + 7] == 0x0A)
@@ -113,10 +114,14 @@ public struct XMLTicketReader: ChunkedRecordReader {
       }
       if found < 0 { break }  // no ticket starts after here, nor after any later start
       guard found > scanned else { continue }
-      lines += JSONRecordReader.countNewlines(b, scanned, found, release: release)
+      var counting = ReleaseCursor(release, from: scanned)
+      lines += JSONRecordReader.countNewlines(b, scanned, found, &counting)
       tickets += countTickets(scanned, found)
       out.append((found, lines, tickets))
       scanned = found
+      // Nothing before `scanned` is read again: release it (the scans above release only
+      // inside one long range; chunks shorter than the window would all stay resident).
+      planned.passed(scanned)
     }
     return out
   }

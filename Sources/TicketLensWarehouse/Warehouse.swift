@@ -38,7 +38,10 @@ public final class Warehouse {
       try connection.execute("PRAGMA mmap_size = 4294967296")
       try connection.execute("PRAGMA cache_size = -65536")
     } else {
-      try connection.execute("PRAGMA cache_size = -1048576")  // 1 GiB at most, used as needed
+      // 16 MB: a bulk load spills its pages to the file as it goes instead of holding the
+      // whole new table until the commit (1 GiB before: a 1M-ticket load peaked at 550 MB
+      // instead of 210 MB, and took 2.4–2.8 s instead of 2.2 s).
+      try connection.execute("PRAGMA cache_size = -16384")
     }
     try connection.execute("PRAGMA temp_store = MEMORY")
   }

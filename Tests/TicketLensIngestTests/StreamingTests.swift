@@ -115,6 +115,42 @@ struct StreamingTests {
     #expect(try Self.resident(f.bytes.baseAddress!) < Self.bound)
   }
 
+  /// Many short lines: planning the chunks counts the lines up to each chunk start, and must
+  /// release behind it as well (it kept a whole NDJSON file resident before).
+  @Test func planningAnNDJSONFileOfShortLinesDoesNotHoldIt() throws {
+    let path = NSTemporaryDirectory() + "ticketlens-stream-\(getpid())-short.ndjson"
+    var text = Data()
+    for i in 0..<(Self.big / 64) {
+      text.append(
+        contentsOf: Data("{\"id\":\"\(i)\",\"created_at\":\"2024-01-02T00:00:00Z\"}\n".utf8))
+    }
+    try text.write(to: URL(fileURLWithPath: path))
+    defer { unlink(path) }
+    let f = try MappedFile(path: path)
+    let r = try JSONRecordReader(file: f, format: .zendeskJSON, source: "s", parallelism: 8)
+    #expect(r.chunkCount == 8)
+    #expect(try Self.resident(f.bytes.baseAddress!) < Self.bound)
+  }
+
+  /// The same for the XML planner, which cuts the file into 512 KiB chunks.
+  @Test func planningAnXMLFileOfSmallTicketsDoesNotHoldIt() throws {
+    let path = NSTemporaryDirectory() + "ticketlens-stream-\(getpid())-small.xml"
+    var text = Data("<?xml version=\"1.0\"?>\n<tickets>\n".utf8)
+    for i in 0..<(Self.big / 96) {
+      text.append(
+        contentsOf: Data(
+          "<ticket>\n<nice-id>\(i)</nice-id>\n<created-at>2024-01-01T00:00:00Z</created-at>\n</ticket>\n"
+            .utf8))
+    }
+    text.append(contentsOf: Data("</tickets>\n".utf8))
+    try text.write(to: URL(fileURLWithPath: path))
+    defer { unlink(path) }
+    let f = try MappedFile(path: path)
+    let r = try XMLTicketReader(file: f, source: "s", parallelism: 8)
+    #expect(r.chunkCount > 60)
+    #expect(try Self.resident(f.bytes.baseAddress!) < Self.bound)
+  }
+
   @Test func aHugeXMLTextFailsTheFileWithoutHoldingIt() throws {
     let path = try Self.file(
       "text.xml",
