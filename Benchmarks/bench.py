@@ -24,6 +24,9 @@ def timed(cmd):
 
 def median_of(cmd, parse):
     values, rss = [], []
+    # Let the kernel write back what the previous measurements left dirty (a cold load leaves
+    # gigabytes), so that its writeback threads do not share the two cores with this one.
+    os.sync()
     for _ in range(runs):
         out, peak = timed(cmd)
         values.append(parse(out))
