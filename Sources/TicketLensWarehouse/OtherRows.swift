@@ -83,7 +83,25 @@ struct TableSpec {
 
 /// Binding of the non-ticket records, in `TableSpec` column order.
 public enum OtherRows {
-  static func bind(_ c: Chat, _ s: Statement, messagesJSON: String? = nil) {
+  /// What the chats table stores of a chat's messages: their JSON and counts. Built on the
+  /// parser threads during ingest, so that the messages themselves can be freed there and not
+  /// on the writer thread.
+  public struct Messages: Sendable {
+    public var json: String?
+    public var count = 0
+    public var agent = 0
+    public var visitor = 0
+
+    public init(_ c: Chat) {
+      json = OtherRows.messagesJSONText(c)
+      count = c.messages.count
+      for m in c.messages {
+        if m.author == .agent { agent += 1 } else if m.author == .visitor { visitor += 1 }
+      }
+    }
+  }
+
+  static func bind(_ c: Chat, _ s: Statement, messages: Messages) {
     s.bind(1, c.source)
     s.bind(2, c.id)
     s.bind(3, c.type)
@@ -102,15 +120,10 @@ public enum OtherRows {
     s.bind(16, c.rating)
     s.bind(17, c.ticketID)
     s.bind(18, c.tags.isEmpty ? nil : c.tags.joined(separator: " "))
-    var agent = 0
-    var visitor = 0
-    for m in c.messages {
-      if m.author == .agent { agent += 1 } else if m.author == .visitor { visitor += 1 }
-    }
-    s.bind(19, c.messages.count)
-    s.bind(20, agent)
-    s.bind(21, visitor)
-    s.bind(22, messagesJSON ?? messagesJSONText(c))
+    s.bind(19, messages.count)
+    s.bind(20, messages.agent)
+    s.bind(21, messages.visitor)
+    s.bind(22, messages.json)
   }
 
   /// A chat's messages as JSON `[{"author":…,"at":ms,"text":…}]`, nil when there are none

@@ -158,16 +158,17 @@ public final class TicketLoad {
   /// Loads chats, articles, search terms or vendor ticket metrics (in file order) with the same
   /// newer-wins rule and accounting as tickets, and records rejects.
   /// - Parameters:
-  ///   - chatMessages: each chat's messages JSON, when prepared already (`OtherRows`).
+  ///   - chatMessages: what is stored of each chat's messages, when prepared already (then the
+  ///     chats' `messages` may be empty).
   public func add(
-    chats: [Chat] = [], chatMessages: [String?]? = nil, articles: [Article] = [],
+    chats: [Chat] = [], chatMessages: [OtherRows.Messages]? = nil, articles: [Article] = [],
     searchTerms: [SearchTerm] = [], ticketMetrics: [TicketMetrics] = [], issues: [IngestIssue],
     read: Int
   ) throws(WarehouseError) {
     accounting.read += read
     for (k, c) in chats.enumerated() {
-      let json = chatMessages?[k] ?? OtherRows.messagesJSONText(c)
-      try upsertOther(.chats, key: [c.id]) { OtherRows.bind(c, $0, messagesJSON: json) }
+      let messages = chatMessages?[k] ?? OtherRows.Messages(c)
+      try upsertOther(.chats, key: [c.id]) { OtherRows.bind(c, $0, messages: messages) }
     }
     for a in articles {
       try upsertOther(.articles, key: [a.id]) { OtherRows.bind(a, $0) }
@@ -191,7 +192,10 @@ public final class TicketLoad {
   private var otherSeen: [String: Set<Int>] = [:]
   private var otherFresh: [String: Bool] = [:]
 
-  private func upsertOther(_ spec: TableSpec, key: [String], bind: (Statement) -> Void)
+  /// `key` is only evaluated when the table held rows of this source before the file.
+  private func upsertOther(
+    _ spec: TableSpec, key: @autoclosure () -> [String], bind: (Statement) -> Void
+  )
     throws(WarehouseError)
   {
     let statements: (upsert: Statement, lookup: Statement)
@@ -208,7 +212,7 @@ public final class TicketLoad {
       otherFresh[spec.table] = try any.step() && any.int64(0) == 0
     }
     let fresh = otherFresh[spec.table]!
-    let seenBefore = fresh || !otherSeen[spec.table, default: []].insert(key.hashValue).inserted
+    let seenBefore = fresh || !otherSeen[spec.table, default: []].insert(key().hashValue).inserted
     let st = statements.upsert
     bind(st)
     st.bind(Int32(spec.columns.count + 1), loadID)
@@ -218,7 +222,7 @@ public final class TicketLoad {
       let l = statements.lookup
       defer { l.reset() }
       l.bind(1, source)
-      for (k, v) in key.enumerated() { l.bind(Int32(k + 2), v) }
+      for (k, v) in key().enumerated() { l.bind(Int32(k + 2), v) }
       guard try l.step() else { return (nil, nil) }
       return (l.int64(0), l.optionalInt64(1))
     }
