@@ -155,19 +155,24 @@ struct GroupPlan: Sendable {
   /// The keys of row `r` without their period: one, or one per tag with the tag dimension (a
   /// row without tags has tag "none").
   func groupKeys(_ r: Int) -> [UInt64] {
+    guard let tagPosition else { return [dimensionKey(r)] }
     var key: UInt64 = 0
-    var tagShift: UInt64? = nil
-    for (k, dim) in dims.enumerated() {
-      if k == tagPosition {
-        tagShift = dimShifts[k]
-      } else {
-        key |= UInt64(dimCodes[k][r] + 1) << dimShifts[k]
-      }
+    for k in dims.indices where k != tagPosition {
+      key |= UInt64(dimCodes[k][r] + 1) << dimShifts[k]
     }
-    guard let tagShift else { return [key] }
     let tags = facts.tags.values(r)
     if tags.isEmpty { return [key] }  // code -1 + 1 = 0: "none"
-    return tags.map { key | UInt64($0 + 1) << tagShift }
+    let shift = dimShifts[tagPosition]
+    return tags.map { key | UInt64($0 + 1) << shift }
+  }
+
+  /// The key of row `r` without its period, when there is no tag dimension. No allocation.
+  @inline(__always) func dimensionKey(_ r: Int) -> UInt64 {
+    var key: UInt64 = 0
+    for k in 0..<dimCodes.count {
+      key |= UInt64(dimCodes[k][r] + 1) << dimShifts[k]
+    }
+    return key
   }
 
   /// The single key of row `r` (no tag dimension), nil when it is left out. No allocation:
@@ -177,10 +182,7 @@ struct GroupPlan: Sendable {
   @inline(__always) func singleKey(_ r: Int, _ memo: inout (day: Int, period: Int)) -> UInt64? {
     let c = cohort[r]
     guard c != TicketColumns.null, passes(r) else { return nil }
-    var key: UInt64 = 0
-    for k in 0..<dimCodes.count {
-      key |= UInt64(dimCodes[k][r] + 1) << dimShifts[k]
-    }
+    let key = dimensionKey(r)
     // No grain and no date range: the day does not matter (period 0).
     guard !undated else { return key }
     let d = day(c)

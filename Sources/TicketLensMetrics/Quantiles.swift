@@ -74,8 +74,7 @@ public enum Statistic: Hashable, Sendable, CustomStringConvertible {
     switch self {
     case .count: Double(x.count)
     case .mean: Quantiles.mean(sorted: x)
-    case .median: Quantiles.quantile(sorted: x, 0.5)
-    case .percentile(let n): Quantiles.quantile(sorted: x, Double(n) / 100)
+    case .median, .percentile: Quantiles.quantile(sorted: x, fraction!)
     case .atMost(let limit): Double(x.count { $0 <= limit })
     }
   }

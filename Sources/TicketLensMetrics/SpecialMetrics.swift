@@ -48,11 +48,9 @@ enum Backlog {
       var delta: [[Int]] = []
       var tagged: [UInt64] = []
       for r in rows where plan.passes(r) {
-        var key: UInt64 = 0
+        var key: UInt64
         if plan.tagPosition == nil {
-          for k in 0..<plan.dimCodes.count {
-            key |= UInt64(plan.dimCodes[k][r] + 1) << plan.dimShifts[k]
-          }
+          key = plan.dimensionKey(r)
         } else {
           // By tag: the row is open in each of its tags' groups.
           tagged = plan.groupKeys(r)

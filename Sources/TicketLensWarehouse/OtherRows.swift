@@ -127,8 +127,8 @@ public enum OtherRows {
   }
 
   /// A chat's messages as JSON `[{"author":…,"at":ms,"text":…}]`, nil when there are none
-  /// (built on the parser threads during ingest).
-  public static func messagesJSONText(_ c: Chat) -> String? {
+  /// (built on the parser threads during ingest, in `Messages`).
+  static func messagesJSONText(_ c: Chat) -> String? {
     guard !c.messages.isEmpty else { return nil }
     var out: [UInt8] = [0x5B]
     out.reserveCapacity(64 * c.messages.count)
