@@ -130,15 +130,10 @@ public struct TicketIngestor: Sendable {
           return
         }
         let t0 = DispatchTime.now().uptimeNanoseconds
-        if let rows = batch.rows {
-          try load.add(rows: rows, issues: batch.issues, read: batch.read)
-        } else {
-          try load.add(
-            chats: batch.records.chats, chatMessages: batch.chatMessages,
-            articles: batch.records.articles,
-            searchTerms: batch.records.searchTerms, ticketMetrics: batch.records.ticketMetrics,
-            issues: batch.issues, read: batch.read)
-        }
+        for rows in batch.rows { try load.add(rows: rows, issues: [], read: 0) }
+        try load.add(
+          articles: batch.records.articles, searchTerms: batch.records.searchTerms,
+          ticketMetrics: batch.records.ticketMetrics, issues: batch.issues, read: batch.read)
         writing += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         recordsSoFar += batch.read
         progress?(recordsSoFar, max(0, batch.end), bytes)
@@ -229,32 +224,29 @@ public struct TicketIngestor: Sendable {
   }
 }
 
-/// A mapped chunk; tickets are already encoded for the warehouse (done by the workers).
+/// A mapped chunk; tickets and chats are already encoded for the warehouse (by the workers,
+/// which also free the records: freeing chats' messages had been a tenth of the writer's time).
 struct PreparedBatch: Sendable {
-  var rows: EncodedTicketRows?
+  var rows: [EncodedRows] = []
   var records: RecordBatch
-  /// What is stored of the chats' messages (JSON and counts), built on the worker thread; the
-  /// chats' own message lists are emptied there (freeing them was a tenth of the writer
-  /// thread's time).
-  var chatMessages: [OtherRows.Messages] = []
   var issues: [IngestIssue]
   var read: Int
   var end: Int
 
   init(_ b: RecordBatch) {
     var b = b
-    if !b.tickets.isEmpty
-      || (b.chats.isEmpty && b.articles.isEmpty && b.searchTerms.isEmpty && b.ticketMetrics.isEmpty)
-    {
-      rows = EncodedTicketRows(b.tickets)
+    if !b.tickets.isEmpty {
+      rows.append(EncodedRows(b.tickets))
       b.tickets = []
+    }
+    if !b.chats.isEmpty {
+      rows.append(EncodedRows(b.chats))
+      b.chats = []
     }
     issues = b.issues
     read = b.read
     end = b.end
     b.issues = []
-    chatMessages = b.chats.map(OtherRows.Messages.init)
-    for i in b.chats.indices { b.chats[i].messages = [] }
     records = b
   }
 }

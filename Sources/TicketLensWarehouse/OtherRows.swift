@@ -29,6 +29,14 @@ struct TableSpec {
       + key.enumerated().map { "\($1) = ?\($0 + 2)" }.joined(separator: " AND ")
   }
 
+  /// Its upserts are `TicketRow.upsertSQL` and the shorter form without the vendor columns.
+  static let tickets = TableSpec(
+    table: "tickets", columns: TicketRow.columns, key: ["id"],
+    replaceWhen: """
+      coalesce(excluded.updated_at, excluded.created_at)
+        > coalesce(tickets.updated_at, tickets.created_at)
+      """)
+
   static let chats = TableSpec(
     table: "chats",
     columns: [
@@ -81,71 +89,67 @@ struct TableSpec {
     replaceWhen: "coalesce(excluded.updated_at, 0) > coalesce(ticket_metrics.updated_at, 0)")
 }
 
-/// Binding of the non-ticket records, in `TableSpec` column order.
-public enum OtherRows {
-  /// What the chats table stores of a chat's messages: their JSON and counts. Built on the
-  /// parser threads during ingest, so that the messages themselves can be freed there and not
-  /// on the writer thread.
-  public struct Messages: Sendable {
-    public var json: String?
-    public var count = 0
-    public var agent = 0
-    public var visitor = 0
+/// How a `Chat` maps to a row of the `chats` table (`TableSpec.chats`).
+enum ChatRow {
+  /// Parameter numbers of the encoded columns, in `EncodedRows.append(_: Chat)` order.
+  static let layout = RowLayout(
+    texts: [1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 17, 18, 22], ints: [10, 11, 12, 13, 14, 16, 19, 20, 21],
+    reals: [], extraTexts: 0, load: 23)
+}
 
-    public init(_ c: Chat) {
-      json = OtherRows.messagesJSONText(c)
-      count = c.messages.count
-      for m in c.messages {
-        if m.author == .agent { agent += 1 } else if m.author == .visitor { visitor += 1 }
+extension EncodedRows {
+  mutating func append(_ c: Chat) {
+    put(c.source)
+    put(c.id)
+    put(c.type)
+    put(c.visitorID)
+    put(c.visitorName)
+    put(c.visitorEmail)
+    put(c.agentID)
+    put(c.agentName)
+    put(c.group)
+    put(c.satisfaction?.rawValue)
+    put(c.ticketID)
+    putTags(c.tags)
+    // The messages as JSON `[{"author":…,"at":ms,"text":…}]`, NULL when there are none.
+    if c.messages.isEmpty {
+      putNull()
+    } else {
+      putBytes { out in
+        out.append(0x5B)
+        for (k, m) in c.messages.enumerated() {
+          if k > 0 { out.append(0x2C) }
+          out.append(contentsOf: #"{"author":""#.utf8)
+          out.append(contentsOf: m.author.rawValue.utf8)
+          out.append(contentsOf: #"","at":"#.utf8)
+          appendDecimal(m.at.milliseconds, to: &out)
+          out.append(contentsOf: #","text":"#.utf8)
+          appendJSONString(m.text, to: &out)
+          out.append(0x7D)
+        }
+        out.append(0x5D)
       }
     }
-  }
-
-  static func bind(_ c: Chat, _ s: Statement, messages: Messages) {
-    s.bind(1, c.source)
-    s.bind(2, c.id)
-    s.bind(3, c.type)
-    s.bind(4, c.visitorID)
-    s.bind(5, c.visitorName)
-    s.bind(6, c.visitorEmail)
-    s.bind(7, c.agentID)
-    s.bind(8, c.agentName)
-    s.bind(9, c.group)
-    s.bind(10, c.startedAt.milliseconds)
-    s.bind(11, c.firstAgentMessageAt?.milliseconds)
-    s.bind(12, c.endedAt?.milliseconds)
-    s.bind(13, c.updatedAt?.milliseconds)
-    s.bind(14, c.missed.map { $0 ? 1 : 0 })
-    s.bind(15, c.satisfaction?.rawValue)
-    s.bind(16, c.rating)
-    s.bind(17, c.ticketID)
-    s.bind(18, c.tags.isEmpty ? nil : c.tags.joined(separator: " "))
-    s.bind(19, messages.count)
-    s.bind(20, messages.agent)
-    s.bind(21, messages.visitor)
-    s.bind(22, messages.json)
-  }
-
-  /// A chat's messages as JSON `[{"author":…,"at":ms,"text":…}]`, nil when there are none
-  /// (built on the parser threads during ingest, in `Messages`).
-  static func messagesJSONText(_ c: Chat) -> String? {
-    guard !c.messages.isEmpty else { return nil }
-    var out: [UInt8] = [0x5B]
-    out.reserveCapacity(64 * c.messages.count)
-    for (k, m) in c.messages.enumerated() {
-      if k > 0 { out.append(0x2C) }
-      out.append(contentsOf: #"{"author":""#.utf8)
-      out.append(contentsOf: m.author.rawValue.utf8)
-      out.append(contentsOf: #"","at":"#.utf8)
-      appendDecimal(m.at.milliseconds, to: &out)
-      out.append(contentsOf: #","text":"#.utf8)
-      appendJSONString(m.text, to: &out)
-      out.append(0x7D)
+    putInt(c.startedAt.milliseconds)
+    putInt(c.firstAgentMessageAt?.milliseconds)
+    putInt(c.endedAt?.milliseconds)
+    putInt(c.updatedAt?.milliseconds)
+    putInt(c.missed.map { $0 ? 1 : 0 })
+    putInt(c.rating.map(Int64.init))
+    var agent: Int64 = 0
+    var visitor: Int64 = 0
+    for m in c.messages {
+      if m.author == .agent { agent += 1 } else if m.author == .visitor { visitor += 1 }
     }
-    out.append(0x5D)
-    return String(decoding: out, as: UTF8.self)
+    putInt(Int64(c.messages.count))
+    putInt(agent)
+    putInt(visitor)
+    endRow(id: c.id)
   }
+}
 
+/// Binding of the other non-ticket records, in `TableSpec` column order.
+public enum OtherRows {
   static func bind(_ a: Article, _ s: Statement) {
     s.bind(1, a.source)
     s.bind(2, a.id)

@@ -11,19 +11,38 @@ public final class TicketLoad {
   let loadID: Int64
   let runID: Int64
   let source: String
-  let upsert: Statement
-  let upsertWithoutVendor: Statement
-  let lookup: Statement
   let setLoad: Statement
   let rejects: RejectWriter
-  /// Hashes of the ids seen in this file; a hit is checked exactly against the table.
-  var seen = Set<Int>()
-  /// True when the warehouse held no ticket of this source when the load began: then every
-  /// conflict is with a version from this same file, and no id bookkeeping is needed.
-  var freshSource = false
+  /// Per table: its statements and id bookkeeping, prepared on first use.
+  private var targets: [String: Target] = [:]
+  /// The size of the file, for sizing the id bookkeeping.
+  let bytes: Int
   var open = true
   /// Whether this load switched the journal to rollback mode (see `init`).
   var bulk = false
+
+  /// One table's statements and the state that tells inserts, updates, unchanged and
+  /// superseded records apart.
+  final class Target {
+    /// The upsert, and the shorter form without the columns bound only with extras (the same
+    /// statement for a table without such columns).
+    let upsert: Statement
+    let plainUpsert: Statement
+    /// `load_id, previous_load_id` of the stored row with a key (`?1` source, then the key).
+    let lookup: Statement
+    /// True when the table held no row of this source when the file began: then every
+    /// conflict is with a version from this same file, and no id bookkeeping is needed.
+    let fresh: Bool
+    /// Hashes of the keys seen in this file; a hit is checked exactly against the table.
+    var seen = Set<Int>()
+
+    init(upsert: Statement, plainUpsert: Statement, lookup: Statement, fresh: Bool) {
+      self.upsert = upsert
+      self.plainUpsert = plainUpsert
+      self.lookup = lookup
+      self.fresh = fresh
+    }
+  }
 
   init(
     warehouse: Warehouse, runID: Int64, file: String, source: String, format: String, bytes: Int
@@ -32,6 +51,7 @@ public final class TicketLoad {
     accounting = FileAccounting(file: file)
     self.runID = runID
     self.source = source
+    self.bytes = bytes
     // Bulk mode: a large file loads under a rollback journal, which writes new pages once;
     // in WAL mode every page is written to the log and again at the checkpoint, which made a
     // 1M-ticket load 2.5 s slower here (BENCHMARKS.md). Only possible when no other connection
@@ -43,49 +63,65 @@ public final class TicketLoad {
     do {
       loadID = try warehouse.insertRunFile(
         runID: runID, source: source, format: format, bytes: bytes, accounting: accounting)
-      upsert = try connection.prepare(TicketRow.upsertSQL)
-      upsertWithoutVendor = try connection.prepare(TicketRow.upsertWithoutVendorSQL)
-      lookup = try connection.prepare(
-        "SELECT load_id, previous_load_id FROM tickets WHERE source = ? AND id = ?")
       setLoad = try connection.prepare(
         """
         UPDATE run_files SET read = ?, inserted = ?, updated = ?, unchanged = ?, superseded = ?,
           rejected = ?, failed = ? WHERE id = ?
         """)
       rejects = try RejectWriter(connection: connection, runID: runID)
-      let any = try connection.prepare("SELECT EXISTS (SELECT 1 FROM tickets WHERE source = ?)")
-      any.bind(1, source)
-      freshSource = try any.step() && any.int64(0) == 0
-      if !freshSource { seen.reserveCapacity(bytes / 256) }
     } catch {
       try? connection.execute("ROLLBACK")
       throw error
     }
   }
 
+  /// The statements and bookkeeping of `spec`'s table (`plain`: the upsert without the columns
+  /// bound only with extras, when the table has such a form).
+  private func target(_ spec: TableSpec, upsert: String? = nil, plain: String? = nil)
+    throws(WarehouseError) -> Target
+  {
+    if let t = targets[spec.table] { return t }
+    let any = try connection.prepare(
+      "SELECT EXISTS (SELECT 1 FROM \(spec.table) WHERE source = ?)")
+    any.bind(1, source)
+    let upsert = try connection.prepare(upsert ?? spec.upsertSQL)
+    let t = Target(
+      upsert: upsert,
+      plainUpsert: try plain.map { sql throws(WarehouseError) in
+        try connection.prepare(sql)
+      } ?? upsert,
+      lookup: try connection.prepare(spec.lookupSQL), fresh: try any.step() && any.int64(0) == 0)
+    if !t.fresh { t.seen.reserveCapacity(bytes / 256) }
+    targets[spec.table] = t
+    return t
+  }
+
   /// Loads tickets (in file order) and records rejects. `read` is the number of records the
   /// batch covers (tickets + rejected).
   public func add(tickets: [Ticket], issues: [IngestIssue], read: Int) throws(WarehouseError) {
-    try add(rows: EncodedTicketRows(tickets), issues: issues, read: read)
+    try add(rows: EncodedRows(tickets), issues: issues, read: read)
   }
 
-  /// Loads encoded rows (in file order) and records rejects.
-  public func add(rows: EncodedTicketRows, issues: [IngestIssue], read: Int) throws(WarehouseError)
-  {
+  /// Loads encoded ticket or chat rows (in file order) and records rejects.
+  public func add(rows: EncodedRows, issues: [IngestIssue], read: Int) throws(WarehouseError) {
     accounting.read += read
-    let statement = rows.hasExtras ? upsert : upsertWithoutVendor
+    let target =
+      rows.table == .tickets
+      ? try self.target(
+        .tickets, upsert: TicketRow.upsertSQL, plain: TicketRow.upsertWithoutVendorSQL)
+      : try self.target(.chats)
+    let layout = rows.table.layout
+    let statement = rows.hasExtras ? target.upsert : target.plainUpsert
     let st = statement.handle
-    let texts = TicketRow.textParameters
-    let textCount = rows.hasExtras ? texts.count : texts.count - 1
-    let intParams = TicketRow.intParameters
-    let realParams = TicketRow.realParameters
+    let texts = layout.texts.prefix(layout.texts.count - (rows.hasExtras ? 0 : layout.extraTexts))
+    let reals = rows.hasExtras ? layout.reals : []
     try rows.arena.withUnsafeBufferPointer { (arenaBuffer) throws(WarehouseError) in
       // The arena outlives every step below, so text binds point into it (SQLITE_STATIC).
       let arena = UnsafeRawPointer(arenaBuffer.baseAddress ?? UnsafePointer(bitPattern: 1)!)
         .assumingMemoryBound(to: CChar.self)
       for r in 0..<rows.count {
-        var k = r * 2 * EncodedTicketRows.textColumns
-        for p in texts.prefix(textCount) {
+        var k = r * 2 * rows.textColumns
+        for p in texts {
           let length = rows.text[k + 1]
           if length < 0 {
             sqlite3_bind_null(st, p)
@@ -94,82 +130,36 @@ public final class TicketLoad {
           }
           k += 2
         }
-        k = r * EncodedTicketRows.intColumns
-        for p in intParams {
+        k = r * rows.intColumns
+        for p in layout.ints {
           let v = rows.ints[k]
           if v == Int64.min { sqlite3_bind_null(st, p) } else { sqlite3_bind_int64(st, p, v) }
           k += 1
         }
-        if rows.hasExtras {
-          k = r * EncodedTicketRows.realColumns
-          for (n, p) in realParams.enumerated() {
-            let v = rows.reals[k + n]
-            if v.isNaN { sqlite3_bind_null(st, p) } else { sqlite3_bind_double(st, p, v) }
-          }
+        k = r * rows.realColumns
+        for p in reals {
+          let v = rows.reals[k]
+          if v.isNaN { sqlite3_bind_null(st, p) } else { sqlite3_bind_double(st, p, v) }
+          k += 1
         }
-        sqlite3_bind_int64(st, TicketRow.loadParameter, loadID)
-        let seenBefore = freshSource || !seen.insert(rows.idHashes[r]).inserted
-        // The rowid sentinel tells an insert (which sets a real rowid) from an update.
-        sqlite3_set_last_insert_rowid(connection.db, -1)
-        try statement.run()
-        if connection.changes == 0 {
-          // The stored version was kept: superseded if it came from this same file.
-          let sameFile = try fromThisFile(seenBefore, rows, r, \.load)
-          if sameFile { accounting.superseded += 1 } else { accounting.unchanged += 1 }
-        } else if connection.lastInsertRowID != -1 {
-          accounting.inserted += 1
-        } else {
-          // Replaced a stored version: superseded if that version came from this same file.
-          let sameFile = try fromThisFile(seenBefore, rows, r, \.previous)
-          if sameFile { accounting.superseded += 1 } else { accounting.updated += 1 }
+        sqlite3_bind_int64(st, layout.load, loadID)
+        try run(statement, target, key: rows.idHashes[r]) { [source] l in
+          l.bind(1, source)
+          l.bind(2, rows.id(r))
         }
       }
     }
-    for issue in issues where issue.severity != .warning {
-      accounting.rejected += 1
-      try rejects.write(issue)
-    }
-  }
-
-  /// Whether the version a conflict met (`which`: the kept one, or the one just replaced) was
-  /// written by this load.
-  private func fromThisFile(
-    _ seenBefore: Bool, _ rows: EncodedTicketRows, _ r: Int,
-    _ which: KeyPath<(load: Int64?, previous: Int64?), Int64?>
-  ) throws(WarehouseError) -> Bool {
-    if freshSource { return true }
-    guard seenBefore else { return false }
-    return try storedLoads(rows, r)[keyPath: which] == loadID
-  }
-
-  /// The loads that wrote the stored version of a ticket of this source and the one before.
-  private func storedLoads(_ rows: EncodedTicketRows, _ r: Int) throws(WarehouseError) -> (
-    load: Int64?, previous: Int64?
-  ) {
-    defer { lookup.reset() }
-    let k = r * 2 * EncodedTicketRows.textColumns + 2  // the id column
-    let id = rows.arena[Int(rows.text[k])..<Int(rows.text[k] + rows.text[k + 1])]
-    lookup.bind(1, source)
-    lookup.bind(2, String(decoding: id, as: UTF8.self))
-    guard try lookup.step() else { return (nil, nil) }
-    return (lookup.int64(0), lookup.optionalInt64(1))
+    try reject(issues)
   }
 
   /// Loads chats, articles, search terms or vendor ticket metrics (in file order) with the same
   /// newer-wins rule and accounting as tickets, and records rejects.
-  /// - Parameters:
-  ///   - chatMessages: what is stored of each chat's messages, when prepared already (then the
-  ///     chats' `messages` may be empty).
   public func add(
-    chats: [Chat] = [], chatMessages: [OtherRows.Messages]? = nil, articles: [Article] = [],
-    searchTerms: [SearchTerm] = [], ticketMetrics: [TicketMetrics] = [], issues: [IngestIssue],
-    read: Int
+    chats: [Chat] = [], articles: [Article] = [], searchTerms: [SearchTerm] = [],
+    ticketMetrics: [TicketMetrics] = [], issues: [IngestIssue], read: Int
   ) throws(WarehouseError) {
+    if !chats.isEmpty { try add(rows: EncodedRows(chats), issues: [], read: 0) }
     accounting.read += read
-    for (k, c) in chats.enumerated() {
-      let messages = chatMessages?[k] ?? OtherRows.Messages(c)
-      try upsertOther(.chats, key: [c.id]) { OtherRows.bind(c, $0, messages: messages) }
-    }
     for a in articles {
       try upsertOther(.articles, key: [a.id]) { OtherRows.bind(a, $0) }
     }
@@ -179,63 +169,64 @@ public final class TicketLoad {
     for m in ticketMetrics {
       try upsertOther(.ticketMetrics, key: [m.ticketID]) { OtherRows.bind(m, $0) }
     }
+    try reject(issues)
+  }
+
+  private func reject(_ issues: [IngestIssue]) throws(WarehouseError) {
     for issue in issues where issue.severity != .warning {
       accounting.rejected += 1
       try rejects.write(issue)
     }
   }
 
-  /// Prepared statements per other table, and the per-table id bookkeeping.
-  private var otherStatements: [String: (upsert: Statement, lookup: Statement)] = [:]
-  /// Per table: key hashes seen in this file, and whether the table held no row of this source
-  /// when the file began (then every conflict is with this file, as for tickets).
-  private var otherSeen: [String: Set<Int>] = [:]
-  private var otherFresh: [String: Bool] = [:]
-
   /// `key` is only evaluated when the table held rows of this source before the file.
   private func upsertOther(
     _ spec: TableSpec, key: @autoclosure () -> [String], bind: (Statement) -> Void
-  )
-    throws(WarehouseError)
-  {
-    let statements: (upsert: Statement, lookup: Statement)
-    if let s = otherStatements[spec.table] {
-      statements = s
-    } else {
-      statements = (try connection.prepare(spec.upsertSQL), try connection.prepare(spec.lookupSQL))
-      otherStatements[spec.table] = statements
+  ) throws(WarehouseError) {
+    let target = try self.target(spec)
+    bind(target.upsert)
+    target.upsert.bind(Int32(spec.columns.count + 1), loadID)
+    try run(target.upsert, target, key: target.fresh ? 0 : key().hashValue) { l in
+      for (k, v) in key().enumerated() { l.bind(Int32(k + 2), v) }
     }
-    if otherFresh[spec.table] == nil {
-      let any = try connection.prepare(
-        "SELECT EXISTS (SELECT 1 FROM \(spec.table) WHERE source = ?)")
-      any.bind(1, source)
-      otherFresh[spec.table] = try any.step() && any.int64(0) == 0
-    }
-    let fresh = otherFresh[spec.table]!
-    let seenBefore = fresh || !otherSeen[spec.table, default: []].insert(key().hashValue).inserted
-    let st = statements.upsert
-    bind(st)
-    st.bind(Int32(spec.columns.count + 1), loadID)
+  }
+
+  /// Runs a bound upsert and counts the record: inserted, updated (it replaced a stored
+  /// version), unchanged (the stored version was newer) or superseded (the version it met came
+  /// from this same file). `bindKey` binds the key after `?1` of the lookup, which is only run
+  /// when the table held rows of this source before the file and the key was seen in it.
+  private func run(
+    _ statement: Statement, _ target: Target, key: Int,
+    bindKey: (Statement) -> Void
+  ) throws(WarehouseError) {
+    let seenBefore = target.fresh || !target.seen.insert(key).inserted
+    // The rowid sentinel tells an insert (which sets a real rowid) from an update.
     sqlite3_set_last_insert_rowid(connection.db, -1)
-    try st.run()
-    func loads() throws(WarehouseError) -> (load: Int64?, previous: Int64?) {
-      let l = statements.lookup
+    try statement.run()
+    /// Whether the version the conflict met (`which`: the kept one, or the one just replaced)
+    /// was written by this load.
+    func fromThisFile(_ which: KeyPath<(load: Int64?, previous: Int64?), Int64?>)
+      throws(WarehouseError) -> Bool
+    {
+      if target.fresh { return true }
+      guard seenBefore else { return false }
+      let l = target.lookup
       defer { l.reset() }
       l.bind(1, source)
-      for (k, v) in key().enumerated() { l.bind(Int32(k + 2), v) }
-      guard try l.step() else { return (nil, nil) }
-      return (l.int64(0), l.optionalInt64(1))
+      bindKey(l)
+      guard try l.step() else { return false }
+      return (load: l.int64(0), previous: l.optionalInt64(1))[keyPath: which] == loadID
     }
     if connection.changes == 0 {
-      var same = fresh
-      if !same && seenBefore { same = try loads().load == loadID }
-      if same { accounting.superseded += 1 } else { accounting.unchanged += 1 }
+      if try fromThisFile(\.load) { accounting.superseded += 1 } else { accounting.unchanged += 1 }
     } else if connection.lastInsertRowID != -1 {
       accounting.inserted += 1
     } else {
-      var same = fresh
-      if !same && seenBefore { same = try loads().previous == loadID }
-      if same { accounting.superseded += 1 } else { accounting.updated += 1 }
+      if try fromThisFile(\.previous) {
+        accounting.superseded += 1
+      } else {
+        accounting.updated += 1
+      }
     }
   }
 

@@ -40,20 +40,16 @@ enum TicketRow {
       INSERT INTO tickets (\(used.map { all[$0] }.joined(separator: ", ")))
       VALUES (\(used.map { "?\($0 + 1)" }.joined(separator: ", ")))
       ON CONFLICT (source, id) DO UPDATE SET \(updates), previous_load_id = tickets.load_id
-      WHERE coalesce(excluded.updated_at, excluded.created_at)
-        > coalesce(tickets.updated_at, tickets.created_at)
+      WHERE \(TableSpec.tickets.replaceWhen)
       """
   }
 
-  /// Parameter numbers of the encoded columns, in `EncodedTicketRows` order. The last text
-  /// parameter (41, `excluded`) and all reals belong to `extraColumns`.
-  static let textParameters: [Int32] = [
-    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 23, 25, 41,
-  ]
-  static let intParameters: [Int32] = [17, 18, 19, 20, 21, 22, 24, 42]
-  /// The twelve vendor columns first (skipped when a batch has none), then our derived waits.
-  static let realParameters: [Int32] = Array(26...40)
-  static let loadParameter: Int32 = 43
+  /// Parameter numbers of the encoded columns, in `EncodedRows.append(_: Ticket)` order. The
+  /// last text parameter (41, `excluded`) and all reals belong to `extraColumns`; the reals are
+  /// the twelve vendor columns, then our derived waits.
+  static let layout = RowLayout(
+    texts: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 23, 25, 41],
+    ints: [17, 18, 19, 20, 21, 22, 24, 42], reals: Array(26...40), extraTexts: 1, load: 43)
 
   static func decode(_ s: Statement) -> Ticket {
     var t = Ticket(
@@ -103,6 +99,49 @@ enum TicketRow {
   static func customFieldsJSON(_ fields: [CustomField]) -> String {
     "{" + fields.map { jsonString($0.name) + ":" + jsonString($0.value) }.joined(separator: ",")
       + "}"
+  }
+}
+
+extension EncodedRows {
+  mutating func append(_ t: Ticket) {
+    put(t.source)
+    put(t.id)
+    put(t.subject)
+    put(t.description)
+    put(t.status?.rawValue)
+    put(t.statusRaw)
+    put(t.priority?.rawValue)
+    put(t.channel)
+    put(t.requesterID)
+    put(t.requesterEmail)
+    put(t.requesterName)
+    put(t.assignee)
+    put(t.group)
+    put(t.organization)
+    put(t.ticketType)
+    putTags(t.tags)
+    put(t.satisfaction?.rawValue)
+    put(t.customFields.isEmpty ? nil : TicketRow.customFieldsJSON(t.customFields))
+    put(t.excluded)
+    if t.excluded != nil { hasExtras = true }
+    putInt(t.createdAt.milliseconds)
+    putInt(t.updatedAt?.milliseconds)
+    putInt(t.firstReplyAt?.milliseconds)
+    putInt(t.solvedAt?.milliseconds)
+    putInt(t.reopens.map(Int64.init))
+    putInt(t.replies.map(Int64.init))
+    putInt(t.satisfactionScore.map(Int64.init))
+    putInt(t.escalatedAt?.milliseconds)
+    let v = t.vendorMinutes
+    for x in [
+      v.firstReply, v.firstReplyBusiness, v.firstResolution, v.firstResolutionBusiness,
+      v.fullResolution, v.fullResolutionBusiness, v.agentWait, v.agentWaitBusiness,
+      v.requesterWait, v.requesterWaitBusiness, v.onHold, v.onHoldBusiness,
+      t.requesterWaitMinutes, t.agentWaitMinutes, t.onHoldMinutes,
+    ] {
+      putReal(x)
+    }
+    endRow(id: t.id)
   }
 }
 

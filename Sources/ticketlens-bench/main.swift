@@ -61,6 +61,8 @@ if mode == "suite" || mode == "cold" {
   // then the suite.
   do {
     var ingestSeconds = 0.0
+    // Per file: prepare/waiting/writing/commit seconds (`IngestTimings`).
+    var phases = ""
     let warehouse = mode == "cold" ? args[3] : path
     let out = mode == "cold" ? args[4] : args[3]
     let threads = mode == "suite" && args.count > 4 ? Int(args[4])! : 0
@@ -72,9 +74,12 @@ if mode == "suite" || mode == "cold" {
       for (file, format) in [
         ("tickets.csv", InputFormat.genericCSV), ("chats.ndjson", .genericChat),
       ] {
-        _ = try TicketIngestor().load(
+        let t = try TicketIngestor().load(
           path: path + "/" + file, format: format, source: "bench", zone: .utc, warehouse: wh,
-          runID: run)
+          runID: run
+        ).timings
+        phases += String(
+          format: " %@=%.3f/%.3f/%.3f/%.3f", file, t.prepare, t.waiting, t.writing, t.commit)
       }
       try wh.finishRun(run, status: "succeeded", endedAt: Clock.nowISO(), files: [], message: nil)
       ingestSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -84,7 +89,7 @@ if mode == "suite" || mode == "cold" {
     print(
       String(
         format: "%@ seconds=%.3f ingest=%.3f load=%.3f metrics=%.3f write=%.3f", mode, total,
-        ingestSeconds, p.load, p.metrics, p.write))
+        ingestSeconds, p.load, p.metrics, p.write) + phases)
   } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(1)

@@ -92,6 +92,54 @@ struct WarehouseTests {
     #expect(b.unchanged == 1 && b.updated == 1 && b.balances)
   }
 
+  /// Chats go through the same encoded rows, upsert and accounting as tickets: newer wins,
+  /// duplicates within a file are superseded (with and without chats of the source stored
+  /// before), and the messages are stored as JSON with their counts.
+  @Test func chatsAreCountedLikeTickets() throws {
+    func chat(_ id: String, updated: Int64, agent: String = "a") -> Chat {
+      var c = Chat(source: "src", id: id, startedAt: Instant(seconds: 10))
+      c.updatedAt = Instant(seconds: updated)
+      c.agentName = agent
+      c.tags = ["x", "y"]
+      c.messages = [
+        ChatMessage(author: .visitor, at: Instant(seconds: 11), text: "hi \"there\"\n"),
+        ChatMessage(author: .agent, at: Instant(seconds: 12), text: "hello"),
+        ChatMessage(author: .bot, at: Instant(seconds: 13), text: "bye"),
+      ]
+      return c
+    }
+    let w = try Warehouse(path: temporaryPath("w.sqlite"))
+    let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
+    func loadChats(_ file: String, _ chats: [Chat]) throws -> FileAccounting {
+      let l = try w.beginTicketLoad(runID: run, file: file, source: "src", format: "t", bytes: 0)
+      try l.add(chats: chats, issues: [], read: chats.count)
+      return try l.commit()
+    }
+    var a = try loadChats(
+      "day1", [chat("1", updated: 100), chat("1", updated: 50), chat("2", updated: 100)])
+    #expect(a.inserted == 2 && a.superseded == 1 && a.balances)
+    a = try loadChats(
+      "day2",
+      [
+        chat("1", updated: 200, agent: "b"),  // newer: updated
+        chat("2", updated: 50),  // older: unchanged
+        chat("3", updated: 10),  // new: inserted
+        chat("3", updated: 20, agent: "c"),  // replaces the one just inserted: superseded
+        chat("1", updated: 150),  // older than the version from this file: superseded
+      ])
+    #expect(
+      a.updated == 1 && a.unchanged == 1 && a.inserted == 1 && a.superseded == 2 && a.balances)
+    let agents = try w.connection.scalarText(
+      "SELECT group_concat(agent_name, ',') FROM (SELECT agent_name FROM chats ORDER BY id)")
+    #expect(agents == "b,a,c")
+    #expect(
+      try w.connection.scalarText(
+        "SELECT tags || '|' || message_count || agent_messages || visitor_messages || '|' || messages FROM chats WHERE id = '2'"
+      ) == #"x y|311|[{"author":"visitor","at":11000,"text":"hi \"there\"\n"},"#
+        + #"{"author":"agent","at":12000,"text":"hello"},{"author":"bot","at":13000,"text":"bye"}]"#
+    )
+  }
+
   @Test func missingUpdatedAtFallsBackToCreatedAt() throws {
     let w = try Warehouse(path: temporaryPath("w.sqlite"))
     let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
