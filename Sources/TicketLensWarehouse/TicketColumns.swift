@@ -127,12 +127,12 @@ extension Warehouse {
   /// Ticket columns, chat columns (when `chats`), and the data's as-of (`dataAsOf()`, found
   /// while reading the tickets).
   ///
-  /// A large ticket table is read in `parts` key ranges at once, each on its own read
-  /// connection (the chats on one more), and the parts are joined in key order (dictionary
-  /// codes renumbered to the order of first appearance), so the columns are the same as one
-  /// sequential read's. Default: one part per core from 200,000 tickets; one part inside an
-  /// open transaction (other connections would not see its writes) or for an in-memory
-  /// database.
+  /// The rows are scanned in row-id order and then put in key order (`Connection.keyOrder`).
+  /// A large ticket table is scanned in `parts` row-id ranges at once, each on its own read
+  /// connection (the chats on one more), and the parts are joined (dictionary codes renumbered
+  /// to the order of first appearance), so the columns are the same as one sequential read's
+  /// in key order. Default: one part per core from 200,000 tickets; one part inside an open
+  /// transaction (other connections would not see its writes) or for an in-memory database.
   ///
   /// Only the columns of `selection` are read (the others stay empty); the as-of is found
   /// whatever the selection.
@@ -147,12 +147,18 @@ extension Warehouse {
     {
       k = 1
     }
-    let ranges = try keyRanges(rows: n, parts: k)
-    if ranges.count == 1 {
+    if k == 1 || n < k * 2 {
       let part = try TicketPart.read(connection, nil, nil, selection.tickets, expected: n)
       return (
-        part.columns, chats ? try Self.chatColumns(connection, selection.chats) : ChatColumns(),
-        part.asOf
+        try part.inKeyOrder(connection, selection.tickets),
+        chats ? try Self.chatColumns(connection, selection.chats) : ChatColumns(), part.asOf
+      )
+    }
+    // Row-id ranges [lower, upper) of about equal size (row ids run from 1 to about n).
+    let ranges = (0..<k).map { i in
+      (
+        lower: i == 0 ? nil : Int64(n * i / k) + 1,
+        upper: i == k - 1 ? nil : Int64(n * (i + 1) / k) + 1
       )
     }
     let results = UnsafeMutableBufferPointer<Result<TicketPart, WarehouseError>?>.allocate(
@@ -198,33 +204,7 @@ extension Warehouse {
       }
     }
     let chatColumns = try chatResult.get()
-    return (joined!.columns, chatColumns, joined!.asOf)
-  }
-
-  /// Boundaries that cut the tickets into `parts` key ranges of about equal size: `[lower,
-  /// upper)` by (source, id), nil for open ends. (Read from the key index alone.)
-  func keyRanges(rows: Int, parts: Int) throws(WarehouseError)
-    -> [(lower: (String, String)?, upper: (String, String)?)]
-  {
-    guard parts > 1, rows >= parts * 2 else { return [(nil, nil)] }
-    var cuts: [(String, String)] = []
-    let st = try connection.prepare(
-      "SELECT source, id FROM tickets ORDER BY source, id LIMIT 1 OFFSET ?")
-    for i in 1..<parts {
-      st.reset()
-      st.bind(1, rows * i / parts)
-      guard try st.step(), let source = st.text(0), let id = st.text(1) else { continue }
-      if let last = cuts.last, last == (source, id) { continue }
-      cuts.append((source, id))
-    }
-    var out: [(lower: (String, String)?, upper: (String, String)?)] = []
-    var lower: (String, String)? = nil
-    for cut in cuts {
-      out.append((lower, cut))
-      lower = cut
-    }
-    out.append((lower, nil))
-    return out
+    return (try joined!.inKeyOrder(connection, selection.tickets), chatColumns, joined!.asOf)
   }
 
   /// Loads the metric columns of every stored chat, ordered by (source, id).
@@ -249,13 +229,16 @@ extension Warehouse {
     let has = fixed.map { want.contains($0.0) }
     let st = try connection.prepare(
       "SELECT " + zip(fixed, has).map { $1 ? $0.1 : "NULL" }.joined(separator: ", ")
-        + dims.map { ", " + $0.column }.joined() + " FROM chats ORDER BY source, id")
+        + dims.map { ", " + $0.column }.joined() + ", rowid FROM chats ORDER BY rowid")
+    let rowidColumn = Int32(fixed.count + dims.count)
+    var rowids: [Int64] = []
     var c = ChatColumns()
     var encoders = dims.map { _ in Encoder() }
     var tags = TagEncoder()
     var n = 0
     while try st.step() {
       n += 1
+      rowids.append(st.int64(rowidColumn))
       if has[0] { c.startedAt.append(st.int64(0)) }
       if has[1] { c.firstAgentAt.append(st.optionalInt64(1) ?? TicketColumns.null) }
       if has[2] { c.endedAt.append(st.optionalInt64(2) ?? TicketColumns.null) }
@@ -271,6 +254,10 @@ extension Warehouse {
     c.count = n
     for (k, d) in dims.enumerated() { c.dimensions[d.name] = encoders[k].column }
     if has[9] { c.tags = tags.column }
+    let order = try connection.keyOrder("chats", rowids: rowids)
+    if !order.elementsEqual(0..<Int32(order.count)) {
+      for column in want { column.slot.reorder(&c, order) }
+    }
     return c
   }
 }
@@ -431,12 +418,26 @@ private struct TicketPart {
   /// Whether the tags are read.
   var tagged: Bool
   var asOf: Instant? = nil
+  /// The row id of each row read, ascending.
+  var rowids: [Int64] = []
 
-  /// Reads the columns of `want` for the tickets in a key range (the others stay empty; the
-  /// as-of is found whatever is wanted).
+  /// The columns in key order.
+  func inKeyOrder(_ connection: Connection, _ want: Set<TicketColumn>) throws(WarehouseError)
+    -> TicketColumns
+  {
+    var c = columns
+    let order = try connection.keyOrder("tickets", rowids: rowids)
+    if !order.elementsEqual(0..<Int32(order.count)) {
+      for column in want { column.slot.reorder(&c, order) }
+    }
+    return c
+  }
+
+  /// Reads the columns of `want` for the tickets in a row-id range `[lower, upper)`, in row-id
+  /// order (the others stay empty; the as-of is found whatever is wanted).
   static func read(
-    _ connection: Connection, _ lower: (String, String)?, _ upper: (String, String)?,
-    _ want: Set<TicketColumn>, expected: Int = 0
+    _ connection: Connection, _ lower: Int64?, _ upper: Int64?, _ want: Set<TicketColumn>,
+    expected: Int = 0
   ) throws(WarehouseError) -> TicketPart {
     let dims = TicketColumns.dimensionSources.filter { want.contains(.dimension($0.name)) }
     typealias V = TicketColumns.VendorMinute
@@ -464,28 +465,22 @@ private struct TicketPart {
       + [(.escalatedAt, "t.escalated_at"), (nil, "t.excluded IS NOT NULL")]
     let has = fixed.map { $0.0.map(want.contains) ?? true }
     var range: [String] = []
-    if lower != nil { range.append("(t.source, t.id) >= (?1, ?2)") }
-    if upper != nil { range.append("(t.source, t.id) < (?3, ?4)") }
+    if lower != nil { range.append("t.rowid >= ?1") }
+    if upper != nil { range.append("t.rowid < ?2") }
     // Deleted, merged and spam tickets are left out (read only for the as-of); the vendor's
     // minutes come from the ticket row or, failing that, a separately loaded ticket_metrics row
     // of the same source.
     let sql =
       "SELECT " + zip(fixed, has).map { $1 ? $0.1 : "NULL" }.joined(separator: ", ")
-      + dims.map { ", t." + $0.column }.joined()
+      + dims.map { ", t." + $0.column }.joined() + ", t.rowid"
       + " FROM tickets t"
       + (joined
         ? " LEFT JOIN ticket_metrics m ON m.source = t.source AND m.ticket_id = t.id" : "")
       + (range.isEmpty ? "" : " WHERE " + range.joined(separator: " AND "))
-      + " ORDER BY t.source, t.id"
+      + " ORDER BY t.rowid"
     let st = try connection.prepare(sql)
-    if let lower {
-      st.bind(1, lower.0)
-      st.bind(2, lower.1)
-    }
-    if let upper {
-      st.bind(3, upper.0)
-      st.bind(4, upper.1)
-    }
+    if let lower { st.bind(1, lower) }
+    if let upper { st.bind(2, upper) }
     var part = TicketPart(
       dims: dims, encoders: dims.map { _ in Encoder() }, tagged: want.contains(.tags))
     var c = TicketColumns()
@@ -497,6 +492,8 @@ private struct TicketPart {
     let escalated = Int32(fixed.count - 2)
     let excluded = Int32(fixed.count - 1)
     let dimBase = Int32(fixed.count)
+    let rowidColumn = dimBase + Int32(dims.count)
+    part.rowids.reserveCapacity(expected)
     var newest = Int64.min
     var n = 0
     while try st.step() {
@@ -504,6 +501,7 @@ private struct TicketPart {
       newest = max(newest, updatedAt ?? st.int64(0))
       if st.int64(excluded) != 0 { continue }
       n += 1
+      part.rowids.append(st.int64(rowidColumn))
       if created { c.createdAt.append(st.int64(0)) }
       if updated { c.updatedAt.append(updatedAt ?? TicketColumns.null) }
       if has[2] { c.firstReplyAt.append(st.optionalInt64(2) ?? TicketColumns.null) }
@@ -565,5 +563,6 @@ private struct TicketPart {
       columns.tags = tags.column
     }
     if let a = next.asOf { asOf = max(asOf ?? a, a) }
+    rowids += next.rowids
   }
 }

@@ -240,6 +240,34 @@ struct WarehouseTests {
     let one = try w.ticketColumns(parts: 1)
     let split = try w.ticketColumns(parts: parts)
     #expect(one.count == 490 && split.count == 490)
+    // Key order whatever the order of loading (rows are scanned in row-id order and then
+    // rearranged): the tickets sorted by id, the excluded left out, dictionary codes numbered
+    // by first appearance in that order.
+    let kept = tickets.filter { $0.excluded == nil }.sorted {
+      $0.id.utf8.lexicographicallyPrecedes($1.id.utf8)
+    }
+    #expect(one.createdAt == kept.map(\.createdAt.milliseconds))
+    var assignees: [String] = []
+    for t in kept where !assignees.contains(t.assignee!) { assignees.append(t.assignee!) }
+    #expect(one.dimensions["assignee"]?.values == assignees)
+    #expect(
+      one.dimensions["assignee"]?.codes
+        == kept.map { Int32(assignees.firstIndex(of: $0.assignee!)!) })
+    var tagValues: [String] = []
+    var tagCodes: [Int32] = []
+    var tagOffsets: [Int32] = [0]
+    for t in kept {
+      var row: [Int32] = []
+      for tag in t.tags {
+        if !tagValues.contains(tag) { tagValues.append(tag) }
+        let c = Int32(tagValues.firstIndex(of: tag)!)
+        if !row.contains(c) { row.append(c) }
+      }
+      tagCodes += row
+      tagOffsets.append(Int32(tagCodes.count))
+    }
+    #expect(one.tags.values == tagValues && one.tags.codes == tagCodes)
+    #expect(one.tags.offsets == tagOffsets)
     #expect(split.createdAt == one.createdAt && split.firstReplyAt == one.firstReplyAt)
     #expect(split.replies == one.replies && split.satisfaction == one.satisfaction)
     #expect(split.vendor.map(\.count) == one.vendor.map(\.count))
@@ -268,6 +296,31 @@ struct WarehouseTests {
     #expect(few.tickets.vendor.allSatisfy(\.isEmpty) && few.tickets.satisfaction.isEmpty)
     #expect(few.chats.count == sequential.chats.count && few.chats.startedAt.isEmpty)
   }
+}
+
+/// Chats come back in key order whatever the order they were loaded in.
+@Test func chatColumnsAreInKeyOrder() throws {
+  let w = try Warehouse(path: temporaryPath("w.sqlite"))
+  let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
+  var rng = SystemRandomNumberGenerator()
+  let chats = (0..<300).map { i in
+    var c = Chat(
+      source: "src", id: "c\(Int.random(in: 0..<100_000, using: &rng))-\(i)",
+      startedAt: Instant(seconds: Int64(i)))
+    c.agentID = "agent-\(Int.random(in: 0..<20, using: &rng))"
+    return c
+  }
+  let l = try w.beginTicketLoad(runID: run, file: "c", source: "src", format: "t", bytes: 0)
+  try l.add(chats: chats, issues: [], read: chats.count)
+  _ = try l.commit()
+  let sorted = chats.sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+  let c = try w.chatColumns()
+  #expect(c.startedAt == sorted.map(\.startedAt.milliseconds))
+  var agents: [String] = []
+  for chat in sorted where !agents.contains(chat.agentID!) { agents.append(chat.agentID!) }
+  #expect(c.dimensions["assignee"]?.values == agents)
+  #expect(
+    c.dimensions["assignee"]?.codes == sorted.map { Int32(agents.firstIndex(of: $0.agentID!)!) })
 }
 
 struct TicketRoundTripTests {
