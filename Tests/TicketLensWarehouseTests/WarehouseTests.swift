@@ -298,6 +298,30 @@ struct WarehouseTests {
   }
 }
 
+/// Row ids far apart (rows deleted by hand, say) take the binary-search path of the key order,
+/// sequentially and in parts, with the same result.
+@Test(arguments: [1, 3])
+func sparseRowIDsKeepKeyOrder(parts: Int) throws {
+  let w = try Warehouse(path: temporaryPath("w.sqlite"))
+  let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
+  let tickets = (0..<3000).map { i in
+    var t = ticket("k\((i * 7919) % 3000)", created: Int64(i + 1), updated: 1)
+    t.assignee = "a\(i % 7)"
+    return t
+  }
+  _ = try load(w, run: run, file: "f", tickets)
+  try w.connection.execute("DELETE FROM tickets WHERE rowid % 100 != 0")
+  let kept = stride(from: 99, to: 3000, by: 100).map { tickets[$0] }.sorted {
+    $0.id.utf8.lexicographicallyPrecedes($1.id.utf8)
+  }
+  let c = try w.ticketColumns(parts: parts)
+  #expect(c.count == 30)
+  #expect(c.createdAt == kept.map(\.createdAt.milliseconds))
+  var assignees: [String] = []
+  for t in kept where !assignees.contains(t.assignee!) { assignees.append(t.assignee!) }
+  #expect(c.dimensions["assignee"]?.values == assignees)
+}
+
 /// Chats come back in key order whatever the order they were loaded in.
 @Test func chatColumnsAreInKeyOrder() throws {
   let w = try Warehouse(path: temporaryPath("w.sqlite"))
