@@ -18,6 +18,8 @@ struct RowLayout {
   var reals: [Int32]
   /// How many of the last `texts` are bound only when a batch `hasExtras`.
   var extraTexts: Int
+  /// The load id's parameter: the last, so also how far apart the parameters of consecutive
+  /// rows of a many-row statement are.
   var load: Int32
 }
 

@@ -9,7 +9,11 @@ struct TableSpec {
   /// When an incoming row replaces the stored one (SQL over `excluded` and the table).
   var replaceWhen: String
 
-  var upsertSQL: String {
+  var upsertSQL: String { upsertSQL(rows: 1) }
+
+  /// `rows` rows per statement: row g's parameters are numbered `g * (columns.count + 1)`
+  /// higher.
+  func upsertSQL(rows: Int) -> String {
     let all = columns + ["load_id"]
     let updates = all.filter { !key.contains($0) && $0 != "source" }.map {
       "\($0) = excluded.\($0)"
@@ -17,11 +21,21 @@ struct TableSpec {
     .joined(separator: ", ")
     return """
       INSERT INTO \(table) (\(all.joined(separator: ", ")))
-      VALUES (\(all.indices.map { "?\($0 + 1)" }.joined(separator: ", ")))
+      VALUES \(valuesList(Array(all.indices), rows: rows, stride: all.count))
       ON CONFLICT (source, \(key.joined(separator: ", "))) DO UPDATE SET \(updates),
         previous_load_id = \(table).load_id
       WHERE \(replaceWhen)
       """
+  }
+
+  /// The upserts for `rows` rows per statement: the full one, and the shorter one for a table
+  /// with columns bound only with extras (tickets).
+  func groupUpserts(rows: Int) -> (full: String, plain: String?) {
+    table == "tickets"
+      ? (
+        TicketRow.upsert(withVendorColumns: true, rows: rows),
+        TicketRow.upsert(withVendorColumns: false, rows: rows)
+      ) : (upsertSQL(rows: rows), nil)
   }
 
   var lookupSQL: String {
@@ -146,6 +160,14 @@ extension EncodedRows {
     putInt(visitor)
     endRow(id: c.id)
   }
+}
+
+/// `(?1, ?2, …), (?44, ?45, …)`: the parameters of `columns` (0-based column positions) for
+/// `rows` rows, row g numbered `g * stride` higher.
+func valuesList(_ columns: [Int], rows: Int, stride: Int) -> String {
+  (0..<rows).map { g in
+    "(" + columns.map { "?\($0 + 1 + g * stride)" }.joined(separator: ", ") + ")"
+  }.joined(separator: ", ")
 }
 
 /// Binding of the other non-ticket records, in `TableSpec` column order.

@@ -32,13 +32,14 @@ enum TicketRow {
     columns.filter { $0.hasPrefix("vendor_") }
       + ["requester_wait_minutes", "agent_wait_minutes", "on_hold_minutes", "excluded"])
 
-  static func upsert(withVendorColumns: Bool) -> String {
+  /// `rows` rows per statement: row g's parameters are numbered `g * layout.stride` higher.
+  static func upsert(withVendorColumns: Bool, rows: Int = 1) -> String {
     let all = columns + ["load_id"]
     let used = all.indices.filter { withVendorColumns || !extraColumns.contains(all[$0]) }
     let updates = all.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
     return """
       INSERT INTO tickets (\(used.map { all[$0] }.joined(separator: ", ")))
-      VALUES (\(used.map { "?\($0 + 1)" }.joined(separator: ", ")))
+      VALUES \(valuesList(used, rows: rows, stride: all.count))
       ON CONFLICT (source, id) DO UPDATE SET \(updates), previous_load_id = tickets.load_id
       WHERE \(TableSpec.tickets.replaceWhen)
       """

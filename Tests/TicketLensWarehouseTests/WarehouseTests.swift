@@ -140,6 +140,41 @@ struct WarehouseTests {
     )
   }
 
+  /// A fresh table is loaded many rows per statement with the outcomes counted at the commit:
+  /// duplicates inside one statement, across statements and in the single-row rest of a batch
+  /// are superseded, the newest version (the first of equal ones) is stored, and a second file
+  /// (no longer fresh) is counted row by row as before.
+  @Test func freshLoadsInGroupsCountEveryRecord() throws {
+    let w = try Warehouse(path: temporaryPath("w.sqlite"))
+    let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
+    var rng = SystemRandomNumberGenerator()
+    var tickets: [Ticket] = []
+    var newest: [String: (updated: Int64, subject: String)] = [:]
+    for i in 0..<1_000 {
+      let id = "t\(Int.random(in: 0..<700, using: &rng))"
+      let updated = Int64.random(in: 0..<50, using: &rng)
+      let subject = "v\(i)"
+      tickets.append(ticket(id, updated: updated, subject: subject))
+      if newest[id].map({ updated > $0.updated }) ?? true { newest[id] = (updated, subject) }
+    }
+    // Batches of 300: four groups of 64 and a rest of 44 rows each (and one of 100).
+    let l = try w.beginTicketLoad(runID: run, file: "f", source: "src", format: "test", bytes: 0)
+    for start in stride(from: 0, to: tickets.count, by: 300) {
+      let batch = Array(tickets[start..<min(start + 300, tickets.count)])
+      try l.add(tickets: batch, issues: [], read: batch.count)
+    }
+    let a = try l.commit()
+    #expect(a.read == 1_000 && a.inserted == newest.count)
+    #expect(a.superseded == 1_000 - newest.count && a.updated == 0 && a.unchanged == 0)
+    for (id, v) in newest {
+      #expect(try w.ticket(source: "src", id: id)?.subject == v.subject, "\(id)")
+    }
+    let b = try load(
+      w, run: run, file: "g",
+      [ticket("t-new", updated: 1), ticket(newest.keys.first!, updated: 99)])
+    #expect(b.inserted == 1 && b.updated == 1 && b.balances)
+  }
+
   @Test func missingUpdatedAtFallsBackToCreatedAt() throws {
     let w = try Warehouse(path: temporaryPath("w.sqlite"))
     let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
