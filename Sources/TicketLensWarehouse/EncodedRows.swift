@@ -1,5 +1,9 @@
 import TicketLensModel
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The tables whose rows are encoded off the writer thread: the two that take most records.
 public enum EncodedTable: Sendable {
   case tickets, chats
@@ -77,6 +81,23 @@ public struct EncodedRows: Sendable {
   func id(_ r: Int) -> String {
     let k = r * 2 * textColumns + 2
     return String(decoding: arena[Int(text[k])..<Int(text[k] + text[k + 1])], as: UTF8.self)
+  }
+
+  /// Whether the ids of `rows` ascend strictly (as SQLite compares text: bytewise).
+  func idsAscending(_ rows: Range<Int>) -> Bool {
+    arena.withUnsafeBytes { a in
+      text.withUnsafeBufferPointer { t in
+        var k = rows.lowerBound * 2 * textColumns + 2
+        for _ in rows.dropFirst() {
+          let next = k + 2 * textColumns
+          let (p, m, q, n) = (Int(t[k]), Int(t[k + 1]), Int(t[next]), Int(t[next + 1]))
+          let c = memcmp(a.baseAddress! + p, a.baseAddress! + q, min(m, n))
+          guard c < 0 || (c == 0 && m < n) else { return false }
+          k = next
+        }
+        return true
+      }
+    }
   }
 
   mutating func put(_ s: String?) {

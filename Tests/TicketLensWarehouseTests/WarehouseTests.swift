@@ -140,27 +140,33 @@ struct WarehouseTests {
     )
   }
 
-  /// A fresh table is loaded many rows per statement with the outcomes counted at the commit:
-  /// duplicates inside one statement, across statements and in the single-row rest of a batch
-  /// are superseded, the newest version (the first of equal ones) is stored, and a second file
-  /// (no longer fresh) is counted row by row as before.
+  /// A fresh table is loaded many rows per statement where the ids ascend, one per statement
+  /// elsewhere, with the outcomes counted at the commit: duplicates across statements and in
+  /// the single-row rest of a batch are superseded, the newest version (the first of equal
+  /// ones) is stored, and a second file (no longer fresh) is counted row by row as before.
   @Test func freshLoadsInGroupsCountEveryRecord() throws {
     let w = try Warehouse(path: temporaryPath("w.sqlite"))
     let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
     var rng = SystemRandomNumberGenerator()
+    // Runs of 64 distinct ids, ascending except every fourth run; ids repeat across runs.
+    var ids: [String] = []
+    for g in 0..<16 {
+      var run = Array((0..<700).shuffled(using: &rng).prefix(TicketLoad.groupRows)).sorted()
+      if g % 4 == 3 { run.shuffle(using: &rng) }
+      ids += run.map { String(format: "t%03d", $0) }
+    }
     var tickets: [Ticket] = []
     var newest: [String: (updated: Int64, subject: String)] = [:]
-    for i in 0..<1_000 {
-      let id = "t\(Int.random(in: 0..<700, using: &rng))"
+    for (i, id) in ids.prefix(1_000).enumerated() {
       let updated = Int64.random(in: 0..<50, using: &rng)
       let subject = "v\(i)"
       tickets.append(ticket(id, updated: updated, subject: subject))
       if newest[id].map({ updated > $0.updated }) ?? true { newest[id] = (updated, subject) }
     }
-    // Batches of 300: four groups of 64 and a rest of 44 rows each (and one of 100).
+    // Batches of 320 rows (five runs) and a last one of 40 (one per statement).
     let l = try w.beginTicketLoad(runID: run, file: "f", source: "src", format: "test", bytes: 0)
-    for start in stride(from: 0, to: tickets.count, by: 300) {
-      let batch = Array(tickets[start..<min(start + 300, tickets.count)])
+    for start in stride(from: 0, to: tickets.count, by: 320) {
+      let batch = Array(tickets[start..<min(start + 320, tickets.count)])
       try l.add(tickets: batch, issues: [], read: batch.count)
     }
     let a = try l.commit()
@@ -173,6 +179,19 @@ struct WarehouseTests {
       w, run: run, file: "g",
       [ticket("t-new", updated: 1), ticket(newest.keys.first!, updated: 99)])
     #expect(b.inserted == 1 && b.updated == 1 && b.balances)
+  }
+
+  /// `idsAscending` compares as SQLite does: bytewise, a prefix first, equal ids not ascending.
+  @Test func idsAscendBytewise() {
+    func rows(_ ids: [String]) -> EncodedRows {
+      EncodedRows(ids.map { ticket($0, updated: 1) })
+    }
+    #expect(rows(["a", "ab", "b", "ba"]).idsAscending(0..<4))
+    #expect(!rows(["a", "b", "b"]).idsAscending(0..<3))
+    #expect(rows(["10", "9"]).idsAscending(0..<2) && !rows(["9", "10"]).idsAscending(0..<2))
+    #expect(rows(["9", "10", "11"]).idsAscending(1..<3))
+    #expect(!rows(["é", "z"]).idsAscending(0..<2))
+    #expect(rows(["x"]).idsAscending(0..<1))
   }
 
   @Test func missingUpdatedAtFallsBackToCreatedAt() throws {
