@@ -8,34 +8,38 @@ struct TableSpec {
   var key: [String]
   /// When an incoming row replaces the stored one (SQL over `excluded` and the table).
   var replaceWhen: String
+  /// Columns most exports never fill, left out of the shorter upsert (`extras: false`) for
+  /// batches that have none of them (tickets: vendor minutes, derived waits, exclusion).
+  var extraColumns: Set<String> = []
 
-  var upsertSQL: String { upsertSQL(rows: 1) }
+  var upsertSQL: String { upsertSQL() }
 
-  /// `rows` rows per statement: row g's parameters are numbered `g * (columns.count + 1)`
-  /// higher.
-  func upsertSQL(rows: Int) -> String {
+  /// Insert, or replace the stored version only when this one is newer; an update records the
+  /// replaced version's load in `previous_load_id` (and sets every column, an extra column not
+  /// inserted to NULL). `rows` rows per statement: row g's parameters are numbered
+  /// `g * (columns.count + 1)` higher; parameters keep their numbers in the shorter form.
+  func upsertSQL(rows: Int = 1, extras: Bool = true) -> String {
     let all = columns + ["load_id"]
+    let used = all.indices.filter { extras || !extraColumns.contains(all[$0]) }
     let updates = all.filter { !key.contains($0) && $0 != "source" }.map {
       "\($0) = excluded.\($0)"
     }
     .joined(separator: ", ")
     return """
-      INSERT INTO \(table) (\(all.joined(separator: ", ")))
-      VALUES \(valuesList(Array(all.indices), rows: rows, stride: all.count))
+      INSERT INTO \(table) (\(used.map { all[$0] }.joined(separator: ", ")))
+      VALUES \(valuesList(used, rows: rows, stride: all.count))
       ON CONFLICT (source, \(key.joined(separator: ", "))) DO UPDATE SET \(updates),
         previous_load_id = \(table).load_id
       WHERE \(replaceWhen)
       """
   }
 
-  /// The upserts for `rows` rows per statement: the full one, and the shorter one for a table
-  /// with columns bound only with extras (tickets).
-  func groupUpserts(rows: Int) -> (full: String, plain: String?) {
-    table == "tickets"
-      ? (
-        TicketRow.upsert(withVendorColumns: true, rows: rows),
-        TicketRow.upsert(withVendorColumns: false, rows: rows)
-      ) : (upsertSQL(rows: rows), nil)
+  /// The full upsert and, for a table with extra columns, the shorter one.
+  func upserts(rows: Int = 1) -> (full: String, plain: String?) {
+    (
+      upsertSQL(rows: rows),
+      extraColumns.isEmpty ? nil : upsertSQL(rows: rows, extras: false)
+    )
   }
 
   var lookupSQL: String {
@@ -43,13 +47,15 @@ struct TableSpec {
       + key.enumerated().map { "\($1) = ?\($0 + 2)" }.joined(separator: " AND ")
   }
 
-  /// Its upserts are `TicketRow.upsertSQL` and the shorter form without the vendor columns.
   static let tickets = TableSpec(
     table: "tickets", columns: TicketRow.columns, key: ["id"],
     replaceWhen: """
       coalesce(excluded.updated_at, excluded.created_at)
         > coalesce(tickets.updated_at, tickets.created_at)
-      """)
+      """,
+    extraColumns: Set(
+      TicketRow.columns.filter { $0.hasPrefix("vendor_") }
+        + ["requester_wait_minutes", "agent_wait_minutes", "on_hold_minutes", "excluded"]))
 
   static let chats = TableSpec(
     table: "chats",

@@ -94,21 +94,25 @@ public final class TicketLoad {
     }
   }
 
-  /// The statements and bookkeeping of `spec`'s table (`plain`: the upsert without the columns
-  /// bound only with extras, when the table has such a form).
-  private func target(_ spec: TableSpec, upsert: String? = nil, plain: String? = nil)
-    throws(WarehouseError) -> Target
-  {
+  /// Both upserts of `sql` (the shorter one is the full one for a table without extras).
+  private func prepare(_ sql: (full: String, plain: String?)) throws(WarehouseError) -> (
+    full: Statement, plain: Statement
+  ) {
+    let full = try connection.prepare(sql.full)
+    return (
+      full, try sql.plain.map { s throws(WarehouseError) in try connection.prepare(s) } ?? full
+    )
+  }
+
+  /// The statements and bookkeeping of `spec`'s table.
+  private func target(_ spec: TableSpec) throws(WarehouseError) -> Target {
     if let t = targets[spec.table] { return t }
     let any = try connection.prepare(
       "SELECT EXISTS (SELECT 1 FROM \(spec.table) WHERE source = ?)")
     any.bind(1, source)
-    let upsert = try connection.prepare(upsert ?? spec.upsertSQL)
+    let upserts = try prepare(spec.upserts())
     let t = Target(
-      spec: spec, upsert: upsert,
-      plainUpsert: try plain.map { sql throws(WarehouseError) in
-        try connection.prepare(sql)
-      } ?? upsert,
+      spec: spec, upsert: upserts.full, plainUpsert: upserts.plain,
       lookup: try connection.prepare(spec.lookupSQL), fresh: try any.step() && any.int64(0) == 0)
     if !t.fresh { t.seen.reserveCapacity(bytes / 256) }
     targets[spec.table] = t
@@ -124,11 +128,7 @@ public final class TicketLoad {
   /// Loads encoded ticket or chat rows (in file order) and records rejects.
   public func add(rows: EncodedRows, issues: [IngestIssue], read: Int) throws(WarehouseError) {
     accounting.read += read
-    let target =
-      rows.table == .tickets
-      ? try self.target(
-        .tickets, upsert: TicketRow.upsertSQL, plain: TicketRow.upsertWithoutVendorSQL)
-      : try self.target(.chats)
+    let target = try self.target(rows.table == .tickets ? .tickets : .chats)
     let layout = rows.table.layout
     let statement = rows.hasExtras ? target.upsert : target.plainUpsert
     let texts = layout.texts.prefix(layout.texts.count - (rows.hasExtras ? 0 : layout.extraTexts))
@@ -178,14 +178,7 @@ public final class TicketLoad {
         // file, so no row needs its own outcome (they are counted at the commit), and rows go
         // in groups.
         if target.group == nil {
-          let sql = target.spec.groupUpserts(rows: Self.groupRows)
-          let full = try connection.prepare(sql.full)
-          target.group = (
-            full,
-            try sql.plain.map { s throws(WarehouseError) in
-              try connection.prepare(s)
-            } ?? full
-          )
+          target.group = try prepare(target.spec.upserts(rows: Self.groupRows))
         }
         let group = rows.hasExtras ? target.group!.full : target.group!.plain
         while r < rows.count {

@@ -18,36 +18,10 @@ enum TicketRow {
 
   static let columnList = columns.joined(separator: ", ")
 
-  /// Insert, or replace the stored version only when this one is newer.
-  /// An update records the replaced version's load in `previous_load_id`.
-  static let upsertSQL = upsert(withVendorColumns: true)
-
-  /// The same without the columns most exports never fill (vendor minutes, derived waits,
-  /// exclusion; left NULL), for batches that have none: sixteen fewer binds per row.
-  /// Parameters keep their numbers (`?NN`) in both forms.
-  static let upsertWithoutVendorSQL = upsert(withVendorColumns: false)
-
-  /// Columns only the longer statement writes.
-  static let extraColumns: Set<String> = Set(
-    columns.filter { $0.hasPrefix("vendor_") }
-      + ["requester_wait_minutes", "agent_wait_minutes", "on_hold_minutes", "excluded"])
-
-  /// `rows` rows per statement: row g's parameters are numbered `g * layout.stride` higher.
-  static func upsert(withVendorColumns: Bool, rows: Int = 1) -> String {
-    let all = columns + ["load_id"]
-    let used = all.indices.filter { withVendorColumns || !extraColumns.contains(all[$0]) }
-    let updates = all.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-    return """
-      INSERT INTO tickets (\(used.map { all[$0] }.joined(separator: ", ")))
-      VALUES \(valuesList(used, rows: rows, stride: all.count))
-      ON CONFLICT (source, id) DO UPDATE SET \(updates), previous_load_id = tickets.load_id
-      WHERE \(TableSpec.tickets.replaceWhen)
-      """
-  }
-
   /// Parameter numbers of the encoded columns, in `EncodedRows.append(_: Ticket)` order. The
-  /// last text parameter (41, `excluded`) and all reals belong to `extraColumns`; the reals are
-  /// the twelve vendor columns, then our derived waits.
+  /// last text parameter (41, `excluded`) and all reals belong to `TableSpec.tickets`'s
+  /// `extraColumns` (the shorter upsert, for batches without them, binds sixteen fewer); the
+  /// reals are the twelve vendor columns, then our derived waits.
   static let layout = RowLayout(
     texts: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 23, 25, 41],
     ints: [17, 18, 19, 20, 21, 22, 24, 42], reals: Array(26...40), extraTexts: 1, load: 43)
