@@ -118,12 +118,14 @@ if suite_dir:
             reader = csvmodule.reader(f)
             header, records = next(reader), list(reader)
         random.Random(3).shuffle(records)
-        with open(f"{shuffled}/tickets.csv", "w", newline="") as f:
+        with open(f"{shuffled}/tickets.csv.part", "w", newline="") as f:
             writer = csvmodule.writer(f, lineterminator="\n")
             writer.writerow(header)
             writer.writerows(records)
+        os.replace(f"{shuffled}/tickets.csv.part", f"{shuffled}/tickets.csv")
         del records
-        os.symlink(os.path.abspath(f"{suite_dir}/chats.ndjson"), f"{shuffled}/chats.ndjson")
+        if not os.path.lexists(f"{shuffled}/chats.ndjson"):
+            os.symlink(os.path.abspath(f"{suite_dir}/chats.ndjson"), f"{shuffled}/chats.ndjson")
     shuf_tl, shuf_tl_rss, _ = median_of(
         [bench, "cold", shuffled, f"{shuffled}/bench.sqlite", f"{shuffled}/out-ticketlens"], ours_seconds)
     shuf_dk, shuf_dk_rss, _ = median_of(
