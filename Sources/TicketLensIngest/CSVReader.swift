@@ -192,6 +192,7 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
       body(&record)
       cursor.passed(pos)
     }
+    cursor.finish(pos)
     return (pos, lineNo)
   }
 

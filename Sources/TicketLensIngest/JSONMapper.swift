@@ -20,8 +20,10 @@ struct JSONMapper: Sendable {
   /// A member by TicketLens field name (through the mapping), present and not null.
   func get(_ v: JSONValue, _ key: String) -> JSONValue? { v.value(rename[key] ?? key) }
 
+  /// `raw` (the record's text, kept with a reject) is only built for a record that fails.
   func map(
-    _ v: JSONValue, side: JSONValue?, place: RecordPlace, raw: String, into out: inout RecordBatch
+    _ v: JSONValue, side: JSONValue?, place: RecordPlace, raw: @autoclosure () -> String,
+    into out: inout RecordBatch
   ) {
     out.read += 1
     do throws(FieldProblem) {
@@ -45,7 +47,7 @@ struct JSONMapper: Sendable {
       out.issues.append(
         IngestIssue(
           error.code, at: InputLocation(file: file, line: place.line, field: name ?? place.path),
-          error.field.isEmpty ? error.message : "\(field): \(error.message)", raw: raw))
+          error.field.isEmpty ? error.message : "\(field): \(error.message)", raw: raw()))
     }
   }
 

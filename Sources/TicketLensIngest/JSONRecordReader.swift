@@ -282,14 +282,17 @@ public struct JSONRecordReader: ChunkedRecordReader {
       while q < lineEnd, b[q] == 0x20 || b[q] == 0x09 { q += 1 }
       if q < lineEnd {
         let place = RecordPlace(line: line, path: "$")
-        let rawText = String(
-          decoding: UnsafeRawBufferPointer(rebasing: b[p..<min(lineEnd, p + 65_536)]), as: UTF8.self
-        )
+        // Built only for a reject: a copy of every line was a tenth of the chat parse.
+        let rawText = { [p] in
+          String(
+            decoding: UnsafeRawBufferPointer(rebasing: b[p..<min(lineEnd, p + 65_536)]),
+            as: UTF8.self)
+        }
         do {
           try parser.parse(b, from: q, to: lineEnd, into: &tape)
           var v = JSONValue(tape: tape, bytes: b)
           if let w = format.wrapperKey, let inner = v[w], inner.kind == .object { v = inner }
-          mapper.map(v, side: nil, place: place, raw: rawText, into: &out)
+          mapper.map(v, side: nil, place: place, raw: rawText(), into: &out)
         } catch {
           out.read += 1
           out.issues.append(
@@ -297,12 +300,13 @@ public struct JSONRecordReader: ChunkedRecordReader {
               .unreadable,
               at: InputLocation(
                 file: file.path, line: line, field: "column \(error.offset - p + 1)"),
-              "not well-formed JSON: \(error.message)", raw: rawText))
+              "not well-formed JSON: \(error.message)", raw: rawText()))
         }
       }
       p = e + 1
       line += 1
     }
+    cursor.finish(min(p, end))
     out.end = end
     return out
   }

@@ -119,6 +119,16 @@ struct ReleaseCursor {
     done = offset
   }
 
+  /// Releases everything behind `offset`, however short: at the end of a chunk, whose pages
+  /// would otherwise stay resident until the file is closed when the chunk is shorter than the
+  /// window (XML pieces of 512 KiB, and any chunk smaller than 8 MiB). Only whole pages inside
+  /// the range go, so a page shared with the next chunk stays.
+  mutating func finish(_ offset: Int) {
+    guard let release, offset > done else { return }
+    release.release(done, offset)
+    done = offset
+  }
+
   /// The offset of the first `byte` in `[from, to)` of `base`, nil when there is none: `memchr`
   /// a window at a time, releasing the pages passed (one call for anything shorter).
   mutating func find(_ byte: UInt8, in base: UnsafeRawPointer, from: Int, to: Int) -> Int? {

@@ -432,6 +432,7 @@ final class XMLFeed {
       offset += n
       if part == 1 { cursor.passed(bodyStart + offset) }
       if offset == from.count {
+        if part == 1 { cursor.finish(bodyStart + offset) }
         part += 1
         offset = 0
       }

@@ -75,6 +75,8 @@ struct ZendeskJSONTests {
     #expect(b.issues.count == 2)
     #expect(b.issues[0].location.line == 3 && b.issues[0].location.field == "$.created_at")
     #expect(b.issues[0].code == .badTimestamp)
+    // The raw text kept with a reject (built only for rejects) is the record's line.
+    #expect(b.issues[0].raw == #"{"id":3,"created_at":"yesterday"}"#)
     #expect(b.issues[1].location.line == 4 && b.issues[1].message.contains("not well-formed JSON"))
     #expect(b.issues[1].raw == "{\"id\":4, \"created_at\":")
   }

@@ -132,6 +132,46 @@ struct StreamingTests {
     #expect(try Self.resident(f.bytes.baseAddress!) < Self.bound)
   }
 
+  /// Chunks shorter than the release window release their pages when they are done: parsing
+  /// a file in chunks of 2 MiB (CSV, NDJSON) or 512 KiB (XML) kept all of it resident before,
+  /// as every chunk stopped short of a window.
+  @Test(arguments: ["csv", "ndjson", "xml"])
+  func parsingChunksShorterThanTheWindowDoesNotHoldTheFile(kind: String) throws {
+    let path = NSTemporaryDirectory() + "ticketlens-stream-\(getpid())-chunks.\(kind)"
+    let rows = Self.big / 96
+    var text = Data()
+    switch kind {
+    case "csv": text.append(contentsOf: Data("id,created_at,subject\n".utf8))
+    case "xml": text.append(contentsOf: Data("<?xml version=\"1.0\"?>\n<tickets>\n".utf8))
+    default: break
+    }
+    for i in 0..<rows {
+      let row =
+        switch kind {
+        case "csv": "\(i),2024-01-02T00:00:00Z,a subject long enough to fill the line up\n"
+        case "xml":
+          "<ticket>\n<nice-id>\(i)</nice-id>\n<created-at>2024-01-01T00:00:00Z</created-at>\n</ticket>\n"
+        default: "{\"id\":\"\(i)\",\"created_at\":\"2024-01-02T00:00:00Z\",\"subject\":\"s\"}\n"
+        }
+      text.append(contentsOf: Data(row.utf8))
+    }
+    if kind == "xml" { text.append(contentsOf: Data("</tickets>\n".utf8)) }
+    try text.write(to: URL(fileURLWithPath: path))
+    defer { unlink(path) }
+    let f = try MappedFile(path: path)
+    let reader: any ChunkedRecordReader =
+      switch kind {
+      case "csv": try TicketCSVReader(file: f, format: .genericCSV, source: "s", parallelism: 24)
+      case "xml": try XMLTicketReader(file: f, source: "s", parallelism: 24)
+      default: try JSONRecordReader(file: f, format: .zendeskJSON, source: "s", parallelism: 24)
+      }
+    #expect(reader.chunkCount >= 20)
+    var read = 0
+    for i in 0..<reader.chunkCount { read += reader.batch(i).tickets.count }
+    #expect(read == rows)
+    #expect(try Self.resident(f.bytes.baseAddress!) < Self.bound)
+  }
+
   /// The same for the XML planner, which cuts the file into 512 KiB chunks.
   @Test func planningAnXMLFileOfSmallTicketsDoesNotHoldIt() throws {
     let path = NSTemporaryDirectory() + "ticketlens-stream-\(getpid())-small.xml"
