@@ -551,19 +551,10 @@ private struct TicketPart {
 
   /// Appends the next key range's rows; its codes are renumbered into this part's.
   mutating func append(_ next: TicketPart) {
-    let o = next.columns
-    columns.count += o.count
-    let instants: [WritableKeyPath<TicketColumns, [Int64]>] = [
-      \.createdAt, \.updatedAt, \.firstReplyAt, \.solvedAt, \.escalatedAt,
-    ]
-    for c in instants { columns[keyPath: c] += o[keyPath: c] }
-    let minutes: [WritableKeyPath<TicketColumns, [Double]>] = [
-      \.requesterWait, \.agentWait, \.onHold,
-    ]
-    for c in minutes { columns[keyPath: c] += o[keyPath: c] }
-    for k in columns.vendor.indices { columns.vendor[k] += o.vendor[k] }
-    for c in [\TicketColumns.reopens, \.replies] { columns[keyPath: c] += o[keyPath: c] }
-    columns.satisfaction += o.satisfaction
+    columns.count += next.columns.count
+    // The plain columns through their slots (the one table of where each column lives); the
+    // dictionary-encoded ones through their encoders, which renumber the codes.
+    for c in TicketColumn.fixed { c.slot.append(&columns, from: next.columns) }
     for (k, d) in dims.enumerated() {
       encoders[k].absorb(next.encoders[k])
       columns.dimensions[d.name] = encoders[k].column
@@ -574,5 +565,20 @@ private struct TicketPart {
     }
     if let a = next.asOf { asOf = max(asOf ?? a, a) }
     rowids += next.rowids
+  }
+}
+
+extension ColumnSlot {
+  /// Appends `other`'s rows of an array column to `root`'s (dictionary-encoded columns are
+  /// joined by their encoders, not here).
+  fileprivate func append(_ root: inout Root, from other: Root) {
+    switch self {
+    case .instants(let k): root[keyPath: k] += other[keyPath: k]
+    case .doubles(let k): root[keyPath: k] += other[keyPath: k]
+    case .int32(let k): root[keyPath: k] += other[keyPath: k]
+    case .int8(let k): root[keyPath: k] += other[keyPath: k]
+    case .bools(let k): root[keyPath: k] += other[keyPath: k]
+    case .encoded, .multi: break
+    }
   }
 }
