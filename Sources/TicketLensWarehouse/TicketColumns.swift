@@ -241,9 +241,7 @@ extension Warehouse {
     var c = ChatColumns()
     var encoders = dims.map { _ in Encoder() }
     var tags = TagEncoder()
-    var n = 0
     while try st.step() {
-      n += 1
       rowids.append(st.int64(rowidColumn))
       if has[0] { c.startedAt.append(st.int64(0)) }
       if has[1] { c.firstAgentAt.append(st.optionalInt64(1) ?? TicketColumns.null) }
@@ -257,7 +255,7 @@ extension Warehouse {
       if has[9] { tags.append(st, 9) }
       for k in encoders.indices { encoders[k].append(st, 10 + Int32(k)) }
     }
-    c.count = n
+    c.count = rowids.count
     for (k, d) in dims.enumerated() { c.dimensions[d.name] = encoders[k].column }
     if has[9] { c.tags = tags.column }
     let order = try connection.keyOrder("chats", rowids: rowids)
@@ -505,12 +503,10 @@ private struct TicketPart {
     let rowidColumn = dimBase + Int32(dims.count)
     part.rowids.reserveCapacity(expected)
     var newest = Int64.min
-    var n = 0
     while try st.step() {
       let updatedAt = st.optionalInt64(1)
       newest = max(newest, updatedAt ?? st.int64(0))
       if st.int64(excluded) != 0 { continue }
-      n += 1
       part.rowids.append(st.int64(rowidColumn))
       if created { c.createdAt.append(st.int64(0)) }
       if updated { c.updatedAt.append(updatedAt ?? TicketColumns.null) }
@@ -541,7 +537,7 @@ private struct TicketPart {
         c.escalatedAt.append(st.optionalInt64(escalated) ?? TicketColumns.null)
       }
     }
-    c.count = n
+    c.count = part.rowids.count
     part.columns = c
     part.asOf = newest == Int64.min ? nil : Instant(milliseconds: newest)
     for (k, d) in dims.enumerated() { part.columns.dimensions[d.name] = part.encoders[k].column }
