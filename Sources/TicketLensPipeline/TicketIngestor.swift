@@ -237,12 +237,18 @@ struct PreparedBatch: Sendable {
 
   init(_ b: RecordBatch) {
     var b = b
+    // In id order (`EncodedRows.sortByID`): a file in random id order loads as fast as one in
+    // order.
     if !b.tickets.isEmpty {
-      rows.append(EncodedRows(b.tickets))
+      var r = EncodedRows(b.tickets)
+      r.sortByID()
+      rows.append(r)
       b.tickets = []
     }
     if !b.chats.isEmpty {
-      rows.append(EncodedRows(b.chats))
+      var r = EncodedRows(b.chats)
+      r.sortByID()
+      rows.append(r)
       b.chats = []
     }
     issues = b.issues

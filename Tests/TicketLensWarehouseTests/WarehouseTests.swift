@@ -194,6 +194,80 @@ struct WarehouseTests {
     #expect(rows(["x"]).idsAscending(0..<1))
   }
 
+  /// `sortByID` puts rows in bytewise id order, equal ids in their order before, and each row's
+  /// values travel with it.
+  @Test func sortByIDIsStableAndKeepsRowsWhole() {
+    var rows = EncodedRows(
+      ["b", "a", "b", "ab", "a", "é", "z"].enumerated().map { i, id in
+        var t = ticket(id, updated: Int64(i), subject: "s\(i)")
+        t.vendorMinutes.firstReply = i == 2 ? 7.5 : nil
+        return t
+      })
+    rows.sortByID()
+    #expect((0..<rows.count).map(rows.id) == ["a", "a", "ab", "b", "b", "z", "é"])
+    // Per row: updated_at (the second integer), the subject (the third text), the first real.
+    #expect(
+      (0..<rows.count).map { rows.ints[$0 * rows.intColumns + 1] / 1_000 } == [1, 4, 3, 0, 2, 6, 5])
+    let subjects = (0..<rows.count).map { r in
+      let k = r * 2 * rows.textColumns + 4
+      return String(
+        decoding: rows.arena[Int(rows.text[k])..<Int(rows.text[k] + rows.text[k + 1])],
+        as: UTF8.self)
+    }
+    #expect(subjects == ["s1", "s4", "s3", "s0", "s2", "s6", "s5"])
+    #expect(rows.reals[4 * rows.realColumns] == 7.5 && rows.reals[3 * rows.realColumns].isNaN)
+    #expect(rows.idHashes == (0..<rows.count).map { rows.id($0).hashValue })
+  }
+
+  /// Batches put in id order (as the ingest does) load exactly as in file order: the same stored
+  /// rows and the same accounting, into a fresh table (many rows per statement) and into one
+  /// that already holds the tickets (row by row), with duplicate versions within and across
+  /// batches.
+  @Test func batchesSortedByIDLoadAsInFileOrder() throws {
+    var rng = SystemRandomNumberGenerator()
+    func versions(_ n: Int, _ tag: String) -> [Ticket] {
+      (0..<n).map { i in
+        var t = ticket(
+          String(format: "t%03d", Int.random(in: 0..<400, using: &rng)),
+          updated: Int64.random(in: 0..<30, using: &rng), subject: "\(tag)\(i)")
+        t.tags = i % 3 == 0 ? ["a\(i % 7)", "b"] : []
+        t.vendorMinutes.firstReply = i % 5 == 0 ? Double(i) : nil
+        t.reopens = i % 4
+        return t
+      }
+    }
+    let files = [("a", versions(900, "a")), ("b", versions(500, "b"))]
+    func loaded(sorted: Bool) throws -> (String?, [FileAccounting]) {
+      let w = try Warehouse(path: temporaryPath("w.sqlite"))
+      let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
+      var accounting: [FileAccounting] = []
+      for (file, tickets) in files {
+        let l = try w.beginTicketLoad(
+          runID: run, file: file, source: "src", format: "test", bytes: 0)
+        for start in stride(from: 0, to: tickets.count, by: 300) {
+          var rows = EncodedRows(Array(tickets[start..<min(start + 300, tickets.count)]))
+          if sorted { rows.sortByID() }
+          try l.add(rows: rows, issues: [], read: rows.count)
+        }
+        accounting.append(try l.commit())
+      }
+      let stored = try w.connection.scalarText(
+        """
+        SELECT group_concat(row, char(10)) FROM (SELECT id || '|' || subject || '|' ||
+          coalesce(tags, '') || '|' || coalesce(vendor_first_reply_minutes, '') || '|' || reopens
+          || '|' || updated_at || '|' || load_id || '|' || coalesce(previous_load_id, '') AS row
+        FROM tickets ORDER BY source, id)
+        """)
+      return (stored, accounting)
+    }
+    let inFileOrder = try loaded(sorted: false)
+    let inIDOrder = try loaded(sorted: true)
+    #expect(inFileOrder.0 != nil && inFileOrder.0 == inIDOrder.0)
+    #expect(inFileOrder.1 == inIDOrder.1)
+    #expect(inFileOrder.1[0].superseded > 0 && inFileOrder.1[1].updated > 0)
+    #expect(inFileOrder.1[1].unchanged > 0 && inFileOrder.1[1].superseded > 0)
+  }
+
   @Test func missingUpdatedAtFallsBackToCreatedAt() throws {
     let w = try Warehouse(path: temporaryPath("w.sqlite"))
     let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
