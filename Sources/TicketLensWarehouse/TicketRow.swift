@@ -70,10 +70,18 @@ enum TicketRow {
     return t
   }
 
-  /// Custom fields as a JSON object `{"title": "value", …}` (later titles win on repeats).
-  static func customFieldsJSON(_ fields: [CustomField]) -> String {
-    "{" + fields.map { jsonString($0.name) + ":" + jsonString($0.value) }.joined(separator: ",")
-      + "}"
+  /// Appends custom fields as a JSON object `{"title": "value", …}` (later titles win on repeats).
+  static func appendCustomFieldsJSON(_ fields: [CustomField], to out: inout [UInt8]) {
+    out.append(0x7B)
+    fields.withUnsafeBufferPointer { f in
+      for k in f.indices {
+        if k > 0 { out.append(0x2C) }
+        appendJSONString(f[k].name, to: &out)
+        out.append(0x3A)
+        appendJSONString(f[k].value, to: &out)
+      }
+    }
+    out.append(0x7D)
   }
 }
 
@@ -96,7 +104,11 @@ extension EncodedRows {
     put(t.ticketType)
     putTags(t.tags)
     put(t.satisfaction?.rawValue)
-    put(t.customFields.isEmpty ? nil : TicketRow.customFieldsJSON(t.customFields))
+    if t.customFields.isEmpty {
+      putNull()
+    } else {
+      putBytes { TicketRow.appendCustomFieldsJSON(t.customFields, to: &$0) }
+    }
     put(t.excluded)
     if t.excluded != nil { hasExtras = true }
     putInt(t.createdAt.milliseconds)
@@ -107,15 +119,23 @@ extension EncodedRows {
     putInt(t.replies.map(Int64.init))
     putInt(t.satisfactionScore.map(Int64.init))
     putInt(t.escalatedAt?.milliseconds)
+    // One call each (an array of them was an allocation per ticket).
     let v = t.vendorMinutes
-    for x in [
-      v.firstReply, v.firstReplyBusiness, v.firstResolution, v.firstResolutionBusiness,
-      v.fullResolution, v.fullResolutionBusiness, v.agentWait, v.agentWaitBusiness,
-      v.requesterWait, v.requesterWaitBusiness, v.onHold, v.onHoldBusiness,
-      t.requesterWaitMinutes, t.agentWaitMinutes, t.onHoldMinutes,
-    ] {
-      putReal(x)
-    }
+    putReal(v.firstReply)
+    putReal(v.firstReplyBusiness)
+    putReal(v.firstResolution)
+    putReal(v.firstResolutionBusiness)
+    putReal(v.fullResolution)
+    putReal(v.fullResolutionBusiness)
+    putReal(v.agentWait)
+    putReal(v.agentWaitBusiness)
+    putReal(v.requesterWait)
+    putReal(v.requesterWaitBusiness)
+    putReal(v.onHold)
+    putReal(v.onHoldBusiness)
+    putReal(t.requesterWaitMinutes)
+    putReal(t.agentWaitMinutes)
+    putReal(t.onHoldMinutes)
     endRow(id: t.id)
   }
 }
