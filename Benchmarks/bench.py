@@ -34,6 +34,27 @@ def median_of(cmd, parse):
     return statistics.median(values), max(rss), out
 
 
+def paired(a, parse_a, b, parse_b, n=None):
+    """Runs a and b alternately, n times each (default RUNS), so that both meet the same state of
+    a machine whose speed drifts (this VM's did by a third within minutes). Returns the medians of
+    a and of b, the median of the per-pair ratios a/b, the peak RSS of each, and a's last output."""
+    n = n or runs
+    ta, tb, ratios, ra, rb = [], [], [], [], []
+    os.sync()
+    for _ in range(n):
+        out_a, peak_a = timed(a)
+        os.sync()
+        out_b, peak_b = timed(b)
+        os.sync()
+        ta.append(parse_a(out_a))
+        tb.append(parse_b(out_b))
+        ratios.append(ta[-1] / tb[-1])
+        ra.append(peak_a)
+        rb.append(peak_b)
+    return (statistics.median(ta), statistics.median(tb), statistics.median(ratios), max(ra), max(rb),
+            out_a)
+
+
 def ours_seconds(out):
     return float(re.search(r"seconds=([\d.]+)", out).group(1))
 
@@ -100,12 +121,14 @@ if suite_dir:
     def field(out, name):
         return float(re.search(name + r"=([\d.]+)", out).group(1))
 
-    cold_tl, cold_tl_rss, last_cold = median_of([bench, "cold", suite_dir, wh, out_tl], ours_seconds)
-    cold_dk, cold_dk_rss, _ = median_of(
-        [sys.executable, "Benchmarks/duckdb_suite.py", "cold", suite_dir, ddb, out_dk], lambda o: float(o.split()[0]))
-    warm_tl, warm_tl_rss, last_warm = median_of([bench, "suite", wh, out_tl], ours_seconds)
-    warm_dk, warm_dk_rss, _ = median_of(
-        [sys.executable, "Benchmarks/duckdb_suite.py", "warm", ddb, out_dk], lambda o: float(o.split()[0]))
+    # Each tool's run alternates with the other's, and the ratio is the median of the pairs'.
+    peer_time = lambda o: float(o.split()[0])
+    cold_tl, cold_dk, cold_ratio, cold_tl_rss, cold_dk_rss, last_cold = paired(
+        [bench, "cold", suite_dir, wh, out_tl], ours_seconds,
+        [sys.executable, "Benchmarks/duckdb_suite.py", "cold", suite_dir, ddb, out_dk], peer_time)
+    warm_tl, warm_dk, warm_ratio, warm_tl_rss, warm_dk_rss, last_warm = paired(
+        [bench, "suite", wh, out_tl], ours_seconds,
+        [sys.executable, "Benchmarks/duckdb_suite.py", "warm", ddb, out_dk], peer_time, n=max(runs, 7))
     # The same cold run with the tickets in random id order, as an export sorted by update time
     # has them (the generator writes them in id order, which is kind to SQLite's key index).
     shuffled = f"{suite_dir}/shuffled"
@@ -126,26 +149,29 @@ if suite_dir:
         del records
         if not os.path.lexists(f"{shuffled}/chats.ndjson"):
             os.symlink(os.path.abspath(f"{suite_dir}/chats.ndjson"), f"{shuffled}/chats.ndjson")
-    shuf_tl, shuf_tl_rss, _ = median_of(
-        [bench, "cold", shuffled, f"{shuffled}/bench.sqlite", f"{shuffled}/out-ticketlens"], ours_seconds)
-    shuf_dk, shuf_dk_rss, _ = median_of(
+    shuf_tl, shuf_dk, shuf_ratio, shuf_tl_rss, shuf_dk_rss, _ = paired(
+        [bench, "cold", shuffled, f"{shuffled}/bench.sqlite", f"{shuffled}/out-ticketlens"], ours_seconds,
         [sys.executable, "Benchmarks/duckdb_suite.py", "cold", shuffled, f"{shuffled}/bench.duckdb",
-         f"{shuffled}/out-duckdb"], lambda o: float(o.split()[0]))
+         f"{shuffled}/out-duckdb"], peer_time)
     shuf_agree = subprocess.run([sys.executable, "Benchmarks/compare_csv.py", f"{shuffled}/out-ticketlens",
                                  f"{shuffled}/out-duckdb"], capture_output=True, text=True)
-    one, _, _ = median_of([bench, "suite", wh, out_tl, "1"], lambda o: field(o, "metrics"))
-    two, _, _ = median_of([bench, "suite", wh, out_tl, "2"], lambda o: field(o, "metrics"))
+    # A tenth of a second each: more pairs than RUNS.
+    one, two, speedup, _, _, _ = paired(
+        [bench, "suite", wh, out_tl, "1"], lambda o: field(o, "metrics"),
+        [bench, "suite", wh, out_tl, "2"], lambda o: field(o, "metrics"), n=max(runs, 9))
     agree = subprocess.run([sys.executable, "Benchmarks/compare_csv.py", out_tl, out_dk], capture_output=True, text=True)
     print()
-    print(f"Metric suite on 1M tickets + 500k chats ({size:.0f} MB of CSV and NDJSON), medians of {runs} runs")
+    print(f"Metric suite on 1M tickets + 500k chats ({size:.0f} MB of CSV and NDJSON): the two tools' runs "
+          f"alternate; medians of {runs} pairs (warm: {max(runs, 7)}), the ratio the median of the pairs' ratios")
     print()
     print("| Run | TicketLens s | DuckDB s | TicketLens / DuckDB | Peak RSS TicketLens / DuckDB |")
     print("|---|---:|---:|---:|---:|")
-    print(f"| Cold: exports → store → 10 metric tables → CSV | {cold_tl:.3f} | {cold_dk:.3f} | {cold_tl / cold_dk:.2f}× | {cold_tl_rss:.0f} / {cold_dk_rss:.0f} MB |")
-    print(f"| Warm: store → 10 metric tables → CSV | {warm_tl:.3f} | {warm_dk:.3f} | {warm_tl / warm_dk:.2f}× | {warm_tl_rss:.0f} / {warm_dk_rss:.0f} MB |")
-    print(f"| Cold, the tickets in random id order | {shuf_tl:.3f} | {shuf_dk:.3f} | {shuf_tl / shuf_dk:.2f}× | {shuf_tl_rss:.0f} / {shuf_dk_rss:.0f} MB |")
+    print(f"| Cold: exports → store → 10 metric tables → CSV | {cold_tl:.3f} | {cold_dk:.3f} | {cold_ratio:.2f}× | {cold_tl_rss:.0f} / {cold_dk_rss:.0f} MB |")
+    print(f"| Warm: store → 10 metric tables → CSV | {warm_tl:.3f} | {warm_dk:.3f} | {warm_ratio:.2f}× | {warm_tl_rss:.0f} / {warm_dk_rss:.0f} MB |")
+    print(f"| Cold, the tickets in random id order | {shuf_tl:.3f} | {shuf_dk:.3f} | {shuf_ratio:.2f}× | {shuf_tl_rss:.0f} / {shuf_dk_rss:.0f} MB |")
     print()
-    print(f"Metric stage alone: {one:.3f} s on 1 thread, {two:.3f} s on 2 threads ({one / two:.2f}× faster). "
+    print(f"Metric stage alone ({max(runs, 9)} alternating pairs): {one:.3f} s on 1 thread, {two:.3f} s on 2 threads "
+          f"({speedup:.2f}× faster, median of the pairs). "
           f"Cold phases (last run): {last_cold.strip()}. Warm phases (last run): {last_warm.strip()}. "
           f"CSV check against DuckDB (counts exact, reals within 0.01): {agree.stdout.strip().splitlines()[-1]}"
           f" (random id order: {shuf_agree.stdout.strip().splitlines()[-1]})")
