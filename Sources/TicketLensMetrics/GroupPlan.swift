@@ -355,7 +355,12 @@ struct GroupPlan: Sendable {
       out[i] = row
     }
     if parallel && ordered.count > 1 && !merged.values.isEmpty {
-      DispatchQueue.concurrentPerform(iterations: ordered.count, execute: build)
+      // The largest groups first: threads take the groups in this order, and a big group taken
+      // last ran alone (full resolution per priority: "normal", half the tickets, came after
+      // "high" and "low").
+      let size = ordered.map { merged.values[$0.0]?.reduce(0) { $0 + $1.count } ?? 0 }
+      let order = ordered.indices.sorted { size[$0] != size[$1] ? size[$0] > size[$1] : $0 < $1 }
+      DispatchQueue.concurrentPerform(iterations: ordered.count) { build(order[$0]) }
     } else {
       for i in ordered.indices { build(i) }
     }
