@@ -68,15 +68,13 @@ public struct EncodedRows: Sendable {
   /// Encodes tickets in order.
   public init(_ tickets: [Ticket]) {
     self.init(table: .tickets, capacity: tickets.count, bytesPerRow: 320)
-    // Through the buffer, each record is read in place: `for t in tickets` copied every ticket
-    // (a retain and a release of each of its strings and arrays, a third of this encoding).
-    for i in tickets.indices { append(tickets[i]) }
+    for t in tickets { append(t) }
   }
 
   /// Encodes chats in order, messages included (as JSON, with their counts).
   public init(_ chats: [Chat]) {
     self.init(table: .chats, capacity: chats.count, bytesPerRow: 512)
-    for i in chats.indices { append(chats[i]) }
+    for c in chats { append(c) }
   }
 
   /// The id of row `r` (the second text column in both tables).
@@ -87,17 +85,23 @@ public struct EncodedRows: Sendable {
 
   /// Whether the ids of `rows` ascend strictly (as SQLite compares text: bytewise).
   func idsAscending(_ rows: Range<Int>) -> Bool {
-    arena.withUnsafeBytes { a in
+    withIDs { compare in
+      rows.dropFirst().allSatisfy { compare($0 - 1, $0) < 0 }
+    }
+  }
+
+  /// `body` with a comparison of two rows' ids (negative, zero, positive), bytewise as SQLite
+  /// compares text: a prefix first.
+  private func withIDs<R>(_ body: ((Int, Int) -> Int) -> R) -> R {
+    let w = 2 * textColumns
+    return arena.withUnsafeBytes { a in
       text.withUnsafeBufferPointer { t in
-        var k = rows.lowerBound * 2 * textColumns + 2
-        for _ in rows.dropFirst() {
-          let next = k + 2 * textColumns
-          let (p, m, q, n) = (Int(t[k]), Int(t[k + 1]), Int(t[next]), Int(t[next + 1]))
-          let c = memcmp(a.baseAddress! + p, a.baseAddress! + q, min(m, n))
-          guard c < 0 || (c == 0 && m < n) else { return false }
-          k = next
+        body { x, y in
+          let (p, m) = (Int(t[x * w + 2]), Int(t[x * w + 3]))
+          let (q, n) = (Int(t[y * w + 2]), Int(t[y * w + 3]))
+          let c = min(m, n) == 0 ? 0 : memcmp(a.baseAddress! + p, a.baseAddress! + q, min(m, n))
+          return c != 0 ? Int(c) : m - n
         }
-        return true
       }
     }
   }
@@ -113,15 +117,10 @@ public struct EncodedRows: Sendable {
   /// the index in one sweep, 64 rows per statement (`TicketLoad.groupRows`).
   public mutating func sortByID() {
     guard count > 1, !idsAscending(0..<count) else { return }
-    let w = 2 * textColumns
-    let order: [Int] = arena.withUnsafeBytes { a in
-      text.withUnsafeBufferPointer { t in
-        (0..<count).sorted { x, y in
-          let (p, m) = (Int(t[x * w + 2]), Int(t[x * w + 3]))
-          let (q, n) = (Int(t[y * w + 2]), Int(t[y * w + 3]))
-          let c = min(m, n) == 0 ? 0 : memcmp(a.baseAddress! + p, a.baseAddress! + q, min(m, n))
-          return c != 0 ? c < 0 : m != n ? m < n : x < y
-        }
+    let order: [Int] = withIDs { compare in
+      (0..<count).sorted { x, y in
+        let c = compare(x, y)
+        return c != 0 ? c < 0 : x < y
       }
     }
     func permute<T>(_ a: [T], width: Int) -> [T] {
@@ -130,7 +129,7 @@ public struct EncodedRows: Sendable {
       for r in order { out.append(contentsOf: a[(r * width)..<((r + 1) * width)]) }
       return out
     }
-    text = permute(text, width: w)
+    text = permute(text, width: 2 * textColumns)
     ints = permute(ints, width: intColumns)
     reals = permute(reals, width: realColumns)
     idHashes = permute(idHashes, width: 1)

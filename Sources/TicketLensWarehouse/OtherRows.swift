@@ -137,17 +137,15 @@ extension EncodedRows {
     } else {
       putBytes { out in
         out.append(0x5B)
-        c.messages.withUnsafeBufferPointer { ms in
-          for k in ms.indices {
-            if k > 0 { out.append(0x2C) }
-            out.append(contentsOf: #"{"author":""#.utf8)
-            out.append(contentsOf: ms[k].author.rawValue.utf8)
-            out.append(contentsOf: #"","at":"#.utf8)
-            appendDecimal(ms[k].at.milliseconds, to: &out)
-            out.append(contentsOf: #","text":"#.utf8)
-            appendJSONString(ms[k].text, to: &out)
-            out.append(0x7D)
-          }
+        for (k, m) in c.messages.enumerated() {
+          if k > 0 { out.append(0x2C) }
+          out.append(contentsOf: #"{"author":""#.utf8)
+          out.append(contentsOf: m.author.rawValue.utf8)
+          out.append(contentsOf: #"","at":"#.utf8)
+          appendDecimal(m.at.milliseconds, to: &out)
+          out.append(contentsOf: #","text":"#.utf8)
+          appendJSONString(m.text, to: &out)
+          out.append(0x7D)
         }
         out.append(0x5D)
       }
@@ -160,10 +158,8 @@ extension EncodedRows {
     putInt(c.rating.map(Int64.init))
     var agent: Int64 = 0
     var visitor: Int64 = 0
-    c.messages.withUnsafeBufferPointer { ms in
-      for k in ms.indices {
-        if ms[k].author == .agent { agent += 1 } else if ms[k].author == .visitor { visitor += 1 }
-      }
+    for m in c.messages {
+      if m.author == .agent { agent += 1 } else if m.author == .visitor { visitor += 1 }
     }
     putInt(Int64(c.messages.count))
     putInt(agent)

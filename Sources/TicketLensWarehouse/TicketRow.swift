@@ -73,13 +73,11 @@ enum TicketRow {
   /// Appends custom fields as a JSON object `{"title": "value", …}` (later titles win on repeats).
   static func appendCustomFieldsJSON(_ fields: [CustomField], to out: inout [UInt8]) {
     out.append(0x7B)
-    fields.withUnsafeBufferPointer { f in
-      for k in f.indices {
-        if k > 0 { out.append(0x2C) }
-        appendJSONString(f[k].name, to: &out)
-        out.append(0x3A)
-        appendJSONString(f[k].value, to: &out)
-      }
+    for (k, f) in fields.enumerated() {
+      if k > 0 { out.append(0x2C) }
+      appendJSONString(f.name, to: &out)
+      out.append(0x3A)
+      appendJSONString(f.value, to: &out)
     }
     out.append(0x7D)
   }
@@ -138,14 +136,6 @@ extension EncodedRows {
     putReal(t.onHoldMinutes)
     endRow(id: t.id)
   }
-}
-
-/// A JSON string literal for `s` (escapes only what JSON requires; works on UTF-8 bytes).
-public func jsonString(_ s: String) -> String {
-  var bytes: [UInt8] = []
-  bytes.reserveCapacity(s.utf8.count + 2)
-  appendJSONString(s, to: &bytes)
-  return String(decoding: bytes, as: UTF8.self)
 }
 
 /// Appends `s` as a JSON string literal to a byte buffer.
