@@ -43,11 +43,16 @@ let package = Package(
     .target(
       name: "TicketLensMetrics", dependencies: ["TicketLensModel", "TicketLensWarehouse"],
       exclude: ["README.md"]),
-    // Text insights: tokenizer (sentiment, topics and knowledge gaps build on it).
+    // Text insights: tokenizer, static embedding, sentiment, classifiers, topics, knowledge gaps.
     .target(
       name: "TicketLensInsights",
       dependencies: ["TicketLensModel", "TicketLensWarehouse", "TicketLensMetrics"],
-      exclude: ["README.md"]),
+      exclude: ["README.md", "Resources/README.md"],
+      // The static sentence embedding distilled from all-MiniLM-L6-v2 (Apache-2.0, NOTICE).
+      resources: [
+        .copy("Resources/static-embedding.bin"), .copy("Resources/vocab.txt"),
+        .copy("Resources/NOTICE"),
+      ]),
     // Report writers: HTML (mustache templates, escaped), CSV, atomic file output.
     .target(
       name: "TicketLensReports",
@@ -101,10 +106,10 @@ let package = Package(
       name: "EndToEndTests",
       dependencies: [
         "ticketlens", "TicketLensIngest", "TicketLensModel", "TicketLensPipeline",
-        "TicketLensWarehouse", "TicketLensSample",
+        "TicketLensWarehouse", "TicketLensSample", "TicketLensInsights",
       ],
       // The pinned CSVs of the sample run (GoldenTests reads them from the source tree).
-      exclude: ["Golden"]),
+      exclude: ["Golden", "TextEval"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -10,8 +10,14 @@ public struct CategorySettings: Sendable, Equatable {
   public var tagPrefix: String? = nil
   /// Share of labelled tickets held out to measure the classifiers.
   public var holdoutShare = 0.2
+  /// The model: linear SVMs over TF-IDF and the static embedding, or naive Bayes.
+  public var kind = ClassifierKind.linear
   /// Additive (Laplace/Lidstone) smoothing of the naive-Bayes term weights.
   public var alpha = 0.1
+  /// Penalty of the linear SVMs' hinge loss (scikit-learn's `C`).
+  public var c = 1.0
+  /// The hyper-parameter of the chosen model.
+  public var penalty: Double { kind == .linear ? c : alpha }
   /// Unresolved low/normal tickets whose text gives high-or-urgent at least this probability
   /// are listed as urgent-looking.
   public var urgentThreshold = 0.5
@@ -26,16 +32,20 @@ public struct CategorySettings: Sendable, Equatable {
 
   /// A stable description of everything that changes the classification.
   public var fingerprint: String {
-    "v\(TicketClassifier.version) fields=\(fields) tag=\(tagPrefix ?? "") holdout=\(holdoutShare) alpha=\(alpha)"
+    "v\(TicketClassifier.version) fields=\(fields) tag=\(tagPrefix ?? "") holdout=\(holdoutShare) model=\(kind.rawValue) penalty=\(penalty)"
   }
 }
 
 /// Learns categories and priorities from ticket text: the category from tickets that carry one
-/// (a custom field or a tag), the priority from every ticket that has one. Both are multinomial
-/// naive Bayes over TF-IDF unigrams and bigrams, measured on a deterministic held-out split.
+/// (a custom field or a tag), the priority from every ticket that has one. Both are linear SVMs
+/// over TF-IDF unigrams and bigrams beside the static sentence embedding (or naive Bayes over
+/// the terms, when configured), measured on a deterministic held-out split.
 public struct TicketClassifier: Sendable {
   /// Bumped whenever a change would classify the same tickets differently.
-  public static let version = 3
+  public static let version = 4
+  /// Words and word pairs, stemmed, stop words kept: "how", "why" and "when" tell requests
+  /// apart (BANKING77 test accuracy 91.2 % without them, 92.1 % with them).
+  public static let tokenizer = Tokenizer(maxNGram: 2, removesStopWords: false)
   public var settings: CategorySettings
   public var threads: Int
 
@@ -92,9 +102,15 @@ public struct TicketClassifier: Sendable {
     return Double(h.value % 10_000) < settings.holdoutShare * 10_000
   }
 
-  public func classify(_ tickets: [ClassifierTicket]) -> Result {
+  /// - Throws: `EmbeddingError` when the linear model's static embedding cannot be loaded.
+  public func classify(_ tickets: [ClassifierTicket]) throws -> Result {
+    let texts = tickets.map(\.text)
     let vectors = TermVectors(
-      texts: tickets.map(\.text), minDF: 2, maxShare: 1.0, threads: threads)
+      texts: texts, minDF: 2, maxShare: 1.0, tokenizer: Self.tokenizer, threads: threads)
+    let features =
+      settings.kind == .linear
+      ? try TextFeatures.of(texts, vectors: vectors, threads: threads)
+      : TextFeatures(sparse: vectors.documents, vocabulary: vectors.terms.count)
     let docs = vectors.documents
     let v = vectors.terms.count
     let holdout = tickets.map { isHeldOut(source: $0.source, id: $0.id) }
@@ -104,10 +120,10 @@ public struct TicketClassifier: Sendable {
     if settings.learnsCategories {
       let labels = tickets.map(recordedCategory)
       if let c = TrainedClassifier.train(
-        docs: docs, vocabulary: v, labels: labels, holdout: holdout, alpha: settings.alpha,
-        threads: threads)
+        features: features, labels: labels, holdout: holdout, kind: settings.kind,
+        penalty: settings.penalty, threads: threads)
       {
-        let predictions = predictAll(c.model, docs, only: labels.map { $0 == nil })
+        let predictions = predictAll(c.model, features, only: labels.map { $0 == nil })
         var predicted = 0
         for i in tickets.indices {
           if let l = labels[i] {
@@ -136,15 +152,15 @@ public struct TicketClassifier: Sendable {
       $0.priority.flatMap(TicketPriority.init(normalizing:))?.rawValue
     }
     if let p = TrainedClassifier.train(
-      docs: docs, vocabulary: v, labels: priorities, holdout: holdout, alpha: settings.alpha,
-      threads: threads)
+      features: features, labels: priorities, holdout: holdout, kind: settings.kind,
+      penalty: settings.penalty, threads: threads)
     {
       let urgentClasses = Set(
         p.model.classes.indices.filter { ["high", "urgent"].contains(p.model.classes[$0]) })
       let model = p.model
       let results = Parallel.fixedChunks(docs.count, size: 16_384, threads: threads) { lo, hi in
         (lo..<hi).map { i -> (Int, Double) in
-          let probs = model.probabilities(docs[i])
+          let probs = model.probabilities(features, i)
           var best = 0
           for c in probs.indices where probs[c] > probs[best] { best = c }
           return (best, urgentClasses.reduce(0) { $0 + probs[$1] })
@@ -165,10 +181,10 @@ public struct TicketClassifier: Sendable {
   }
 
   private func predictAll(
-    _ model: NaiveBayes, _ docs: [[(Int, Double)]], only: [Bool]
+    _ model: TextModel, _ features: TextFeatures, only: [Bool]
   ) -> [(label: Int, confidence: Double)?] {
-    Parallel.fixedChunks(docs.count, size: 16_384, threads: threads) { lo, hi in
-      (lo..<hi).map { only[$0] ? model.predict(docs[$0]) : nil }
+    Parallel.fixedChunks(features.count, size: 16_384, threads: threads) { lo, hi in
+      (lo..<hi).map { only[$0] ? model.predict(features, $0) : nil }
     }.flatMap { $0 }
   }
 
@@ -185,13 +201,13 @@ public struct TicketClassifier: Sendable {
     }
     return StoredClassifierModel(
       model: name, labelled: c.labelled, holdout: c.evaluation?.total ?? 0, predicted: predicted,
-      vocabulary: vocabulary, alpha: c.model.alpha, temperature: c.model.temperature,
+      vocabulary: vocabulary, alpha: c.model.penalty, temperature: c.model.temperature,
       confusion: cells)
   }
 
   /// The (up to three) terms of a document that most raise the urgent classes, readable.
   static func topTerms(
-    _ d: [(Int, Double)], model: NaiveBayes, toward: Set<Int>, vectors: TermVectors
+    _ d: [(Int, Double)], model: TextModel, toward: Set<Int>, vectors: TermVectors
   ) -> String {
     var lifts: [(term: Int, lift: Double)] = []
     // Single words read better than pairs, which may straddle two sentences.

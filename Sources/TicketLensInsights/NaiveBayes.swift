@@ -111,10 +111,19 @@ public struct NaiveBayes: Sendable {
     return e.map { $0 / z }
   }
 
-  /// Fits the temperature that minimises the mean negative log-likelihood of `labels` given the
-  /// raw `scores` (golden-section search over log T in [1e-3, 1e3]; the loss is unimodal there).
+  /// Fits the temperature on held-out scores (`Calibration.temperature`).
   mutating func fitTemperature(scores: [[Double]], labels: [Int]) {
     guard !scores.isEmpty else { return }
+    temperature = Calibration.temperature(scores: scores, labels: labels)
+  }
+}
+
+/// Softmax temperature scaling (Guo et al., 2017): the one parameter that makes a classifier's
+/// scores calibrated probabilities.
+enum Calibration {
+  /// The temperature that minimises the mean negative log-likelihood of `labels` given the raw
+  /// `scores` (golden-section search over log T in [1e-3, 1e3]; the loss is unimodal there).
+  static func temperature(scores: [[Double]], labels: [Int]) -> Double {
     func loss(_ logT: Double) -> Double {
       let t = exp(logT)
       var total = 0.0
@@ -148,7 +157,7 @@ public struct NaiveBayes: Sendable {
         fb = loss(b)
       }
     }
-    temperature = exp((lo + hi) / 2)
+    return exp((lo + hi) / 2)
   }
 }
 
@@ -185,63 +194,5 @@ public struct ClassifierEvaluation: Sendable, Equatable {
     }
     guard !present.isEmpty else { return 0 }
     return present.reduce(0) { $0 + scores($1).f1 } / Double(present.count)
-  }
-}
-
-/// A trained classifier: the model fitted on every labelled document, and the evaluation of the
-/// same procedure fitted without the held-out documents.
-public struct TrainedClassifier: Sendable {
-  public var model: NaiveBayes
-  /// Nil when no labelled document was held out.
-  public var evaluation: ClassifierEvaluation?
-  public var labelled: Int
-
-  /// Trains on `docs` (TF-IDF vectors over `vocabulary` terms) with `labels` (nil = unlabelled);
-  /// documents with `holdout[i]` true are held out for the evaluation and the temperature, then
-  /// added back for the final model. Nil when fewer than two classes have labels.
-  public static func train(
-    docs: [[(Int, Double)]], vocabulary: Int, labels: [String?], holdout: [Bool],
-    alpha: Double = 0.1, threads: Int = 0
-  ) -> TrainedClassifier? {
-    let classes = Set(labels.compactMap { $0 }).sorted()
-    guard classes.count >= 2 else { return nil }
-    var index: [String: Int32] = [:]
-    for (i, c) in classes.enumerated() { index[c] = Int32(i) }
-    let codes = labels.map { $0.flatMap { index[$0] } ?? -1 }
-    let trainSums = NaiveBayes.Sums.of(
-      docs, labels: codes, classes: classes.count, vocabulary: vocabulary, threads: threads
-    ) { !holdout[$0] }
-    let heldSums = NaiveBayes.Sums.of(
-      docs, labels: codes, classes: classes.count, vocabulary: vocabulary, threads: threads
-    ) { holdout[$0] }
-    var model = NaiveBayes(
-      classes: classes, vocabulary: vocabulary, alpha: alpha,
-      sums: { () -> NaiveBayes.Sums in
-        var all = trainSums
-        all.add(heldSums)
-        return all
-      }())
-    let labelled = codes.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
-    let held = codes.indices.filter { codes[$0] >= 0 && holdout[$0] }
-    guard !held.isEmpty, trainSums.documents.reduce(0, +) > 0 else {
-      return TrainedClassifier(model: model, evaluation: nil, labelled: labelled)
-    }
-    let partial = NaiveBayes(
-      classes: classes, vocabulary: vocabulary, alpha: alpha, sums: trainSums)
-    let heldScores = Parallel.fixedChunks(held.count, size: 16_384, threads: threads) { lo, hi in
-      held[lo..<hi].map { partial.scores(docs[$0]) }
-    }.flatMap { $0 }
-    var confusion = Array(
-      repeating: Array(repeating: 0, count: classes.count), count: classes.count)
-    for (k, i) in held.enumerated() {
-      let s = heldScores[k]
-      var best = 0
-      for c in s.indices where s[c] > s[best] { best = c }
-      confusion[Int(codes[i])][best] += 1
-    }
-    model.fitTemperature(scores: heldScores, labels: held.map { Int(codes[$0]) })
-    return TrainedClassifier(
-      model: model, evaluation: ClassifierEvaluation(classes: classes, confusion: confusion),
-      labelled: labelled)
   }
 }

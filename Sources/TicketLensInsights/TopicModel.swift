@@ -14,8 +14,10 @@ public struct TermVectors: Sendable {
 
   /// Builds vectors from raw texts: unigrams and bigrams; terms in fewer than `minDF` documents
   /// or in more than `maxShare` of them are dropped. Deterministic and independent of threads.
-  public init(texts: [String], minDF: Int = 3, maxShare: Double = 0.3, threads: Int = 0) {
-    let tokenizer = Tokenizer(maxNGram: 2)
+  public init(
+    texts: [String], minDF: Int = 3, maxShare: Double = 0.3,
+    tokenizer: Tokenizer = Tokenizer(maxNGram: 2), threads: Int = 0
+  ) {
     let n = texts.count
     let workers = Parallel.workers(threads)
     // Tokenize, count surface forms and document frequencies in parallel chunks.

@@ -16,7 +16,7 @@ public enum CategoryStage {
     if !force, try warehouse.classificationKey() == key { return nil }
     let tickets = try warehouse.classifierTickets(categoryFields: settings.fields)
     try Cancellation.check()
-    let result = TicketClassifier(settings: settings, threads: threads).classify(tickets)
+    let result = try TicketClassifier(settings: settings, threads: threads).classify(tickets)
     try Cancellation.check()
     try warehouse.storeClassifications(result.classifications, models: result.models, key: key)
     return tickets.count

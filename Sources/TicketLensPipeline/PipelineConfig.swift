@@ -384,7 +384,7 @@ public struct PipelineConfig: Sendable {
         keys: [
           "gaps", "sentiment", "min_tickets", "window_days", "match_threshold", "stale_days",
           "min_searches", "classify", "category_field", "category_tag_prefix", "holdout",
-          "urgent_threshold", "routing_min_tickets",
+          "urgent_threshold", "routing_min_tickets", "classifier",
         ],
         what: "insights")
       func whole(_ k: String, min: Int) throws(ConfigError) -> Int? {
@@ -410,6 +410,16 @@ public struct PipelineConfig: Sendable {
         guard !config.categories.fields.contains(where: \.isEmpty) else {
           throw r.error(n, "'category_field' names a custom field and may not be empty")
         }
+      }
+      if let n = m["classifier"] {
+        let name = try r.string(n, "classifier")
+        guard let kind = ClassifierKind(rawValue: name) else {
+          throw r.error(
+            n,
+            "'classifier' must be one of "
+              + ClassifierKind.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        config.categories.kind = kind
       }
       if let n = m["category_tag_prefix"] {
         let p = try r.string(n, "category_tag_prefix")

@@ -4,7 +4,8 @@ import TicketLensInsights
 import TicketLensReports
 import TicketLensSample
 
-/// The category classifier against scikit-learn (Benchmarks/classifier.sh): generated tickets
+/// The category classifier (the pipeline's default, linear model) against scikit-learn
+/// (Benchmarks/classifier.sh): generated tickets
 /// whose recorded contact reason (missing for a quarter, wrong for 3 %) is the label, split by
 /// the same key hash the pipeline uses. Writes the data set for the peer, then trains, times and
 /// scores our side: accuracy and macro-F1 on the held-out labelled tickets, and accuracy against
@@ -31,12 +32,14 @@ enum ClassifierBench {
 
     let texts = examples.map(\.text)
     let labels = examples.map(\.recordedReason)
+    let settings = CategorySettings()
     let start = DispatchTime.now().uptimeNanoseconds
-    let vectors = TermVectors(texts: texts, minDF: 2, maxShare: 1.0)
+    let vectors = TermVectors(
+      texts: texts, minDF: 2, maxShare: 1.0, tokenizer: TicketClassifier.tokenizer)
+    let features = try TextFeatures.of(texts, vectors: vectors)
     let vectorized = DispatchTime.now().uptimeNanoseconds
     let trained = TrainedClassifier.train(
-      docs: vectors.documents, vocabulary: vectors.terms.count, labels: labels, holdout: holdout,
-      alpha: CategorySettings().alpha)!
+      features: features, labels: labels, holdout: holdout, penalty: settings.penalty)!
     let end = DispatchTime.now().uptimeNanoseconds
     let e = trained.evaluation!
     // Accuracy against the true topic, on the same held-out labelled tickets (the evaluation
@@ -44,18 +47,17 @@ enum ClassifierBench {
     var truthRight = 0
     var truthTotal = 0
     let partial = TrainedClassifier.train(
-      docs: vectors.documents, vocabulary: vectors.terms.count,
-      labels: zip(labels, holdout).map { $1 ? nil : $0 },
-      holdout: Array(repeating: false, count: n), alpha: CategorySettings().alpha)!
+      features: features, labels: zip(labels, holdout).map { $1 ? nil : $0 },
+      holdout: Array(repeating: false, count: n), penalty: settings.penalty)!
     for i in 0..<n where holdout[i] && labels[i] != nil {
       truthTotal += 1
-      let p = partial.model.predict(vectors.documents[i]).label
+      let p = partial.model.predict(features, i).label
       if partial.model.classes[p] == examples[i].topic { truthRight += 1 }
     }
     // The harder task: the priority from the text (only urgent wording carries signal).
     let priority = TrainedClassifier.train(
-      docs: vectors.documents, vocabulary: vectors.terms.count, labels: examples.map(\.priority),
-      holdout: holdout, alpha: CategorySettings().alpha)!.evaluation!
+      features: features, labels: examples.map(\.priority), holdout: holdout,
+      penalty: settings.penalty)!.evaluation!
     return String(
       format:
         "ticketlens tickets=%d train=%d test=%d vocabulary=%d vectorize=%.3f fit=%.3f seconds=%.3f accuracy=%.4f macro_f1=%.4f truth_accuracy=%.4f priority_accuracy=%.4f priority_macro_f1=%.4f",

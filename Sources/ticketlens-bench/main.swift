@@ -6,12 +6,15 @@ import TicketLensModel
 import TicketLensPipeline
 import TicketLensSample
 import TicketLensWarehouse
+import TicketLensInsights
 
 /// `ticketlens-bench`: throughput measurements for BENCHMARKS.md (run from Benchmarks/run.sh).
 ///
 ///   ticketlens-bench csv FILE [THREADS]     CSV reader only: records and MB/s
 ///   ticketlens-bench map FILE [THREADS]     CSV reader + ticket mapping (no warehouse)
 ///   ticketlens-bench ingest FILE WAREHOUSE  the full ingest of one file into a new warehouse
+///   ticketlens-bench intents TRAIN TEST [MODEL]  the category classifier on a labelled corpus
+///                                           (`text,label` CSVs), scored on its test split
 ///   ticketlens-bench classifier DIR TICKETS  the category classifier on generated tickets; writes
 ///                                           DIR/classifier.csv for the scikit-learn peer
 let args = CommandLine.arguments
@@ -94,6 +97,12 @@ if mode == "suite" || mode == "cold" {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(1)
   }
+  exit(0)
+}
+if mode == "intents" {
+  // ticketlens-bench intents TRAIN.csv TEST.csv [linear|naive_bayes]
+  let kind = args.count > 4 ? ClassifierKind(rawValue: args[4])! : .linear
+  print(try IntentBench.run(train: path, test: args[3], kind: kind))
   exit(0)
 }
 if mode == "classifier" {

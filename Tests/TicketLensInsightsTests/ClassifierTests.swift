@@ -92,12 +92,12 @@ struct TicketClassifierTests {
     return out
   }
 
-  @Test func learnsCategoriesAndPrioritiesAndFlagsUrgentText() {
+  @Test func learnsCategoriesAndPrioritiesAndFlagsUrgentText() throws {
     var settings = CategorySettings()
     settings.fields = ["reason"]
     settings.tagPrefix = "cat_"
     let input = Self.tickets()
-    let r = TicketClassifier(settings: settings, threads: 2).classify(input)
+    let r = try TicketClassifier(settings: settings, threads: 2).classify(input)
     let names = ["billing", "login", "shipping"]
     for (i, c) in r.classifications.enumerated() {
       // Recorded categories are kept (field or tag); the rest are predicted, all correctly here.
@@ -114,19 +114,22 @@ struct TicketClassifierTests {
     #expect(r.models.map(\.model) == ["category", "priority"])
   }
 
-  @Test func sameResultForOneAndManyThreads() {
+  @Test(arguments: ClassifierKind.allCases) func sameResultForOneAndManyThreads(
+    kind: ClassifierKind
+  ) throws {
     var settings = CategorySettings()
     settings.fields = ["reason"]
     let input = Self.tickets()
-    func run(_ threads: Int) -> [String] {
-      let r = TicketClassifier(settings: settings, threads: threads).classify(input)
+    settings.kind = kind
+    func run(_ threads: Int) throws -> [String] {
+      let r = try TicketClassifier(settings: settings, threads: threads).classify(input)
       return r.classifications.map {
         "\($0.category ?? "-") \($0.confidence ?? -1) \($0.suggestedPriority ?? "-") \($0.urgency ?? -1) \($0.urgencyTerms ?? "")"
       } + r.models.map { "\($0.temperature) \($0.confusion.map(\.tickets))" }
     }
-    let one = run(1)
-    #expect(run(2) == one)
-    #expect(run(5) == one)
+    let one = try run(1)
+    #expect(try run(2) == one)
+    #expect(try run(5) == one)
   }
 
   @Test func heldOutShareIsStableAndNearTheSetting() {

@@ -1,0 +1,345 @@
+"""Knowledge-gap evaluation sets built from public intent corpora (not from our sample generator).
+
+  python make_gap_sets.py [--textevals DIR]
+
+Reads Tests/EndToEndTests/TextEval/{banking77,clinc150}/{train,test}.csv (and
+clinc150/domains.json) and writes, deterministically (fixed seed), for each corpus a folder
+TextEval/gaps-<corpus>/ with
+
+  tickets.csv    generic ticket CSV  (ids t00001..., load as source "helpdesk")
+  chats.ndjson   generic chat NDJSON (ids c00001..., load as source "chat")
+  articles.json  Help Center {"articles": [...]} (ids 3601..., load as source "kb")
+  truth.json     {"uncovered": [...], "covered": [...], "contacts": {"helpdesk/t00001": intent,
+                  "chat/c00001": intent, ...}, ...}
+
+Construction (see TextEval/README.md):
+  * intents: banking77 all 77, 20 uncovered; clinc150 6 per domain (60), 16 uncovered.
+  * contacts: every train+test query of those intents, except 3 train queries per covered
+    intent reserved as the article's "Customers also ask" examples; shuffled; 25 % chats,
+    the rest tickets in three shapes (subject only / short subject + description / description
+    only), greetings and sign-offs sometimes added; chats carry shared agent filler and
+    visitor closings.
+  * time: 70 % of contacts uniformly in the 28 days ending 2026-03-31T23:59:59Z, 30 % in the
+    28 days before (so trends have a previous window).
+  * articles: one per covered intent (hand-written question title, a short paragraph built from
+    the title, three reserved queries), plus 10 decoy articles on unrelated topics.
+"""
+import argparse
+import csv
+import datetime as dt
+import json
+import math
+import os
+import random
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import titles  # noqa: E402
+
+SEED = 20260331
+AS_OF = dt.datetime(2026, 3, 31, 23, 59, 59, tzinfo=dt.timezone.utc)
+WINDOW_DAYS = 28
+PREVIOUS_SHARE = 0.30   # share of contacts in the 28 days before the window
+CHAT_SHARE = 0.25
+RESERVED_PER_INTENT = 3
+SOURCES = {"tickets": "helpdesk", "chats": "chat", "articles": "kb"}
+
+GENERIC_SUBJECTS = ["Question", "Help please", "Issue with my account", "Quick question",
+                    "Need help", "Support request", "Problem", "Urgent", "Hello", "Query"]
+GREETINGS = ["Hi,", "Hello team,", "Hi there,", "Hello,", "Good morning,", "Dear support,"]
+SIGN_OFFS = ["Thanks, Sam", "Thank you,\nAlex", "Regards, Priya", "Cheers, Tom", "Best,\nMaria",
+             "Thanks in advance", "Kind regards,\nJ. Novak"]
+CHAT_HELLOS = ["hi", "hello", "hi there", "hey"]
+AGENT_OPENERS = ["Thanks for reaching out! Let me check that for you.",
+                 "Hi, thanks for contacting us. One moment while I look into this.",
+                 "Thanks for waiting, I'm checking that now.",
+                 "Happy to help! Give me a minute to check."]
+VISITOR_CLOSINGS = ["ok thanks", "still not working", "sorry what do you mean", "thank you",
+                    "ok", "great, thanks", "that helps"]
+AGENT_CLOSINGS = ["Is there anything else I can help with?", "Have a great day!",
+                  "Glad I could help. Anything else?"]
+INTRO_TEMPLATES = [
+    "{title} This article answers that question and lists the steps to follow.",
+    "{title} Here is a short answer, with what to check first and when to contact us.",
+    "{title} Read on for the details and the options you have.",
+]
+OUTRO = "Still need help? Contact our support team from the app or the website."
+
+SETS = {
+    # corpus: (uncovered count, intents per domain or None for all)
+    "banking77": (20, None),
+    "clinc150": (16, 6),
+}
+
+
+def iso(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def read_corpus(folder):
+    rows = []
+    for split in ("train", "test"):
+        with open(os.path.join(folder, f"{split}.csv"), encoding="utf-8", newline="") as f:
+            for i, r in enumerate(csv.DictReader(f)):
+                rows.append({"text": r["text"], "label": r["label"], "split": split, "row": i})
+    return rows
+
+
+def choose_intents(rng, corpus, folder, rows):
+    labels = sorted({r["label"] for r in rows})
+    n_uncovered, per_domain = SETS[corpus]
+    if per_domain:
+        with open(os.path.join(folder, "domains.json"), encoding="utf-8") as f:
+            domains = json.load(f)
+        chosen = []
+        for d in sorted(domains):
+            chosen += rng.sample(sorted(domains[d]), per_domain)
+        labels = sorted(chosen)
+    uncovered = sorted(rng.sample(labels, n_uncovered))
+    covered = [x for x in labels if x not in uncovered]
+    return labels, uncovered, covered
+
+
+def norm(text):
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def reserve(rng, rows, covered):
+    """Three train queries per covered intent, each with a text no other query of the set has."""
+    counts = {}
+    for r in rows:
+        counts[norm(r["text"])] = counts.get(norm(r["text"]), 0) + 1
+    reserved = {}
+    for intent in covered:
+        pool = [r for r in rows if r["label"] == intent and r["split"] == "train"
+                and counts[norm(r["text"])] == 1]
+        reserved[intent] = rng.sample(pool, RESERVED_PER_INTENT)
+    return reserved
+
+
+def ticket_text(rng, query):
+    """(subject, description) in one of three shapes."""
+    u = rng.random()
+    if u < 0.40:
+        return query, ""
+    if u < 0.70:
+        words = query.split()
+        k = rng.randint(3, 6)
+        if len(words) > k and rng.random() < 0.5:
+            subject = " ".join(words[:k]).rstrip(",.;:")
+        else:
+            subject = rng.choice(GENERIC_SUBJECTS)
+        lines = []
+        if rng.random() < 0.35:
+            lines.append(rng.choice(GREETINGS))
+        lines.append(query)
+        if rng.random() < 0.35:
+            lines.append(rng.choice(SIGN_OFFS))
+        return subject, "\n".join(lines)
+    return "", query
+
+
+def minutes(rng, median, sigma, low, high):
+    return min(high, max(low, rng.lognormvariate(math.log(median), sigma)))
+
+
+def make_ticket(rng, tid, created, subject, description, n_requesters):
+    first = created + dt.timedelta(minutes=minutes(rng, 45, 1.0, 2, 600))
+    solved = first + dt.timedelta(minutes=minutes(rng, 150, 0.8, 10, 1440))
+    updated = solved + dt.timedelta(seconds=rng.randint(0, 300))
+    requester = rng.randint(1, n_requesters)
+    u = rng.random()
+    satisfaction = "good" if u < 0.30 else "bad" if u < 0.36 else ""
+    return {
+        "id": tid, "subject": subject, "description": description, "status": "solved",
+        "priority": "normal", "channel": "email" if rng.random() < 0.6 else "web",
+        "requester_id": f"u{requester}", "requester_email": f"customer{requester}@example.com",
+        "assignee_id": f"a{rng.randint(1, 8)}", "group_id": "support", "tags": "",
+        "created_at": iso(created), "updated_at": iso(updated), "first_reply_at": iso(first),
+        "solved_at": iso(solved), "reopens": "0", "replies": str(rng.randint(1, 3)),
+        "satisfaction": satisfaction, "escalated_at": "",
+    }
+
+
+def make_chat(rng, cid, created, query, n_visitors):
+    t = created
+    messages = []
+
+    def say(author, text, lo, hi):
+        nonlocal t
+        if messages:
+            t = t + dt.timedelta(seconds=rng.randint(lo, hi))
+        messages.append({"author": author, "at": iso(t), "text": text})
+
+    if rng.random() < 0.30:
+        say("visitor", rng.choice(CHAT_HELLOS), 0, 0)
+        say("visitor", query, 5, 40)
+    else:
+        say("visitor", query, 0, 0)
+    say("agent", rng.choice(AGENT_OPENERS), 20, 240)
+    first_agent = t
+    if rng.random() < 0.7:
+        say("visitor", rng.choice(VISITOR_CLOSINGS), 15, 120)
+    if rng.random() < 0.6:
+        say("agent", rng.choice(AGENT_CLOSINGS), 10, 60)
+    u = rng.random()
+    return {
+        "id": cid, "type": "chat", "visitor_id": f"v{rng.randint(1, n_visitors)}",
+        "agent_id": f"a{rng.randint(1, 8)}", "started_at": iso(created),
+        "first_agent_message_at": iso(first_agent), "ended_at": iso(t), "missed": False,
+        "rating": "good" if u < 0.35 else "bad" if u < 0.43 else None, "messages": messages,
+    }
+
+
+def escape(s):
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def make_articles(rng, corpus, covered, reserved, domain_of, rows):
+    names = titles.BANKING77 if corpus == "banking77" else titles.CLINC150
+    # Titles are written by hand and must not copy any query of the corpus.
+    queries = {norm(r["text"]) for r in rows}
+    copied = [t for t in names.values() if norm(t) in queries]
+    assert not copied, f"titles equal to corpus queries: {copied}"
+    articles, truth = [], {}
+    base = 360100000000 if corpus == "banking77" else 360200000000
+    entries = [(i, names[i], None) for i in covered] + [(None, t, b) for t, b in titles.DECOYS]
+    for n, (intent, title, decoy_body) in enumerate(entries, start=1):
+        aid = base + n
+        if intent is None:
+            body = f"<h2>{escape(title)}</h2><p>{escape(decoy_body)}</p>"
+            section = "about"
+        else:
+            intro = rng.choice(INTRO_TEMPLATES).format(title=title)
+            asks = "".join(f"<li>{escape(r['text'])}</li>" for r in reserved[intent])
+            body = (f"<h2>{escape(title)}</h2><p>{escape(intro)}</p>"
+                    f"<p>Customers also ask:</p><ul>{asks}</ul><p>{escape(OUTRO)}</p>")
+            section = domain_of.get(intent, "help")
+        created = dt.datetime(2024, 6, 1, tzinfo=dt.timezone.utc) + dt.timedelta(
+            minutes=rng.randint(0, 300 * 24 * 60))
+        updated = created + dt.timedelta(minutes=rng.randint(0, 200 * 24 * 60))
+        slug = "-".join(re.findall(r"[a-z0-9]+", title.lower()))
+        articles.append({
+            "id": aid, "title": title, "body": body, "locale": "en-us", "section_id": section,
+            "label_names": [section], "html_url": f"https://help.example.com/hc/en-us/articles/{aid}-{slug}",
+            "draft": False, "created_at": iso(created), "updated_at": iso(updated),
+        })
+        truth[f"{SOURCES['articles']}/{aid}"] = intent
+    return articles, truth
+
+
+def banking_section(intent):
+    for key, section in (("top_up", "top-ups"), ("topping_up", "top-ups"), ("transfer", "transfers"),
+                         ("exchange", "currencies"), ("currenc", "currencies"), ("cash", "cash"),
+                         ("atm", "cash"), ("identity", "verification"), ("verify", "verification"),
+                         ("refund", "payments"), ("payment", "payments"), ("card", "cards"),
+                         ("pin", "cards")):
+        if key in intent.lower():
+            return section
+    return "account"
+
+
+def build(corpus, textevals):
+    folder = os.path.join(textevals, corpus)
+    out = os.path.join(textevals, f"gaps-{corpus}")
+    os.makedirs(out, exist_ok=True)
+    rng = random.Random(f"{SEED}:{corpus}")
+    rows = read_corpus(folder)
+    labels, uncovered, covered = choose_intents(rng, corpus, folder, rows)
+    rows = [r for r in rows if r["label"] in labels]
+    reserved = reserve(rng, rows, covered)
+    held = {(r["split"], r["row"]) for rs in reserved.values() for r in rs}
+    contacts = [r for r in rows if (r["split"], r["row"]) not in held]
+    rng.shuffle(contacts)
+
+    # Kind and creation instant per contact; ids follow creation order within each kind.
+    n_chats = round(CHAT_SHARE * len(contacts))
+    window = dt.timedelta(days=WINDOW_DAYS)
+    start = AS_OF - window
+    for i, c in enumerate(contacts):
+        c["kind"] = "chat" if i < n_chats else "ticket"
+        lo = start - window if rng.random() < PREVIOUS_SHARE else start
+        c["created"] = lo + dt.timedelta(seconds=rng.randrange(1, int(window.total_seconds()) + 1))
+    truth_contacts = {}
+    tickets, chats = [], []
+    n_people = max(1, int(len(contacts) * 0.8))
+    for kind in ("ticket", "chat"):
+        mine = sorted((c for c in contacts if c["kind"] == kind),
+                      key=lambda c: (c["created"], c["split"], c["row"]))
+        for n, c in enumerate(mine, start=1):
+            if kind == "ticket":
+                cid = f"t{n:05d}"
+                subject, description = ticket_text(rng, c["text"])
+                tickets.append(make_ticket(rng, cid, c["created"], subject, description, n_people))
+                truth_contacts[f"{SOURCES['tickets']}/{cid}"] = c["label"]
+            else:
+                cid = f"c{n:05d}"
+                chats.append(make_chat(rng, cid, c["created"], c["text"], n_people))
+                truth_contacts[f"{SOURCES['chats']}/{cid}"] = c["label"]
+
+    if corpus == "clinc150":
+        with open(os.path.join(folder, "domains.json"), encoding="utf-8") as f:
+            domain_of = {i: d for d, xs in json.load(f).items() for i in xs}
+    else:
+        domain_of = {i: banking_section(i) for i in labels}
+    articles, article_truth = make_articles(rng, corpus, covered, reserved, domain_of,
+                                            read_corpus(folder))
+
+    fields = ["id", "subject", "description", "status", "priority", "channel", "requester_id",
+              "requester_email", "assignee_id", "group_id", "tags", "created_at", "updated_at",
+              "first_reply_at", "solved_at", "reopens", "replies", "satisfaction", "escalated_at"]
+    with open(os.path.join(out, "tickets.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        w.writeheader()
+        w.writerows(tickets)
+    with open(os.path.join(out, "chats.ndjson"), "w", encoding="utf-8") as f:
+        for c in chats:
+            f.write(json.dumps(c, ensure_ascii=False, separators=(",", ":")) + "\n")
+    with open(os.path.join(out, "articles.json"), "w", encoding="utf-8") as f:
+        f.write('{"articles":[\n')
+        f.write(",\n".join(json.dumps(a, ensure_ascii=False, separators=(",", ":"))
+                           for a in articles))
+        f.write("\n]}\n")
+    in_window = {}
+    for c in contacts:
+        if c["created"] > start:
+            in_window[c["label"]] = in_window.get(c["label"], 0) + 1
+    truth = {
+        "corpus": corpus, "seed": SEED, "as_of": iso(AS_OF), "window_days": WINDOW_DAYS,
+        "sources": SOURCES,
+        "uncovered": uncovered, "covered": covered,
+        "in_window": dict(sorted(in_window.items())),
+        "articles": article_truth,
+        "reserved": {i: [f"{r['split']}:{r['row']}" for r in rs] for i, rs in reserved.items()},
+        "contacts": truth_contacts,
+    }
+    with open(os.path.join(out, "truth.json"), "w", encoding="utf-8") as f:
+        # One key per line (one contact per line) keeps the file diffable and small.
+        f.write("{\n")
+        f.write(",\n".join(
+            f"{json.dumps(k)}: " + (
+                "{\n" + ",\n".join(f"{json.dumps(a)}:{json.dumps(b, ensure_ascii=False)}"
+                                    for a, b in v.items()) + "\n}"
+                if isinstance(v, dict) and k in ("contacts", "articles") else
+                json.dumps(v, ensure_ascii=False))
+            for k, v in truth.items()))
+        f.write("\n}\n")
+    print(f"{out}: intents={len(labels)} uncovered={len(uncovered)} contacts={len(contacts)} "
+          f"tickets={len(tickets)} chats={len(chats)} articles={len(articles)} "
+          f"in_window={sum(in_window.values())}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--textevals", default=os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "EndToEndTests",
+        "TextEval"))
+    ap.add_argument("corpora", nargs="*", default=list(SETS))
+    a = ap.parse_args()
+    for corpus in a.corpora:
+        build(corpus, os.path.normpath(a.textevals))
+
+
+if __name__ == "__main__":
+    main()

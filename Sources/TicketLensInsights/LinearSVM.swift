@@ -1,0 +1,163 @@
+import Foundation
+
+/// What a text classifier reads of each document: its TF-IDF vector (sparse, unit length) and
+/// its static-embedding vector (dense, unit length, all zeros when absent).
+public struct TextFeatures: Sendable {
+  /// Per document: (term index, weight) sorted by term index.
+  public var sparse: [[(Int, Double)]]
+  /// Terms in the TF-IDF vocabulary.
+  public var vocabulary: Int
+  /// `count × dimensions` floats; empty when the features have no dense part.
+  public var dense: [Float]
+  public var dimensions: Int
+
+  public init(sparse: [[(Int, Double)]], vocabulary: Int, dense: [Float] = [], dimensions: Int = 0)
+  {
+    precondition(dense.count == sparse.count * dimensions)
+    self.sparse = sparse
+    self.vocabulary = vocabulary
+    self.dense = dense
+    self.dimensions = dimensions
+  }
+
+  public var count: Int { sparse.count }
+
+  /// TF-IDF terms and the shipped static embedding of `texts`.
+  public static func of(_ texts: [String], vectors: TermVectors, threads: Int = 0) throws
+    -> TextFeatures
+  {
+    let embedding = try StaticEmbedding.shared()
+    return TextFeatures(
+      sparse: vectors.documents, vocabulary: vectors.terms.count,
+      dense: embedding.vectors(texts, threads: threads), dimensions: embedding.dimensions)
+  }
+}
+
+/// One-vs-rest linear support vector machines with the squared hinge loss, trained by dual
+/// coordinate descent (Hsieh et al., ICML 2008 — what liblinear and scikit-learn's `LinearSVC`
+/// do), over the TF-IDF terms and the static embedding side by side, plus a bias. Each class is
+/// trained on its own worker with its own seeded visiting order, so the weights do not depend
+/// on the thread count. Scores are `w·x`; a softmax temperature fitted on held-out documents
+/// turns them into calibrated probabilities.
+public struct LinearSVM: Sendable {
+  public let classes: [String]
+  /// Penalty of the hinge loss (scikit-learn's `C`).
+  public let c: Double
+  let vocabulary: Int
+  let dimensions: Int
+  /// Class-major weights: `vocabulary` sparse terms, `dimensions` dense values, one bias.
+  let weights: [Double]
+  public internal(set) var temperature = 1.0
+
+  var width: Int { vocabulary + dimensions + 1 }
+
+  /// Trains on the documents whose `labels[i]` (a class index) is not negative.
+  init(
+    classes: [String], features f: TextFeatures, labels: [Int32], c: Double = 1,
+    epochs: Int = 60, tolerance: Double = 0.1, threads: Int = 0
+  ) {
+    self.classes = classes
+    self.c = c
+    vocabulary = f.vocabulary
+    dimensions = f.dimensions
+    let width = f.vocabulary + f.dimensions + 1
+    let members = labels.indices.filter { labels[$0] >= 0 }
+    // x·x + 1/(2C) per document (the bias feature is 1).
+    let diagonal = 1 / (2 * c)
+    let q = members.map { i -> Double in
+      var s = 1.0
+      for (_, w) in f.sparse[i] { s += w * w }
+      for d in 0..<f.dimensions {
+        let v = Double(f.dense[i * f.dimensions + d])
+        s += v * v
+      }
+      return s + diagonal
+    }
+    let perClass = Parallel.fixedChunks(classes.count, size: 1, threads: threads) { lo, _ in
+      Self.trainOne(
+        f, members: members, positive: { labels[$0] == Int32(lo) }, q: q, diagonal: diagonal,
+        width: width, epochs: epochs, tolerance: tolerance, seed: UInt64(lo) &+ 1)
+    }
+    weights = Array(perClass.joined())
+  }
+
+  /// Dual coordinate descent for one class against the rest.
+  static func trainOne(
+    _ f: TextFeatures, members: [Int], positive: (Int) -> Bool, q: [Double], diagonal: Double,
+    width: Int, epochs: Int, tolerance: Double, seed: UInt64
+  ) -> [Double] {
+    var w = [Double](repeating: 0, count: width)
+    var alpha = [Double](repeating: 0, count: members.count)
+    let y = members.map { positive($0) ? 1.0 : -1.0 }
+    var order = Array(members.indices)
+    var rng = SplitMix(seed: seed)
+    let dims = f.dimensions
+    let denseBase = f.vocabulary
+    let bias = width - 1
+    f.dense.withUnsafeBufferPointer { dense in
+      w.withUnsafeMutableBufferPointer { w in
+        for _ in 0..<epochs {
+          // Fisher–Yates with the class's own generator: the same order on every run.
+          for k in stride(from: order.count - 1, to: 0, by: -1) {
+            order.swapAt(k, Int(rng.next() % UInt64(k + 1)))
+          }
+          var maxPG = -Double.infinity
+          var minPG = Double.infinity
+          for k in order {
+            let i = members[k]
+            var s = w[bias]
+            for (t, v) in f.sparse[i] { s += w[t] * v }
+            let row = i * dims
+            for d in 0..<dims { s += w[denseBase + d] * Double(dense[row + d]) }
+            let g = y[k] * s - 1 + alpha[k] * diagonal
+            let pg = alpha[k] == 0 ? min(g, 0) : g
+            maxPG = max(maxPG, pg)
+            minPG = min(minPG, pg)
+            guard pg != 0 else { continue }
+            let old = alpha[k]
+            alpha[k] = max(old - g / q[k], 0)
+            let step = (alpha[k] - old) * y[k]
+            guard step != 0 else { continue }
+            for (t, v) in f.sparse[i] { w[t] += step * v }
+            for d in 0..<dims { w[denseBase + d] += step * Double(dense[row + d]) }
+            w[bias] += step
+          }
+          if maxPG - minPG < tolerance { break }
+        }
+      }
+    }
+    return w
+  }
+
+  /// The decision value of each class for document `i` of `f`.
+  public func scores(_ f: TextFeatures, _ i: Int) -> [Double] {
+    let width = self.width
+    let dims = dimensions
+    return weights.withUnsafeBufferPointer { w in
+      f.dense.withUnsafeBufferPointer { dense in
+        (0..<classes.count).map { c in
+          let base = c * width
+          var s = w[base + width - 1]
+          for (t, v) in f.sparse[i] where t < vocabulary { s += w[base + t] * v }
+          if f.dimensions == dims {
+            let row = i * dims
+            for d in 0..<dims { s += w[base + vocabulary + d] * Double(dense[row + d]) }
+          }
+          return s
+        }
+      }
+    }
+  }
+
+  /// How much term `t` (weight `v`) pushes a document toward the classes in `toward` rather
+  /// than the others: the best weight among `toward` minus the best among the rest, times `v`.
+  func lift(term t: Int, weight v: Double, toward: Set<Int>) -> Double {
+    var inside = -Double.infinity
+    var outside = -Double.infinity
+    for c in classes.indices {
+      let x = weights[c * width + t]
+      if toward.contains(c) { inside = max(inside, x) } else { outside = max(outside, x) }
+    }
+    return v * (inside - outside)
+  }
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+/// Sentence vectors from a static word-piece embedding distilled from all-MiniLM-L6-v2
+/// (Apache-2.0; `Resources/NOTICE`): every vocabulary token was run alone through the full
+/// model, the rows reduced to 256 dimensions by PCA and weighted by SIF
+/// (`Benchmarks/text_eval/distill_static.py` made the table). A text's vector is the mean of its
+/// pieces' rows, unit length — a tokenisation and a few hundred additions per text, yet words
+/// that mean the same land near each other ("card hasn't arrived", "where is my card"), which
+/// TF-IDF cannot see.
+public struct StaticEmbedding: Sendable {
+  public let tokenizer: WordPiece
+  public let dimensions: Int
+  /// Row scale per token id (0 for tokens without a row).
+  let scales: [Float]
+  /// Token-major int8 rows: `values[id * dimensions + d] * scales[id]`.
+  let values: [Int8]
+
+  /// The embedding shipped with TicketLens, loaded once per process.
+  public static func shared() throws -> StaticEmbedding {
+    try loaded.get()
+  }
+
+  private static let loaded: Result<StaticEmbedding, EmbeddingError> = {
+    guard
+      let table = Bundle.module.url(forResource: "static-embedding", withExtension: "bin"),
+      let vocabulary = Bundle.module.url(forResource: "vocab", withExtension: "txt")
+    else {
+      return .failure(
+        EmbeddingError(
+          "the static embedding (static-embedding.bin, vocab.txt) is missing from the "
+            + "TicketLens_TicketLensInsights resource bundle beside the executable"))
+    }
+    return Result { () throws(EmbeddingError) -> StaticEmbedding in
+      guard let data = try? Data(contentsOf: table),
+        let words = try? String(contentsOf: vocabulary, encoding: .utf8)
+      else { throw EmbeddingError("cannot read \(table.path)") }
+      return try StaticEmbedding(table: data, vocabulary: words)
+    }
+  }()
+
+  /// Reads a table in the `TLSE` v1 layout (see distill_static.py) and its vocabulary.
+  public init(table data: Data, vocabulary: String) throws(EmbeddingError) {
+    let bytes = [UInt8](data)
+    func u32(_ at: Int) -> Int {
+      Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24
+    }
+    guard bytes.count >= 16, bytes[0..<4].elementsEqual("TLSE".utf8), u32(4) == 1 else {
+      throw EmbeddingError("the static embedding table is not a TLSE v1 file")
+    }
+    let rows = u32(8)
+    let dims = u32(12)
+    guard dims > 0, bytes.count == 16 + rows * 4 + rows * dims else {
+      throw EmbeddingError("the static embedding table is truncated")
+    }
+    tokenizer = WordPiece(vocabulary: vocabulary)
+    guard tokenizer.ids.count <= rows else {
+      throw EmbeddingError("the vocabulary has more tokens than the table has rows")
+    }
+    dimensions = dims
+    scales = (0..<rows).map { Float(bitPattern: UInt32(u32(16 + 4 * $0))) }
+    values = bytes[(16 + rows * 4)...].map { Int8(bitPattern: $0) }
+  }
+
+  /// The unit-length vector of a text (all zeros when no piece of it is known).
+  public func vector(_ text: String) -> [Float] {
+    var out = [Float](repeating: 0, count: dimensions)
+    add(tokenizer.tokenIDs(text), into: &out)
+    return out
+  }
+
+  /// Unit vectors of many texts, flat (`texts.count × dimensions`), computed in parallel chunks
+  /// (each text's vector depends on that text alone, so threads never change the result).
+  public func vectors(_ texts: [String], threads: Int = 0) -> [Float] {
+    let dims = dimensions
+    let parts = Parallel.fixedChunks(texts.count, size: 4096, threads: threads) { lo, hi in
+      var out = [Float](repeating: 0, count: (hi - lo) * dims)
+      var cache: [String: [Int32]] = [:]
+      var ids: [Int32] = []
+      var v = [Float](repeating: 0, count: dims)
+      for i in lo..<hi {
+        ids.removeAll(keepingCapacity: true)
+        for w in tokenizer.words(texts[i]) { tokenizer.pieces(w, into: &ids, cache: &cache) }
+        for d in 0..<dims { v[d] = 0 }
+        add(ids, into: &v)
+        out.replaceSubrange(((i - lo) * dims)..<((i - lo + 1) * dims), with: v)
+      }
+      return out
+    }
+    return Array(parts.joined())
+  }
+
+  /// Adds the rows of `ids` to `out` and normalises it to unit length.
+  func add(_ ids: [Int32], into out: inout [Float]) {
+    let dims = dimensions
+    values.withUnsafeBufferPointer { values in
+      out.withUnsafeMutableBufferPointer { out in
+        for id in ids {
+          let s = scales[Int(id)]
+          guard s != 0 else { continue }
+          let base = Int(id) * dims
+          for d in 0..<dims { out[d] += s * Float(values[base + d]) }
+        }
+        var norm: Float = 0
+        for d in 0..<dims { norm += out[d] * out[d] }
+        if norm > 0 {
+          let inv = 1 / norm.squareRoot()
+          for d in 0..<dims { out[d] *= inv }
+        }
+      }
+    }
+  }
+}
+
+/// The static embedding could not be loaded.
+public struct EmbeddingError: Error, CustomStringConvertible, Sendable {
+  public var description: String
+  init(_ description: String) { self.description = description }
+}

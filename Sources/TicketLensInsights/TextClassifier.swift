@@ -1,0 +1,162 @@
+import Foundation
+
+/// Which model learns categories and priorities (`insights: classifier:`).
+public enum ClassifierKind: String, Sendable, CaseIterable {
+  /// Linear SVMs over TF-IDF terms and the static embedding (the default; see README).
+  case linear
+  /// Multinomial naive Bayes over TF-IDF terms alone (the model before version 4).
+  case naiveBayes = "naive_bayes"
+}
+
+/// A fitted text classifier of either kind, with its calibration temperature.
+public struct TextModel: Sendable {
+  enum Fitted: Sendable {
+    case naiveBayes(NaiveBayes)
+    case linear(LinearSVM)
+  }
+  let fitted: Fitted
+  /// Scores are divided by this before the softmax.
+  public internal(set) var temperature = 1.0
+
+  public var classes: [String] {
+    switch fitted {
+    case .naiveBayes(let m): m.classes
+    case .linear(let m): m.classes
+    }
+  }
+
+  /// The model's one hyper-parameter: the smoothing α of naive Bayes, the penalty C of the SVMs.
+  public var penalty: Double {
+    switch fitted {
+    case .naiveBayes(let m): m.alpha
+    case .linear(let m): m.c
+    }
+  }
+
+  /// Fits a model on the documents with a class code (`codes[i] >= 0`) that `include` accepts.
+  static func fit(
+    _ kind: ClassifierKind, features f: TextFeatures, codes: [Int32], classes: [String],
+    penalty: Double, threads: Int, include: @Sendable (Int) -> Bool
+  ) -> TextModel {
+    switch kind {
+    case .naiveBayes:
+      let sums = NaiveBayes.Sums.of(
+        f.sparse, labels: codes, classes: classes.count, vocabulary: f.vocabulary,
+        threads: threads, include: include)
+      return TextModel(
+        fitted: .naiveBayes(
+          NaiveBayes(classes: classes, vocabulary: f.vocabulary, alpha: penalty, sums: sums)))
+    case .linear:
+      let labels = codes.indices.map { include($0) ? codes[$0] : -1 }
+      return TextModel(
+        fitted: .linear(
+          LinearSVM(classes: classes, features: f, labels: labels, c: penalty, threads: threads)))
+    }
+  }
+
+  /// The raw score of each class for document `i` (higher is likelier).
+  public func scores(_ f: TextFeatures, _ i: Int) -> [Double] {
+    switch fitted {
+    case .naiveBayes(let m): m.scores(f.sparse[i])
+    case .linear(let m): m.scores(f, i)
+    }
+  }
+
+  /// Class probabilities at the fitted temperature.
+  public func probabilities(_ f: TextFeatures, _ i: Int) -> [Double] {
+    NaiveBayes.softmax(scores(f, i), temperature: temperature)
+  }
+
+  /// The most likely class and its probability (ties go to the earlier class).
+  public func predict(_ f: TextFeatures, _ i: Int) -> (label: Int, confidence: Double) {
+    let p = probabilities(f, i)
+    var best = 0
+    for c in p.indices where p[c] > p[best] { best = c }
+    return (best, p[best])
+  }
+
+  /// How much term `t` (weight `w`) pushes a document toward the classes in `toward`.
+  func lift(term t: Int, weight w: Double, toward: Set<Int>) -> Double {
+    switch fitted {
+    case .naiveBayes(let m): m.lift(term: t, weight: w, toward: toward)
+    case .linear(let m): m.lift(term: t, weight: w, toward: toward)
+    }
+  }
+}
+
+/// A trained classifier: the model fitted on the labelled documents, and the evaluation of the
+/// same procedure fitted without the held-out documents.
+public struct TrainedClassifier: Sendable {
+  public var model: TextModel
+  /// Nil when no labelled document was held out.
+  public var evaluation: ClassifierEvaluation?
+  public var labelled: Int
+  /// Labelled documents the final model was fitted on (at most `maximumTraining`).
+  public var trainedOn: Int
+
+  /// Above this many labelled documents, the linear model is fitted on an even sample of them
+  /// (every k-th in input order): its accuracy has levelled off long before, and the nightly
+  /// job's training time stays bounded.
+  public static let maximumTraining = 60_000
+
+  /// Trains on `features` with `labels` (nil = unlabelled); documents with `holdout[i]` true
+  /// are held out for the evaluation and the temperature, then added back for the final
+  /// model. Nil when fewer than two classes have labels.
+  public static func train(
+    features f: TextFeatures, labels: [String?], holdout: [Bool], kind: ClassifierKind = .linear,
+    penalty: Double = 1, threads: Int = 0
+  ) -> TrainedClassifier? {
+    let classes = Set(labels.compactMap { $0 }).sorted()
+    guard classes.count >= 2 else { return nil }
+    var index: [String: Int32] = [:]
+    for (i, c) in classes.enumerated() { index[c] = Int32(i) }
+    var codes = labels.map { $0.flatMap { index[$0] } ?? -1 }
+    let labelled = codes.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
+    // An even sample of the labelled documents when there are very many (linear model only:
+    // naive Bayes is a sum and costs nothing more).
+    let evaluated = codes
+    if kind == .linear, labelled > maximumTraining {
+      let step = Double(labelled) / Double(maximumTraining)
+      var seen = 0
+      var next = 0.0
+      for i in codes.indices where codes[i] >= 0 {
+        if Double(seen) >= next {
+          next += step
+        } else {
+          codes[i] = -1
+        }
+        seen += 1
+      }
+    }
+    let sampled = codes
+    let held = evaluated.indices.filter { evaluated[$0] >= 0 && holdout[$0] }
+    var model = TextModel.fit(
+      kind, features: f, codes: sampled, classes: classes, penalty: penalty, threads: threads
+    ) { _ in true }
+    let trainedOn = sampled.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
+    guard !held.isEmpty, sampled.indices.contains(where: { sampled[$0] >= 0 && !holdout[$0] })
+    else {
+      return TrainedClassifier(
+        model: model, evaluation: nil, labelled: labelled, trainedOn: trainedOn)
+    }
+    let partial = TextModel.fit(
+      kind, features: f, codes: sampled, classes: classes, penalty: penalty, threads: threads
+    ) { !holdout[$0] }
+    let heldScores = Parallel.fixedChunks(held.count, size: 16_384, threads: threads) { lo, hi in
+      held[lo..<hi].map { partial.scores(f, $0) }
+    }.flatMap { $0 }
+    var confusion = Array(
+      repeating: Array(repeating: 0, count: classes.count), count: classes.count)
+    for (k, i) in held.enumerated() {
+      let s = heldScores[k]
+      var best = 0
+      for c in s.indices where s[c] > s[best] { best = c }
+      confusion[Int(evaluated[i])][best] += 1
+    }
+    model.temperature = Calibration.temperature(
+      scores: heldScores, labels: held.map { Int(evaluated[$0]) })
+    return TrainedClassifier(
+      model: model, evaluation: ClassifierEvaluation(classes: classes, confusion: confusion),
+      labelled: labelled, trainedOn: trainedOn)
+  }
+}

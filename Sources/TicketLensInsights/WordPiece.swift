@@ -1,0 +1,160 @@
+import Foundation
+
+/// BERT's uncased WordPiece tokenizer (the one all-MiniLM-L6-v2 was trained with): text is
+/// cleaned (control characters dropped, every kind of space one space), CJK ideographs stand
+/// alone, letters are lowercased and stripped of accents, punctuation marks are words of their
+/// own, and each word is split greedily into the longest vocabulary pieces from its start
+/// (continuations spelled `##…`). A word the vocabulary cannot spell is dropped (BERT would
+/// write `[UNK]`; the static embedding has no row for it).
+public struct WordPiece: Sendable {
+  /// Token id by spelling.
+  let ids: [String: Int32]
+  /// Words longer than this (in characters) are unknown, as in BERT.
+  static let maxWordCharacters = 100
+
+  /// - Parameter vocabulary: one token per line; a token's id is its line number (0-based).
+  public init(vocabulary: String) {
+    var ids: [String: Int32] = [:]
+    var n: Int32 = 0
+    for line in vocabulary.split(separator: "\n", omittingEmptySubsequences: false) {
+      if !line.isEmpty, ids[String(line)] == nil { ids[String(line)] = n }
+      n += 1
+    }
+    self.ids = ids
+  }
+
+  /// The token ids of a text, in order (no `[CLS]`/`[SEP]`).
+  public func tokenIDs(_ text: String) -> [Int32] {
+    var out: [Int32] = []
+    var cache: [String: [Int32]] = [:]
+    for word in words(text) { pieces(word, into: &out, cache: &cache) }
+    return out
+  }
+
+  /// Appends the pieces of one basic-tokenized word (memoised in `cache`).
+  func pieces(_ word: String, into out: inout [Int32], cache: inout [String: [Int32]]) {
+    if let hit = cache[word] {
+      out.append(contentsOf: hit)
+      return
+    }
+    var found: [Int32] = []
+    let scalars = Array(word.unicodeScalars)
+    if scalars.count <= Self.maxWordCharacters {
+      var start = 0
+      while start < scalars.count {
+        var end = scalars.count
+        var piece: Int32?
+        while end > start {
+          var s = start > 0 ? "##" : ""
+          s.unicodeScalars.append(contentsOf: scalars[start..<end])
+          if let id = ids[s] {
+            piece = id
+            break
+          }
+          end -= 1
+        }
+        guard let id = piece else {
+          found = []
+          break
+        }
+        found.append(id)
+        start = end
+      }
+    }
+    cache[word] = found
+    out.append(contentsOf: found)
+  }
+
+  /// BERT's basic tokenization: cleaned, lowercased, accents stripped, split on spaces and
+  /// around punctuation and CJK ideographs.
+  public func words(_ text: String) -> [String] {
+    if let ascii = Self.asciiWords(text) { return ascii }
+    var out: [String] = []
+    var cur = String.UnicodeScalarView()
+    func flush() {
+      if !cur.isEmpty {
+        out.append(String(cur))
+        cur = String.UnicodeScalarView()
+      }
+    }
+    // Lowercase, then NFD so that accents become separate marks, which are dropped.
+    let decomposed = text.lowercased().decomposedStringWithCanonicalMapping
+    for u in decomposed.unicodeScalars {
+      let v = u.value
+      if v == 0 || v == 0xFFFD { continue }
+      let p = u.properties
+      if u == " " || u == "\t" || u == "\n" || u == "\r" || p.generalCategory == .spaceSeparator {
+        flush()
+      } else if p.generalCategory == .control || p.generalCategory == .format {
+        continue
+      } else if p.generalCategory == .nonspacingMark {
+        continue
+      } else if Self.isPunctuation(u) || Self.isCJK(v) {
+        flush()
+        out.append(String(u))
+      } else {
+        cur.append(u)
+      }
+    }
+    flush()
+    return out
+  }
+
+  /// The same words for pure-ASCII text without Unicode property lookups; nil when the text
+  /// has non-ASCII bytes.
+  static func asciiWords(_ text: String) -> [String]? {
+    var text = text
+    return text.withUTF8 { bytes -> [String]? in
+      var out: [String] = []
+      var cur: [UInt8] = []
+      cur.reserveCapacity(16)
+      func flush() {
+        if !cur.isEmpty {
+          out.append(String(decoding: cur, as: UTF8.self))
+          cur.removeAll(keepingCapacity: true)
+        }
+      }
+      for b in bytes {
+        switch b {
+        case 0x80...: return nil
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+          cur.append(b)
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): cur.append(b | 0x20)
+        case 33...47, 58...64, 91...96, 123...126:
+          flush()
+          out.append(String(decoding: [b], as: UTF8.self))
+        case 0...31, 127:
+          // Tab, newline and carriage return separate words; other controls are dropped.
+          if b == 9 || b == 10 || b == 13 { flush() }
+        default: flush()
+        }
+      }
+      flush()
+      return out
+    }
+  }
+
+  /// BERT's punctuation: the ASCII non-alphanumeric symbols, and every Unicode `P*` category.
+  static func isPunctuation(_ u: Unicode.Scalar) -> Bool {
+    let v = u.value
+    if (33...47).contains(v) || (58...64).contains(v) || (91...96).contains(v)
+      || (123...126).contains(v)
+    {
+      return true
+    }
+    switch u.properties.generalCategory {
+    case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+      .initialPunctuation, .finalPunctuation, .otherPunctuation:
+      return true
+    default: return false
+    }
+  }
+
+  /// The CJK ideograph blocks BERT splits character by character.
+  static func isCJK(_ v: UInt32) -> Bool {
+    (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v)
+      || (0x20000...0x2A6DF).contains(v) || (0x2A700...0x2B73F).contains(v)
+      || (0x2B740...0x2B81F).contains(v) || (0x2B820...0x2CEAF).contains(v)
+      || (0xF900...0xFAFF).contains(v) || (0x2F800...0x2FA1F).contains(v)
+  }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+@testable import TicketLensInsights
+
+/// The WordPiece tokenizer and the static embedding against the reference implementation
+/// (Hugging Face `tokenizers` 0.23.3 with all-MiniLM-L6-v2's tokenizer.json, no special tokens;
+/// the vector from Benchmarks/text_eval's Python reading of the same table).
+struct EmbeddingTests {
+  @Test(arguments: [
+    ("Hello, world!", [7592, 1010, 2088, 999]),
+    (
+      "My card hasn't arrived yet — where is it?",
+      [2026, 4003, 8440, 1005, 1056, 3369, 2664, 1517, 2073, 2003, 2009, 1029]
+    ),
+    (
+      "Café déjà vu: 東京 refund#42",
+      [7668, 2139, 3900, 24728, 1024, 1879, 1755, 25416, 8630, 1001, 4413]
+    ),
+    ("unaffordable transactions", [14477, 4246, 8551, 3085, 11817]),
+  ])
+  func wordPiecesMatchTheReferenceTokenizer(text: String, ids: [Int]) throws {
+    let e = try StaticEmbedding.shared()
+    #expect(e.tokenizer.tokenIDs(text).map(Int.init) == ids)
+  }
+
+  @Test func sentenceVectorMatchesTheReferenceAndIsUnitLength() throws {
+    let e = try StaticEmbedding.shared()
+    let v = e.vector("My card hasn't arrived yet")
+    #expect(v.count == 256)
+    for (x, y) in zip(v.prefix(4), [-0.25616, 0.1576, -0.02217, 0.02892] as [Float]) {
+      #expect(abs(x - y) < 1e-4, "\(v.prefix(4))")
+    }
+    #expect(abs(v.reduce(0) { $0 + $1 * $1 } - 1) < 1e-4)
+    // The batch form gives the same vectors whatever the thread count; unknown text gives 0.
+    let texts = ["My card hasn't arrived yet", "", "where is my new card", "\u{1F600}"]
+    let one = e.vectors(texts, threads: 1)
+    #expect(one == e.vectors(texts, threads: 3))
+    #expect(Array(one.prefix(256)) == v)
+    #expect(one[256..<512].allSatisfy { $0 == 0 } && one[768...].allSatisfy { $0 == 0 })
+  }
+
+  @Test func paraphrasesAreNearerThanOtherNeeds() throws {
+    let e = try StaticEmbedding.shared()
+    func cos(_ a: String, _ b: String) -> Float {
+      zip(e.vector(a), e.vector(b)).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+    let card = "my card still has not arrived"
+    #expect(cos(card, "when will I receive the card you sent") > cos(card, "I want a refund"))
+    #expect(cos("reset my password", "I forgot my login") > cos("reset my password", "parcel lost"))
+  }
+
+  @Test func refusesATruncatedTable() {
+    #expect(throws: EmbeddingError.self) {
+      try StaticEmbedding(table: Data("TLSE\u{1}\0\0\0".utf8), vocabulary: "a\n")
+    }
+  }
+}
+
+/// The linear SVMs on small data with known answers.
+struct LinearSVMTests {
+  /// Three classes, each its own term plus a shared one; the dense part points the same way.
+  static func features() -> (TextFeatures, [Int32]) {
+    var sparse: [[(Int, Double)]] = []
+    var dense: [Float] = []
+    var labels: [Int32] = []
+    for i in 0..<90 {
+      let c = i % 3
+      sparse.append([(c, 0.8), (3, 0.6)])
+      var d = [Float](repeating: 0, count: 4)
+      d[c] = 1
+      dense += d
+      labels.append(Int32(c))
+    }
+    return (TextFeatures(sparse: sparse, vocabulary: 4, dense: dense, dimensions: 4), labels)
+  }
+
+  @Test func separatesSeparableClassesAndTheSharedTermCarriesNoWeightTowardAny() {
+    let (f, labels) = Self.features()
+    let m = LinearSVM(classes: ["a", "b", "c"], features: f, labels: labels)
+    for i in 0..<f.count {
+      let s = m.scores(f, i)
+      #expect(s.firstIndex(of: s.max()!) == Int(labels[i]))
+      // Its own class scores positive, the others negative (a margin of about one).
+      #expect(
+        s[Int(labels[i])] > 0.5 && s.enumerated().allSatisfy { $0 == Int(labels[i]) || $1 < -0.5 })
+    }
+    // Term 0 lifts class 0 and nothing else; the shared term 3 lifts no class over another.
+    #expect(m.lift(term: 0, weight: 1, toward: [0]) > 0.5)
+    #expect(abs(m.lift(term: 3, weight: 1, toward: [0])) < 0.01)
+  }
+
+  @Test func weightsDoNotDependOnTheThreadCount() {
+    let (f, labels) = Self.features()
+    let one = LinearSVM(classes: ["a", "b", "c"], features: f, labels: labels, threads: 1)
+    let two = LinearSVM(classes: ["a", "b", "c"], features: f, labels: labels, threads: 2)
+    #expect(one.weights == two.weights)
+  }
+}
