@@ -97,7 +97,7 @@ public struct TrainedClassifier: Sendable {
   /// Above this many labelled documents, the linear model is fitted on an even sample of them
   /// (every k-th in input order): its accuracy has levelled off long before, and the nightly
   /// job's training time stays bounded.
-  public static let maximumTraining = 60_000
+  public static let maximumTraining = 20_000
 
   /// Trains on `features` with `labels` (nil = unlabelled); documents with `holdout[i]` true
   /// are held out for the evaluation and the temperature, then added back for the final
