@@ -76,6 +76,26 @@ public struct TicketClassifier: Sendable {
     return nil
   }
 
+  /// What the classifiers read of `texts`: their TF-IDF terms (`tokenizer`, terms in at least 2
+  /// texts, every text counted in the document frequencies, labelled or not) and, for the linear
+  /// model, the shipped static embedding beside them.
+  public static func features(_ texts: [String], kind: ClassifierKind, threads: Int = 0) throws
+    -> (vectors: TermVectors, features: TextFeatures)
+  {
+    let vectors = TermVectors(
+      texts: texts, minDF: 2, maxShare: 1.0, tokenizer: tokenizer, threads: threads)
+    guard kind == .linear else {
+      return (vectors, TextFeatures(sparse: vectors.documents, vocabulary: vectors.terms.count))
+    }
+    let embedding = try StaticEmbedding.shared()
+    return (
+      vectors,
+      TextFeatures(
+        sparse: vectors.documents, vocabulary: vectors.terms.count,
+        dense: embedding.vectors(texts, threads: threads), dimensions: embedding.dimensions)
+    )
+  }
+
   /// Lowercased, trimmed, runs of spaces and hyphens as one `_`.
   public static func normalized(_ s: String) -> String {
     var out = ""
@@ -104,13 +124,8 @@ public struct TicketClassifier: Sendable {
 
   /// - Throws: `EmbeddingError` when the linear model's static embedding cannot be loaded.
   public func classify(_ tickets: [ClassifierTicket]) throws -> Result {
-    let texts = tickets.map(\.text)
-    let vectors = TermVectors(
-      texts: texts, minDF: 2, maxShare: 1.0, tokenizer: Self.tokenizer, threads: threads)
-    let features =
-      settings.kind == .linear
-      ? try TextFeatures.of(texts, vectors: vectors, threads: threads)
-      : TextFeatures(sparse: vectors.documents, vocabulary: vectors.terms.count)
+    let (vectors, features) = try Self.features(
+      tickets.map(\.text), kind: settings.kind, threads: threads)
     let docs = vectors.documents
     let v = vectors.terms.count
     let holdout = tickets.map { isHeldOut(source: $0.source, id: $0.id) }

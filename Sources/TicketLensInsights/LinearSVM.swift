@@ -21,16 +21,6 @@ public struct TextFeatures: Sendable {
   }
 
   public var count: Int { sparse.count }
-
-  /// TF-IDF terms and the shipped static embedding of `texts`.
-  public static func of(_ texts: [String], vectors: TermVectors, threads: Int = 0) throws
-    -> TextFeatures
-  {
-    let embedding = try StaticEmbedding.shared()
-    return TextFeatures(
-      sparse: vectors.documents, vocabulary: vectors.terms.count,
-      dense: embedding.vectors(texts, threads: threads), dimensions: embedding.dimensions)
-  }
 }
 
 /// One-vs-rest linear support vector machines with the squared hinge loss, trained by dual
@@ -152,12 +142,6 @@ public struct LinearSVM: Sendable {
   /// How much term `t` (weight `v`) pushes a document toward the classes in `toward` rather
   /// than the others: the best weight among `toward` minus the best among the rest, times `v`.
   func lift(term t: Int, weight v: Double, toward: Set<Int>) -> Double {
-    var inside = -Double.infinity
-    var outside = -Double.infinity
-    for c in classes.indices {
-      let x = weights[c * width + t]
-      if toward.contains(c) { inside = max(inside, x) } else { outside = max(outside, x) }
-    }
-    return v * (inside - outside)
+    v * TextModel.margin(classes: classes.count, toward: toward) { weights[$0 * width + t] }
   }
 }

@@ -95,13 +95,7 @@ public struct NaiveBayes: Sendable {
   /// How much term `t` (weight `w`) pushes a document toward the classes in `toward` rather than
   /// the others: the best log-likelihood among `toward` minus the best among the rest.
   func lift(term t: Int, weight w: Double, toward: Set<Int>) -> Double {
-    var inside = -Double.infinity
-    var outside = -Double.infinity
-    for c in classes.indices {
-      let v = logTheta[c * vocabulary + t]
-      if toward.contains(c) { inside = max(inside, v) } else { outside = max(outside, v) }
-    }
-    return w * (inside - outside)
+    w * TextModel.margin(classes: classes.count, toward: toward) { logTheta[$0 * vocabulary + t] }
   }
 
   static func softmax(_ s: [Double], temperature: Double) -> [Double] {

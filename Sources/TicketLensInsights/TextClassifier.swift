@@ -75,6 +75,17 @@ public struct TextModel: Sendable {
     return (best, p[best])
   }
 
+  /// The largest `value(c)` among the classes in `toward` minus the largest among the rest.
+  static func margin(classes: Int, toward: Set<Int>, _ value: (Int) -> Double) -> Double {
+    var inside = -Double.infinity
+    var outside = -Double.infinity
+    for c in 0..<classes {
+      let v = value(c)
+      if toward.contains(c) { inside = max(inside, v) } else { outside = max(outside, v) }
+    }
+    return inside - outside
+  }
+
   /// How much term `t` (weight `w`) pushes a document toward the classes in `toward`.
   func lift(term t: Int, weight w: Double, toward: Set<Int>) -> Double {
     switch fitted {
@@ -110,25 +121,24 @@ public struct TrainedClassifier: Sendable {
     guard classes.count >= 2 else { return nil }
     var index: [String: Int32] = [:]
     for (i, c) in classes.enumerated() { index[c] = Int32(i) }
-    var codes = labels.map { $0.flatMap { index[$0] } ?? -1 }
-    let labelled = codes.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
+    let evaluated = labels.map { $0.flatMap { index[$0] } ?? -1 }
+    let labelled = evaluated.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
     // An even sample of the labelled documents when there are very many (linear model only:
     // naive Bayes is a sum and costs nothing more).
-    let evaluated = codes
+    var sampled = evaluated
     if kind == .linear, labelled > maximumTraining {
       let step = Double(labelled) / Double(maximumTraining)
       var seen = 0
       var next = 0.0
-      for i in codes.indices where codes[i] >= 0 {
+      for i in sampled.indices where sampled[i] >= 0 {
         if Double(seen) >= next {
           next += step
         } else {
-          codes[i] = -1
+          sampled[i] = -1
         }
         seen += 1
       }
     }
-    let sampled = codes
     let held = evaluated.indices.filter { evaluated[$0] >= 0 && holdout[$0] }
     var model = TextModel.fit(
       kind, features: f, codes: sampled, classes: classes, penalty: penalty, threads: threads

@@ -34,9 +34,7 @@ enum ClassifierBench {
     let labels = examples.map(\.recordedReason)
     let settings = CategorySettings()
     let start = DispatchTime.now().uptimeNanoseconds
-    let vectors = TermVectors(
-      texts: texts, minDF: 2, maxShare: 1.0, tokenizer: TicketClassifier.tokenizer)
-    let features = try TextFeatures.of(texts, vectors: vectors)
+    let (vectors, features) = try TicketClassifier.features(texts, kind: settings.kind)
     let vectorized = DispatchTime.now().uptimeNanoseconds
     let trained = TrainedClassifier.train(
       features: features, labels: labels, holdout: holdout, penalty: settings.penalty)!

@@ -16,17 +16,13 @@ enum IntentBench {
     let start = DispatchTime.now().uptimeNanoseconds
     // Test texts take part in the vocabulary's document frequencies, as unlabelled tickets do
     // in the pipeline (no label of theirs is seen).
-    let vectors = TermVectors(
-      texts: texts, minDF: 2, maxShare: 1.0, tokenizer: TicketClassifier.tokenizer)
-    let features =
-      kind == .linear
-      ? try TextFeatures.of(texts, vectors: vectors)
-      : TextFeatures(sparse: vectors.documents, vocabulary: vectors.terms.count)
+    let (vectors, features) = try TicketClassifier.features(texts, kind: kind)
     let vectorized = DispatchTime.now().uptimeNanoseconds
-    let settings = CategorySettings()
+    var settings = CategorySettings()
+    settings.kind = kind
     let trained = TrainedClassifier.train(
       features: features, labels: labels, holdout: Array(repeating: false, count: texts.count),
-      kind: kind, penalty: kind == .linear ? settings.c : settings.alpha)!
+      kind: kind, penalty: settings.penalty)!
     let end = DispatchTime.now().uptimeNanoseconds
     var confusion = [[Int]](
       repeating: [Int](repeating: 0, count: trained.model.classes.count),

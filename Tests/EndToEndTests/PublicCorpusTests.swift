@@ -33,18 +33,14 @@ struct PublicCorpusTests {
     let a = train.filter { chosen.contains($0.label) }
     let b = test.filter { chosen.contains($0.label) }
     let texts = a.map(\.text) + b.map(\.text)
-    let vectors = TermVectors(
-      texts: texts, minDF: 2, maxShare: 1.0, tokenizer: TicketClassifier.tokenizer)
-    let features =
-      kind == .linear
-      ? try TextFeatures.of(texts, vectors: vectors)
-      : TextFeatures(sparse: vectors.documents, vocabulary: vectors.terms.count)
-    let settings = CategorySettings()
+    let (_, features) = try TicketClassifier.features(texts, kind: kind)
+    var settings = CategorySettings()
+    settings.kind = kind
     let trained = try #require(
       TrainedClassifier.train(
         features: features, labels: a.map(\.label) + b.map { _ in nil },
         holdout: Array(repeating: false, count: texts.count), kind: kind,
-        penalty: kind == .linear ? settings.c : settings.alpha))
+        penalty: settings.penalty))
     var right = 0
     for (k, row) in b.enumerated() {
       let p = trained.model.predict(features, a.count + k).label
