@@ -79,21 +79,14 @@ public struct TicketClassifier: Sendable {
   /// What the classifiers read of `texts`: their TF-IDF terms (`tokenizer`, terms in at least 2
   /// texts, every text counted in the document frequencies, labelled or not) and, for the linear
   /// model, the shipped static embedding beside them.
-  public static func features(_ texts: [String], kind: ClassifierKind, threads: Int = 0) throws
-    -> (vectors: TermVectors, features: TextFeatures)
+  public static func input(_ texts: [String], kind: ClassifierKind, threads: Int = 0) throws
+    -> ClassifierInput
   {
-    let vectors = TermVectors(
-      texts: texts, minDF: 2, maxShare: 1.0, tokenizer: tokenizer, threads: threads)
-    guard kind == .linear else {
-      return (vectors, TextFeatures(sparse: vectors.documents, vocabulary: vectors.terms.count))
-    }
-    let embedding = try StaticEmbedding.shared()
-    return (
-      vectors,
-      TextFeatures(
-        sparse: vectors.documents, vocabulary: vectors.terms.count,
-        dense: embedding.vectors(texts, threads: threads), dimensions: embedding.dimensions)
-    )
+    ClassifierInput(
+      texts: texts,
+      vectors: TermVectors(
+        texts: texts, minDF: 2, maxShare: 1.0, tokenizer: tokenizer, threads: threads),
+      embedding: kind == .linear ? try StaticEmbedding.shared() : nil)
   }
 
   /// Lowercased, trimmed, runs of spaces and hyphens as one `_`.
@@ -124,83 +117,80 @@ public struct TicketClassifier: Sendable {
 
   /// - Throws: `EmbeddingError` when the linear model's static embedding cannot be loaded.
   public func classify(_ tickets: [ClassifierTicket]) throws -> Result {
-    let (vectors, features) = try Self.features(
-      tickets.map(\.text), kind: settings.kind, threads: threads)
-    let docs = vectors.documents
+    let input = try Self.input(tickets.map(\.text), kind: settings.kind, threads: threads)
+    let vectors = input.vectors
     let v = vectors.terms.count
     let holdout = tickets.map { isHeldOut(source: $0.source, id: $0.id) }
     var out = tickets.map { TicketClassification(rowid: $0.rowid) }
     var models: [StoredClassifierModel] = []
 
-    if settings.learnsCategories {
-      let labels = tickets.map(recordedCategory)
-      if let c = TrainedClassifier.train(
-        features: features, labels: labels, holdout: holdout, kind: settings.kind,
-        penalty: settings.penalty, threads: threads)
-      {
-        let predictions = predictAll(c.model, features, only: labels.map { $0 == nil })
-        var predicted = 0
-        for i in tickets.indices {
-          if let l = labels[i] {
-            out[i].category = l
-            out[i].origin = "label"
-          } else if let p = predictions[i] {
-            out[i].category = c.model.classes[p.label]
-            out[i].origin = "predicted"
-            out[i].confidence = p.confidence
-            predicted += 1
-          }
-        }
-        models.append(stored("category", c, predicted: predicted, vocabulary: v))
-      } else {
-        // Too few categories to learn from: recorded ones still count as the dimension.
-        for i in tickets.indices {
-          if let l = labels[i] {
-            out[i].category = l
-            out[i].origin = "label"
-          }
-        }
-      }
-    }
-
+    let labels = settings.learnsCategories ? tickets.map(recordedCategory) : []
+    let category =
+      settings.learnsCategories
+      ? TrainedClassifier.train(
+        input: input, labels: labels, holdout: holdout, kind: settings.kind,
+        penalty: settings.penalty, threads: threads) : nil
     let priorities = tickets.map {
       $0.priority.flatMap(TicketPriority.init(normalizing:))?.rawValue
     }
-    if let p = TrainedClassifier.train(
-      features: features, labels: priorities, holdout: holdout, kind: settings.kind,
+    let priority = TrainedClassifier.train(
+      input: input, labels: priorities, holdout: holdout, kind: settings.kind,
       penalty: settings.penalty, threads: threads)
-    {
-      let urgentClasses = Set(
-        p.model.classes.indices.filter { ["high", "urgent"].contains(p.model.classes[$0]) })
-      let model = p.model
-      let results = Parallel.fixedChunks(docs.count, size: 16_384, threads: threads) { lo, hi in
-        (lo..<hi).map { i -> (Int, Double) in
-          let probs = model.probabilities(features, i)
+    let urgentClasses = Set(
+      priority.map { p in
+        p.model.classes.indices.filter { ["high", "urgent"].contains(p.model.classes[$0]) }
+      } ?? [])
+    // One pass over the tickets in chunks: each chunk's feature rows are built once, for both
+    // predictions, and dropped (a million rows of the embedding are never held at once).
+    let categoryModel = category?.model
+    let priorityModel = priority?.model
+    let predictions = Parallel.fixedChunks(tickets.count, size: 16_384, threads: threads) {
+      lo, hi in
+      let f = input.features(Array(lo..<hi), threads: 1)
+      return (lo..<hi).map { i -> (category: (Int, Double)?, priority: (Int, Double)?) in
+        let c = categoryModel.flatMap { labels[i] == nil ? $0.predict(f, i - lo) : nil }
+        let p = priorityModel.map { m -> (Int, Double) in
+          let probs = m.probabilities(f, i - lo)
           var best = 0
           for c in probs.indices where probs[c] > probs[best] { best = c }
           return (best, urgentClasses.reduce(0) { $0 + probs[$1] })
         }
-      }.flatMap { $0 }
+        return (c, p)
+      }
+    }.flatMap { $0 }
+
+    if settings.learnsCategories {
+      var predicted = 0
       for i in tickets.indices {
-        out[i].suggestedPriority = model.classes[results[i].0]
-        out[i].urgency = results[i].1
+        if let l = labels[i] {
+          // Recorded categories count as the dimension even when too few to learn from.
+          out[i].category = l
+          out[i].origin = "label"
+        } else if let c = category, let p = predictions[i].category {
+          out[i].category = c.model.classes[p.0]
+          out[i].origin = "predicted"
+          out[i].confidence = p.1
+          predicted += 1
+        }
+      }
+      if let c = category {
+        models.append(stored("category", c, predicted: predicted, vocabulary: v))
+      }
+    }
+    if let p = priority {
+      for i in tickets.indices {
+        guard let (best, urgency) = predictions[i].priority else { continue }
+        out[i].suggestedPriority = p.model.classes[best]
+        out[i].urgency = urgency
         let current = priorities[i] ?? "none"
-        if results[i].1 >= settings.urgentThreshold, ["low", "normal", "none"].contains(current) {
+        if urgency >= settings.urgentThreshold, ["low", "normal", "none"].contains(current) {
           out[i].urgencyTerms = Self.topTerms(
-            docs[i], model: model, toward: urgentClasses, vectors: vectors)
+            vectors.documents[i], model: p.model, toward: urgentClasses, vectors: vectors)
         }
       }
       models.append(stored("priority", p, predicted: tickets.count, vocabulary: v))
     }
     return Result(classifications: out, models: models, vocabulary: v)
-  }
-
-  private func predictAll(
-    _ model: TextModel, _ features: TextFeatures, only: [Bool]
-  ) -> [(label: Int, confidence: Double)?] {
-    Parallel.fixedChunks(features.count, size: 16_384, threads: threads) { lo, hi in
-      (lo..<hi).map { only[$0] ? model.predict(features, $0) : nil }
-    }.flatMap { $0 }
   }
 
   private func stored(

@@ -23,6 +23,31 @@ public struct TextFeatures: Sendable {
   public var count: Int { sparse.count }
 }
 
+/// The texts a classifier reads, from which feature rows are built when needed: the TF-IDF
+/// vectors of every text are kept, but the dense embedding only for the rows asked for (a
+/// million rows of 256 floats would be a gigabyte).
+public struct ClassifierInput: Sendable {
+  public let texts: [String]
+  public let vectors: TermVectors
+  /// Nil when the model reads the TF-IDF terms alone (naive Bayes).
+  public let embedding: StaticEmbedding?
+
+  public var count: Int { texts.count }
+
+  /// The feature rows of `rows`, in that order (the embedding computed on `threads` workers;
+  /// each row's vector depends on its text alone).
+  public func features(_ rows: [Int], threads: Int = 1) -> TextFeatures {
+    let sparse = rows.map { vectors.documents[$0] }
+    guard let embedding else {
+      return TextFeatures(sparse: sparse, vocabulary: vectors.terms.count)
+    }
+    return TextFeatures(
+      sparse: sparse, vocabulary: vectors.terms.count,
+      dense: embedding.vectors(rows.map { texts[$0] }, threads: threads),
+      dimensions: embedding.dimensions)
+  }
+}
+
 /// One-vs-rest linear support vector machines with the squared hinge loss, trained by dual
 /// coordinate descent (Hsieh et al., ICML 2008 — what liblinear and scikit-learn's `LinearSVC`
 /// do), over the TF-IDF terms and the static embedding side by side, plus a bias. Each class is
@@ -44,7 +69,7 @@ public struct LinearSVM: Sendable {
   /// Trains on the documents whose `labels[i]` (a class index) is not negative.
   init(
     classes: [String], features f: TextFeatures, labels: [Int32], c: Double = 1,
-    epochs: Int = 60, tolerance: Double = 0.1, threads: Int = 0
+    epochs: Int = 20, tolerance: Double = 0.1, threads: Int = 0
   ) {
     self.classes = classes
     self.c = c

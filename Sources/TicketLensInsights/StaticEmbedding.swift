@@ -10,10 +10,10 @@ import Foundation
 public struct StaticEmbedding: Sendable {
   public let tokenizer: WordPiece
   public let dimensions: Int
-  /// Row scale per token id (0 for tokens without a row).
-  let scales: [Float]
-  /// Token-major int8 rows: `values[id * dimensions + d] * scales[id]`.
-  let values: [Int8]
+  /// Whether a token id has a row (specials and `[unused*]` have none).
+  let known: [Bool]
+  /// Token-major rows, dequantised once at load (30 MB): `rows[id * dimensions + d]`.
+  let rows: [Float]
 
   /// The embedding shipped with TicketLens, loaded once per process.
   public static func shared() throws -> StaticEmbedding {
@@ -57,8 +57,12 @@ public struct StaticEmbedding: Sendable {
       throw EmbeddingError("the vocabulary has more tokens than the table has rows")
     }
     dimensions = dims
-    scales = (0..<rows).map { Float(bitPattern: UInt32(u32(16 + 4 * $0))) }
-    values = bytes[(16 + rows * 4)...].map { Int8(bitPattern: $0) }
+    let scales = (0..<rows).map { Float(bitPattern: UInt32(u32(16 + 4 * $0))) }
+    known = scales.map { $0 != 0 }
+    let base = 16 + rows * 4
+    self.rows = (0..<(rows * dims)).map { i in
+      scales[i / dims] * Float(Int8(bitPattern: bytes[base + i]))
+    }
   }
 
   /// The unit-length vector of a text (all zeros when no piece of it is known).
@@ -92,13 +96,11 @@ public struct StaticEmbedding: Sendable {
   /// Adds the rows of `ids` to `out` and normalises it to unit length.
   func add(_ ids: [Int32], into out: inout [Float]) {
     let dims = dimensions
-    values.withUnsafeBufferPointer { values in
+    rows.withUnsafeBufferPointer { rows in
       out.withUnsafeMutableBufferPointer { out in
-        for id in ids {
-          let s = scales[Int(id)]
-          guard s != 0 else { continue }
-          let base = Int(id) * dims
-          for d in 0..<dims { out[d] += s * Float(values[base + d]) }
+        for id in ids where known[Int(id)] {
+          let row = UnsafeBufferPointer(rebasing: rows[(Int(id) * dims)..<((Int(id) + 1) * dims)])
+          for d in 0..<dims { out[d] += row[d] }
         }
         var norm: Float = 0
         for d in 0..<dims { norm += out[d] * out[d] }

@@ -110,11 +110,12 @@ public struct TrainedClassifier: Sendable {
   /// job's training time stays bounded.
   public static let maximumTraining = 20_000
 
-  /// Trains on `features` with `labels` (nil = unlabelled); documents with `holdout[i]` true
-  /// are held out for the evaluation and the temperature, then added back for the final
-  /// model. Nil when fewer than two classes have labels.
+  /// Trains on `input` with `labels` (nil = unlabelled); documents with `holdout[i]` true are
+  /// held out for the evaluation and the temperature, then added back for the final model. Nil
+  /// when fewer than two classes have labels. Feature rows are built for the training documents
+  /// only, and for the held-out ones chunk by chunk.
   public static func train(
-    features f: TextFeatures, labels: [String?], holdout: [Bool], kind: ClassifierKind = .linear,
+    input: ClassifierInput, labels: [String?], holdout: [Bool], kind: ClassifierKind = .linear,
     penalty: Double = 1, threads: Int = 0
   ) -> TrainedClassifier? {
     let classes = Set(labels.compactMap { $0 }).sorted()
@@ -139,21 +140,23 @@ public struct TrainedClassifier: Sendable {
         seen += 1
       }
     }
-    let held = evaluated.indices.filter { evaluated[$0] >= 0 && holdout[$0] }
+    let rows = sampled.indices.filter { sampled[$0] >= 0 }
+    let f = input.features(rows, threads: threads)
+    let codes = rows.map { sampled[$0] }
     var model = TextModel.fit(
-      kind, features: f, codes: sampled, classes: classes, penalty: penalty, threads: threads
+      kind, features: f, codes: codes, classes: classes, penalty: penalty, threads: threads
     ) { _ in true }
-    let trainedOn = sampled.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
-    guard !held.isEmpty, sampled.indices.contains(where: { sampled[$0] >= 0 && !holdout[$0] })
-    else {
+    let held = evaluated.indices.filter { evaluated[$0] >= 0 && holdout[$0] }
+    guard !held.isEmpty, rows.contains(where: { !holdout[$0] }) else {
       return TrainedClassifier(
-        model: model, evaluation: nil, labelled: labelled, trainedOn: trainedOn)
+        model: model, evaluation: nil, labelled: labelled, trainedOn: rows.count)
     }
     let partial = TextModel.fit(
-      kind, features: f, codes: sampled, classes: classes, penalty: penalty, threads: threads
-    ) { !holdout[$0] }
+      kind, features: f, codes: codes, classes: classes, penalty: penalty, threads: threads
+    ) { !holdout[rows[$0]] }
     let heldScores = Parallel.fixedChunks(held.count, size: 16_384, threads: threads) { lo, hi in
-      held[lo..<hi].map { partial.scores(f, $0) }
+      let chunk = input.features(Array(held[lo..<hi]))
+      return (0..<chunk.count).map { partial.scores(chunk, $0) }
     }.flatMap { $0 }
     var confusion = Array(
       repeating: Array(repeating: 0, count: classes.count), count: classes.count)
@@ -163,10 +166,13 @@ public struct TrainedClassifier: Sendable {
       for c in s.indices where s[c] > s[best] { best = c }
       confusion[Int(evaluated[i])][best] += 1
     }
+    // One scalar: an even sample of at most 20,000 held-out documents fits it as well as all.
+    let calibration = Array(stride(from: 0, to: held.count, by: max(1, held.count / 20_000)))
     model.temperature = Calibration.temperature(
-      scores: heldScores, labels: held.map { Int(evaluated[$0]) })
+      scores: calibration.map { heldScores[$0] },
+      labels: calibration.map { Int(evaluated[held[$0]]) })
     return TrainedClassifier(
       model: model, evaluation: ClassifierEvaluation(classes: classes, confusion: confusion),
-      labelled: labelled, trainedOn: trainedOn)
+      labelled: labelled, trainedOn: rows.count)
   }
 }

@@ -34,10 +34,10 @@ enum ClassifierBench {
     let labels = examples.map(\.recordedReason)
     let settings = CategorySettings()
     let start = DispatchTime.now().uptimeNanoseconds
-    let (vectors, features) = try TicketClassifier.features(texts, kind: settings.kind)
+    let input = try TicketClassifier.input(texts, kind: settings.kind)
     let vectorized = DispatchTime.now().uptimeNanoseconds
     let trained = TrainedClassifier.train(
-      features: features, labels: labels, holdout: holdout, penalty: settings.penalty)!
+      input: input, labels: labels, holdout: holdout, penalty: settings.penalty)!
     let end = DispatchTime.now().uptimeNanoseconds
     let e = trained.evaluation!
     // Accuracy against the true topic, on the same held-out labelled tickets (the evaluation
@@ -45,21 +45,23 @@ enum ClassifierBench {
     var truthRight = 0
     var truthTotal = 0
     let partial = TrainedClassifier.train(
-      features: features, labels: zip(labels, holdout).map { $1 ? nil : $0 },
+      input: input, labels: zip(labels, holdout).map { $1 ? nil : $0 },
       holdout: Array(repeating: false, count: n), penalty: settings.penalty)!
-    for i in 0..<n where holdout[i] && labels[i] != nil {
+    let scored = (0..<n).filter { holdout[$0] && labels[$0] != nil }
+    let scoredFeatures = input.features(scored, threads: 0)
+    for (k, i) in scored.enumerated() {
       truthTotal += 1
-      let p = partial.model.predict(features, i).label
+      let p = partial.model.predict(scoredFeatures, k).label
       if partial.model.classes[p] == examples[i].topic { truthRight += 1 }
     }
     // The harder task: the priority from the text (only urgent wording carries signal).
     let priority = TrainedClassifier.train(
-      features: features, labels: examples.map(\.priority), holdout: holdout,
+      input: input, labels: examples.map(\.priority), holdout: holdout,
       penalty: settings.penalty)!.evaluation!
     return String(
       format:
         "ticketlens tickets=%d train=%d test=%d vocabulary=%d vectorize=%.3f fit=%.3f seconds=%.3f accuracy=%.4f macro_f1=%.4f truth_accuracy=%.4f priority_accuracy=%.4f priority_macro_f1=%.4f",
-      n, trained.labelled - e.total, e.total, vectors.terms.count,
+      n, trained.labelled - e.total, e.total, input.vectors.terms.count,
       Double(vectorized - start) / 1e9, Double(end - vectorized) / 1e9,
       Double(end - start) / 1e9, e.accuracy, e.macroF1,
       Double(truthRight) / Double(max(1, truthTotal)), priority.accuracy, priority.macroF1)

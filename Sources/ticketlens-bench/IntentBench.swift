@@ -16,12 +16,12 @@ enum IntentBench {
     let start = DispatchTime.now().uptimeNanoseconds
     // Test texts take part in the vocabulary's document frequencies, as unlabelled tickets do
     // in the pipeline (no label of theirs is seen).
-    let (vectors, features) = try TicketClassifier.features(texts, kind: kind)
+    let input = try TicketClassifier.input(texts, kind: kind)
     let vectorized = DispatchTime.now().uptimeNanoseconds
     var settings = CategorySettings()
     settings.kind = kind
     let trained = TrainedClassifier.train(
-      features: features, labels: labels, holdout: Array(repeating: false, count: texts.count),
+      input: input, labels: labels, holdout: Array(repeating: false, count: texts.count),
       kind: kind, penalty: settings.penalty)!
     let end = DispatchTime.now().uptimeNanoseconds
     var confusion = [[Int]](
@@ -29,15 +29,16 @@ enum IntentBench {
       count: trained.model.classes.count)
     var index: [String: Int] = [:]
     for (i, c) in trained.model.classes.enumerated() { index[c] = i }
+    let test = input.features(Array(a.count..<texts.count), threads: 0)
     for (k, row) in b.enumerated() {
       guard let actual = index[row.label] else { continue }
-      confusion[actual][trained.model.predict(features, a.count + k).label] += 1
+      confusion[actual][trained.model.predict(test, k).label] += 1
     }
     let e = ClassifierEvaluation(classes: trained.model.classes, confusion: confusion)
     return String(
       format:
         "ticketlens-%@ train=%d test=%d vocabulary=%d features=%.3f fit=%.3f accuracy=%.4f macro_f1=%.4f",
-      kind.rawValue, a.count, b.count, vectors.terms.count, Double(vectorized - start) / 1e9,
+      kind.rawValue, a.count, b.count, input.vectors.terms.count, Double(vectorized - start) / 1e9,
       Double(end - vectorized) / 1e9, e.accuracy, e.macroF1)
   }
 

@@ -33,17 +33,18 @@ struct PublicCorpusTests {
     let a = train.filter { chosen.contains($0.label) }
     let b = test.filter { chosen.contains($0.label) }
     let texts = a.map(\.text) + b.map(\.text)
-    let (_, features) = try TicketClassifier.features(texts, kind: kind)
+    let input = try TicketClassifier.input(texts, kind: kind)
     var settings = CategorySettings()
     settings.kind = kind
     let trained = try #require(
       TrainedClassifier.train(
-        features: features, labels: a.map(\.label) + b.map { _ in nil },
+        input: input, labels: a.map(\.label) + b.map { _ in nil },
         holdout: Array(repeating: false, count: texts.count), kind: kind,
         penalty: settings.penalty))
     var right = 0
+    let testRows = input.features(Array(a.count..<texts.count))
     for (k, row) in b.enumerated() {
-      let p = trained.model.predict(features, a.count + k).label
+      let p = trained.model.predict(testRows, k).label
       if trained.model.classes[p] == row.label { right += 1 }
     }
     return Double(right) / Double(b.count)
