@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TicketLensIngest
+import TicketLensInsights
 @testable import TicketLensPipeline
 
 struct PipelineConfigTests {
@@ -68,6 +69,10 @@ struct PipelineConfigTests {
     ("sources: []\ninsights:\n  holdout: 1.5\n", 3, "'holdout' must be between 0 and 1"),
     ("sources: []\ninsights:\n  category_tag_prefix: \"a b\"\n", 3, "without spaces"),
     ("sources: []\ninsights: {category_feild: x}\n", 2, "did you mean 'category_field'?"),
+    (
+      "sources: []\ninsights:\n  classifier: svm\n", 3,
+      "'classifier' must be one of linear, naive_bayes"
+    ),
     (
       "sources:\n  - paths: a.csv\n    values: {status: {a: open}}\n", 3, "'values' needs 'columns'"
     ),
@@ -207,11 +212,14 @@ struct StageGraphTests {
         category_tag_prefix: contact_reason_
         holdout: 0.25
         urgent_threshold: 0.7
+        classifier: naive_bayes
       """, path: "/p/c.yml")
     #expect(cats.categories.fields == ["cf_contact_reason", "360001234567"])
     #expect(cats.categories.tagPrefix == "contact_reason_")
     #expect(cats.categories.holdoutShare == 0.25 && cats.categories.urgentThreshold == 0.7)
     #expect(!c.categories.learnsCategories && cats.categories.learnsCategories)
+    #expect(c.categories.kind == .linear && cats.categories.kind == .naiveBayes)
+    #expect(c.categories.fingerprint != cats.categories.fingerprint)
   }
 
   @Test func schedulesAndSLAAreRead() throws {
