@@ -117,3 +117,13 @@ public final class ZoneRules: Sendable {
     return YearTable(startOffset: startOffset, transitions: transitions)
   }
 }
+
+/// A zone is what its identifier (or fixed offset) names; the computed years it caches are not
+/// part of its value (so a description of settings holding a zone is the same in every process).
+extension ZoneRules: CustomReflectable {
+  public var customMirror: Mirror {
+    Mirror(
+      self, children: ["identifier": identifier, "fixedOffset": fixedOffset as Any],
+      displayStyle: .class)
+  }
+}

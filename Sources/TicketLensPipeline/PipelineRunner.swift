@@ -221,7 +221,17 @@ public struct PipelineRunner {
       if runs("quality") {
         // Each file's accounting was stored with its load (`run_files`), which one check reads.
         let checkedAt = Date()
-        let quality = try warehouse.runQualityChecks(config.quality, runID: runID)
+        // The checks of stored data are reused when the data and the settings are unchanged.
+        let cache = SectionCache(warehouse: config.warehouse)
+        let key = [
+          try warehouse.contentKey(), SectionCache.programKey, canonicalDescription(config.quality),
+        ].joined(separator: "\n")
+        let reuse =
+          incremental
+          ? cache.readQuality(
+            key: key, checks: Warehouse.qualityChecks(config.quality, runID: runID)) : [:]
+        let quality = try warehouse.runQualityChecks(config.quality, runID: runID, reuse: reuse)
+        if reuse.isEmpty { cache.writeQuality(key: key, quality) }
         try warehouse.storeQualityResults(quality, runID: runID)
         for q in quality where q.status != "pass" {
           let line =
@@ -233,8 +243,9 @@ public struct PipelineRunner {
             logger.warning("\(line)")
           }
         }
+        let reused = reuse.isEmpty ? "" : " (\(reuse.count) reused: data and settings unchanged)"
         logger.info(
-          "quality: \(quality.count) checks, \(quality.count { $0.status == "pass" }) pass in \(Clock.seconds(since: checkedAt))"
+          "quality: \(quality.count) checks, \(quality.count { $0.status == "pass" }) pass in \(Clock.seconds(since: checkedAt))\(reused)"
         )
       }
       let failedGate = !qualityErrors.isEmpty
@@ -254,10 +265,13 @@ public struct PipelineRunner {
         var settings = ReportSettings(pipeline: config, threads: threads)
         settings.asOf = asOf
         settings.retention = config.outputs.retention
+        settings.reuseSections = incremental
         let written = try ReportBuilder.write(
           warehouse: warehouse, settings: settings, runID: runID, thresholdExceeded: exceeded)
         for (stage, seconds) in written.stageSeconds {
-          logger.info("\(stage): \(String(format: "%.2f", seconds)) s")
+          let how =
+            written.reusedStages.contains(stage) ? " (reused: data and settings unchanged)" : ""
+          logger.info("\(stage): \(String(format: "%.2f", seconds)) s\(how)")
         }
         logger.info(
           "report \(written.html ?? written.folder) in \(Clock.seconds(since: started))")

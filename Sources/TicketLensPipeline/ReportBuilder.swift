@@ -31,6 +31,19 @@ public struct ReportSettings: Sendable {
   public var redact = false
   /// Classifier settings; nil leaves the category and urgency sections out.
   public var categories: CategorySettings? = CategorySettings()
+  /// Keep the metrics, trends and insights sections beside the warehouse and reuse them when
+  /// the data, settings, as-of and program are the ones they were computed from.
+  public var reuseSections = false
+
+  /// What the sections are computed from, apart from the data: every setting but the thread
+  /// count (results do not depend on it).
+  var sectionKey: String {
+    var s = self
+    s.threads = 0
+    s.gaps?.threads = 0
+    s.reuseSections = false
+    return canonicalDescription(s)
+  }
 
   public init(
     title: String, producedBy: String, timeZone: String,
@@ -83,6 +96,25 @@ public struct ReportOutput: Sendable {
   public var csvFiles: [String]
   /// (stage, seconds) for metrics, trends, insights (run side by side) and reports (writing).
   public var stageSeconds: [(stage: String, seconds: Double)] = []
+  /// The stages whose sections were reused from a run over the same data.
+  public var reusedStages: [String] = []
+}
+
+/// Which concurrent stages were reused, set from the worker threads.
+final class ReusedFlags: @unchecked Sendable {
+  private let lock = NSLock()
+  private var flags: [Bool]
+  init(count: Int) { flags = Array(repeating: false, count: count) }
+  func set(_ k: Int) {
+    lock.lock()
+    flags[k] = true
+    lock.unlock()
+  }
+  func get(_ k: Int) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return flags[k]
+  }
 }
 
 /// Tables and headline numbers one report stage contributes.
@@ -163,19 +195,37 @@ public enum ReportBuilder {
         }
       ),
     ]
+    // A section computed before from the same data, settings, as-of and program is reused.
+    let cache = settings.reuseSections ? SectionCache(warehouse: warehouse.path) : nil
+    let key =
+      try cache.map { _ in
+        [
+          try warehouse.contentKey(), "as_of=\(asOf.milliseconds)", SectionCache.programKey,
+          settings.sectionKey,
+        ].joined(separator: "\n")
+      } ?? ""
     let results = StageResults(count: stages.count)
+    let reused = ReusedFlags(count: stages.count)
     DispatchQueue.concurrentPerform(iterations: stages.count) { k in
       let started = Date()
+      if let hit = cache?.read(stages[k].name, key: key) {
+        reused.set(k)
+        results.set(k, .success(hit), seconds: Date().timeIntervalSince(started))
+        return
+      }
       let r = Result { try stages[k].work() }
+      if case .success(let section) = r { cache?.write(stages[k].name, key: key, section) }
       results.set(k, r, seconds: Date().timeIntervalSince(started))
     }
     var timings: [(stage: String, seconds: Double)] = []
+    var reusedStages: [String] = []
     for (k, stage) in stages.enumerated() {
       let (result, seconds) = results.get(k)
       let section = try result.get()
       data.metrics += section.metrics
       data.kpis += section.kpis
       timings.append((stage.name, seconds))
+      if reused.get(k) { reusedStages.append(stage.name) }
     }
     let writeStarted = Date()
     // Headline numbers.
@@ -261,7 +311,7 @@ public enum ReportBuilder {
     timings.append(("reports", Date().timeIntervalSince(writeStarted)))
     return ReportOutput(
       folder: folder, html: settings.writeHTML ? folder + "/report.html" : nil, csvFiles: written,
-      stageSeconds: timings)
+      stageSeconds: timings, reusedStages: reusedStages)
   }
 
   /// The pipeline's configured metric tables (the metrics stage).

@@ -624,7 +624,10 @@ public struct MetricColumns: Sendable {
 extension Warehouse {
   /// The state the column cache is valid for.
   func columnCacheKey() throws(WarehouseError) -> String {
-    let run = try connection.scalarInt("SELECT coalesce(max(id), 0) FROM run_files") ?? 0
+    // A file skipped as unchanged records a run_files row too, but changes nothing: only
+    // files that were read count.
+    let run =
+      try connection.scalarInt("SELECT coalesce(max(id), 0) FROM run_files WHERE skipped = 0") ?? 0
     // The newest row ids, not counts: a count walks a whole index (through the memory map,
     // tens of megabytes resident); every change of rows comes with a new run_files id or a
     // generation anyway.
@@ -634,6 +637,19 @@ extension Warehouse {
     let category = try insightState("category_generation") ?? 0
     return
       "v\(Schema.migrations.count) files=\(run) tickets=\(tickets) chats=\(chats) sentiment=\(sentiment) category=\(category)"
+  }
+
+  /// The state of everything a report is computed from: the metric columns' state (every file
+  /// read, the newest rows, the sentiment and category generations) plus the articles and search
+  /// terms and the classifier's key. Equal keys mean equal data, as long as the warehouse is
+  /// changed only through TicketLens (as for the column cache).
+  public func contentKey() throws(WarehouseError) -> String {
+    let articles = try connection.scalarInt("SELECT max(rowid) FROM articles") ?? 0
+    let searches = try connection.scalarInt("SELECT max(rowid) FROM search_terms") ?? 0
+    let categoryKey = try insightState("category_key") ?? 0
+    let sentimentVersion = try insightState("sentiment_version") ?? 0
+    return try columnCacheKey()
+      + " articles=\(articles) searches=\(searches) category_key=\(categoryKey) sentiment_version=\(sentimentVersion)"
   }
 
   /// The metric columns of `selection` (default all), from the cache when it matches the

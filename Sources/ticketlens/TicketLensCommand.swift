@@ -135,7 +135,10 @@ struct RunCommand: ParsableCommand {
 
   @Argument(help: "The pipeline file (YAML).") var pipeline: String
   @Option(help: "Worker threads (0 = one per core).") var threads = 0
-  @Flag(help: "Read files again even when unchanged since their last load.") var reload = false
+  @Flag(
+    help:
+      "Read files again even when unchanged since their last load, and recompute every report section."
+  ) var reload = false
   @Option(help: "Seconds to wait for another run that is writing to the same warehouse.")
   var wait = 0.0
   @Option(

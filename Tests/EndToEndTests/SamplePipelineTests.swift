@@ -163,6 +163,60 @@ struct SamplePipelineTests {
     #expect(htmlAfter.contains("@Ops Desk"))
   }
 
+  /// Issue 18: a rerun over unchanged data reuses the sections and data-quality results it
+  /// computed before, and writes exactly the files a run computing everything writes.
+  @Test func aRerunThatReusesResultsWritesWhatARunFromScratchWrites() throws {
+    let (output, folder) = try CLI.runNightly()
+    let pipeline = URL(fileURLWithPath: output).deletingLastPathComponent().path + "/nightly.yml"
+    let sections = output + "/ticketlens.sqlite.sections"
+    #expect(FileManager.default.fileExists(atPath: sections + "/insights.bin"))
+    func files() throws -> [String: Data] {
+      var out: [String: Data] = [:]
+      for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: folder + name))
+        if name == "summary.json" {
+          // The run's number is the one line that differs between two runs.
+          let text = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
+            .filter { !$0.contains("\"run_id\"") }.joined(separator: "\n")
+          bytes = Data(text.utf8)
+        }
+        out[name] = bytes
+      }
+      return out
+    }
+    let reuse = try CLI.run(["run", pipeline, "--verbose"])
+    #expect(reuse.status == 0, "\(reuse.stderr)")
+    let log = reuse.stdout + reuse.stderr
+    for stage in ["metrics", "trends", "insights"] {
+      #expect(log.contains("\(stage): ") && log.contains("(reused: data and settings unchanged)"))
+    }
+    #expect(log.contains("reused: data and settings unchanged)") && log.contains("quality: "))
+    let reused = try files()
+    // From scratch: the kept results removed, the same data.
+    try FileManager.default.removeItem(atPath: sections)
+    let scratch = try CLI.run(["run", pipeline, "--verbose", "--threads", "1"])
+    #expect(scratch.status == 0, "\(scratch.stderr)")
+    #expect(!(scratch.stdout + scratch.stderr).contains("reused"))
+    let computed = try files()
+    #expect(reused.keys.sorted() == computed.keys.sorted())
+    #expect(computed.count >= 10)
+    for (name, bytes) in computed { #expect(reused[name] == bytes, "\(name) differs") }
+    // A changed setting recomputes the sections (a table's title is one of the metrics stage's
+    // settings); the data-quality checks, whose settings did not change, are still reused.
+    let text = try String(contentsOfFile: pipeline, encoding: .utf8)
+    try text.replacingOccurrences(
+      of: "title: Tickets created by day and channel", with: "title: Tickets created per day"
+    ).write(toFile: pipeline, atomically: true, encoding: .utf8)
+    let changed = try CLI.run(["run", pipeline, "--verbose"])
+    #expect(changed.status == 0, "\(changed.stderr)")
+    let lines = (changed.stdout + changed.stderr).split(separator: "\n")
+    #expect(lines.contains { $0.contains("metrics: ") && !$0.contains("reused") })
+    #expect(lines.contains { $0.contains("quality: ") && $0.contains("reused") })
+    #expect(
+      try String(contentsOfFile: folder + "report.html", encoding: .utf8).contains(
+        "Tickets created per day"))
+  }
+
   @Test func reportsAreByteIdenticalForOneAndTwoThreads() throws {
     var outputs: [[String: Data]] = []
     for threads in ["1", "2"] {
