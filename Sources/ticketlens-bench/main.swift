@@ -15,6 +15,8 @@ import TicketLensInsights
 ///   ticketlens-bench ingest FILE WAREHOUSE  the full ingest of one file into a new warehouse
 ///   ticketlens-bench intents TRAIN TEST [MODEL]  the category classifier on a labelled corpus
 ///                                           (`text,label` CSVs), scored on its test split
+///   ticketlens-bench sentiment TICKETS [THREADS]  the sentiment scorer alone (cleaning and
+///                                           scoring) on generated ticket texts: rows/s per core
 ///   ticketlens-bench classifier DIR TICKETS  the category classifier on generated tickets; writes
 ///                                           DIR/classifier.csv for the scikit-learn peer
 let args = CommandLine.arguments
@@ -40,6 +42,26 @@ func report(_ what: String, bytes: Int, records: Int, seconds s: Double, threads
 
 let mode = args[1]
 let path = args[2]
+if mode == "sentiment" {
+  let n = Int(path) ?? 200_000
+  let threads = args.count > 3 ? Int(args[3])! : 1
+  let generator = SampleGenerator(options: SampleOptions(tickets: n, seed: 31))
+  let texts = (0..<n).map { generator.classifierExample(ofTicket: $0).text }
+  let scorer = SentimentScorer()
+  var best = Double.infinity
+  var negative = 0
+  for _ in 0..<3 {
+    let s = seconds {
+      negative = scorer.scoreAll(texts, threads: threads).count { $0.label == .negative }
+    }
+    best = min(best, s)
+  }
+  print(
+    String(
+      format: "sentiment threads=%d rows=%d negative=%d seconds=%.3f rows/s/core=%.0f", threads, n,
+      negative, best, Double(n) / best / Double(threads)))
+  exit(0)
+}
 if mode == "suite-data" {
   // Clean inputs for the DuckDB comparison: 1M tickets (generic CSV) and 500k chats (NDJSON),
   // with no broken rows or duplicates, so that both sides load exactly the same records.

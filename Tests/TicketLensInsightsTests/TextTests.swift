@@ -62,6 +62,59 @@ struct TopicClusteringTests {
 struct SentimentTests {
   let s = SentimentScorer()
 
+  /// The ASCII fast path gives the general path's word score to the bit, on texts made of
+  /// lexicon words, negations, modifiers, greetings, digits and apostrophes in any case.
+  @Test func asciiFastPathAgreesWithTheGeneralPath() {
+    let pool =
+      Array(SentimentLexicon.valence.keys.sorted().prefix(400))
+      + SentimentLexicon.negations.sorted()
+      + SentimentLexicon.modifiers.keys.sorted()
+      + ["good", "morning", "day", "evening", "order", "12", "don't", "it's", "a", "the", "x"]
+    var state: UInt64 = 7
+    func next(_ n: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(n))
+    }
+    let separators = [" ", " ", " ", ", ", "! ", ". ", "\n", " :) ", "-"]
+    for _ in 0..<3000 {
+      var text = ""
+      for _ in 0..<(1 + next(14)) {
+        var w = pool[next(pool.count)]
+        switch next(4) {
+        case 0: w = w.uppercased()
+        case 1: w = w.prefix(1).uppercased() + w.dropFirst()
+        default: break
+        }
+        text += w + separators[next(separators.count)]
+      }
+      var copy = text
+      let fast = copy.withUTF8 { SentimentScorer.asciiWordScore($0) }
+      let general = s.wordScore(SentimentScorer.words(text))
+      #expect(fast?.bitPattern == general.bitPattern, "\(text)")
+    }
+    // Emoticons and exclamation marks: the one-pass count equals each emoticon counted alone.
+    for _ in 0..<2000 {
+      var text = ""
+      for _ in 0..<(1 + next(12)) {
+        let e = SentimentLexicon.emoticons[next(SentimentLexicon.emoticons.count)].0
+        text += [e, "!", ":", " ", "word", "<", ";", e + e][next(8)]
+      }
+      var copy = text
+      let expected = copy.withUTF8 { bytes -> Double in
+        var sum = 0.0
+        for (pattern, v) in SentimentScorer.emoticonBytes {
+          sum += v * Double(SentimentScorer.occurrences(pattern, in: bytes))
+        }
+        let amplify = 0.3 * Double(min(3, bytes.count { $0 == UInt8(ascii: "!") }))
+        if sum > 0 { sum += amplify } else if sum < 0 { sum -= amplify }
+        return sum == 0 ? 0 : sum / (sum * sum + 15).squareRoot()
+      }
+      #expect(SentimentScorer.finish(0, text).bitPattern == expected.bitPattern, "\(text)")
+    }
+    var accented = "Très bien, merci"
+    #expect(accented.withUTF8 { SentimentScorer.asciiWordScore($0) } == nil)
+  }
+
   @Test(arguments: [
     ("Thank you so much, this works great!", SentimentScorer.Label.positive),
     ("This is terrible, the app crashes every time.", .negative),
