@@ -1,3 +1,4 @@
+import Foundation
 import TicketLensModel
 import TicketLensWarehouse
 
@@ -116,8 +117,17 @@ public struct TicketClassifier: Sendable {
   }
 
   /// - Throws: `EmbeddingError` when the linear model's static embedding cannot be loaded.
-  public func classify(_ tickets: [ClassifierTicket]) throws -> Result {
+  /// `progress` hears (steps done, steps in all): building the features and training count for
+  /// a tenth each, predicting for the rest, chunk by chunk (from worker threads).
+  public func classify(
+    _ tickets: [ClassifierTicket], progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+  ) throws -> Result {
+    let steps = max(1, tickets.count)
+    let tenth = steps / 10
+    let total = steps + 2 * tenth
+    progress?(0, total)
     let input = try Self.input(tickets.map(\.text), kind: settings.kind, threads: threads)
+    progress?(tenth, total)
     let vectors = input.vectors
     let v = vectors.terms.count
     let holdout = tickets.map { isHeldOut(source: $0.source, id: $0.id) }
@@ -136,6 +146,8 @@ public struct TicketClassifier: Sendable {
     let priority = TrainedClassifier.train(
       input: input, labels: priorities, holdout: holdout, kind: settings.kind,
       penalty: settings.penalty, threads: threads)
+    progress?(2 * tenth, total)
+    let predicted = ProgressCounter(start: 2 * tenth)
     let urgentClasses = Set(
       priority.map { p in
         p.model.classes.indices.filter { ["high", "urgent"].contains(p.model.classes[$0]) }
@@ -157,6 +169,7 @@ public struct TicketClassifier: Sendable {
         }
         return (c, p)
       }
+      .also { progress?(predicted.add(hi - lo), total) }
     }.flatMap { $0 }
 
     if settings.learnsCategories {
@@ -238,5 +251,26 @@ extension ClassifierEvaluation {
       confusion[index[cell.actual]!][index[cell.predicted]!] += cell.tickets
     }
     self.init(classes: classes, confusion: confusion)
+  }
+}
+
+/// A counter worker threads add to (progress reports only; results never depend on it).
+final class ProgressCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value: Int
+  init(start: Int) { value = start }
+  func add(_ n: Int) -> Int {
+    lock.lock()
+    defer { lock.unlock() }
+    value += n
+    return value
+  }
+}
+
+extension Array {
+  /// The array, after running `body` (for a side effect in an expression).
+  fileprivate func also(_ body: () -> Void) -> Array {
+    body()
+    return self
   }
 }

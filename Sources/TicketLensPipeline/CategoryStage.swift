@@ -10,13 +10,15 @@ public enum CategoryStage {
   /// Returns the number of tickets classified, or nil when nothing had changed.
   @discardableResult
   public static func run(
-    _ warehouse: Warehouse, settings: CategorySettings, threads: Int = 0, force: Bool = false
+    _ warehouse: Warehouse, settings: CategorySettings, threads: Int = 0, force: Bool = false,
+    progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
   ) throws -> Int? {
     let key = fingerprint(settings.fingerprint + " " + (try warehouse.classifierInputKey()))
     if !force, try warehouse.classificationKey() == key { return nil }
     let tickets = try warehouse.classifierTickets(categoryFields: settings.fields)
     try Cancellation.check()
-    let result = try TicketClassifier(settings: settings, threads: threads).classify(tickets)
+    let result = try TicketClassifier(settings: settings, threads: threads).classify(
+      tickets, progress: progress)
     try Cancellation.check()
     try warehouse.storeClassifications(result.classifications, models: result.models, key: key)
     return tickets.count

@@ -45,6 +45,9 @@ public struct PipelineRunner {
   /// Called as a file loads (file, records so far, bytes parsed, bytes in all), for a progress
   /// bar on a terminal.
   public var progress: ((_ file: String, _ records: Int, _ done: Int, _ total: Int) -> Void)? = nil
+  /// Called as a normalize step advances (step, rows done, rows in all), for a progress bar on a
+  /// terminal; may be called from worker threads.
+  public var stageProgress: (@Sendable (_ step: String, _ done: Int, _ total: Int) -> Void)? = nil
 
   /// Stage ids a pipeline has, in order (for `--only` / `--from`).
   public static func stageIDs(_ c: PipelineConfig) -> [String] {
@@ -196,7 +199,9 @@ public struct PipelineRunner {
       let scoredAt = Date()
       let normalize = runs("normalize")
       let scored =
-        normalize && config.sentiment ? try SentimentStage.run(warehouse, threads: threads) : 0
+        normalize && config.sentiment
+        ? try SentimentStage.run(
+          warehouse, threads: threads, progress: stepProgress("normalize: sentiment")) : 0
       if scored > 0 {
         logger.info(
           "normalize: sentiment of \(scored) tickets and chats in \(Clock.seconds(since: scoredAt))"
@@ -205,7 +210,8 @@ public struct PipelineRunner {
       let classifiedAt = Date()
       if normalize, config.classify,
         let classified = try CategoryStage.run(
-          warehouse, settings: config.categories, threads: threads)
+          warehouse, settings: config.categories, threads: threads,
+          progress: stepProgress("normalize: categories"))
       {
         logger.info(
           "normalize: categories and priorities of \(classified) tickets in \(Clock.seconds(since: classifiedAt))"
@@ -290,6 +296,12 @@ public struct PipelineRunner {
         message: "\(error)")
       throw error
     }
+  }
+
+  /// `stageProgress` for one step, or nil without it.
+  func stepProgress(_ step: String) -> (@Sendable (_ done: Int, _ total: Int) -> Void)? {
+    guard let p = stageProgress else { return nil }
+    return { done, total in p(step, done, total) }
   }
 
   func percent(_ a: Int, _ b: Int) -> String {

@@ -6,11 +6,24 @@ import TicketLensWarehouse
 public enum SentimentStage {
   /// Returns how many rows were scored.
   @discardableResult
-  public static func run(_ warehouse: Warehouse, threads: Int = 0) throws -> Int {
+  /// `progress` hears (rows scored, rows to score) after each block of 65,536 rows.
+  public static func run(
+    _ warehouse: Warehouse, threads: Int = 0,
+    progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+  ) throws -> Int {
     try warehouse.invalidateSentiment(unlessVersion: SentimentScorer.version)
     let pending = try warehouse.sentimentPending()
     guard !pending.isEmpty else { return 0 }
-    let scores = SentimentScorer().scoreAll(pending.map(\.text), threads: threads)
+    let scorer = SentimentScorer()
+    var scores: [(score: Double, label: SentimentScorer.Label)] = []
+    scores.reserveCapacity(pending.count)
+    progress?(0, pending.count)
+    for lo in stride(from: 0, to: pending.count, by: 65_536) {
+      let hi = min(pending.count, lo + 65_536)
+      scores += scorer.scoreAll(pending[lo..<hi].map(\.text), threads: threads)
+      try Cancellation.check()
+      progress?(hi, pending.count)
+    }
     try Cancellation.check()
     try warehouse.storeSentiment(zip(pending, scores).map { ($0, $1.score, $1.label.rawValue) })
     return pending.count

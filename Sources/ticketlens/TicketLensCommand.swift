@@ -174,7 +174,11 @@ struct RunCommand: ParsableCommand {
       runner.stages = try PipelineRunner.select(only: only, from: from, config)
       runner.since = try instant(since, "--since")
       runner.asOf = try instant(asOf, "--as-of")
-      if !logging.quiet && isatty(STDERR_FILENO) == 1 { runner.progress = ProgressBar().update }
+      if !logging.quiet && isatty(STDERR_FILENO) == 1 {
+        let bar = ProgressBar()
+        runner.progress = bar.update
+        runner.stageProgress = { bar.step($0, $1, $2) }
+      }
       if dryRun {
         for line in try runner.plan() { print(line) }
         return
@@ -756,11 +760,38 @@ struct PipelineGraphCommand: ParsableCommand {
   }
 }
 
-/// A one-line progress bar on stderr for a terminal: file, percent, records, rate and ETA.
+/// A one-line progress bar on stderr for a terminal: file (or normalize step), percent,
+/// records, rate and ETA.
 final class ProgressBar: @unchecked Sendable {
   private var start = Date()
   private var last = Date.distantPast
   private var file = ""
+  private let lock = NSLock()
+
+  /// A normalize step's rows done of all (called from worker threads too).
+  func step(_ name: String, _ done: Int, _ total: Int) {
+    lock.lock()
+    defer { lock.unlock() }
+    let now = Date()
+    if name != file {
+      file = name
+      last = .distantPast
+      start = now
+    }
+    guard now.timeIntervalSince(last) > 0.1 || done >= total else { return }
+    last = now
+    let elapsed = max(0.001, now.timeIntervalSince(start))
+    let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
+    let width = 24
+    let filled = Int(fraction * Double(width))
+    let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+    let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
+    let text = String(
+      format: "\r%@ [%@] %3.0f%% %d of %d, %.0f s, ETA %.0f s   ", name, bar, fraction * 100, done,
+      total, elapsed, eta)
+    FileHandle.standardError.write(Data(text.utf8))
+    if done >= total { FileHandle.standardError.write(Data("\n".utf8)) }
+  }
 
   func update(_ name: String, _ records: Int, _ done: Int, _ total: Int) {
     let now = Date()
