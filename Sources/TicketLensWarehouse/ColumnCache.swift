@@ -635,8 +635,20 @@ extension Warehouse {
     let chats = try connection.scalarInt("SELECT max(rowid) FROM chats") ?? 0
     let sentiment = try insightState("sentiment_generation") ?? 0
     let category = try insightState("category_generation") ?? 0
+    // Which warehouse, and which inputs: a warehouse deleted and loaded again with other files
+    // can reach the same ids and generations, but not the same first run or file hashes.
+    let created = try connection.scalarText("SELECT started_at FROM runs ORDER BY id LIMIT 1") ?? ""
+    var inputs = FNV1a()
+    let st = try connection.prepare(
+      "SELECT source, path, size, hash FROM source_files ORDER BY source, path")
+    while try st.step() {
+      for i in 0..<4 {
+        inputs.add(st.text(Int32(i)) ?? "")
+        inputs.separate()
+      }
+    }
     return
-      "v\(Schema.migrations.count) files=\(run) tickets=\(tickets) chats=\(chats) sentiment=\(sentiment) category=\(category)"
+      "v\(Schema.migrations.count) files=\(run) tickets=\(tickets) chats=\(chats) sentiment=\(sentiment) category=\(category) created=\(created) inputs=\(inputs.value)"
   }
 
   /// The state of everything a report is computed from: the metric columns' state (every file

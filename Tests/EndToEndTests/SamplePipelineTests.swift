@@ -217,6 +217,55 @@ struct SamplePipelineTests {
         "Tickets created per day"))
   }
 
+  /// A warehouse deleted and loaded again from other data of the same shape (same ids, same
+  /// counts) is not mistaken for the old one: the kept sections and columns are not reused.
+  @Test func aRebuiltWarehouseWithOtherDataDoesNotReuseTheOldResults() throws {
+    let dir = CLI.temporaryDirectory()
+    let header =
+      "id,subject,description,status,priority,channel,requester_id,requester_email,assignee_id,group_id,tags,created_at,updated_at,first_reply_at,solved_at,reopens,replies,satisfaction\n"
+    func data(_ channel: String) -> String {
+      header
+        + (1...3).map {
+          "\($0),Question \($0),,open,normal,\(channel),1,a@b.c,,,,2026-03-0\($0)T10:00:00Z,2026-03-0\($0)T10:00:00Z,,,0,0,\n"
+        }.joined()
+    }
+    let pipeline = """
+      name: rebuilt
+      warehouse: \(dir)/w.sqlite
+      output: \(dir)/out
+      sources:
+        - name: helpdesk
+          format: generic-csv
+          paths: \(dir)/tickets.csv
+      insights:
+        gaps: false
+      report:
+        metrics:
+          - metric: tickets_created
+            by: [channel]
+
+      """
+    try pipeline.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+    func channels() throws -> String {
+      let out = try FileManager.default.contentsOfDirectory(atPath: dir + "/out").first {
+        $0.hasPrefix("20")
+      }!
+      return try String(
+        contentsOfFile: dir + "/out/" + out + "/tickets_created_by_channel.csv", encoding: .utf8)
+    }
+    try data("email").write(toFile: dir + "/tickets.csv", atomically: true, encoding: .utf8)
+    #expect(try CLI.run(["run", dir + "/p.yml", "-q"]).status == 0)
+    #expect(try channels() == "channel,count\nemail,3\n")
+    for suffix in ["", "-wal", "-shm"] {
+      try? FileManager.default.removeItem(atPath: dir + "/w.sqlite" + suffix)
+    }
+    try data("phone").write(toFile: dir + "/tickets.csv", atomically: true, encoding: .utf8)
+    let again = try CLI.run(["run", dir + "/p.yml", "-v"])
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(!(again.stdout + again.stderr).contains("reused"))
+    #expect(try channels() == "channel,count\nphone,3\n")
+  }
+
   @Test func reportsAreByteIdenticalForOneAndTwoThreads() throws {
     var outputs: [[String: Data]] = []
     for threads in ["1", "2"] {
