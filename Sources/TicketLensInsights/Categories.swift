@@ -159,7 +159,7 @@ public struct TicketClassifier: Sendable {
     let predictions = Parallel.fixedChunks(tickets.count, size: 16_384, threads: threads) {
       lo, hi in
       let f = input.features(Array(lo..<hi), threads: 1)
-      return (lo..<hi).map { i -> (category: (Int, Double)?, priority: (Int, Double)?) in
+      let chunk = (lo..<hi).map { i -> (category: (Int, Double)?, priority: (Int, Double)?) in
         let c = categoryModel.flatMap { labels[i] == nil ? $0.predict(f, i - lo) : nil }
         let p = priorityModel.map { m -> (Int, Double) in
           let probs = m.probabilities(f, i - lo)
@@ -169,7 +169,8 @@ public struct TicketClassifier: Sendable {
         }
         return (c, p)
       }
-      .also { progress?(predicted.add(hi - lo), total) }
+      progress?(predicted.add(hi - lo), total)
+      return chunk
     }.flatMap { $0 }
 
     if settings.learnsCategories {
@@ -264,13 +265,5 @@ final class ProgressCounter: @unchecked Sendable {
     defer { lock.unlock() }
     value += n
     return value
-  }
-}
-
-extension Array {
-  /// The array, after running `body` (for a side effect in an expression).
-  fileprivate func also(_ body: () -> Void) -> Array {
-    body()
-    return self
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TicketLensModel
 
 /// A lexicon-and-rules sentiment scorer for customer messages: word valences from
 /// `SentimentLexicon`, negation (flips and damps the next three words), intensifiers and
@@ -202,7 +203,7 @@ extension SentimentScorer {
 }
 
 /// The ASCII fast path of the words' score: the same words, rules and order of additions as
-/// `wordScore(words(_:))`, without a String per word — each word is hashed (FNV-1a) as it is
+/// `wordScore(words(_:))`, without a String per word — each word is hashed (`FNV1a`) as it is
 /// read and looked up in tables keyed by the hash, a hit confirmed byte for byte. Texts with a
 /// byte ≥ 0x80 take the general path. (Measured on 1M generated tickets: see BENCHMARKS.md.)
 extension SentimentScorer {
@@ -214,9 +215,9 @@ extension SentimentScorer {
   }
 
   static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-    return h
+    var h = FNV1a()
+    for b in bytes { h.add(b) }
+    return h.value
   }
 
   /// Every lexicon word (lower-case ASCII, as `words` produces them) by its hash.
@@ -245,15 +246,16 @@ extension SentimentScorer {
     var lower: [UInt8] = []
     lower.reserveCapacity(bytes.count)
     var words: [(hash: UInt64, start: Int, count: Int, shouted: Bool, letter: Bool)] = []
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    var h = FNV1a()
     var start = 0
     var letters = 0
     var upper = 0
     func flush() {
       if lower.count > start {
-        words.append((h, start, lower.count - start, letters >= 3 && upper == letters, letters > 0))
+        words.append(
+          (h.value, start, lower.count - start, letters >= 3 && upper == letters, letters > 0))
       }
-      h = 0xcbf2_9ce4_8422_2325
+      h = FNV1a()
       start = lower.count
       letters = 0
       upper = 0
@@ -274,7 +276,7 @@ extension SentimentScorer {
         continue
       }
       lower.append(c)
-      h = (h ^ UInt64(c)) &* 0x100_0000_01b3
+      h.add(c)
     }
     flush()
     // Pass 2: as `wordScore`.

@@ -100,23 +100,6 @@ public struct ReportOutput: Sendable {
   public var reusedStages: [String] = []
 }
 
-/// Which concurrent stages were reused, set from the worker threads.
-final class ReusedFlags: @unchecked Sendable {
-  private let lock = NSLock()
-  private var flags: [Bool]
-  init(count: Int) { flags = Array(repeating: false, count: count) }
-  func set(_ k: Int) {
-    lock.lock()
-    flags[k] = true
-    lock.unlock()
-  }
-  func get(_ k: Int) -> Bool {
-    lock.lock()
-    defer { lock.unlock() }
-    return flags[k]
-  }
-}
-
 /// Tables and headline numbers one report stage contributes.
 struct ReportSection: Sendable {
   var metrics: [ReportMetric] = []
@@ -126,17 +109,19 @@ struct ReportSection: Sendable {
 /// Each concurrent stage's result and duration, filled from the worker threads.
 final class StageResults: @unchecked Sendable {
   private let lock = NSLock()
-  private var slots: [(Result<ReportSection, any Error>, Double)?]
+  private var slots: [(Result<ReportSection, any Error>, Double, reused: Bool)?]
 
   init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-  func set(_ k: Int, _ r: Result<ReportSection, any Error>, seconds: Double) {
+  func set(
+    _ k: Int, _ r: Result<ReportSection, any Error>, seconds: Double, reused: Bool = false
+  ) {
     lock.lock()
-    slots[k] = (r, seconds)
+    slots[k] = (r, seconds, reused)
     lock.unlock()
   }
 
-  func get(_ k: Int) -> (Result<ReportSection, any Error>, Double) {
+  func get(_ k: Int) -> (Result<ReportSection, any Error>, Double, reused: Bool) {
     lock.lock()
     defer { lock.unlock() }
     return slots[k]!
@@ -205,12 +190,10 @@ public enum ReportBuilder {
         ].joined(separator: "\n")
       } ?? ""
     let results = StageResults(count: stages.count)
-    let reused = ReusedFlags(count: stages.count)
     DispatchQueue.concurrentPerform(iterations: stages.count) { k in
       let started = Date()
       if let hit = cache?.read(stages[k].name, key: key) {
-        reused.set(k)
-        results.set(k, .success(hit), seconds: Date().timeIntervalSince(started))
+        results.set(k, .success(hit), seconds: Date().timeIntervalSince(started), reused: true)
         return
       }
       let r = Result { try stages[k].work() }
@@ -220,12 +203,12 @@ public enum ReportBuilder {
     var timings: [(stage: String, seconds: Double)] = []
     var reusedStages: [String] = []
     for (k, stage) in stages.enumerated() {
-      let (result, seconds) = results.get(k)
+      let (result, seconds, reused) = results.get(k)
       let section = try result.get()
       data.metrics += section.metrics
       data.kpis += section.kpis
       timings.append((stage.name, seconds))
-      if reused.get(k) { reusedStages.append(stage.name) }
+      if reused { reusedStages.append(stage.name) }
     }
     let writeStarted = Date()
     // Headline numbers.

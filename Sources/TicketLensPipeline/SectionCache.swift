@@ -19,20 +19,29 @@ struct SectionCache {
 
   func file(_ stage: String) -> String { directory + "/" + stage + ".bin" }
 
-  func read(_ stage: String, key: String) -> ReportSection? {
+  /// A reader past the header of `stage`'s file, when the file exists and was written for `key`.
+  func reader(_ stage: String, key: String) -> SectionReader? {
     guard let data = FileManager.default.contents(atPath: file(stage)) else { return nil }
     var r = SectionReader(bytes: [UInt8](data))
-    guard r.string() == Self.magic, r.string() == key, let section = r.section(), r.atEnd
-    else { return nil }
-    return section
+    guard r.string() == Self.magic, r.string() == key else { return nil }
+    return r
   }
 
-  /// Writes to a temporary name and renames it into place; a failure leaves no cache (the next
-  /// run recomputes), never a wrong one.
-  func write(_ stage: String, key: String, _ section: ReportSection) {
+  /// A writer with the header for `key` written.
+  func writer(key: String) -> SectionWriter {
     var w = SectionWriter()
     w.string(Self.magic)
     w.string(key)
+    return w
+  }
+
+  func read(_ stage: String, key: String) -> ReportSection? {
+    guard var r = reader(stage, key: key), let section = r.section(), r.atEnd else { return nil }
+    return section
+  }
+
+  func write(_ stage: String, key: String, _ section: ReportSection) {
+    var w = writer(key: key)
     w.section(section)
     save(stage, w)
   }
@@ -40,9 +49,7 @@ struct SectionCache {
   /// The data-quality results of the checks that read only stored data (not this run's files),
   /// by check name, if they were computed for `key`; `checks` are this run's definitions.
   func readQuality(key: String, checks: [QualityCheck]) -> [String: QualityResult] {
-    guard let data = FileManager.default.contents(atPath: file("quality")) else { return [:] }
-    var r = SectionReader(bytes: [UInt8](data))
-    guard r.string() == Self.magic, r.string() == key, let n = r.count() else { return [:] }
+    guard var r = reader("quality", key: key), let n = r.count() else { return [:] }
     let byName = Dictionary(checks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     var out: [String: QualityResult] = [:]
     for _ in 0..<n {
@@ -64,9 +71,7 @@ struct SectionCache {
   }
 
   func writeQuality(key: String, _ results: [QualityResult]) {
-    var w = SectionWriter()
-    w.string(Self.magic)
-    w.string(key)
+    var w = writer(key: key)
     let kept = results.filter { !$0.check.perRun }
     w.int(Int64(kept.count))
     for q in kept {
@@ -84,6 +89,8 @@ struct SectionCache {
     save("quality", w)
   }
 
+  /// Writes to a temporary name and renames it into place; a failure leaves no cache (the next
+  /// run recomputes), never a wrong one.
   func save(_ stage: String, _ w: SectionWriter) {
     do {
       try FileManager.default.createDirectory(
@@ -95,7 +102,7 @@ struct SectionCache {
   }
 
   /// What identifies the program computing the sections: its executable's size and modification
-  /// time (a rebuilt or upgraded binary recomputes) and the versions of the scorers.
+  /// time (a rebuilt or upgraded binary, and so any change of a scorer, recomputes).
   static let programKey: String = {
     var parts = ["sections=1"]
     if let path = Bundle.main.executablePath,

@@ -4,9 +4,9 @@ import TicketLensWarehouse
 /// Part of the normalize stage: scores the sentiment of every ticket and chat that is new or
 /// changed since it was last scored, so that `sentiment` is a dimension like any other.
 public enum SentimentStage {
-  /// Returns how many rows were scored.
+  /// Returns how many rows were scored. `progress` hears (rows scored, rows to score) after each
+  /// block of 65,536 rows.
   @discardableResult
-  /// `progress` hears (rows scored, rows to score) after each block of 65,536 rows.
   public static func run(
     _ warehouse: Warehouse, threads: Int = 0,
     progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
@@ -24,7 +24,6 @@ public enum SentimentStage {
       try Cancellation.check()
       progress?(hi, pending.count)
     }
-    try Cancellation.check()
     try warehouse.storeSentiment(zip(pending, scores).map { ($0, $1.score, $1.label.rawValue) })
     return pending.count
   }
