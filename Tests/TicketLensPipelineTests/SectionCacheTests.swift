@@ -6,14 +6,6 @@ import TicketLensMetrics
 import TicketLensReports
 
 struct SectionCacheTests {
-  static func directory() -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "tl-sections-\(UUID().uuidString)"
-    ).path
-    try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return dir
-  }
-
   static let section = ReportSection(
     metrics: [
       ReportMetric(
@@ -36,7 +28,7 @@ struct SectionCacheTests {
   )
 
   @Test func sectionsReadBackExactlyAndOnlyForTheirKey() throws {
-    let cache = SectionCache(warehouse: Self.directory() + "/w.sqlite")
+    let cache = SectionCache(warehouse: scratch() + "/w.sqlite")
     cache.write("insights", key: "key 1", Self.section)
     let back = try #require(cache.read("insights", key: "key 1"))
     #expect(back.kpis == Self.section.kpis)
@@ -54,7 +46,7 @@ struct SectionCacheTests {
   }
 
   @Test func aDamagedOrTruncatedFileIsAMiss() throws {
-    let cache = SectionCache(warehouse: Self.directory() + "/w.sqlite")
+    let cache = SectionCache(warehouse: scratch() + "/w.sqlite")
     cache.write("metrics", key: "k", Self.section)
     let path = cache.file("metrics")
     let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
