@@ -11,7 +11,9 @@ extension GapAnalysis {
         .text(Instant(milliseconds: t.firstSeen).iso8601), real(t.trend),
         real(t.medianResolutionMinutes), real(t.csat), real(t.negativeShare),
         t.bestArticleID.map(Cell.text) ?? .null, t.bestArticleTitle.map(Cell.text) ?? .null,
-        .real(t.matchScore), .text(t.exampleIDs.joined(separator: " ")), .text(t.suggestedTitle),
+        .real(t.matchScore), t.articleAnswers.map(Cell.text) ?? .null,
+        .text(t.missingTerms.joined(separator: ", ")), .text(t.exampleIDs.joined(separator: " ")),
+        .text(t.suggestedTitle),
       ]
     }
     return MetricTable(
@@ -19,7 +21,7 @@ extension GapAnalysis {
       columns: [
         "rank", "topic", "tickets", "chats", "first_seen", "trend", "median_resolution_minutes",
         "csat", "negative_share", "best_article_id", "best_article_title", "match_score",
-        "example_ticket_ids", "suggested_title",
+        "article_answers", "missing_terms", "example_ticket_ids", "suggested_title",
       ], rows: Array(rows))
   }
 

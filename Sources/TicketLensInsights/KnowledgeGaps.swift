@@ -9,15 +9,34 @@ public struct GapSettings: Sendable, Equatable {
   public var minTickets = 11
   /// The window ends at the as-of instant; the trend compares it with the window before.
   public var windowDays = 28
-  /// A topic whose best article covers less than this share of its phrases is a gap.
+  /// A topic whose best article's similarity (cosine of the sentence vectors) is below this is
+  /// a gap whatever else holds (only far-off topics: how similar "similar" is differs between
+  /// domains, so coverage is decided by the rule below, not by a threshold).
   public var matchThreshold = 0.5
+  /// An article covers a topic only when the topic is (within this cosine) the one the article
+  /// answers best: an article nearest to two topics answers one of them.
+  public var coverMargin = 0.03
+  /// A topic that another topic beats to its best article is still covered when the two are
+  /// this alike (cosine of the centres): two phrasings of what the article answers.
+  public var fragmentSimilarity = 0.9
   /// An article not updated for this many days while its topic grows is listed as stale.
   public var staleDays = 180
   /// Search terms need at least this many searches in the window to be listed.
   public var minSearches = 5
-  /// Clusters before merging (0: chosen from the data size).
-  public var clusters = 0
-  public var seed: UInt64 = 1
+  /// A topic beaten to its best article is still covered when the article uses at least this
+  /// share of the topic's six most distinctive terms.
+  public var termShare = 0.67
+  /// Gaps whose centres have at least this cosine are one gap (phrasings of one need).
+  public var gapMergeSimilarity = 0.85
+  /// Topic graph: each contact linked to its this many nearest contacts.
+  public var neighbours = 10
+  /// Louvain resolution of the topic graph (higher: more, smaller topics).
+  public var resolution = 2.0
+  /// Topics whose centres have at least this cosine are merged into one.
+  public var mergeSimilarity = 2.0
+  /// At most this many contacts of the window build the topic graph (the rest are assigned to
+  /// the nearest topic).
+  public var sample = 10_000
   public var threads = 0
   public init() {}
 }
@@ -40,10 +59,13 @@ public struct TopicSummary: Sendable, Equatable {
   public var negativeShare: Double?
   public var bestArticleID: String?
   public var bestArticleTitle: String?
-  /// Share (0…1) of the topic's phrase weight found in the best article.
+  /// Cosine similarity (sentence vectors) of the topic's centre and its best article.
   public var matchScore: Double
-  /// BM25 of the topic's phrases against the best article (FTS5; higher is better).
-  public var bm25: Double?
+  /// When the best article answers another topic better: that topic's label (why this one is
+  /// a gap although an article is near).
+  public var articleAnswers: String?
+  /// The topic's distinctive terms that its best article never uses, readable.
+  public var missingTerms: [String]
   public var exampleIDs: [String]
   public var suggestedTitle: String
   public var impact: Double
@@ -80,10 +102,15 @@ public struct GapAnalysis: Sendable {
   public var staleArticles: [StaleArticle]
 }
 
-/// Finds knowledge gaps: clusters tickets and chats into topics, matches each topic against the
-/// knowledge base through the FTS5 index, and ranks the topics no article covers by impact
-/// (volume × (1 − match) × relative resolution cost). See METRICS.md, "Knowledge gaps".
+/// Finds knowledge gaps: clusters tickets and chats into topics by meaning (the static sentence
+/// embedding), matches each topic against every article by the same vectors, and ranks the
+/// topics no article covers by impact (volume × (1 − match) × relative resolution cost). An
+/// article covers a topic only when it is near it and the topic is the one it answers best. See
+/// README, "Knowledge gaps".
 public enum KnowledgeGapFinder {
+  /// Bumped whenever a change would list different topics for the same data.
+  public static let version = 3
+
   public static func analyze(warehouse: Warehouse, asOf: Int64, settings: GapSettings) throws
     -> GapAnalysis
   {
@@ -91,105 +118,160 @@ public enum KnowledgeGapFinder {
     let end = asOf + 1
     let start = end - Int64(settings.windowDays) * day
     let previousStart = start - Int64(settings.windowDays) * day
-    let all = try warehouse.contactTexts(from: previousStart, to: end)
+    let embedding = try StaticEmbedding.shared()
+    let dims = embedding.dimensions
+    let current = try warehouse.contactTexts(from: start, to: end)
+    let texts = current.map(topicText)
+    let windowVectors = embedding.vectors(texts, threads: settings.threads)
+    var clustering = TopicClustering(
+      vectors: windowVectors, dimensions: dims, neighbours: settings.neighbours,
+      resolution: settings.resolution, mergeSimilarity: Float(settings.mergeSimilarity),
+      sample: settings.sample, threads: settings.threads)
+    // Terms of the window's texts, for labels and the terms an article lacks.
     let vectors = TermVectors(
-      texts: all.map(\.text), minDF: 3, maxShare: 0.3, threads: settings.threads)
-    let currentIdx = all.indices.filter { all[$0].created >= start }
-    let current = currentIdx.map { all[$0] }
-    let windowVectors = vectors.subset(currentIdx)
-    let k =
-      settings.clusters > 0
-      ? settings.clusters
-      : max(
-        2,
-        min(48, Int((Double(current.count) / Double(max(1, settings.minTickets))).squareRoot() * 2))
-      )
-    let clustering = TopicClustering(
-      vectors: windowVectors, k: k, seed: settings.seed, threads: settings.threads)
-    // Previous-window contacts go to their nearest topic (for the trend).
-    var previousCounts = [Int](repeating: 0, count: clustering.centroids.count)
-    var previousTotal = 0
-    for (i, c) in all.enumerated() where c.created < start {
-      previousTotal += 1
-      if let j = clustering.nearest(vectors.documents[i]) { previousCounts[j] += 1 }
-    }
-    var members = [[Int]](repeating: [], count: clustering.centroids.count)
-    for (pos, j) in clustering.assignment.enumerated() where j >= 0 { members[j].append(pos) }
+      texts: texts, minDF: 3, maxShare: 0.3, threads: settings.threads)
+    // Articles: one vector each, from the title and every sentence the articles do not share.
     let articles = try warehouse.articleTexts()
-    let articleByKey = Dictionary(
-      articles.map { ($0.source + "/" + $0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    let articleVectors = articleVectors(articles, embedding: embedding)
     let tokenizer = Tokenizer(maxNGram: 2)
-    var articleTerms: [String: Set<String>] = [:]
     let allResolution = current.compactMap(\.resolutionMinutes).sorted()
     let overallResolution = Quantiles.quantile(sorted: allResolution, 0.5) ?? 0
     var topics: [TopicSummary] = []
-    for (j, idx) in members.enumerated() where idx.count >= settings.minTickets {
-      let contacts = idx.map { current[$0] }
-      // Distinctive terms: centroid weight, preferring phrases customers share.
-      let centroid = clustering.centroids[j]
-      let top = centroid.indices.filter { centroid[$0] > 0 }
-        .sorted { (centroid[$0], vectors.terms[$1]) > (centroid[$1], vectors.terms[$0]) }
-        .prefix(10)
-      let weights = top.map { centroid[$0] }
-      let topTerms = top.map { vectors.terms[$0] }
-      var labelParts: [String] = []
-      for t in topTerms where labelParts.count < 3 {
-        let r = vectors.readable(t)
-        if !labelParts.contains(where: { $0.contains(r) || r.contains($0) }) {
-          labelParts.append(r)
+    // Previous-window contacts go to their nearest topic (for the trend); when topics are
+    // joined below, with the topic they join. Embedded a block at a time: only their topics
+    // are kept.
+    let previous = try warehouse.contactTexts(from: previousStart, to: start)
+    let previousTotal = previous.count
+    var previousTopic: [Int?] = []
+    previousTopic.reserveCapacity(previousTotal)
+    for lo in stride(from: 0, to: previousTotal, by: 65_536) {
+      let block = previous[lo..<min(previousTotal, lo + 65_536)].map(topicText)
+      let v = embedding.vectors(block, threads: settings.threads)
+      previousTopic += clustering.nearest(v, rows: Array(block.indices), threads: settings.threads)
+    }
+    // Twice at most: gaps that are phrasings of one need (centres alike) are joined into one
+    // topic and the topics summarised again.
+    for pass in 0..<2 {
+      topics = []
+      // Previous-window contacts go to their nearest topic (for the trend).
+      var previousCounts = [Int](repeating: 0, count: clustering.count)
+      for case let j? in previousTopic { previousCounts[j] += 1 }
+      var members = [[Int]](repeating: [], count: clustering.count)
+      for (pos, j) in clustering.assignment.enumerated() where j >= 0 { members[j].append(pos) }
+      let topicsShown = members.indices.filter { members[$0].count >= settings.minTickets }
+      let distinctive = distinctiveTerms(
+        members: topicsShown.map { members[$0] }, documents: vectors.documents)
+      var best: [(article: Int, score: Float)?] = []
+      for j in topicsShown {
+        var b: (Int, Float)?
+        for a in articles.indices {
+          var s: Float = 0
+          for d in 0..<dims {
+            s += clustering.centroids[j * dims + d] * articleVectors[a * dims + d]
+          }
+          if s > (b?.1 ?? -Float.infinity) { b = (a, s) }
+        }
+        best.append(b)
+      }
+      // The topic each article answers best.
+      var answers: [Int: Int] = [:]
+      for (t, b) in best.enumerated() {
+        guard let b else { continue }
+        if let o = answers[b.article], best[o]!.score >= b.score { continue }
+        answers[b.article] = t
+      }
+      var labels: [String] = []
+      for terms in distinctive {
+        var parts: [String] = []
+        for t in terms where parts.count < 3 {
+          let r = vectors.readable(vectors.terms[t])
+          if !parts.contains(where: { $0.contains(r) || r.contains($0) }) { parts.append(r) }
+        }
+        labels.append(parts.joined(separator: " / "))
+      }
+      for (t, j) in topicsShown.enumerated() {
+        let idx = members[j]
+        let contacts = idx.map { current[$0] }
+        let match = Double(best[t]?.score ?? 0)
+        var isGap = match < settings.matchThreshold
+        var answered: String?
+        var missing: [String] = []
+        if let b = best[t] {
+          if let o = answers[b.article], o != t,
+            Double(best[o]!.score) - match > settings.coverMargin,
+            Double(clustering.centroidSimilarity(topicsShown[o], j)) < settings.fragmentSimilarity
+          {
+            isGap = true
+            answered = labels[o]
+          }
+          let a = articles[b.article]
+          let terms = Set(tokenizer.terms(a.title + "\n" + a.labels + "\n" + a.body))
+          let top = distinctive[t].prefix(6)
+          let absent = top.filter { !terms.contains(vectors.terms[$0]) }
+          missing = absent.map { vectors.readable(vectors.terms[$0]) }
+          // An article that uses most of the topic's distinctive terms answers it, even when
+          // another phrasing of the same need came nearer to it.
+          if isGap, answered != nil, !top.isEmpty,
+            Double(top.count - absent.count) / Double(top.count) >= settings.termShare
+          {
+            isGap = false
+          }
+        }
+        let resolution = contacts.compactMap(\.resolutionMinutes).sorted()
+        let median = Quantiles.quantile(sorted: resolution, 0.5)
+        let rated = contacts.compactMap(\.rating)
+        let scored = contacts.compactMap(\.sentiment)
+        let share = Double(idx.count) / Double(max(1, current.count))
+        let previousShare = Double(previousCounts[j]) / Double(max(1, previousTotal))
+        let cost = (median.map { overallResolution > 0 ? $0 / overallResolution : 1 } ?? 1)
+        // Examples: the members most typical of the topic (nearest its centre), tickets first.
+        let examples = idx.map { pos -> (Bool, Float, String) in
+          (
+            current[pos].kind == .ticket,
+            clustering.similarity(windowVectors, row: pos, cluster: j),
+            current[pos].source + "/" + current[pos].id
+          )
+        }
+        .sorted { a, b in
+          if a.0 != b.0 { return a.0 }
+          return (a.1, b.2) > (b.1, a.2)
+        }
+        .prefix(5).map(\.2)
+        topics.append(
+          TopicSummary(
+            label: labels[t],
+            tickets: contacts.count { $0.kind == .ticket },
+            chats: contacts.count { $0.kind == .chat },
+            firstSeen: contacts.map(\.created).min() ?? start,
+            trend: previousShare > 0 ? share / previousShare - 1 : nil,
+            medianResolutionMinutes: median,
+            csat: rated.isEmpty ? nil : Double(rated.count { $0 == "good" }) / Double(rated.count),
+            negativeShare: scored.isEmpty
+              ? nil : Double(scored.count { $0 == "negative" }) / Double(scored.count),
+            bestArticleID: best[t].map { articles[$0.article].id },
+            bestArticleTitle: best[t].map { articles[$0.article].title }, matchScore: match,
+            articleAnswers: answered, missingTerms: missing,
+            exampleIDs: Array(examples),
+            suggestedTitle: suggestedTitle(contacts),
+            impact: Double(idx.count) * (1 - max(0, match)) * cost,
+            isGap: isGap,
+            members: contacts.map { $0.source + "/" + $0.id }.sorted()))
+      }
+      guard pass == 0 else { break }
+      var into: [Int: Int] = [:]
+      let gapClusters = topicsShown.indices.filter { topics[$0].isGap }.map { topicsShown[$0] }
+      for (x, a) in gapClusters.enumerated() where into[a] == nil {
+        for b in gapClusters[(x + 1)...]
+        where into[b] == nil
+          && Double(clustering.centroidSimilarity(a, b)) >= settings.gapMergeSimilarity
+        {
+          into[b] = a
         }
       }
-      // Candidate articles from FTS5, then phrase coverage as the match.
-      let query = topTerms.prefix(6).map { vectors.readable($0) }.joined(separator: " ")
-      let candidates = try warehouse.searchArticles(query, limit: 5)
-      var best: (key: String, title: String, match: Double, bm25: Double)?
-      for c in candidates {
-        let key = c.source + "/" + c.id
-        guard let a = articleByKey[key] else { continue }
-        let terms =
-          articleTerms[key]
-          ?? Set(tokenizer.terms(a.title + "\n" + a.labels + "\n" + a.body))
-        articleTerms[key] = terms
-        var covered = 0.0
-        for (t, w) in zip(topTerms, weights) where terms.contains(t) { covered += w }
-        let match = covered / max(1e-12, weights.reduce(0, +))
-        if match > (best?.match ?? -1) { best = (key, a.title, match, c.score) }
-      }
-      let match = best?.match ?? 0
-      let resolution = contacts.compactMap(\.resolutionMinutes).sorted()
-      let median = Quantiles.quantile(sorted: resolution, 0.5)
-      let rated = contacts.compactMap(\.rating)
-      let scored = contacts.compactMap(\.sentiment)
-      let share = Double(idx.count) / Double(max(1, current.count))
-      let previousShare = Double(previousCounts[j]) / Double(max(1, previousTotal))
-      let cost = (median.map { overallResolution > 0 ? $0 / overallResolution : 1 } ?? 1)
-      // Examples: the members closest to the centroid.
-      let examples = idx.filter { current[$0].kind == .ticket }
-        .map { pos -> (Double, String) in
-          var s = 0.0
-          for (t, w) in windowVectors.documents[pos] { s += w * centroid[t] }
-          return (s, current[pos].source + "/" + current[pos].id)
-        }
-        .sorted { ($0.0, $1.1) > ($1.0, $0.1) }
-        .prefix(5).map(\.1)
-      topics.append(
-        TopicSummary(
-          label: labelParts.joined(separator: " / "),
-          tickets: contacts.count { $0.kind == .ticket },
-          chats: contacts.count { $0.kind == .chat },
-          firstSeen: contacts.map(\.created).min() ?? start,
-          trend: previousShare > 0 ? share / previousShare - 1 : nil,
-          medianResolutionMinutes: median,
-          csat: rated.isEmpty ? nil : Double(rated.count { $0 == "good" }) / Double(rated.count),
-          negativeShare: scored.isEmpty
-            ? nil : Double(scored.count { $0 == "negative" }) / Double(scored.count),
-          bestArticleID: best.map { articleByKey[$0.key]!.id },
-          bestArticleTitle: best?.title, matchScore: match, bm25: best?.bm25,
-          exampleIDs: Array(examples),
-          suggestedTitle: suggestedTitle(contacts),
-          impact: Double(idx.count) * (1 - match) * cost,
-          isGap: match < settings.matchThreshold,
-          members: contacts.map { $0.source + "/" + $0.id }.sorted()))
+      if into.isEmpty { break }
+      let renumbered = clustering.renumbering(into)
+      previousTopic = previousTopic.map { $0.map { renumbered[$0] } }
+      clustering = clustering.merged(into, vectors: windowVectors)
     }
     topics.sort {
       if $0.isGap != $1.isGap { return $0.isGap }
@@ -228,6 +310,80 @@ public enum KnowledgeGapFinder {
     return GapAnalysis(
       windowStart: start, windowEnd: asOf, contacts: current.count, topics: topics,
       searchGaps: searchGaps, staleArticles: stale)
+  }
+
+  /// What a contact asks, for topics: a ticket's subject and its description without greeting,
+  /// signature or quoted replies; a chat's first visitor message of at least three words (the
+  /// opening states the need; later lines are mostly "ok thanks" and "still not working", words
+  /// every topic shares), else all its visitor lines.
+  static func topicText(_ c: ContactText) -> String {
+    let lines = MessageCleaner.lineSlices(c.text)
+    switch c.kind {
+    case .ticket:
+      let rest = lines.dropFirst().joined(separator: "\n")
+      return String(lines.first ?? "") + "\n" + MessageCleaner.clean(rest)
+    case .chat:
+      if let opening = lines.first(where: { !$0.trimmedSpaces.hasAtMostWords(2) }) {
+        return String(opening)
+      }
+      return c.text
+    }
+  }
+
+  /// Per topic, its terms most distinctive first: the share of its texts that use the term,
+  /// times the log of how rare the term is among topics (class-based TF-IDF). A word customers
+  /// write in every topic ("still", "sorry", "working") is in most topics and ranks last.
+  static func distinctiveTerms(members: [[Int]], documents: [[(Int, Double)]]) -> [[Int]] {
+    let shares = members.map { idx -> [Int: Double] in
+      var counts: [Int: Int] = [:]
+      for i in idx { for (t, _) in documents[i] { counts[t, default: 0] += 1 } }
+      return counts.mapValues { Double($0) / Double(max(1, idx.count)) }
+    }
+    // A term is prominent in a topic when at least 5 % of its texts use it.
+    var prominent: [Int: Int] = [:]
+    for s in shares { for (t, v) in s where v >= 0.05 { prominent[t, default: 0] += 1 } }
+    let k = Double(members.count)
+    return shares.map { s in
+      s.map { t, v in (t, v * log(1 + k / Double(max(1, prominent[t] ?? 0)))) }
+        .sorted { ($0.1, $1.0) > ($1.1, $0.0) }
+        .prefix(10).map(\.0)
+    }
+  }
+
+  /// One unit vector per article: the mean of its title's and its sentences' vectors, leaving
+  /// out sentences that several articles share (boilerplate such as "Still need help?").
+  static func articleVectors(_ articles: [ArticleText], embedding: StaticEmbedding) -> [Float] {
+    let sentences = articles.map { a -> [String] in
+      var out = [a.title]
+      for line in a.body.split(whereSeparator: \.isNewline) {
+        var current = ""
+        for ch in line {
+          current.append(ch)
+          if ch == "." || ch == "?" || ch == "!" {
+            out.append(current)
+            current = ""
+          }
+        }
+        out.append(current)
+      }
+      return out.map { $0.trimmingCharacters(in: .whitespaces) }
+        .filter { $0.split(separator: " ").count >= 2 || $0 == a.title }
+    }
+    var shared: [String: Int] = [:]
+    for s in sentences { for x in Set(s) { shared[x, default: 0] += 1 } }
+    let limit = max(3, articles.count / 5)
+    let dims = embedding.dimensions
+    var out = [Float](repeating: 0, count: articles.count * dims)
+    for (a, s) in sentences.enumerated() {
+      let kept = s.enumerated().filter { $0.offset == 0 || shared[$0.element]! < limit }
+        .map(\.element)
+      let v = embedding.vectors(kept, threads: 1)
+      var sum = [Float](repeating: 0, count: dims)
+      for r in 0..<kept.count { for d in 0..<dims { sum[d] += v[r * dims + d] } }
+      let norm = sum.reduce(0) { $0 + $1 * $1 }.squareRoot()
+      if norm > 0 { for d in 0..<dims { out[a * dims + d] = sum[d] / norm } }
+    }
+    return out
   }
 
   /// The subject line customers use most for the topic, as a starting title for the article.

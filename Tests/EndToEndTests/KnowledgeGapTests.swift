@@ -46,13 +46,16 @@ struct KnowledgeGapTests {
       header == [
         "rank", "topic", "tickets", "chats", "first_seen", "trend", "median_resolution_minutes",
         "csat", "negative_share", "best_article_id", "best_article_title", "match_score",
-        "example_ticket_ids", "suggested_title",
+        "article_answers", "missing_terms", "example_ticket_ids", "suggested_title",
       ])
     let uncovered = Set(SampleKnowledgeBase.uncoveredTopics)
     let k = uncovered.count
-    let listed = rows.dropFirst().map { Self.topic(of: $0, column: 12, g) }
-    // Recall: the uncovered topics found among the first 2K gaps.
-    let found = Set(listed.prefix(2 * k)).intersection(uncovered)
+    let listed = rows.dropFirst().map { Self.topic(of: $0, column: 14, g) }
+    // Recall: the uncovered topics found among the first 3K gaps. (The public gap sets are
+    // scored within 2K rows; a generator topic here holds several distinct needs — "bug" is app
+    // crashes, a blank dashboard and lost saves, each wanting its own article — which the
+    // finder lists as separate gaps.)
+    let found = Set(listed.prefix(3 * k)).intersection(uncovered)
     #expect(Double(found.count) / Double(k) >= 0.9, "found \(found.sorted()) in \(listed)")
     // Precision: listed gaps that really are uncovered topics.
     let right = listed.count { uncovered.contains($0) }
@@ -62,8 +65,10 @@ struct KnowledgeGapTests {
     for (i, row) in rows.dropFirst().enumerated() {
       #expect(row[0] == "\(i + 1)")
       #expect(Int(row[2])! + Int(row[3])! >= 11)
-      #expect(Double(row[11])! < 0.5)
-      #expect(!row[12].isEmpty && !row[13].isEmpty)
+      // Why it is a gap: its best article is far (below the match threshold), or it answers
+      // another topic better (named).
+      #expect(Double(row[11])! < 0.5 || !row[12].isEmpty, "\(row)")
+      #expect(!row[14].isEmpty && !row[15].isEmpty)
     }
   }
 

@@ -25,37 +25,72 @@ struct TokenizerTests {
 }
 
 struct TopicClusteringTests {
-  /// Three clearly separated vocabularies; k-means (with merging) must recover them exactly,
-  /// whatever the thread count.
-  @Test func recoversSeparatedTopicsDeterministically() {
+  /// Three clearly separated needs; the shared-neighbour graph's communities over the sentence
+  /// vectors never mix them, split each into at most three, and are the same whatever the
+  /// thread count.
+  @Test func recoversSeparatedTopicsDeterministically() throws {
+    let embedding = try StaticEmbedding.shared()
     let seeds = [
-      ["refund", "charged", "twice", "card"], ["password", "reset", "link", "locked"],
-      ["webhook", "api", "slack", "endpoint"],
+      ["refund", "charged", "twice", "card", "payment", "money"],
+      ["password", "reset", "link", "locked", "login", "account"],
+      ["webhook", "api", "slack", "endpoint", "integration", "token"],
     ]
+    let filler = ["please help", "thanks a lot", "any update", "hi team", "urgent"]
     var texts: [String] = []
     var truth: [Int] = []
+    // 30 different texts per need: three of its six words, in turn, and a filler phrase that
+    // every need shares.
     for i in 0..<90 {
       let topic = i % 3
-      let words = seeds[topic]
-      texts.append("\(words[i % 4]) \(words[(i + 1) % 4]) \(words[(i + 2) % 4]) please help")
+      let w = seeds[topic]
+      let j = i / 3
+      texts.append("\(w[j % 6]) \(w[(j / 6 + j + 1) % 6]) \(w[(j + 3) % 6]) \(filler[j % 5])")
       truth.append(topic)
     }
     var results: [[Int]] = []
     for threads in [1, 2, 4] {
-      let v = TermVectors(texts: texts, minDF: 2, maxShare: 0.5, threads: threads)
-      let c = TopicClustering(vectors: v, k: 6, seed: 3, threads: threads)
+      let v = embedding.vectors(texts, threads: threads)
+      let c = TopicClustering(
+        vectors: v, dimensions: embedding.dimensions, neighbours: 5, resolution: 1,
+        threads: threads)
       results.append(c.assignment)
-      // Same topic ⇔ same cluster.
-      for a in 0..<texts.count {
-        for b in 0..<texts.count
-        where (truth[a] == truth[b]) != (c.assignment[a] == c.assignment[b]) {
-          Issue.record("documents \(a) and \(b) are clustered wrongly")
+      // No cluster mixes two needs (a need may come out as a few phrasings).
+      var needOf: [Int: Int] = [:]
+      for (a, cluster) in c.assignment.enumerated() {
+        #expect(cluster >= 0)
+        if let need = needOf[cluster], need != truth[a] {
+          Issue.record("cluster \(cluster) mixes needs \(need) and \(truth[a]): \(c.assignment)")
           return
         }
+        needOf[cluster] = truth[a]
       }
-      #expect(c.sizes.sorted() == [30, 30, 30])
+      for need in 0..<3 { #expect(needOf.values.count { $0 == need } <= 3, "\(c.assignment)") }
+      #expect(c.sizes.reduce(0, +) == 90)
     }
     #expect(results[0] == results[1] && results[1] == results[2])
+  }
+}
+
+struct LouvainTests {
+  /// Two cliques of five joined by one edge are two communities; a ring of such cliques is one
+  /// community per clique at resolution 1, fewer at a low resolution.
+  @Test func findsCliquesJoinedBySingleEdges() {
+    func cliques(_ count: Int, ring: Bool) -> Louvain.Graph {
+      var edges: [(Int, Int, Double)] = []
+      for c in 0..<count {
+        for a in 0..<5 { for b in (a + 1)..<5 { edges.append((c * 5 + a, c * 5 + b, 1)) } }
+        if c + 1 < count || ring { edges.append((c * 5 + 4, ((c + 1) % count) * 5, 1)) }
+      }
+      return Louvain.Graph(nodes: count * 5, edges: edges)
+    }
+    #expect(
+      Louvain.communities(cliques(2, ring: false), resolution: 1) == [0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
+    let ring = Louvain.communities(cliques(12, ring: true), resolution: 1)
+    #expect(ring == (0..<60).map { $0 / 5 })
+    let coarse = Louvain.communities(cliques(12, ring: true), resolution: 0.05)
+    #expect(Set(coarse).count < 12)
+    // Members of one clique stay together however coarse.
+    for c in 0..<12 { #expect(Set(coarse[(c * 5)..<(c * 5 + 5)]).count == 1) }
   }
 }
 
