@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Knowledge gaps on the public gap sets (Tests/EndToEndTests/TextEval/gaps-*: BANKING77 and
+# CLINC150 queries posed as tickets and chats, some intents with an article and some without),
+# `ticketlens gaps` beside the plain peer (scikit-learn TF-IDF + k-means, tfidf_kmeans_gaps.py,
+# every coverage threshold tried), both scored by score_gaps.py, in the same run.
+# Usage: Benchmarks/text_eval/gaps.sh [extra `ticketlens gaps` options]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+swift build -c release --product ticketlens >/dev/null
+if [ ! -x Benchmarks/.venv/bin/python ]; then python3 -m venv Benchmarks/.venv; fi
+Benchmarks/.venv/bin/python -c "import sklearn" 2>/dev/null \
+  || Benchmarks/.venv/bin/pip install -q scikit-learn
+PY=Benchmarks/.venv/bin/python
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%F)"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for set in gaps-banking77 gaps-clinc150; do
+  T=Tests/EndToEndTests/TextEval/$set
+  .build/release/ticketlens ingest "$T/tickets.csv" "$T/chats.ndjson" "$T/articles.json" \
+    --warehouse "$work/$set.sqlite" -q
+  start=$(date +%s.%N)
+  .build/release/ticketlens gaps --warehouse "$work/$set.sqlite" --as-of 2026-03-31T23:59:59Z \
+    --top 200 "$@" >"$work/$set.csv"
+  seconds=$(echo "$(date +%s.%N) - $start" | bc)
+  echo "$set ticketlens ($seconds s): $($PY Benchmarks/text_eval/score_gaps.py "$T" "$work/$set.csv" -q | head -1)"
+  $PY Benchmarks/text_eval/tfidf_kmeans_gaps.py "$T" "$work/$set-peer.csv" | sed "s/^/$set tf-idf+k-means /"
+done
