@@ -25,6 +25,10 @@ public struct CategorySettings: Sendable, Equatable {
   /// A group must have resolved at least this many tickets of a category for the routing table
   /// to suggest it.
   public var routingMinTickets = 10
+  /// Tickets loaded or changed since the models were trained are classified by the kept models
+  /// until they exceed this share of the tickets trained on; then the models are trained again
+  /// on everything. 0 trains on every change.
+  public var retrainShare = 0.05
 
   public init() {}
 
@@ -62,6 +66,8 @@ public struct TicketClassifier: Sendable {
     /// `category` and `priority` evaluations (absent when a model could not be trained).
     public var models: [StoredClassifierModel]
     public var vocabulary: Int
+    /// The vocabulary and models, to classify tickets loaded later the same way.
+    public var snapshot: ClassifierSnapshot
   }
 
   /// The category a ticket records: the configured field, else the first tag with the prefix.
@@ -131,8 +137,6 @@ public struct TicketClassifier: Sendable {
     let vectors = input.vectors
     let v = vectors.terms.count
     let holdout = tickets.map { isHeldOut(source: $0.source, id: $0.id) }
-    var out = tickets.map { TicketClassification(rowid: $0.rowid) }
-    var models: [StoredClassifierModel] = []
 
     let labels = settings.learnsCategories ? tickets.map(recordedCategory) : []
     let category =
@@ -147,15 +151,68 @@ public struct TicketClassifier: Sendable {
       input: input, labels: priorities, holdout: holdout, kind: settings.kind,
       penalty: settings.penalty, threads: threads)
     progress?(2 * tenth, total)
-    let predicted = ProgressCounter(start: 2 * tenth)
+    let (out, predicted) = label(
+      tickets, input: input, labels: labels, category: category?.model,
+      priority: priority?.model,
+      progress: progress.map { p -> @Sendable (Int) -> Void in { p(2 * tenth + $0, total) } })
+    var models: [StoredClassifierModel] = []
+    if let c = category {
+      models.append(stored("category", c, predicted: predicted, vocabulary: v))
+    }
+    if let p = priority {
+      models.append(stored("priority", p, predicted: tickets.count, vocabulary: v))
+    }
+    return Result(
+      classifications: out, models: models, vocabulary: v,
+      snapshot: ClassifierSnapshot(
+        vectors: vectors, category: category?.model, priority: priority?.model))
+  }
+
+  /// Classifies `tickets` (loaded after `snapshot` was trained) with its vocabulary and models,
+  /// without training: each gets what it would have got had it been among the tickets the
+  /// models were trained with, but for the vocabulary's document frequencies, which stay as they
+  /// were. `progress` hears (tickets done, tickets in all).
+  public func classify(
+    _ tickets: [ClassifierTicket], using snapshot: ClassifierSnapshot,
+    progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+  ) throws -> [TicketClassification] {
+    let texts = tickets.map(\.text)
+    let linear: Bool
+    switch (snapshot.category ?? snapshot.priority)?.fitted {
+    case .naiveBayes?: linear = false
+    default: linear = true
+    }
+    let input = ClassifierInput(
+      texts: texts, vectors: snapshot.vectors(texts, threads: threads),
+      embedding: linear ? try StaticEmbedding.shared() : nil)
+    let labels = settings.learnsCategories ? tickets.map(recordedCategory) : []
+    return label(
+      tickets, input: input, labels: labels, category: snapshot.category,
+      priority: snapshot.priority,
+      progress: progress.map { p -> @Sendable (Int) -> Void in { [n = tickets.count] in p($0, n) } }
+    ).out
+  }
+
+  /// Each ticket's category (recorded, else predicted), suggested priority, urgency and, when
+  /// it reads as urgent while its priority is low, the terms that say so; and how many
+  /// categories were predicted. `progress` hears tickets done, from worker threads.
+  private func label(
+    _ tickets: [ClassifierTicket], input: ClassifierInput, labels: [String?],
+    category categoryModel: TextModel?, priority priorityModel: TextModel?,
+    progress: (@Sendable (Int) -> Void)?
+  ) -> (out: [TicketClassification], predicted: Int) {
+    let vectors = input.vectors
+    var out = tickets.map { TicketClassification(rowid: $0.rowid) }
+    let priorities = tickets.map {
+      $0.priority.flatMap(TicketPriority.init(normalizing:))?.rawValue
+    }
+    let done = ProgressCounter(start: 0)
     let urgentClasses = Set(
-      priority.map { p in
-        p.model.classes.indices.filter { ["high", "urgent"].contains(p.model.classes[$0]) }
+      priorityModel.map { p in
+        p.classes.indices.filter { ["high", "urgent"].contains(p.classes[$0]) }
       } ?? [])
     // One pass over the tickets in chunks: each chunk's feature rows are built once, for both
     // predictions, and dropped (a million rows of the embedding are never held at once).
-    let categoryModel = category?.model
-    let priorityModel = priority?.model
     let predictions = Parallel.fixedChunks(tickets.count, size: 16_384, threads: threads) {
       lo, hi in
       let f = input.features(Array(lo..<hi), threads: 1)
@@ -169,42 +226,38 @@ public struct TicketClassifier: Sendable {
         }
         return (c, p)
       }
-      progress?(predicted.add(hi - lo), total)
+      progress?(done.add(hi - lo))
       return chunk
     }.flatMap { $0 }
 
+    var predicted = 0
     if settings.learnsCategories {
-      var predicted = 0
       for i in tickets.indices {
         if let l = labels[i] {
           // Recorded categories count as the dimension even when too few to learn from.
           out[i].category = l
           out[i].origin = "label"
-        } else if let c = category, let p = predictions[i].category {
-          out[i].category = c.model.classes[p.0]
+        } else if let c = categoryModel, let p = predictions[i].category {
+          out[i].category = c.classes[p.0]
           out[i].origin = "predicted"
           out[i].confidence = p.1
           predicted += 1
         }
       }
-      if let c = category {
-        models.append(stored("category", c, predicted: predicted, vocabulary: v))
-      }
     }
-    if let p = priority {
+    if let p = priorityModel {
       for i in tickets.indices {
         guard let (best, urgency) = predictions[i].priority else { continue }
-        out[i].suggestedPriority = p.model.classes[best]
+        out[i].suggestedPriority = p.classes[best]
         out[i].urgency = urgency
         let current = priorities[i] ?? "none"
         if urgency >= settings.urgentThreshold, ["low", "normal", "none"].contains(current) {
           out[i].urgencyTerms = Self.topTerms(
-            vectors.documents[i], model: p.model, toward: urgentClasses, vectors: vectors)
+            vectors.documents[i], model: p, toward: urgentClasses, vectors: vectors)
         }
       }
-      models.append(stored("priority", p, predicted: tickets.count, vocabulary: v))
     }
-    return Result(classifications: out, models: models, vocabulary: v)
+    return (out, predicted)
   }
 
   private func stored(

@@ -9,6 +9,8 @@ public struct TermVectors: Sendable {
   public var documents: [[(Int, Double)]]
   /// Document frequency per term.
   public var documentFrequency: [Int]
+  /// Documents the frequencies were counted over.
+  public var documentCount: Int
   /// The commonest surface form seen for each stemmed word, for readable labels.
   public var surface: [String: String]
 
@@ -61,13 +63,47 @@ public struct TermVectors: Sendable {
     for (i, t) in kept.enumerated() { index[t] = i }
     terms = kept
     documentFrequency = kept.map { df[$0]! }
-    let idf = documentFrequency.map { log(Double(n + 1) / Double($0 + 1)) + 1 }
-    let finalIndex = index
-    let allTerms = tokenized
-    documents = Parallel.chunks(n, workers: workers, minimum: 256) { lo, hi in
-      allTerms[lo..<hi].map { doc -> [(Int, Double)] in
+    documentCount = n
+    documents = Self.weighted(
+      tokenized, index: index, idf: Self.idf(documentFrequency, documents: n), workers: workers)
+  }
+
+  /// Vectors of `texts` over a vocabulary fixed earlier (`terms`, their document frequencies
+  /// among `documentCount` documents, readable forms): what a stored classifier reads of tickets
+  /// loaded after it was trained. A text's vector is the one it had among the original
+  /// documents; terms outside the vocabulary are ignored.
+  public init(
+    texts: [String], terms: [String], documentFrequency: [Int], documentCount: Int,
+    surface: [String: String], tokenizer: Tokenizer, threads: Int = 0
+  ) {
+    let workers = Parallel.workers(threads)
+    let tokenized = Parallel.chunks(texts.count, workers: workers, minimum: 256) { lo, hi in
+      texts[lo..<hi].map { tokenizer.terms(words: tokenizer.words($0)) }
+    }.flatMap { $0 }
+    var index: [String: Int] = [:]
+    for (i, t) in terms.enumerated() { index[t] = i }
+    self.terms = terms
+    self.documentFrequency = documentFrequency
+    self.documentCount = documentCount
+    self.surface = surface
+    documents = Self.weighted(
+      tokenized, index: index, idf: Self.idf(documentFrequency, documents: documentCount),
+      workers: workers)
+  }
+
+  /// Smoothed inverse document frequency, as scikit-learn's `TfidfVectorizer`.
+  static func idf(_ df: [Int], documents n: Int) -> [Double] {
+    df.map { log(Double(n + 1) / Double($0 + 1)) + 1 }
+  }
+
+  /// Sublinear term frequency times `idf`, unit length, sorted by term index.
+  static func weighted(
+    _ tokenized: [[String]], index: [String: Int], idf: [Double], workers: Int
+  ) -> [[(Int, Double)]] {
+    Parallel.chunks(tokenized.count, workers: workers, minimum: 256) { lo, hi in
+      tokenized[lo..<hi].map { doc -> [(Int, Double)] in
         var tf: [Int: Double] = [:]
-        for t in doc { if let i = finalIndex[t] { tf[i, default: 0] += 1 } }
+        for t in doc { if let i = index[t] { tf[i, default: 0] += 1 } }
         var v = tf.map { ($0.key, (1 + log($0.value)) * idf[$0.key]) }.sorted { $0.0 < $1.0 }
         let norm = v.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
         if norm > 0 { for j in v.indices { v[j].1 /= norm } }

@@ -384,7 +384,7 @@ public struct PipelineConfig: Sendable {
         keys: [
           "gaps", "sentiment", "min_tickets", "window_days", "match_threshold", "stale_days",
           "min_searches", "classify", "category_field", "category_tag_prefix", "holdout",
-          "urgent_threshold", "routing_min_tickets", "classifier",
+          "urgent_threshold", "routing_min_tickets", "classifier", "retrain_share",
         ],
         what: "insights")
       func whole(_ k: String, min: Int) throws(ConfigError) -> Int? {
@@ -436,6 +436,11 @@ public struct PipelineConfig: Sendable {
         let v = try r.double(n, key)
         guard v > 0, v < 1 else { throw r.error(n, "'\(key)' must be between 0 and 1 (exclusive)") }
         config.categories[keyPath: path] = v
+      }
+      if let n = m["retrain_share"] {
+        let v = try r.double(n, "retrain_share")
+        guard v >= 0, v < 1 else { throw r.error(n, "'retrain_share' must be in [0, 1)") }
+        config.categories.retrainShare = v
       }
       config.insights.minTickets = try whole("min_tickets", min: 1) ?? config.insights.minTickets
       config.insights.windowDays = try whole("window_days", min: 1) ?? config.insights.windowDays

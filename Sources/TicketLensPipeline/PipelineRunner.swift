@@ -213,8 +213,12 @@ public struct PipelineRunner {
           warehouse, settings: config.categories, threads: threads,
           progress: stepProgress("normalize: categories"))
       {
+        let how =
+          classified.trained
+          ? "\(classified.tickets) tickets (models trained)"
+          : "\(classified.tickets) new or changed tickets (kept models)"
         logger.info(
-          "normalize: categories and priorities of \(classified) tickets in \(Clock.seconds(since: classifiedAt))"
+          "normalize: categories and priorities of \(how) in \(Clock.seconds(since: classifiedAt))"
         )
       }
       let outcome = RunOutcome(

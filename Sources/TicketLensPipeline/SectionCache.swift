@@ -1,5 +1,6 @@
 import Foundation
 import TicketLensMetrics
+import TicketLensModel
 import TicketLensReports
 import TicketLensWarehouse
 
@@ -146,28 +147,9 @@ func canonicalDescription(_ value: Any) -> String {
   }
 }
 
-struct SectionWriter {
-  var bytes: [UInt8] = []
+typealias SectionWriter = ByteWriter
 
-  mutating func int(_ v: Int64) {
-    withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
-  }
-
-  mutating func string(_ s: String) {
-    let u = Array(s.utf8)
-    int(Int64(u.count))
-    bytes.append(contentsOf: u)
-  }
-
-  mutating func optional(_ s: String?) {
-    if let s {
-      bytes.append(1)
-      string(s)
-    } else {
-      bytes.append(0)
-    }
-  }
-
+extension ByteWriter {
   mutating func cell(_ c: Cell) {
     switch c {
     case .null: bytes.append(0)
@@ -176,7 +158,7 @@ struct SectionWriter {
       int(Int64(i))
     case .real(let d):
       bytes.append(2)
-      int(Int64(bitPattern: d.bitPattern))
+      double(d)
     case .text(let s):
       bytes.append(3)
       string(s)
@@ -209,68 +191,17 @@ struct SectionWriter {
   }
 }
 
-/// Reads what `SectionWriter` wrote; every read fails (nil) past the end or on a bad tag.
-struct SectionReader {
-  var bytes: [UInt8]
-  var at = 0
-  var failed = false
+typealias SectionReader = ByteReader
 
-  var atEnd: Bool { !failed && at == bytes.count }
-
-  mutating func int() -> Int64? {
-    guard !failed, at + 8 <= bytes.count else {
-      failed = true
-      return nil
-    }
-    var v: Int64 = 0
-    for i in 0..<8 { v |= Int64(bytes[at + i]) << (8 * i) }
-    at += 8
-    return v
-  }
-
-  mutating func count() -> Int? {
-    guard let n = int(), n >= 0, n <= bytes.count - at else {
-      failed = true
-      return nil
-    }
-    return Int(n)
-  }
-
-  mutating func string() -> String? {
-    guard let n = count() else { return nil }
-    let s = String(decoding: bytes[at..<(at + n)], as: UTF8.self)
-    at += n
-    return s
-  }
-
-  mutating func byte() -> UInt8? {
-    guard !failed, at < bytes.count else {
-      failed = true
-      return nil
-    }
-    at += 1
-    return bytes[at - 1]
-  }
-
-  /// `.some(nil)` for an absent value, nil when the bytes are bad.
-  mutating func optional() -> String?? {
-    switch byte() {
-    case 0: return .some(nil)
-    case 1: return string().map { .some($0) }
-    default:
-      failed = true
-      return nil
-    }
-  }
-
+extension ByteReader {
   mutating func cell() -> Cell? {
     switch byte() {
     case 0: return .null
     case 1: return int().map { .int(Int($0)) }
-    case 2: return int().map { .real(Double(bitPattern: UInt64(bitPattern: $0))) }
+    case 2: return double().map { .real($0) }
     case 3: return string().map { .text($0) }
     default:
-      failed = true
+      fail()
       return nil
     }
   }

@@ -76,6 +76,30 @@ public struct StoredClassifierModel: Sendable, Equatable {
   }
 }
 
+/// The trained classifier as kept in the warehouse (its bytes are a `ClassifierSnapshot`).
+public struct StoredClassifierSnapshot: Sendable {
+  /// Hash of the settings it was trained with.
+  public var settings: Int64
+  /// Tickets it was trained on.
+  public var trainedTickets: Int
+  /// The newest load whose tickets it has classified.
+  public var throughLoad: Int64
+  /// Tickets it has classified since it was trained.
+  public var classifiedSince: Int
+  public var bytes: [UInt8]
+
+  public init(
+    settings: Int64, trainedTickets: Int, throughLoad: Int64, classifiedSince: Int,
+    bytes: [UInt8]
+  ) {
+    self.settings = settings
+    self.trainedTickets = trainedTickets
+    self.throughLoad = throughLoad
+    self.classifiedSince = classifiedSince
+    self.bytes = bytes
+  }
+}
+
 /// A ticket whose text reads as urgent while its priority is low or normal.
 public struct UrgentLooking: Sendable, Equatable {
   public var source: String
@@ -106,8 +130,9 @@ extension Warehouse {
 
   /// Every ticket not excluded, in key order, with the value of the first of `fields` (custom
   /// field names) that is set.
-  public func classifierTickets(categoryFields fields: [String]) throws(WarehouseError)
-    -> [ClassifierTicket]
+  /// With `loadedAfter`, only the tickets inserted or updated by a later load.
+  public func classifierTickets(categoryFields fields: [String], loadedAfter: Int64? = nil)
+    throws(WarehouseError) -> [ClassifierTicket]
   {
     // Keys are compared exactly (no JSON-path syntax, so any field name works).
     let lookups = fields.map { _ in
@@ -121,9 +146,10 @@ extension Warehouse {
       """
       SELECT rowid, source, id, \(Self.ticketTextSQL),
         CASE WHEN json_valid(custom_fields) THEN \(field) END, coalesce(tags, ''), priority
-      FROM tickets WHERE excluded IS NULL ORDER BY source, id
+      FROM tickets WHERE excluded IS NULL AND load_id > ? ORDER BY source, id
       """)
     for (i, f) in fields.enumerated() { st.bind(Int32(i + 1), f) }
+    st.bind(Int32(fields.count + 1), loadedAfter ?? Int64.min)
     var out: [ClassifierTicket] = []
     while try st.step() {
       out.append(
@@ -137,30 +163,28 @@ extension Warehouse {
 
   /// Replaces every ticket's classification and the stored model evaluations in one
   /// transaction, records `key`, and bumps the category generation (the column cache rebuilds).
+  /// `snapshot` (the trained models, to classify later loads without training) replaces the
+  /// stored one; nil removes it.
   public func storeClassifications(
-    _ rows: [TicketClassification], models: [StoredClassifierModel], key: Int64
+    _ rows: [TicketClassification], models: [StoredClassifierModel], key: Int64,
+    snapshot: StoredClassifierSnapshot? = nil
   ) throws(WarehouseError) {
     try connection.immediateTransaction { () throws(WarehouseError) in
       try connection.execute(
         """
-        UPDATE tickets SET category = NULL, category_origin = NULL, category_confidence = NULL,
-          suggested_priority = NULL, urgency = NULL, urgency_terms = NULL
+        UPDATE tickets SET \(Self.noClassification)
         WHERE category IS NOT NULL OR suggested_priority IS NOT NULL OR urgency IS NOT NULL
         """)
-      let st = try connection.prepare(
-        """
-        UPDATE tickets SET category = ?, category_origin = ?, category_confidence = ?,
-          suggested_priority = ?, urgency = ?, urgency_terms = ? WHERE rowid = ?
-        """)
-      for r in rows {
-        st.reset()
-        st.bind(1, r.category)
-        st.bind(2, r.origin)
-        st.bind(3, r.confidence)
-        st.bind(4, r.suggestedPriority)
-        st.bind(5, r.urgency)
-        st.bind(6, r.urgencyTerms)
-        st.bind(7, r.rowid)
+      try updateClassifications(rows)
+      try connection.execute("DELETE FROM classifier_snapshot")
+      if let snapshot {
+        let st = try connection.prepare(
+          "INSERT INTO classifier_snapshot VALUES (1, ?, ?, ?, ?, ?)")
+        st.bind(1, snapshot.settings)
+        st.bind(2, snapshot.trainedTickets)
+        st.bind(3, snapshot.throughLoad)
+        st.bind(4, snapshot.classifiedSince)
+        st.bind(5, blob: snapshot.bytes)
         _ = try st.step()
       }
       try connection.execute("DELETE FROM classifier_models")
@@ -186,6 +210,82 @@ extension Warehouse {
           _ = try c.step()
         }
       }
+      try connection.execute(
+        "UPDATE insight_state SET value = \(key) WHERE key = 'category_key'")
+      try connection.execute(
+        "UPDATE insight_state SET value = value + 1 WHERE key = 'category_generation'")
+    }
+  }
+
+  static let noClassification = """
+    category = NULL, category_origin = NULL, category_confidence = NULL,
+      suggested_priority = NULL, urgency = NULL, urgency_terms = NULL
+    """
+
+  private func updateClassifications(_ rows: [TicketClassification]) throws(WarehouseError) {
+    let st = try connection.prepare(
+      """
+      UPDATE tickets SET category = ?, category_origin = ?, category_confidence = ?,
+        suggested_priority = ?, urgency = ?, urgency_terms = ? WHERE rowid = ?
+      """)
+    for r in rows {
+      st.reset()
+      st.bind(1, r.category)
+      st.bind(2, r.origin)
+      st.bind(3, r.confidence)
+      st.bind(4, r.suggestedPriority)
+      st.bind(5, r.urgency)
+      st.bind(6, r.urgencyTerms)
+      st.bind(7, r.rowid)
+      _ = try st.step()
+    }
+  }
+
+  /// The newest load that inserted or updated a ticket (0 when there is none).
+  public func newestTicketLoad() throws(WarehouseError) -> Int64 {
+    Int64(try connection.scalarInt("SELECT coalesce(max(load_id), 0) FROM tickets") ?? 0)
+  }
+
+  /// The kept trained classifier, if any.
+  public func classifierSnapshot() throws(WarehouseError) -> StoredClassifierSnapshot? {
+    let st = try connection.prepare(
+      """
+      SELECT settings, trained_tickets, through_load, classified_since, snapshot
+      FROM classifier_snapshot WHERE id = 1
+      """)
+    guard try st.step() else { return nil }
+    return StoredClassifierSnapshot(
+      settings: st.int64(0), trainedTickets: Int(st.int64(1)), throughLoad: st.int64(2),
+      classifiedSince: Int(st.int64(3)), bytes: st.blob(4))
+  }
+
+  /// Records the classification of tickets loaded after `afterLoad` (by the kept models, not
+  /// trained again) in one transaction: those rows, excluded ones cleared, the models'
+  /// predicted counts, the snapshot's newest load and count, `key`, and a new category
+  /// generation (the column cache rebuilds). Other tickets keep what they had.
+  public func storeNewClassifications(
+    _ rows: [TicketClassification], afterLoad: Int64, throughLoad: Int64, classifiedSince: Int,
+    key: Int64
+  ) throws(WarehouseError) {
+    try connection.immediateTransaction { () throws(WarehouseError) in
+      try connection.execute(
+        """
+        UPDATE tickets SET \(Self.noClassification)
+        WHERE load_id > \(afterLoad) AND excluded IS NOT NULL
+        """)
+      try updateClassifications(rows)
+      try connection.execute(
+        """
+        UPDATE classifier_models SET predicted = CASE model
+          WHEN 'category' THEN
+            (SELECT count(*) FROM tickets WHERE category_origin = 'predicted')
+          ELSE (SELECT count(*) FROM tickets WHERE excluded IS NULL) END
+        """)
+      try connection.execute(
+        """
+        UPDATE classifier_snapshot SET through_load = \(throughLoad),
+          classified_since = \(classifiedSince)
+        """)
       try connection.execute(
         "UPDATE insight_state SET value = \(key) WHERE key = 'category_key'")
       try connection.execute(

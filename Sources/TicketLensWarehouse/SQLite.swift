@@ -162,6 +162,14 @@ final class Statement {
     if let v { sqlite3_bind_double(handle, i, v) } else { sqlite3_bind_null(handle, i) }
   }
 
+  func bind(_ i: Int32, blob v: [UInt8]) {
+    v.withUnsafeBytes { b in
+      _ = sqlite3_bind_blob64(
+        handle, i, b.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, UInt64(b.count),
+        SQLITE_TRANSIENT)
+    }
+  }
+
   /// Steps once; true when a row is available, false when done.
   @discardableResult
   func step() throws(WarehouseError) -> Bool {
@@ -190,6 +198,11 @@ final class Statement {
     guard let p = sqlite3_column_text(handle, i) else { return nil }
     let n = Int(sqlite3_column_bytes(handle, i))
     return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+  }
+  func blob(_ i: Int32) -> [UInt8] {
+    let n = Int(sqlite3_column_bytes(handle, i))
+    guard n > 0, let p = sqlite3_column_blob(handle, i) else { return [] }
+    return [UInt8](UnsafeRawBufferPointer(start: p, count: n))
   }
   func optionalInt64(_ i: Int32) -> Int64? { isNull(i) ? nil : int64(i) }
   func optionalDouble(_ i: Int32) -> Double? { isNull(i) ? nil : double(i) }

@@ -1,7 +1,7 @@
 /// The warehouse schema, as numbered migrations applied in order and recorded in
 /// `PRAGMA user_version`. A migration is never edited once released: changes are new versions.
 enum Schema {
-  static let migrations: [String] = [v1, v2, v3, v4, v5, v6]
+  static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7]
 
   static let v1 = """
     CREATE TABLE tickets (
@@ -303,5 +303,20 @@ enum Schema {
   static let v6 = """
     INSERT INTO insight_state VALUES ('privacy_key_0', random());
     INSERT INTO insight_state VALUES ('privacy_key_1', random());
+    """
+
+  /// The trained classifier (vocabulary and models, `ClassifierSnapshot`), kept to classify
+  /// tickets loaded later without training again: the settings it was trained with (hashed),
+  /// the tickets it was trained on, the newest load it has classified, and how many tickets it
+  /// has classified since training.
+  static let v7 = """
+    CREATE TABLE classifier_snapshot (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      settings INTEGER NOT NULL,
+      trained_tickets INTEGER NOT NULL,
+      through_load INTEGER NOT NULL,
+      classified_since INTEGER NOT NULL,
+      snapshot BLOB NOT NULL
+    );
     """
 }
