@@ -37,6 +37,11 @@ public struct GapSettings: Sendable, Equatable {
   /// At most this many contacts of the window build the topic graph (the rest are assigned to
   /// the nearest topic).
   public var sample = 10_000
+  /// A window with more tickets and chats than this is read as an even sample of about this
+  /// many (and the window before at the same rate): topics, coverage, labels and examples come
+  /// from the sample, and the counts shown are the sample's scaled to the whole window
+  /// (`GapAnalysis.sampled`). 0 reads every contact.
+  public var maxContacts = 50_000
   public var threads = 0
   public init() {}
 }
@@ -94,7 +99,11 @@ public struct StaleArticle: Sendable, Equatable {
 public struct GapAnalysis: Sendable {
   public var windowStart: Int64
   public var windowEnd: Int64
+  /// Tickets and chats in the window.
   public var contacts: Int
+  /// When the window was read as a sample: how many of `contacts` it held (topic counts are
+  /// the sample's, scaled to the window, so estimates).
+  public var sampled: Int?
   /// Every topic with at least `minTickets` contacts, gaps first by rank, then covered topics.
   public var topics: [TopicSummary]
   public var gaps: [TopicSummary] { topics.filter(\.isGap) }
@@ -120,7 +129,17 @@ public enum KnowledgeGapFinder {
     let previousStart = start - Int64(settings.windowDays) * day
     let embedding = try StaticEmbedding.shared()
     let dims = embedding.dimensions
-    let current = try warehouse.contactTexts(from: start, to: end)
+    // A large window is read as a sample (the same rows from run to run).
+    let windowTotal = try warehouse.contactCount(from: start, to: end)
+    let keep: Int? =
+      settings.maxContacts > 0 && windowTotal > settings.maxContacts
+      ? max(
+        1,
+        Int(Double(settings.maxContacts) / Double(windowTotal) * Double(Warehouse.sampleModulus)))
+      : nil
+    let rate = keep.map { Double($0) / Double(Warehouse.sampleModulus) } ?? 1
+    func scaled(_ n: Int) -> Int { keep == nil ? n : Int((Double(n) / rate).rounded()) }
+    let current = try warehouse.contactTexts(from: start, to: end, sample: keep)
     let texts = current.map(topicText)
     let windowVectors = embedding.vectors(texts, threads: settings.threads)
     var clustering = TopicClustering(
@@ -140,7 +159,7 @@ public enum KnowledgeGapFinder {
     // Previous-window contacts go to their nearest topic (for the trend); when topics are
     // joined below, with the topic they join. Embedded a block at a time: only their topics
     // are kept.
-    let previous = try warehouse.contactTexts(from: previousStart, to: start)
+    let previous = try warehouse.contactTexts(from: previousStart, to: start, sample: keep)
     let previousTotal = previous.count
     var previousTopic: [Int?] = []
     previousTopic.reserveCapacity(previousTotal)
@@ -240,8 +259,8 @@ public enum KnowledgeGapFinder {
         topics.append(
           TopicSummary(
             label: labels[t],
-            tickets: contacts.count { $0.kind == .ticket },
-            chats: contacts.count { $0.kind == .chat },
+            tickets: scaled(contacts.count { $0.kind == .ticket }),
+            chats: scaled(contacts.count { $0.kind == .chat }),
             firstSeen: contacts.map(\.created).min() ?? start,
             trend: previousShare > 0 ? share / previousShare - 1 : nil,
             medianResolutionMinutes: median,
@@ -253,7 +272,7 @@ public enum KnowledgeGapFinder {
             articleAnswers: answered, missingTerms: missing,
             exampleIDs: Array(examples),
             suggestedTitle: suggestedTitle(contacts),
-            impact: Double(idx.count) * (1 - max(0, match)) * cost,
+            impact: Double(idx.count) / rate * (1 - max(0, match)) * cost,
             isGap: isGap,
             members: contacts.map { $0.source + "/" + $0.id }.sorted()))
       }
@@ -308,7 +327,8 @@ public enum KnowledgeGapFinder {
         StaleArticle(articleID: id, title: a.title, updated: updated, topic: t.label, trend: trend))
     }
     return GapAnalysis(
-      windowStart: start, windowEnd: asOf, contacts: current.count, topics: topics,
+      windowStart: start, windowEnd: asOf, contacts: windowTotal,
+      sampled: keep == nil ? nil : current.count, topics: topics,
       searchGaps: searchGaps, staleArticles: stale)
   }
 

@@ -385,6 +385,7 @@ public struct PipelineConfig: Sendable {
           "gaps", "sentiment", "min_tickets", "window_days", "match_threshold", "stale_days",
           "min_searches", "classify", "category_field", "category_tag_prefix", "holdout",
           "urgent_threshold", "routing_min_tickets", "classifier", "retrain_share",
+          "max_contacts",
         ],
         what: "insights")
       func whole(_ k: String, min: Int) throws(ConfigError) -> Int? {
@@ -446,6 +447,8 @@ public struct PipelineConfig: Sendable {
       config.insights.windowDays = try whole("window_days", min: 1) ?? config.insights.windowDays
       config.insights.staleDays = try whole("stale_days", min: 1) ?? config.insights.staleDays
       config.insights.minSearches = try whole("min_searches", min: 1) ?? config.insights.minSearches
+      config.insights.maxContacts =
+        try whole("max_contacts", min: 0) ?? config.insights.maxContacts
       config.categories.routingMinTickets =
         try whole("routing_min_tickets", min: 1) ?? config.categories.routingMinTickets
       if let n = m["match_threshold"] {

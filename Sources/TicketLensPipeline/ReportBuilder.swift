@@ -584,19 +584,23 @@ public enum ReportBuilder {
     data.kpis.append(
       KPI(
         label: "Knowledge gaps", value: String(a.gaps.count),
-        note: "of \(a.topics.count) topics in the last \(settings.windowDays) days"))
+        note: "of \(a.topics.count) topics in the last \(settings.windowDays) days"
+          + (a.sampled.map { " (from a sample of \($0) of \(a.contacts) contacts)" } ?? "")))
     data.metrics.append(
       ReportMetric(
         title: "Knowledge gaps",
         definition:
-          "Topics of tickets and chats in the last \(settings.windowDays) days (at least \(settings.minTickets) contacts) whose best article covers less than \(Int(settings.matchThreshold * 100)) % of their phrases, ranked by contacts × (1 − match) × relative resolution time. Trend: change of the topic's share against the \(settings.windowDays) days before.",
+          "Topics of tickets and chats in the last \(settings.windowDays) days (at least \(settings.minTickets) contacts, grouped by meaning) that no article answers: their nearest article answers another topic better, or is far (similarity below \(settings.matchThreshold)). Ranked by contacts × (1 − similarity) × relative resolution time. Trend: change of the topic's share against the \(settings.windowDays) days before."
+          + (a.sampled.map {
+            " Read from an even sample of \($0) of the window's \(a.contacts) contacts: counts are the sample's, scaled to the window."
+          } ?? ""),
         table: gaps, csvName: "gaps.csv", chart: nil))
     let topics = a.topicTable()
     data.metrics.append(
       ReportMetric(
         title: "Topics and their best article",
         definition:
-          "Every topic with its contacts, trend, the article that covers it best and the share of its phrases that article covers.",
+          "Every topic with its contacts, trend, its nearest article and their similarity, and whether it is a gap.",
         table: topics, csvName: "topics.csv", chart: nil))
     let searches = a.searchGapTable()
     if !searches.rows.isEmpty {

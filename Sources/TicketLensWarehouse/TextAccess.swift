@@ -46,15 +46,38 @@ extension Warehouse {
      WHERE json_extract(m.value, '$.author') = 'visitor')
     """
 
-  /// Tickets (not excluded) and chats created in `[from, to)` (milliseconds), in key order.
-  public func contactTexts(from: Int64, to: Int64) throws(WarehouseError) -> [ContactText] {
+  /// The modulus of `contactTexts`' sample: a row is in a sample of `keep` when
+  /// `rowid × 2654435761 mod 1000003 < keep` (a fixed scattering of row ids, so a row stays in
+  /// or out of the sample from run to run, and new rows join at the same rate).
+  public static let sampleModulus = 1_000_003
+
+  /// Tickets (not excluded) and chats created in `[from, to)`.
+  public func contactCount(from: Int64, to: Int64) throws(WarehouseError) -> Int {
+    let t = try connection.prepare(
+      """
+      SELECT (SELECT count(*) FROM tickets
+        WHERE excluded IS NULL AND created_at >= ?1 AND created_at < ?2)
+        + (SELECT count(*) FROM chats WHERE started_at >= ?1 AND started_at < ?2)
+      """)
+    t.bind(1, from)
+    t.bind(2, to)
+    guard try t.step() else { return 0 }
+    return Int(t.int64(0))
+  }
+
+  /// Tickets (not excluded) and chats created in `[from, to)` (milliseconds), in key order;
+  /// with `sample`, only the rows in a sample of that many in `sampleModulus`.
+  public func contactTexts(from: Int64, to: Int64, sample: Int? = nil) throws(WarehouseError)
+    -> [ContactText]
+  {
+    let keep = sample.map { "AND (rowid * 2654435761) % \(Self.sampleModulus) < \($0)" } ?? ""
     var out: [ContactText] = []
     let t = try connection.prepare(
       """
       SELECT source, id, \(Self.ticketTextSQL),
         created_at, CASE WHEN solved_at >= created_at THEN (solved_at - created_at) / 60000.0 END,
         CASE WHEN satisfaction IN ('good', 'bad') THEN satisfaction END, sentiment
-      FROM tickets WHERE excluded IS NULL AND created_at >= ? AND created_at < ?
+      FROM tickets WHERE excluded IS NULL AND created_at >= ? AND created_at < ? \(keep)
       ORDER BY source, id
       """)
     t.bind(1, from)
@@ -72,7 +95,7 @@ extension Warehouse {
         \(Self.chatTextSQL),
         started_at, CASE WHEN ended_at >= started_at THEN (ended_at - started_at) / 60000.0 END,
         CASE WHEN satisfaction IN ('good', 'bad') THEN satisfaction END, sentiment
-      FROM chats WHERE started_at >= ? AND started_at < ? ORDER BY source, id
+      FROM chats WHERE started_at >= ? AND started_at < ? \(keep) ORDER BY source, id
       """)
     c.bind(1, from)
     c.bind(2, to)

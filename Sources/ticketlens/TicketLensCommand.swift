@@ -901,6 +901,11 @@ struct GapsCommand: ParsableCommand {
   var coverMargin: Double?
   @Option(help: "Centre similarity from which a topic beaten to its article is still covered.")
   var fragmentSimilarity: Double?
+  @Option(
+    help:
+      "Read a window with more contacts than this as a sample of about this many (counts scaled; 0 reads all)."
+  )
+  var maxContacts: Int?
   @Option(help: "The instant the analysis describes (default: the newest update).") var asOf:
     String?
   @Option(help: "Worker threads (0 = one per core).") var threads = 0
@@ -920,11 +925,18 @@ struct GapsCommand: ParsableCommand {
       if let gapMergeSimilarity { settings.gapMergeSimilarity = gapMergeSimilarity }
       if let coverMargin { settings.coverMargin = coverMargin }
       if let fragmentSimilarity { settings.fragmentSimilarity = fragmentSimilarity }
+      if let maxContacts { settings.maxContacts = max(0, maxContacts) }
       settings.threads = threads
       let wh = try Warehouse(path: path, readOnly: true)
       let instant = try MetricExport.parseAsOf(asOf) ?? MetricDataLoader.dataAsOf(wh)
       let a = try KnowledgeGapFinder.analyze(
         warehouse: wh, asOf: instant.milliseconds, settings: settings)
+      if let sampled = a.sampled {
+        FileHandle.standardError.write(
+          Data(
+            "note: the window holds \(a.contacts) tickets and chats; topics come from a sample of \(sampled) and their counts are scaled to the window\n"
+              .utf8))
+      }
       switch list {
       case "gaps": try options.write(a.gapTable(top: top))
       case "topics": try options.write(a.topicTable())

@@ -41,6 +41,24 @@ struct KnowledgeGapTests {
   @Test(arguments: [(UInt64(42), 3000), (UInt64(7), 6000)])
   func findsTheUncoveredTopicsAndNotTheCoveredOnes(seed: UInt64, tickets: Int) throws {
     let (rows, g) = try Self.gaps(seed: seed, tickets: tickets)
+    try Self.expectTheUncoveredTopics(rows, g)
+  }
+
+  /// A window larger than `--max-contacts` is read as a sample: the same uncovered topics, and
+  /// counts scaled to the window (their total near the exact one).
+  @Test func aLargeWindowReadAsASampleFindsTheSameGaps() throws {
+    let (rows, g) = try Self.gaps(seed: 7, tickets: 6000, extra: ["--max-contacts", "900"])
+    try Self.expectTheUncoveredTopics(rows, g)
+    let (all, _) = try Self.gaps(seed: 7, tickets: 6000, extra: ["--list", "topics"])
+    let (sampled, _) = try Self.gaps(
+      seed: 7, tickets: 6000, extra: ["--list", "topics", "--max-contacts", "900"])
+    func total(_ rows: [[String]]) -> Int { rows.dropFirst().reduce(0) { $0 + Int($1[1])! } }
+    #expect(
+      abs(Double(total(sampled)) / Double(total(all)) - 1) < 0.15,
+      "\(total(sampled)) vs \(total(all))")
+  }
+
+  static func expectTheUncoveredTopics(_ rows: [[String]], _ g: SampleGenerator) throws {
     let header = try #require(rows.first)
     #expect(
       header == [
