@@ -16,6 +16,10 @@ public struct QualityCheck: Sendable, Equatable {
   /// The check reads this run's records (file accounting), not only the stored data: its
   /// result cannot be reused from a run over the same data.
   public var perRun = false
+  /// For a check of single rows of `table`: the rows checked and the rows failing, as WHERE
+  /// conditions, so that every such check of a table is counted in one pass.
+  var rowsChecked: String? = nil
+  var rowsFailing: String? = nil
 }
 
 /// A check's outcome.
@@ -103,18 +107,21 @@ extension Warehouse {
           description: "\(field) is present",
           failing:
             "SELECT source, id, '\(field) is missing' FROM tickets WHERE \(live) AND (\(field) IS NULL OR \(field) = '')",
-          checked: "SELECT count(*) FROM tickets WHERE \(live)", strict: false))
+          checked: "SELECT count(*) FROM tickets WHERE \(live)", strict: false,
+          rowsChecked: live, rowsFailing: "\(live) AND (\(field) IS NULL OR \(field) = '')"))
     }
     /// `column`'s values are in `values` (among the rows `filter` keeps).
     func accepted(
       _ column: String, _ values: [String], _ description: String, filter: String?, strict: Bool
     ) -> QualityCheck {
       let rows = (filter.map { $0 + " AND " } ?? "") + "\(column) IS NOT NULL"
+      let failing = "\(rows) AND \(column) NOT IN (\(values.map(quoted).joined(separator: ", ")))"
       return QualityCheck(
         name: "tickets_accepted_\(column)", table: "tickets", description: description,
         failing:
-          "SELECT source, id, '\(column) ' || quote(\(column)) FROM tickets WHERE \(rows) AND \(column) NOT IN (\(values.map(quoted).joined(separator: ", ")))",
-        checked: "SELECT count(*) FROM tickets WHERE \(rows)", strict: strict)
+          "SELECT source, id, '\(column) ' || quote(\(column)) FROM tickets WHERE \(failing)",
+        checked: "SELECT count(*) FROM tickets WHERE \(rows)", strict: strict,
+        rowsChecked: rows, rowsFailing: failing)
     }
     /// `later` is not before `earlier` (instants in ms); the detail says by how many minutes,
     /// as "<verb> N min before <reference>".
@@ -129,7 +136,8 @@ extension Warehouse {
         description: "\(later) ≥ \(earlier)",
         failing:
           "SELECT source, id, '\(verb) ' || ((\(earlier) - \(later)) / 60000) || ' min before \(reference)' FROM \(table) WHERE \(rows)\(later) < \(earlier)",
-        checked: "SELECT count(*) FROM \(table) WHERE \(rows)\(later) IS NOT NULL", strict: false)
+        checked: "SELECT count(*) FROM \(table) WHERE \(rows)\(later) IS NOT NULL", strict: false,
+        rowsChecked: "\(rows)\(later) IS NOT NULL", rowsFailing: "\(rows)\(later) < \(earlier)")
     }
     checks += [
       accepted(
@@ -177,20 +185,52 @@ extension Warehouse {
     _ s: QualitySettings, runID: Int64?, reuse: [String: QualityResult] = [:]
   ) throws(WarehouseError) -> [QualityResult] {
     var out: [QualityResult] = []
-    for check in Self.qualityChecks(s, runID: runID) {
-      if let r = reuse[check.name], r.check == check {
+    let checks = Self.qualityChecks(s, runID: runID)
+    func reused(_ c: QualityCheck) -> QualityResult? {
+      reuse[c.name].flatMap { $0.check == c ? $0 : nil }
+    }
+    // Checks of single rows: every one of a table counted in one pass over it.
+    var counted: [String: (checked: Int, failed: Int)] = [:]
+    let byRow = checks.filter {
+      $0.rowsChecked != nil && $0.rowsFailing != nil && reused($0) == nil
+    }
+    for table in Set(byRow.map(\.table)).sorted() {
+      let mine = byRow.filter { $0.table == table }
+      let sums = mine.flatMap {
+        [
+          "coalesce(sum(CASE WHEN \($0.rowsChecked!) THEN 1 ELSE 0 END), 0)",
+          "coalesce(sum(CASE WHEN \($0.rowsFailing!) THEN 1 ELSE 0 END), 0)",
+        ]
+      }
+      let st = try connection.prepare("SELECT \(sums.joined(separator: ", ")) FROM \(table)")
+      guard try st.step() else { continue }
+      for (k, c) in mine.enumerated() {
+        counted[c.name] = (Int(st.int64(Int32(2 * k))), Int(st.int64(Int32(2 * k + 1))))
+      }
+    }
+    for check in checks {
+      if let r = reused(check) {
         out.append(r)
         continue
       }
-      let checked = Int(try connection.scalarInt(check.checked) ?? 0)
-      // One pass over the failing rows: all are counted, the first ones kept.
       var failed = 0
       var examples: [(source: String, id: String, detail: String)] = []
-      let st = try connection.prepare("SELECT * FROM (\(check.failing)) ORDER BY 1, 2")
-      while try st.step() {
-        failed += 1
-        if examples.count < QualitySettings.examples {
-          examples.append((st.text(0) ?? "", st.text(1) ?? "", st.text(2) ?? ""))
+      let checked: Int
+      if let c = counted[check.name] {
+        checked = c.checked
+        failed = c.failed
+      } else {
+        checked = Int(try connection.scalarInt(check.checked) ?? 0)
+      }
+      // One pass over the failing rows (unless none fail): all are counted, the first kept.
+      if counted[check.name] == nil || failed > 0 {
+        failed = 0
+        let st = try connection.prepare("SELECT * FROM (\(check.failing)) ORDER BY 1, 2")
+        while try st.step() {
+          failed += 1
+          if examples.count < QualitySettings.examples {
+            examples.append((st.text(0) ?? "", st.text(1) ?? "", st.text(2) ?? ""))
+          }
         }
       }
       let share = checked == 0 ? 0 : Double(failed) / Double(checked)

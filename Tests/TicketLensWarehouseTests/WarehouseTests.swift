@@ -762,6 +762,34 @@ struct QualityCheckTests {
     #expect(stored.first { $0.check == "tickets_accepted_channel" }?.failures.map(\.id) == ["102"])
     #expect(try w.qualityResults(runID: run + 1).isEmpty)
   }
+
+  /// The checks of single rows are counted together in one pass per table: every result's
+  /// counts equal its own queries run alone (its count of checked rows, its failing rows).
+  @Test func countingInOnePassMatchesEachCheckAlone() throws {
+    let w = try Warehouse(path: temporaryPath("w.sqlite"))
+    let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "2026-01-01T00:00:00Z")
+    var tickets: [Ticket] = []
+    for i in 0..<200 {
+      var t = ticket(String(1000 + i), created: 10_000, updated: nil)
+      t.status = i % 17 == 0 ? nil : .open
+      t.channel = i % 13 == 0 ? "fax" : (i % 11 == 0 ? nil : "web")
+      t.priority = i % 7 == 0 ? nil : .high
+      if i % 5 == 0 { t.solvedAt = Instant(seconds: i % 10 == 0 ? 9_000 : 11_000) }
+      if i % 3 == 0 { t.firstReplyAt = Instant(seconds: 10_060) }
+      if i % 19 == 0 { t.excluded = "spam" }
+      tickets.append(t)
+    }
+    _ = try load(w, run: run, file: "f", tickets)
+    let results = try w.runQualityChecks(QualitySettings(), runID: run)
+    #expect(results.count { $0.check.rowsFailing != nil } >= 6)
+    for r in results {
+      let checked = try w.connection.scalarInt(r.check.checked) ?? -1
+      let failing = try w.connection.scalarInt("SELECT count(*) FROM (\(r.check.failing))") ?? -1
+      #expect(r.checked == checked && r.failed == failing, "\(r.check.name)")
+    }
+    #expect(
+      results.contains { $0.failed > 0 } && results.contains { $0.failed == 0 && $0.checked > 0 })
+  }
 }
 
 struct JSONTextTests {
