@@ -121,6 +121,7 @@ public enum InputOpener {
     var file = try MappedFile(path: path, name: name)
     let onDisk = file.bytes.count
     if Gzip.isGzip(file.bytes) { file = try Gzip.decompress(file) }
+    file = try ByteOrderMark.transcoded(file)
     guard file.bytes.count > 0 else {
       throw IngestIssue(.emptyFile, .file, at: InputLocation(file: name), "the file is empty")
     }

@@ -15,6 +15,7 @@ public enum Inspector {
   ) throws(IngestIssue) {
     var file = try MappedFile(path: path)
     if Gzip.isGzip(file.bytes) { file = try Gzip.decompress(file) }
+    file = try ByteOrderMark.transcoded(file)
     let fmt = format ?? InputFormat.sniff(name: path, bytes: file.bytes)
     let isCSV = [
       .genericCSV, .zendeskCSV, .freshdeskCSV, .genericChatCSV, .searchTermsCSV, .mappedCSV,
