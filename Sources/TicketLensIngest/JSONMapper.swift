@@ -30,6 +30,7 @@ struct JSONMapper: Sendable {
       guard v.kind == .object else {
         throw FieldProblem(code: .unreadable, field: "", message: "the record is not a JSON object")
       }
+      try checkTypes(v)
       switch format {
       case .zendeskJSON: out.tickets.append(try zendeskTicket(v, side: side))
       case .freshdeskJSON: out.tickets.append(try freshdeskTicket(v))
@@ -52,6 +53,60 @@ struct JSONMapper: Sendable {
   }
 
   // MARK: - Field helpers
+
+  /// Fields read as text in each format: an object or array there is rejected (it would
+  /// otherwise be stored as nothing), naming the field and what was found.
+  static let textFields: [JSONFormat: [String]] = {
+    let ticket = [
+      "id", "subject", "description", "status", "priority", "type", "requester_id",
+      "requester_email", "assignee_id", "group_id", "organization_id", "channel",
+      "satisfaction",
+    ]
+    return [
+      .zendeskJSON: ticket + ["raw_subject"], .freshdeskJSON: ["id", "subject", "description"],
+      .mappedTickets: ticket,
+      .genericChat: ["id", "type", "visitor_id", "agent_id", "group", "ticket_id"],
+    ]
+  }()
+
+  /// Fields read as whole numbers: a non-number (other than a numeric string) is rejected.
+  static let numberFields: [JSONFormat: [String]] = [
+    .mappedTickets: ["reopens", "replies"], .zendeskJSON: ["reopens", "replies"],
+  ]
+
+  static func kindName(_ v: JSONValue) -> String {
+    switch v.kind {
+    case .object: "an object"
+    case .array: "an array"
+    case .true, .false: "a boolean"
+    case .number: "a number"
+    case .string: "a string"
+    default: "null"
+    }
+  }
+
+  func checkTypes(_ v: JSONValue) throws(FieldProblem) {
+    for key in Self.textFields[format] ?? [] {
+      guard let x = get(v, key), x.kind == .object || x.kind == .array else { continue }
+      throw FieldProblem(
+        code: .badType, field: rename[key] ?? key,
+        message: "expected text, found \(Self.kindName(x))")
+    }
+    for key in Self.numberFields[format] ?? [] {
+      guard let x = get(v, key), x.kind != .number, x.kind != .string else { continue }
+      throw FieldProblem(
+        code: .badType, field: rename[key] ?? key,
+        message: "expected a whole number, found \(Self.kindName(x))")
+    }
+  }
+
+  /// Tags: an array of strings, or (coerced, as the CSV exports write them) one string of
+  /// tags separated by spaces, commas or semicolons.
+  func tags(_ v: JSONValue, _ key: String = "tags") -> [String] {
+    guard let x = get(v, key) else { return [] }
+    if x.kind == .array { return x.elements.compactMap(\.string) }
+    return TicketCSVReader.splitTags(x.string ?? "")
+  }
 
   func text(_ v: JSONValue, _ key: String) -> String? {
     guard var s = get(v, key)?.string, !s.isEmpty else { return nil }
@@ -138,7 +193,7 @@ struct JSONMapper: Sendable {
     t.assignee = text(v, "assignee_id")
     t.group = text(v, "group_id")
     t.organization = text(v, "organization_id")
-    t.tags = v.value("tags")?.elements.compactMap(\.string) ?? []
+    t.tags = tags(v)
     if t.tags.contains("closed_by_merge") && t.excluded == nil { t.excluded = "merged" }
     for f in v.value("custom_fields")?.elements ?? [] {
       guard let fid = f.value("id")?.string, let val = f.value("value") else { continue }
@@ -263,7 +318,7 @@ struct JSONMapper: Sendable {
     t.assignee = text(v, "responder_id")
     t.group = text(v, "group_id")
     t.organization = text(v, "company_id")
-    t.tags = v.value("tags")?.elements.compactMap(\.string) ?? []
+    t.tags = tags(v)
     for (k, val) in v.value("custom_fields")?.members ?? [] {
       if let s = val.string, !s.isEmpty { t.customFields.append(CustomField(name: k, value: s)) }
     }
@@ -292,7 +347,7 @@ struct JSONMapper: Sendable {
     c.agentName = v.value("agent_names")?.elements.first?.string
     if let r = text(v, "rating") { c.satisfaction = Satisfaction(normalizing: r) }
     c.ticketID = text(v, "zendesk_ticket_id")
-    c.tags = v.value("tags")?.elements.compactMap(\.string) ?? []
+    c.tags = tags(v)
     if let visitor = v.value("visitor") {
       c.visitorID = text(visitor, "id")
       c.visitorName = text(visitor, "name")
@@ -467,11 +522,7 @@ struct JSONMapper: Sendable {
     t.requesterEmail = text(v, "requester_email")
     t.assignee = text(v, "assignee_id")
     t.group = text(v, "group_id")
-    if let tags = get(v, "tags") {
-      t.tags =
-        tags.kind == .array
-        ? tags.elements.compactMap(\.string) : TicketCSVReader.splitTags(tags.string ?? "")
-    }
+    t.tags = tags(v)
     t.reopens = try int(v, "reopens")
     t.replies = try int(v, "replies")
     if let s = text(v, "satisfaction") { t.satisfaction = Satisfaction(normalizing: s) }

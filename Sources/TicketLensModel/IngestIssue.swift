@@ -37,6 +37,7 @@ public struct IngestIssue: Error, Sendable, Hashable, CustomStringConvertible {
     public static let badTimestamp = Code(rawValue: "bad_timestamp")
     public static let badNumber = Code(rawValue: "bad_number")
     public static let badEnum = Code(rawValue: "bad_value")
+    public static let badType = Code(rawValue: "bad_type")
     public static let unknownColumn = Code(rawValue: "unknown_column")
     public static let duplicateColumn = Code(rawValue: "duplicate_column")
     public static let unreadable = Code(rawValue: "unreadable_file")

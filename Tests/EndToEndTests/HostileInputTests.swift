@@ -41,6 +41,38 @@ struct HostileInputTests {
     return out
   }
 
+  /// Known JSON fields of the wrong type: text given as an object or array, a count given as an
+  /// array, are rejected naming the JSON path and what was found (they used to be stored as
+  /// nothing); tags given as one string are split as the CSV exports' are.
+  @Test func wrongJSONTypesAreRejectedNamingThePath() throws {
+    let page = """
+      {"tickets": [
+      {"id": 1, "subject": {"text": "hi"}, "status": "open", "created_at": "2026-03-01T10:00:00Z"},
+      {"id": 2, "subject": "ok", "status": "open", "created_at": "2026-03-01T10:00:00Z", "tags": "vip billing"},
+      {"id": 3, "subject": ["x"], "status": "open", "created_at": "2026-03-01T10:00:00Z"}
+      ]}
+      """
+    let o = try Self.ingest("page.json", Array(page.utf8), format: nil)
+    #expect(o.read == 3 && o.inserted == 1 && o.rejected == 2, "\(o)")
+    #expect(
+      o.errors.contains { $0.contains("$.tickets[0].subject: expected text, found an object") })
+    #expect(
+      o.errors.contains { $0.contains("$.tickets[2].subject: expected text, found an array") })
+    let dir = CLI.temporaryDirectory()
+    try page.write(toFile: dir + "/page.json", atomically: true, encoding: .utf8)
+    let records = try CLI.run(["inspect", dir + "/page.json"])
+    #expect(records.stdout.contains("\"tags\":[\"vip\",\"billing\"]"), "\(records.stdout)")
+    // A generic chat whose agent id is an object.
+    let chat = """
+      {"id": "c1", "started_at": "2026-03-01T10:00:00Z", "agent_id": {"id": 7}, "messages": []}
+      {"id": "c2", "started_at": "2026-03-01T10:00:00Z", "agent_id": "7", "messages": []}
+
+      """
+    let c = try Self.ingest("chats.ndjson", Array(chat.utf8), format: "generic-chat")
+    #expect(c.read == 2 && c.inserted == 1 && c.rejected == 1, "\(c)")
+    #expect(c.errors.contains { $0.contains("agent_id: expected text, found an object") }, "\(c)")
+  }
+
   static let header = Array("id,subject,created_at\n".utf8)
   static func row(_ id: String, _ subject: String) -> [UInt8] {
     Array("\(id),\(subject),2026-03-02T08:00:00Z\n".utf8)
