@@ -86,6 +86,11 @@ struct JSONMapper: Sendable {
   }
 
   func checkTypes(_ v: JSONValue) throws(FieldProblem) {
+    if let key = v.duplicateKey {
+      throw FieldProblem(
+        code: .duplicateKey, field: key,
+        message: "the key appears twice in the record; which value is meant cannot be told")
+    }
     for key in Self.textFields[format] ?? [] {
       guard let x = get(v, key), x.kind == .object || x.kind == .array else { continue }
       throw FieldProblem(

@@ -71,6 +71,32 @@ public struct JSONValue {
     return out
   }
 
+  /// The first key that appears twice among this object's members (compared as written), or
+  /// nil. Keys are compared by a hash of their bytes first, so a record costs a few integer
+  /// comparisons per key.
+  public var duplicateKey: String? {
+    guard node.kind == .object else { return nil }
+    var seen: [(hash: UInt64, key: Int)] = []
+    var k = index + 1
+    while k < Int(node.next) {
+      let kn = nodes[k]
+      var h: UInt64 = 0xcbf2_9ce4_8422_2325
+      for i in kn.start..<kn.end { h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3 }
+      for (sh, sk) in seen where sh == h {
+        let other = nodes[sk]
+        if other.end - other.start == kn.end - kn.start,
+          memcmp(bytes.baseAddress! + other.start, bytes.baseAddress! + kn.start, kn.end - kn.start)
+            == 0
+        {
+          return at(k).string ?? ""
+        }
+      }
+      seen.append((h, k))
+      k = Int(nodes[k + 1].next)
+    }
+    return nil
+  }
+
   /// Array elements in order (empty for non-arrays).
   public var elements: [JSONValue] {
     guard node.kind == .array else { return [] }

@@ -38,6 +38,7 @@ public struct IngestIssue: Error, Sendable, Hashable, CustomStringConvertible {
     public static let badNumber = Code(rawValue: "bad_number")
     public static let badEnum = Code(rawValue: "bad_value")
     public static let badType = Code(rawValue: "bad_type")
+    public static let duplicateKey = Code(rawValue: "duplicate_key")
     public static let unknownColumn = Code(rawValue: "unknown_column")
     public static let duplicateColumn = Code(rawValue: "duplicate_column")
     public static let unreadable = Code(rawValue: "unreadable_file")

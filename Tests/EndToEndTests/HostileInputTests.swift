@@ -71,6 +71,16 @@ struct HostileInputTests {
     let c = try Self.ingest("chats.ndjson", Array(chat.utf8), format: "generic-chat")
     #expect(c.read == 2 && c.inserted == 1 && c.rejected == 1, "\(c)")
     #expect(c.errors.contains { $0.contains("agent_id: expected text, found an object") }, "\(c)")
+    // A key twice in one record: which value is meant cannot be told, so the record is rejected.
+    let twice = """
+      {"tickets": [
+      {"id": 1, "subject": "a", "id": 2, "status": "open", "created_at": "2026-03-01T10:00:00Z"},
+      {"id": 3, "subject": "b", "status": "open", "created_at": "2026-03-01T10:00:00Z"}
+      ]}
+      """
+    let d = try Self.ingest("twice.json", Array(twice.utf8), format: nil)
+    #expect(d.read == 2 && d.inserted == 1 && d.rejected == 1, "\(d)")
+    #expect(d.errors.contains { $0.contains("$.tickets[0].id: the key appears twice") }, "\(d)")
   }
 
   static let header = Array("id,subject,created_at\n".utf8)
