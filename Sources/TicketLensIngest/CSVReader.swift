@@ -93,6 +93,13 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
   /// or after `limit`. Calls `body` for each non-blank record; returns the offset where parsing
   /// stopped and the line number there.
   @discardableResult
+  /// The records after the header (a file failing on its header still says what it held).
+  public func recordCount(from start: Int, line: Int) -> Int {
+    var n = 0
+    _ = parse(from: start, line: line, limit: bytes.count) { _ in n += 1 }
+    return n
+  }
+
   public func parse(
     from start: Int, line: Int, limit: Int, _ body: (inout CSVRecord) -> Void
   ) -> (end: Int, line: Int) {

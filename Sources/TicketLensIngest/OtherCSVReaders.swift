@@ -30,8 +30,8 @@ struct KeywordCSV {
 
   func require(_ keys: [String]) throws(IngestIssue) -> Int {
     guard let i = column(keys) else {
-      throw IngestIssue(
-        .missingColumn, .file, at: InputLocation(file: file.path, line: 1, field: keys[0]),
+      throw IngestIssue.headerFailure(
+        .missingColumn, csv, body, at: InputLocation(file: file.path, line: 1, field: keys[0]),
         "required column '\(keys[0])' is missing (also accepted: \(keys.dropFirst().joined(separator: ", ")))"
       )
     }
@@ -159,8 +159,9 @@ public struct ChatCSVReader: ChunkedRecordReader {
     }
     index = idx
     for required in ["id", "started_at"] where idx[required] == nil {
-      throw IngestIssue(
-        .missingColumn, .file, at: InputLocation(file: file.path, line: 1, field: required),
+      throw IngestIssue.headerFailure(
+        .missingColumn, table.csv, table.body,
+        at: InputLocation(file: file.path, line: 1, field: required),
         "required column for chat field '\(required)' is missing")
     }
   }
@@ -219,5 +220,21 @@ public struct ChatCSVReader: ChunkedRecordReader {
       return c
     }
     return out
+  }
+}
+
+extension IngestIssue {
+  /// A file failing on its header (a missing or duplicate column): the issue, saying how many
+  /// records the file holds (counted by the CSV parser), which count as read and rejected.
+  static func headerFailure(
+    _ code: Code, _ csv: CSVReader, _ body: (offset: Int, line: Int), at place: InputLocation,
+    _ message: String
+  ) -> IngestIssue {
+    let n = csv.recordCount(from: body.offset, line: body.line)
+    var issue = IngestIssue(
+      code, .file, at: place,
+      message + "; none of its \(n) record\(n == 1 ? "" : "s") \(n == 1 ? "was" : "were") loaded")
+    issue.records = n
+    return issue
   }
 }

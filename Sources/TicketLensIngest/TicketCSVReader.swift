@@ -103,8 +103,9 @@ public struct TicketCSVReader: ChunkedRecordReader {
       }
       if let col, col != .ignored {
         if let first = seen[col] {
-          throw IngestIssue(
-            .duplicateColumn, .file, at: InputLocation(file: file.path, line: 1, field: name),
+          throw IngestIssue.headerFailure(
+            .duplicateColumn, csv, (head.bodyOffset, head.bodyLine),
+            at: InputLocation(file: file.path, line: 1, field: name),
             "columns '\(first)' and '\(name)' both map to \(col.fieldName)")
         }
         seen[col] = name
@@ -127,8 +128,9 @@ public struct TicketCSVReader: ChunkedRecordReader {
       case .zendeskCSV: expected = required == .id ? "Id" : "Created at"
       case .freshdeskCSV: expected = required == .id ? "Ticket ID" : "Created time"
       }
-      throw IngestIssue(
-        .missingColumn, .file, at: InputLocation(file: file.path, line: 1, field: expected),
+      throw IngestIssue.headerFailure(
+        .missingColumn, csv, (head.bodyOffset, head.bodyLine),
+        at: InputLocation(file: file.path, line: 1, field: expected),
         "required column '\(expected)' is missing (format \(fmt.rawValue))")
     }
     columns = cols

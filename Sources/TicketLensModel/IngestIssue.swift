@@ -56,6 +56,9 @@ public struct IngestIssue: Error, Sendable, Hashable, CustomStringConvertible {
   public var message: String
   /// The raw text of the rejected record, when there is one (kept in the rejects table).
   public var raw: String?
+  /// For a file that fails before its records are read (a missing or duplicate column): how
+  /// many records it holds, when that can be told; they count as read and rejected.
+  public var records: Int?
 
   public init(
     _ code: Code, _ severity: Severity = .record, at location: InputLocation, _ message: String,

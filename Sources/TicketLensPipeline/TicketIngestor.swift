@@ -69,6 +69,12 @@ public struct TicketIngestor: Sendable {
     {
       var a = FileAccounting(file: name)
       a.failed = issue.message
+      // Records the file holds but that were never read (it failed on its header) count as
+      // read and rejected, so the accounting shows what was not loaded.
+      if let n = issue.records {
+        a.read = n
+        a.rejected = n
+      }
       try warehouse.recordFailedFile(
         runID: runID, source: source, format: format, accounting: a, bytes: bytes, issue: issue)
       return FileResult(

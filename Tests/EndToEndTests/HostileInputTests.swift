@@ -177,9 +177,30 @@ struct HostileInputTests {
     ]
     for (name, text, format, message) in cases {
       let o = try Self.ingest(name, Array(text.utf8), format: format)
-      #expect(o.read == 0 && o.inserted == 0, "\(name): \(o)")
+      // A file failing on its header says how many records it held: read and rejected.
+      let held = name == "no-id.csv" ? 1 : 0
+      #expect(o.read == held && o.rejected == held && o.inserted == 0, "\(name): \(o)")
       #expect(o.errors.contains { $0.contains("/" + message) }, "\(name): \(o.errors)")
     }
+  }
+
+  /// A file failing on its header (a missing or duplicate column) counts its records as read and
+  /// rejected, and its message says how many (quoted line breaks are one record).
+  @Test func aFileFailingOnItsHeaderCountsWhatItHeld() throws {
+    let missing = try Self.ingest(
+      "missing.csv",
+      Array(
+        "ticket,subject,created_at\n1,a,2026-03-01T10:00:00Z\n2,\"b\nc\",2026-03-01T10:00:00Z\n3,c,2026-03-01T10:00:00Z\n"
+          .utf8))
+    #expect(missing.read == 3 && missing.rejected == 3, "\(missing)")
+    #expect(
+      missing.errors.contains {
+        $0.contains("is missing (format generic-csv); none of its 3 records were loaded")
+      }, "\(missing)")
+    let twice = try Self.ingest(
+      "twice.csv", Array("id,subject,Subject,created_at\n1,a,b,2026-03-01T10:00:00Z\n".utf8))
+    #expect(twice.read == 1 && twice.rejected == 1, "\(twice)")
+    #expect(twice.errors.contains { $0.contains("none of its 1 record was loaded") }, "\(twice)")
   }
 
   @Test func headerOnlyAndUnknownColumnsLoadWhatThereIs() throws {
