@@ -92,7 +92,8 @@ public struct TicketClassifier: Sendable {
     ClassifierInput(
       texts: texts,
       vectors: TermVectors(
-        texts: texts, minDF: 2, maxShare: 1.0, tokenizer: tokenizer, threads: threads),
+        texts: texts, minDF: 2, maxShare: 1.0, tokenizer: tokenizer, threads: threads,
+        keepsDocuments: false),
       embedding: kind == .linear ? try StaticEmbedding.shared() : nil)
   }
 
@@ -213,10 +214,12 @@ public struct TicketClassifier: Sendable {
       } ?? [])
     // One pass over the tickets in chunks: each chunk's feature rows are built once, for both
     // predictions, and dropped (a million rows of the embedding are never held at once).
+    let threshold = settings.urgentThreshold
     let predictions = Parallel.fixedChunks(tickets.count, size: 16_384, threads: threads) {
       lo, hi in
       let f = input.features(Array(lo..<hi), threads: 1)
-      let chunk = (lo..<hi).map { i -> (category: (Int, Double)?, priority: (Int, Double)?) in
+      let chunk = (lo..<hi).map {
+        i -> (category: (Int, Double)?, priority: (Int, Double)?, terms: String?) in
         let c = categoryModel.flatMap { labels[i] == nil ? $0.predict(f, i - lo) : nil }
         let p = priorityModel.map { m -> (Int, Double) in
           let probs = m.probabilities(f, i - lo)
@@ -224,7 +227,15 @@ public struct TicketClassifier: Sendable {
           for c in probs.indices where probs[c] > probs[best] { best = c }
           return (best, urgentClasses.reduce(0) { $0 + probs[$1] })
         }
-        return (c, p)
+        // The terms that make an urgent-sounding low-priority ticket sound urgent (from the
+        // chunk's own vectors: the vectors of every ticket are never held at once).
+        var terms: String?
+        if let m = priorityModel, let (_, urgency) = p, urgency >= threshold,
+          ["low", "normal", "none"].contains(priorities[i] ?? "none")
+        {
+          terms = Self.topTerms(f.sparse[i - lo], model: m, toward: urgentClasses, vectors: vectors)
+        }
+        return (c, p, terms)
       }
       progress?(done.add(hi - lo))
       return chunk
@@ -250,11 +261,7 @@ public struct TicketClassifier: Sendable {
         guard let (best, urgency) = predictions[i].priority else { continue }
         out[i].suggestedPriority = p.classes[best]
         out[i].urgency = urgency
-        let current = priorities[i] ?? "none"
-        if urgency >= settings.urgentThreshold, ["low", "normal", "none"].contains(current) {
-          out[i].urgencyTerms = Self.topTerms(
-            vectors.documents[i], model: p, toward: urgentClasses, vectors: vectors)
-        }
+        out[i].urgencyTerms = predictions[i].terms
       }
     }
     return (out, predicted)

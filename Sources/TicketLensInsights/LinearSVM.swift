@@ -31,13 +31,19 @@ public struct ClassifierInput: Sendable {
   public let vectors: TermVectors
   /// Nil when the model reads the TF-IDF terms alone (naive Bayes).
   public let embedding: StaticEmbedding?
+  /// How texts become terms (for vectors made on demand).
+  public var tokenizer = TicketClassifier.tokenizer
 
   public var count: Int { texts.count }
 
   /// The feature rows of `rows`, in that order (the embedding computed on `threads` workers;
   /// each row's vector depends on its text alone).
   public func features(_ rows: [Int], threads: Int = 1) -> TextFeatures {
-    let sparse = rows.map { vectors.documents[$0] }
+    // Vectors kept for every text, or made now from the vocabulary (the same values).
+    let sparse =
+      vectors.documents.isEmpty && !rows.isEmpty
+      ? vectors.vectors(of: rows.map { texts[$0] }, tokenizer: tokenizer)
+      : rows.map { vectors.documents[$0] }
     guard let embedding else {
       return TextFeatures(sparse: sparse, vocabulary: vectors.terms.count)
     }

@@ -16,9 +16,14 @@ public struct TermVectors: Sendable {
 
   /// Builds vectors from raw texts: unigrams and bigrams; terms in fewer than `minDF` documents
   /// or in more than `maxShare` of them are dropped. Deterministic and independent of threads.
+  ///
+  /// With `keepsDocuments` false only the vocabulary is built (terms, frequencies, readable
+  /// forms, `index`) and `documents` stays empty: the vectors of some texts are then made when
+  /// needed by `vectors(of:tokenizer:)`, the same as they would have been (a million tickets'
+  /// tokens and vectors are never held at once).
   public init(
     texts: [String], minDF: Int = 3, maxShare: Double = 0.3,
-    tokenizer: Tokenizer = Tokenizer(maxNGram: 2), threads: Int = 0
+    tokenizer: Tokenizer = Tokenizer(maxNGram: 2), threads: Int = 0, keepsDocuments: Bool = true
   ) {
     let n = texts.count
     let workers = Parallel.workers(threads)
@@ -32,7 +37,7 @@ public struct TermVectors: Sendable {
         let words = tokenizer.words(texts[i])
         let doc = tokenizer.terms(words: words)
         for t in Set(doc) { df[t, default: 0] += 1 }
-        docs.append(doc)
+        if keepsDocuments { docs.append(doc) }
         for w in words where !Tokenizer.stopWords.contains(w) {
           forms[Tokenizer.stem(w), default: [:]][w, default: 0] += 1
         }
@@ -64,8 +69,25 @@ public struct TermVectors: Sendable {
     terms = kept
     documentFrequency = kept.map { df[$0]! }
     documentCount = n
-    documents = Self.weighted(
-      tokenized, index: index, idf: Self.idf(documentFrequency, documents: n), workers: workers)
+    if keepsDocuments {
+      documents = Self.weighted(
+        tokenized, index: index, idf: Self.idf(documentFrequency, documents: n), workers: workers)
+    } else {
+      documents = []
+      self.index = index
+    }
+  }
+
+  /// Term → position in `terms`; filled by the vocabulary-only initializer.
+  public private(set) var index: [String: Int] = [:]
+
+  /// The vectors of `texts` over this vocabulary (built with `keepsDocuments: false`): each the
+  /// one it gets among the documents the vocabulary was counted over.
+  public func vectors(of texts: [String], tokenizer: Tokenizer) -> [[(Int, Double)]] {
+    let tokenized = texts.map { tokenizer.terms(words: tokenizer.words($0)) }
+    return Self.weighted(
+      tokenized, index: index, idf: Self.idf(documentFrequency, documents: documentCount),
+      workers: 1)
   }
 
   /// Vectors of `texts` over a vocabulary fixed earlier (`terms`, their document frequencies
