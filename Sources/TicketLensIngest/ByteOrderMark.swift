@@ -32,7 +32,7 @@ public enum ByteOrderMark {
   public static func transcoded(_ file: MappedFile) throws(IngestIssue) -> MappedFile {
     guard let enc = encoding(file.bytes) else { return file }
     let b = file.bytes
-    let unit = enc == .utf16LE || enc == .utf16BE ? 2 : 4
+    let unit = enc.markLength  // the mark is one code unit
     let body = b.count - enc.markLength
     func fail(_ offset: Int, _ why: String) -> IngestIssue {
       IngestIssue(
@@ -44,7 +44,7 @@ public enum ByteOrderMark {
       throw fail(b.count - body % unit, "ends inside a \(unit)-byte code unit")
     }
     var out: [UInt8] = []
-    out.reserveCapacity(enc.markLength == 2 ? body * 3 / 2 : body)
+    out.reserveCapacity(unit == 2 ? body * 3 / 2 : body)
     let little = enc == .utf16LE || enc == .utf32LE
     if unit == 2 {
       var units: [UInt16] = []
@@ -76,7 +76,9 @@ public enum ByteOrderMark {
         little
         ? UInt32(b[i]) | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2]) << 16 | UInt32(b[i + 3]) << 24
         : UInt32(b[i + 3]) | UInt32(b[i + 2]) << 8 | UInt32(b[i + 1]) << 16 | UInt32(b[i]) << 24
-      guard let s = Unicode.Scalar(v) else { throw fail(i, "holds no character U+\(v)") }
+      guard let s = Unicode.Scalar(v) else {
+        throw fail(i, "holds no character U+\(String(v, radix: 16, uppercase: true))")
+      }
       out.append(contentsOf: UTF8.encode(s)!)
       i += 4
     }

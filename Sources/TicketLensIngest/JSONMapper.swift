@@ -107,8 +107,8 @@ struct JSONMapper: Sendable {
 
   /// Tags: an array of strings, or (coerced, as the CSV exports write them) one string of
   /// tags separated by spaces, commas or semicolons.
-  func tags(_ v: JSONValue, _ key: String = "tags") -> [String] {
-    guard let x = get(v, key) else { return [] }
+  func tags(_ v: JSONValue) -> [String] {
+    guard let x = get(v, "tags") else { return [] }
     if x.kind == .array { return x.elements.compactMap(\.string) }
     return TicketCSVReader.splitTags(x.string ?? "")
   }

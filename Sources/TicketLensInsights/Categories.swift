@@ -97,6 +97,11 @@ public struct TicketClassifier: Sendable {
       embedding: kind == .linear ? try StaticEmbedding.shared() : nil)
   }
 
+  /// Each ticket's recorded priority, normalized (nil when it records none or another value).
+  static func recordedPriorities(_ tickets: [ClassifierTicket]) -> [String?] {
+    tickets.map { $0.priority.flatMap(TicketPriority.init(normalizing:))?.rawValue }
+  }
+
   /// Lowercased, trimmed, runs of spaces and hyphens as one `_`.
   public static func normalized(_ s: String) -> String {
     var out = ""
@@ -145,15 +150,13 @@ public struct TicketClassifier: Sendable {
       ? TrainedClassifier.train(
         input: input, labels: labels, holdout: holdout, kind: settings.kind,
         penalty: settings.penalty, threads: threads) : nil
-    let priorities = tickets.map {
-      $0.priority.flatMap(TicketPriority.init(normalizing:))?.rawValue
-    }
+    let priorities = Self.recordedPriorities(tickets)
     let priority = TrainedClassifier.train(
       input: input, labels: priorities, holdout: holdout, kind: settings.kind,
       penalty: settings.penalty, threads: threads)
     progress?(2 * tenth, total)
     let (out, predicted) = label(
-      tickets, input: input, labels: labels, category: category?.model,
+      tickets, input: input, labels: labels, priorities: priorities, category: category?.model,
       priority: priority?.model,
       progress: progress.map { p -> @Sendable (Int) -> Void in { p(2 * tenth + $0, total) } })
     var models: [StoredClassifierModel] = []
@@ -184,11 +187,12 @@ public struct TicketClassifier: Sendable {
     default: linear = true
     }
     let input = ClassifierInput(
-      texts: texts, vectors: snapshot.vectors(texts, threads: threads),
+      texts: texts, vectors: snapshot.vocabulary,
       embedding: linear ? try StaticEmbedding.shared() : nil)
     let labels = settings.learnsCategories ? tickets.map(recordedCategory) : []
     return label(
-      tickets, input: input, labels: labels, category: snapshot.category,
+      tickets, input: input, labels: labels, priorities: Self.recordedPriorities(tickets),
+      category: snapshot.category,
       priority: snapshot.priority,
       progress: progress.map { p -> @Sendable (Int) -> Void in { [n = tickets.count] in p($0, n) } }
     ).out
@@ -196,17 +200,15 @@ public struct TicketClassifier: Sendable {
 
   /// Each ticket's category (recorded, else predicted), suggested priority, urgency and, when
   /// it reads as urgent while its priority is low, the terms that say so; and how many
-  /// categories were predicted. `progress` hears tickets done, from worker threads.
+  /// categories were predicted (`priorities`: the recorded ones, normalized). `progress` hears
+  /// tickets done, from worker threads.
   private func label(
     _ tickets: [ClassifierTicket], input: ClassifierInput, labels: [String?],
-    category categoryModel: TextModel?, priority priorityModel: TextModel?,
+    priorities: [String?], category categoryModel: TextModel?, priority priorityModel: TextModel?,
     progress: (@Sendable (Int) -> Void)?
   ) -> (out: [TicketClassification], predicted: Int) {
     let vectors = input.vectors
     var out = tickets.map { TicketClassification(rowid: $0.rowid) }
-    let priorities = tickets.map {
-      $0.priority.flatMap(TicketPriority.init(normalizing:))?.rawValue
-    }
     let done = ProgressCounter(start: 0)
     let urgentClasses = Set(
       priorityModel.map { p in

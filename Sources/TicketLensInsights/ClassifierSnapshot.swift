@@ -24,12 +24,11 @@ public struct ClassifierSnapshot: Sendable {
     self.priority = priority
   }
 
-  /// The vectors of `texts` over this vocabulary.
-  func vectors(_ texts: [String], threads: Int) -> TermVectors {
+  /// The vocabulary, which makes the vectors of tickets when their rows are needed.
+  var vocabulary: TermVectors {
     TermVectors(
-      texts: texts, terms: terms, documentFrequency: documentFrequency,
-      documentCount: documentCount, surface: surface, tokenizer: TicketClassifier.tokenizer,
-      threads: threads)
+      terms: terms, documentFrequency: documentFrequency, documentCount: documentCount,
+      surface: surface)
   }
 
   public func encoded() -> [UInt8] {

@@ -152,7 +152,11 @@ public enum KnowledgeGapFinder {
     // Articles: one vector each, from the title and every sentence the articles do not share.
     let articles = try warehouse.articleTexts()
     let articleVectors = articleVectors(articles, embedding: embedding)
+    // Each article's terms, for the terms a topic's best article lacks.
     let tokenizer = Tokenizer(maxNGram: 2)
+    let articleTerms = articles.map {
+      Set(tokenizer.terms($0.title + "\n" + $0.labels + "\n" + $0.body))
+    }
     let allResolution = current.compactMap(\.resolutionMinutes).sorted()
     let overallResolution = Quantiles.quantile(sorted: allResolution, 0.5) ?? 0
     var topics: [TopicSummary] = []
@@ -172,7 +176,7 @@ public enum KnowledgeGapFinder {
     // topic and the topics summarised again.
     for pass in 0..<2 {
       topics = []
-      // Previous-window contacts go to their nearest topic (for the trend).
+      // Previous-window contacts per topic (for the trend).
       var previousCounts = [Int](repeating: 0, count: clustering.count)
       for case let j? in previousTopic { previousCounts[j] += 1 }
       var members = [[Int]](repeating: [], count: clustering.count)
@@ -223,8 +227,7 @@ public enum KnowledgeGapFinder {
             isGap = true
             answered = labels[o]
           }
-          let a = articles[b.article]
-          let terms = Set(tokenizer.terms(a.title + "\n" + a.labels + "\n" + a.body))
+          let terms = articleTerms[b.article]
           let top = distinctive[t].prefix(6)
           let absent = top.filter { !terms.contains(vectors.terms[$0]) }
           missing = absent.map { vectors.readable(vectors.terms[$0]) }
@@ -417,14 +420,5 @@ public enum KnowledgeGapFinder {
       return ""
     }
     return top
-  }
-}
-
-extension TermVectors {
-  /// The vectors of some documents (same vocabulary), in the given order.
-  func subset(_ indices: [Int]) -> TermVectors {
-    var v = self
-    v.documents = indices.map { documents[$0] }
-    return v
   }
 }

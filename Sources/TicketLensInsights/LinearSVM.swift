@@ -39,7 +39,8 @@ public struct ClassifierInput: Sendable {
   /// The feature rows of `rows`, in that order (the embedding computed on `threads` workers;
   /// each row's vector depends on its text alone).
   public func features(_ rows: [Int], threads: Int = 1) -> TextFeatures {
-    // Vectors kept for every text, or made now from the vocabulary (the same values).
+    // Vectors kept for every text, or made now from the vocabulary (the same values; the
+    // classifier keeps none, so a million tickets' vectors are never held at once).
     let sparse =
       vectors.documents.isEmpty && !rows.isEmpty
       ? vectors.vectors(of: rows.map { texts[$0] }, tokenizer: tokenizer)

@@ -296,16 +296,6 @@ public struct TopicClustering: Sendable {
       }
     }.flatMap { $0 }
   }
-
-  /// The nearest cluster of a unit vector (`vectors[row]`), or nil below `minimumSimilarity`.
-  public func nearest(_ vectors: [Float], row: Int, minimumSimilarity: Float = 0.1) -> Int? {
-    var best: (Int, Float)?
-    for j in 0..<count {
-      let s = similarity(vectors, row: row, cluster: j)
-      if s >= minimumSimilarity, s > (best?.1 ?? -1) { best = (j, s) }
-    }
-    return best?.0
-  }
 }
 
 /// Louvain community detection (Blondel et al. 2008) with a resolution parameter: nodes move to

@@ -69,48 +69,43 @@ public struct TermVectors: Sendable {
     terms = kept
     documentFrequency = kept.map { df[$0]! }
     documentCount = n
+    let idf = Self.idf(documentFrequency, documents: n)
     if keepsDocuments {
-      documents = Self.weighted(
-        tokenized, index: index, idf: Self.idf(documentFrequency, documents: n), workers: workers)
+      documents = Self.weighted(tokenized, index: index, idf: idf, workers: workers)
     } else {
       documents = []
       self.index = index
+      self.idf = idf
     }
   }
 
-  /// Term → position in `terms`; filled by the vocabulary-only initializer.
-  public private(set) var index: [String: Int] = [:]
-
-  /// The vectors of `texts` over this vocabulary (built with `keepsDocuments: false`): each the
-  /// one it gets among the documents the vocabulary was counted over.
-  public func vectors(of texts: [String], tokenizer: Tokenizer) -> [[(Int, Double)]] {
-    let tokenized = texts.map { tokenizer.terms(words: tokenizer.words($0)) }
-    return Self.weighted(
-      tokenized, index: index, idf: Self.idf(documentFrequency, documents: documentCount),
-      workers: 1)
-  }
-
-  /// Vectors of `texts` over a vocabulary fixed earlier (`terms`, their document frequencies
-  /// among `documentCount` documents, readable forms): what a stored classifier reads of tickets
-  /// loaded after it was trained. A text's vector is the one it had among the original
-  /// documents; terms outside the vocabulary are ignored.
+  /// A vocabulary fixed earlier (`terms`, their document frequencies among `documentCount`
+  /// documents, readable forms), without documents: what a stored classifier reads tickets
+  /// loaded after it was trained with (`vectors(of:tokenizer:)`).
   public init(
-    texts: [String], terms: [String], documentFrequency: [Int], documentCount: Int,
-    surface: [String: String], tokenizer: Tokenizer, threads: Int = 0
+    terms: [String], documentFrequency: [Int], documentCount: Int, surface: [String: String]
   ) {
-    let workers = Parallel.workers(threads)
-    let tokenized = Parallel.chunks(texts.count, workers: workers, minimum: 256) { lo, hi in
-      texts[lo..<hi].map { tokenizer.terms(words: tokenizer.words($0)) }
-    }.flatMap { $0 }
     var index: [String: Int] = [:]
     for (i, t) in terms.enumerated() { index[t] = i }
     self.terms = terms
     self.documentFrequency = documentFrequency
     self.documentCount = documentCount
     self.surface = surface
-    documents = Self.weighted(
-      tokenized, index: index, idf: Self.idf(documentFrequency, documents: documentCount),
-      workers: workers)
+    documents = []
+    self.index = index
+    idf = Self.idf(documentFrequency, documents: documentCount)
+  }
+
+  /// Term → position in `terms`, and each term's inverse document frequency; filled by the
+  /// vocabulary-only initializers.
+  public private(set) var index: [String: Int] = [:]
+  public private(set) var idf: [Double] = []
+
+  /// The vectors of `texts` over this vocabulary (built without documents): each the one it
+  /// gets among the documents the vocabulary was counted over; terms outside it are ignored.
+  public func vectors(of texts: [String], tokenizer: Tokenizer) -> [[(Int, Double)]] {
+    let tokenized = texts.map { tokenizer.terms(words: tokenizer.words($0)) }
+    return Self.weighted(tokenized, index: index, idf: idf, workers: 1)
   }
 
   /// Smoothed inverse document frequency, as scikit-learn's `TfidfVectorizer`.

@@ -173,8 +173,7 @@ extension ByteWriter {
       string(m.csvName)
       optional(m.chart)
       string(m.table.metric)
-      int(Int64(m.table.columns.count))
-      for c in m.table.columns { string(c) }
+      strings(m.table.columns)
       int(Int64(m.table.rows.count))
       for row in m.table.rows {
         int(Int64(row.count))
@@ -211,13 +210,8 @@ extension ByteReader {
     guard let metrics = count() else { return nil }
     for _ in 0..<metrics {
       guard let title = string(), let definition = string(), let csv = string(),
-        let chart = optional(), let metric = string(), let nc = count()
+        let chart = optional(), let metric = string(), let columns = strings()
       else { return nil }
-      var columns: [String] = []
-      for _ in 0..<nc {
-        guard let c = string() else { return nil }
-        columns.append(c)
-      }
       guard let nr = count() else { return nil }
       var rows: [[Cell]] = []
       rows.reserveCapacity(nr)

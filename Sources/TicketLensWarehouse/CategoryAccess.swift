@@ -210,11 +210,16 @@ extension Warehouse {
           _ = try c.step()
         }
       }
-      try connection.execute(
-        "UPDATE insight_state SET value = \(key) WHERE key = 'category_key'")
-      try connection.execute(
-        "UPDATE insight_state SET value = value + 1 WHERE key = 'category_generation'")
+      try recordClassification(key: key)
     }
+  }
+
+  /// Records `key` as what the stored classification was made from, and starts a new category
+  /// generation (the column cache rebuilds).
+  private func recordClassification(key: Int64) throws(WarehouseError) {
+    try connection.execute("UPDATE insight_state SET value = \(key) WHERE key = 'category_key'")
+    try connection.execute(
+      "UPDATE insight_state SET value = value + 1 WHERE key = 'category_generation'")
   }
 
   static let noClassification = """
@@ -286,10 +291,7 @@ extension Warehouse {
         UPDATE classifier_snapshot SET through_load = \(throughLoad),
           classified_since = \(classifiedSince)
         """)
-      try connection.execute(
-        "UPDATE insight_state SET value = \(key) WHERE key = 'category_key'")
-      try connection.execute(
-        "UPDATE insight_state SET value = value + 1 WHERE key = 'category_generation'")
+      try recordClassification(key: key)
     }
   }
 

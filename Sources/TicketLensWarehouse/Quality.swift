@@ -99,29 +99,35 @@ extension Warehouse {
           "SELECT source, id, count(*) || ' rows' FROM \(table) GROUP BY source, id HAVING count(*) > 1",
         checked: "SELECT count(*) FROM \(table)", strict: true)
     }
+    /// A check of single rows: those `checked` selects, failing where `failing` holds, with
+    /// `detail` (an SQL expression) saying why; its queries are made from the conditions.
+    func rowCheck(
+      _ name: String, _ table: String, _ description: String, checked: String, failing: String,
+      detail: String, strict: Bool
+    ) -> QualityCheck {
+      QualityCheck(
+        name: name, table: table, description: description,
+        failing: "SELECT source, id, \(detail) FROM \(table) WHERE \(failing)",
+        checked: "SELECT count(*) FROM \(table) WHERE \(checked)", strict: strict,
+        rowsChecked: checked, rowsFailing: failing)
+    }
     var checks = [uniqueKey("tickets", "ticket"), uniqueKey("chats", "chat")]
     for field in s.requiredTicketFields {
       checks.append(
-        QualityCheck(
-          name: "tickets_required_\(field)", table: "tickets",
-          description: "\(field) is present",
-          failing:
-            "SELECT source, id, '\(field) is missing' FROM tickets WHERE \(live) AND (\(field) IS NULL OR \(field) = '')",
-          checked: "SELECT count(*) FROM tickets WHERE \(live)", strict: false,
-          rowsChecked: live, rowsFailing: "\(live) AND (\(field) IS NULL OR \(field) = '')"))
+        rowCheck(
+          "tickets_required_\(field)", "tickets", "\(field) is present", checked: live,
+          failing: "\(live) AND (\(field) IS NULL OR \(field) = '')",
+          detail: "'\(field) is missing'", strict: false))
     }
     /// `column`'s values are in `values` (among the rows `filter` keeps).
     func accepted(
       _ column: String, _ values: [String], _ description: String, filter: String?, strict: Bool
     ) -> QualityCheck {
       let rows = (filter.map { $0 + " AND " } ?? "") + "\(column) IS NOT NULL"
-      let failing = "\(rows) AND \(column) NOT IN (\(values.map(quoted).joined(separator: ", ")))"
-      return QualityCheck(
-        name: "tickets_accepted_\(column)", table: "tickets", description: description,
-        failing:
-          "SELECT source, id, '\(column) ' || quote(\(column)) FROM tickets WHERE \(failing)",
-        checked: "SELECT count(*) FROM tickets WHERE \(rows)", strict: strict,
-        rowsChecked: rows, rowsFailing: failing)
+      return rowCheck(
+        "tickets_accepted_\(column)", "tickets", description, checked: rows,
+        failing: "\(rows) AND \(column) NOT IN (\(values.map(quoted).joined(separator: ", ")))",
+        detail: "'\(column) ' || quote(\(column))", strict: strict)
     }
     /// `later` is not before `earlier` (instants in ms); the detail says by how many minutes,
     /// as "<verb> N min before <reference>".
@@ -131,13 +137,11 @@ extension Warehouse {
     ) -> QualityCheck {
       let rows = filter.map { $0 + " AND " } ?? ""
       let name = { (column: String) in String(column.dropLast(3)) }  // without "_at"
-      return QualityCheck(
-        name: "\(table)_\(name(later))_after_\(name(earlier))", table: table,
-        description: "\(later) ≥ \(earlier)",
-        failing:
-          "SELECT source, id, '\(verb) ' || ((\(earlier) - \(later)) / 60000) || ' min before \(reference)' FROM \(table) WHERE \(rows)\(later) < \(earlier)",
-        checked: "SELECT count(*) FROM \(table) WHERE \(rows)\(later) IS NOT NULL", strict: false,
-        rowsChecked: "\(rows)\(later) IS NOT NULL", rowsFailing: "\(rows)\(later) < \(earlier)")
+      return rowCheck(
+        "\(table)_\(name(later))_after_\(name(earlier))", table, "\(later) ≥ \(earlier)",
+        checked: "\(rows)\(later) IS NOT NULL", failing: "\(rows)\(later) < \(earlier)",
+        detail: "'\(verb) ' || ((\(earlier) - \(later)) / 60000) || ' min before \(reference)'",
+        strict: false)
     }
     checks += [
       accepted(
@@ -213,18 +217,18 @@ extension Warehouse {
         out.append(r)
         continue
       }
-      var failed = 0
-      var examples: [(source: String, id: String, detail: String)] = []
+      let counts = counted[check.name]
       let checked: Int
-      if let c = counted[check.name] {
-        checked = c.checked
-        failed = c.failed
+      if let counts {
+        checked = counts.checked
       } else {
         checked = Int(try connection.scalarInt(check.checked) ?? 0)
       }
-      // One pass over the failing rows (unless none fail): all are counted, the first kept.
-      if counted[check.name] == nil || failed > 0 {
-        failed = 0
+      var failed = 0
+      var examples: [(source: String, id: String, detail: String)] = []
+      // One pass over the failing rows (unless counted and none fail): all are counted, the
+      // first kept.
+      if (counts?.failed ?? 1) > 0 {
         let st = try connection.prepare("SELECT * FROM (\(check.failing)) ORDER BY 1, 2")
         while try st.step() {
           failed += 1

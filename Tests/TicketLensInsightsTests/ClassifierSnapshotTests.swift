@@ -43,6 +43,24 @@ struct ClassifierSnapshotTests {
     #expect(Self.describe(alone) == expected)
   }
 
+  /// The classifier keeps no ticket's vector: vectors made later from the vocabulary equal, to
+  /// the bit, those the same texts get when every document's vector is kept.
+  @Test func vectorsMadeFromTheVocabularyEqualTheKeptOnes() {
+    let texts = TicketClassifierTests.tickets().map(\.text) + ["", "unseen words only", "refund"]
+    let tokenizer = TicketClassifier.tokenizer
+    let kept = TermVectors(texts: texts, minDF: 2, maxShare: 1, tokenizer: tokenizer)
+    let vocabulary = TermVectors(
+      texts: texts, minDF: 2, maxShare: 1, tokenizer: tokenizer, keepsDocuments: false)
+    #expect(vocabulary.documents.isEmpty && vocabulary.terms == kept.terms)
+    func bits(_ d: [[(Int, Double)]]) -> [[String]] {
+      d.map { $0.map { "\($0.0):\($0.1.bitPattern)" } }
+    }
+    let order = Array(texts.indices.reversed())
+    #expect(
+      bits(vocabulary.vectors(of: order.map { texts[$0] }, tokenizer: tokenizer))
+        == bits(order.map { kept.documents[$0] }))
+  }
+
   @Test func aDamagedSnapshotIsRefused() throws {
     var settings = CategorySettings()
     settings.fields = ["reason"]
