@@ -47,7 +47,7 @@ public struct CategorySettings: Sendable, Equatable {
 /// the terms, when configured), measured on a deterministic held-out split.
 public struct TicketClassifier: Sendable {
   /// Bumped whenever a change would classify the same tickets differently.
-  public static let version = 4
+  public static let version = 5
   /// Words and word pairs, stemmed, stop words kept: "how", "why" and "when" tell requests
   /// apart (BANKING77 test accuracy 91.2 % without them, 92.1 % with them).
   public static let tokenizer = Tokenizer(maxNGram: 2, removesStopWords: false)
@@ -76,11 +76,21 @@ public struct TicketClassifier: Sendable {
   public func recordedCategory(_ t: ClassifierTicket) -> String? {
     if let f = t.fieldCategory.map(Self.normalized), !f.isEmpty { return f }
     guard let prefix = settings.tagPrefix else { return nil }
-    for tag in t.tags.split(separator: " ") where tag.hasPrefix(prefix) && tag.count > prefix.count
-    {
-      return Self.normalized(String(tag.dropFirst(prefix.count)))
+    let p = prefix.utf8
+    for tag in t.tags.utf8.split(separator: UInt8(ascii: " "))
+    where tag.count > p.count && tag.starts(with: p) {
+      return Self.normalized(String(decoding: tag.dropFirst(p.count), as: UTF8.self))
     }
     return nil
+  }
+
+  /// `recordedCategory` of every ticket (nil when the settings learn no category), in parallel.
+  func recordedCategories(_ tickets: [ClassifierTicket]) -> [String?] {
+    guard settings.learnsCategories else { return [] }
+    let me = self
+    return Parallel.fixedChunks(tickets.count, size: 16_384, threads: threads) { lo, hi in
+      tickets[lo..<hi].map(me.recordedCategory)
+    }.flatMap { $0 }
   }
 
   /// What the classifiers read of `texts`: their TF-IDF terms (`tokenizer`, terms in at least 2
@@ -144,21 +154,26 @@ public struct TicketClassifier: Sendable {
     let v = vectors.terms.count
     let holdout = tickets.map { isHeldOut(source: $0.source, id: $0.id) }
 
-    let labels = settings.learnsCategories ? tickets.map(recordedCategory) : []
-    let category =
+    let labels = recordedCategories(tickets)
+    // Held-out tickets are scored by the pass that classifies every ticket when the model
+    // measured is the one that classifies (many labels), not once more beforehand.
+    var category =
       settings.learnsCategories
       ? TrainedClassifier.train(
         input: input, labels: labels, holdout: holdout, kind: settings.kind,
-        penalty: settings.penalty, threads: threads) : nil
+        penalty: settings.penalty, threads: threads, scoresHeldOutLater: true) : nil
     let priorities = Self.recordedPriorities(tickets)
-    let priority = TrainedClassifier.train(
+    var priority = TrainedClassifier.train(
       input: input, labels: priorities, holdout: holdout, kind: settings.kind,
-      penalty: settings.penalty, threads: threads)
+      penalty: settings.penalty, threads: threads, scoresHeldOutLater: true)
     progress?(2 * tenth, total)
-    let (out, predicted) = label(
+    let (out, predicted, confusion) = label(
       tickets, input: input, labels: labels, priorities: priorities, category: category?.model,
       priority: priority?.model,
+      heldOut: (category?.heldOutLater, priority?.heldOutLater),
       progress: progress.map { p -> @Sendable (Int) -> Void in { p(2 * tenth + $0, total) } })
+    if let c = confusion.category { category?.evaluation?.confusion = c }
+    if let p = confusion.priority { priority?.evaluation?.confusion = p }
     var models: [StoredClassifierModel] = []
     if let c = category {
       models.append(stored("category", c, predicted: predicted, vocabulary: v))
@@ -189,24 +204,31 @@ public struct TicketClassifier: Sendable {
     let input = ClassifierInput(
       texts: texts, vectors: snapshot.vocabulary,
       embedding: linear ? try StaticEmbedding.shared() : nil)
-    let labels = settings.learnsCategories ? tickets.map(recordedCategory) : []
+    let labels = recordedCategories(tickets)
     return label(
       tickets, input: input, labels: labels, priorities: Self.recordedPriorities(tickets),
       category: snapshot.category,
       priority: snapshot.priority,
+      heldOut: (nil, nil),
       progress: progress.map { p -> @Sendable (Int) -> Void in { [n = tickets.count] in p($0, n) } }
     ).out
   }
 
   /// Each ticket's category (recorded, else predicted), suggested priority, urgency and, when
   /// it reads as urgent while its priority is low, the terms that say so; and how many
-  /// categories were predicted (`priorities`: the recorded ones, normalized). `progress` hears
-  /// tickets done, from worker threads.
+  /// categories were predicted (`priorities`: the recorded ones, normalized). Held-out tickets
+  /// with a true class code in `heldOut` are also scored by that model and counted in its
+  /// confusion table (`confusion[actual][predicted]`). `progress` hears tickets done, from
+  /// worker threads.
   private func label(
     _ tickets: [ClassifierTicket], input: ClassifierInput, labels: [String?],
     priorities: [String?], category categoryModel: TextModel?, priority priorityModel: TextModel?,
+    heldOut: (category: [Int32]?, priority: [Int32]?),
     progress: (@Sendable (Int) -> Void)?
-  ) -> (out: [TicketClassification], predicted: Int) {
+  ) -> (
+    out: [TicketClassification], predicted: Int,
+    confusion: (category: [[Int]]?, priority: [[Int]]?)
+  ) {
     let vectors = input.vectors
     var out = tickets.map { TicketClassification(rowid: $0.rowid) }
     let done = ProgressCounter(start: 0)
@@ -214,20 +236,40 @@ public struct TicketClassifier: Sendable {
       priorityModel.map { p in
         p.classes.indices.filter { ["high", "urgent"].contains(p.classes[$0]) }
       } ?? [])
+    @Sendable func argmax(_ s: [Double]) -> Int {
+      var best = 0
+      for c in s.indices where s[c] > s[best] { best = c }
+      return best
+    }
+    @Sendable func empty(_ m: TextModel?) -> [[Int]] {
+      let n = m?.classes.count ?? 0
+      return Array(repeating: Array(repeating: 0, count: n), count: n)
+    }
     // One pass over the tickets in chunks: each chunk's feature rows are built once, for both
     // predictions, and dropped (a million rows of the embedding are never held at once).
     let threshold = settings.urgentThreshold
-    let predictions = Parallel.fixedChunks(tickets.count, size: 16_384, threads: threads) {
+    let chunks = Parallel.fixedChunks(tickets.count, size: 16_384, threads: threads) {
       lo, hi in
       let f = input.features(Array(lo..<hi), threads: 1)
+      var categoryConfusion = empty(categoryModel)
+      var priorityConfusion = empty(priorityModel)
       let chunk = (lo..<hi).map {
         i -> (category: (Int, Double)?, priority: (Int, Double)?, terms: String?) in
-        let c = categoryModel.flatMap { labels[i] == nil ? $0.predict(f, i - lo) : nil }
+        var c: (Int, Double)?
+        if let m = categoryModel {
+          if labels[i] == nil {
+            c = m.predict(f, i - lo)
+          } else if let truth = heldOut.category?[i], truth >= 0 {
+            categoryConfusion[Int(truth)][argmax(m.scores(f, i - lo))] += 1
+          }
+        }
         let p = priorityModel.map { m -> (Int, Double) in
-          let probs = m.probabilities(f, i - lo)
-          var best = 0
-          for c in probs.indices where probs[c] > probs[best] { best = c }
-          return (best, urgentClasses.reduce(0) { $0 + probs[$1] })
+          let scores = m.scores(f, i - lo)
+          if let truth = heldOut.priority?[i], truth >= 0 {
+            priorityConfusion[Int(truth)][argmax(scores)] += 1
+          }
+          let probs = NaiveBayes.softmax(scores, temperature: m.temperature)
+          return (argmax(probs), urgentClasses.reduce(0) { $0 + probs[$1] })
         }
         // The terms that make an urgent-sounding low-priority ticket sound urgent (from the
         // chunk's own vectors: the vectors of every ticket are never held at once).
@@ -240,8 +282,20 @@ public struct TicketClassifier: Sendable {
         return (c, p, terms)
       }
       progress?(done.add(hi - lo))
-      return chunk
-    }.flatMap { $0 }
+      return (chunk, categoryConfusion, priorityConfusion)
+    }
+    let predictions = chunks.flatMap(\.0)
+    func summed(_ tables: [[[Int]]]) -> [[Int]] {
+      var out = tables[0]
+      for t in tables.dropFirst() {
+        for a in t.indices { for p in t[a].indices { out[a][p] += t[a][p] } }
+      }
+      return out
+    }
+    let confusion = (
+      category: heldOut.category == nil || chunks.isEmpty ? nil : summed(chunks.map(\.1)),
+      priority: heldOut.priority == nil || chunks.isEmpty ? nil : summed(chunks.map(\.2))
+    )
 
     var predicted = 0
     if settings.learnsCategories {
@@ -266,7 +320,7 @@ public struct TicketClassifier: Sendable {
         out[i].urgencyTerms = predictions[i].terms
       }
     }
-    return (out, predicted)
+    return (out, predicted, confusion)
   }
 
   private func stored(

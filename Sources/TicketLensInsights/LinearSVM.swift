@@ -84,40 +84,68 @@ public struct LinearSVM: Sendable {
     dimensions = f.dimensions
     let width = f.vocabulary + f.dimensions + 1
     let members = labels.indices.filter { labels[$0] >= 0 }
+    // The members' dense rows once in Double, in member order (read every pass by every class).
+    let dims = f.dimensions
+    var rows = [Double](repeating: 0, count: members.count * dims)
+    for (k, i) in members.enumerated() {
+      for d in 0..<dims { rows[k * dims + d] = Double(f.dense[i * dims + d]) }
+    }
+    let dense = rows
     // x·x + 1/(2C) per document (the bias feature is 1).
     let diagonal = 1 / (2 * c)
-    let q = members.map { i -> Double in
+    let q = members.indices.map { k -> Double in
       var s = 1.0
-      for (_, w) in f.sparse[i] { s += w * w }
-      for d in 0..<f.dimensions {
-        let v = Double(f.dense[i * f.dimensions + d])
-        s += v * v
-      }
+      for (_, w) in f.sparse[members[k]] { s += w * w }
+      for d in 0..<dims { s += dense[k * dims + d] * dense[k * dims + d] }
       return s + diagonal
     }
     let perClass = Parallel.fixedChunks(classes.count, size: 1, threads: threads) { lo, _ in
       Self.trainOne(
-        f, members: members, positive: { labels[$0] == Int32(lo) }, q: q, diagonal: diagonal,
-        width: width, epochs: epochs, tolerance: tolerance, seed: UInt64(lo) &+ 1)
+        f.sparse, dense: dense, dimensions: dims, vocabulary: f.vocabulary, members: members,
+        positive: { labels[$0] == Int32(lo) }, q: q, diagonal: diagonal, width: width,
+        epochs: epochs, tolerance: tolerance, seed: UInt64(lo) &+ 1)
     }
     weights = Array(perClass.joined())
   }
 
-  /// Dual coordinate descent for one class against the rest.
+  /// `a[i..<i+count] · b[j..<j+count]` in four running sums (added in a fixed order).
+  @inline(__always) static func dot(
+    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int
+  ) -> Double {
+    var s0 = 0.0
+    var s1 = 0.0
+    var s2 = 0.0
+    var s3 = 0.0
+    var d = 0
+    while d + 4 <= count {
+      s0 += a[d] * b[d]
+      s1 += a[d + 1] * b[d + 1]
+      s2 += a[d + 2] * b[d + 2]
+      s3 += a[d + 3] * b[d + 3]
+      d += 4
+    }
+    while d < count {
+      s0 += a[d] * b[d]
+      d += 1
+    }
+    return (s0 + s1) + (s2 + s3)
+  }
+
+  /// Dual coordinate descent for one class against the rest (`dense`: the members' rows).
   static func trainOne(
-    _ f: TextFeatures, members: [Int], positive: (Int) -> Bool, q: [Double], diagonal: Double,
-    width: Int, epochs: Int, tolerance: Double, seed: UInt64
+    _ sparse: [[(Int, Double)]], dense: [Double], dimensions dims: Int, vocabulary: Int,
+    members: [Int], positive: (Int) -> Bool, q: [Double], diagonal: Double, width: Int,
+    epochs: Int, tolerance: Double, seed: UInt64
   ) -> [Double] {
     var w = [Double](repeating: 0, count: width)
     var alpha = [Double](repeating: 0, count: members.count)
     let y = members.map { positive($0) ? 1.0 : -1.0 }
     var order = Array(members.indices)
     var rng = SplitMix(seed: seed)
-    let dims = f.dimensions
-    let denseBase = f.vocabulary
     let bias = width - 1
-    f.dense.withUnsafeBufferPointer { dense in
+    dense.withUnsafeBufferPointer { dense in
       w.withUnsafeMutableBufferPointer { w in
+        let wDense = w.baseAddress! + vocabulary
         for _ in 0..<epochs {
           // Fisher–Yates with the class's own generator: the same order on every run.
           for k in stride(from: order.count - 1, to: 0, by: -1) {
@@ -127,10 +155,10 @@ public struct LinearSVM: Sendable {
           var minPG = Double.infinity
           for k in order {
             let i = members[k]
+            let row = dense.baseAddress! + k * dims
             var s = w[bias]
-            for (t, v) in f.sparse[i] { s += w[t] * v }
-            let row = i * dims
-            for d in 0..<dims { s += w[denseBase + d] * Double(dense[row + d]) }
+            for (t, v) in sparse[i] { s += w[t] * v }
+            s += dot(wDense, row, count: dims)
             let g = y[k] * s - 1 + alpha[k] * diagonal
             let pg = alpha[k] == 0 ? min(g, 0) : g
             maxPG = max(maxPG, pg)
@@ -140,8 +168,8 @@ public struct LinearSVM: Sendable {
             alpha[k] = max(old - g / q[k], 0)
             let step = (alpha[k] - old) * y[k]
             guard step != 0 else { continue }
-            for (t, v) in f.sparse[i] { w[t] += step * v }
-            for d in 0..<dims { w[denseBase + d] += step * Double(dense[row + d]) }
+            for (t, v) in sparse[i] { w[t] += step * v }
+            for d in 0..<dims { wDense[d] += step * row[d] }
             w[bias] += step
           }
           if maxPG - minPG < tolerance { break }

@@ -78,19 +78,25 @@ public struct StaticEmbedding: Sendable {
     let dims = dimensions
     let parts = Parallel.fixedChunks(texts.count, size: 4096, threads: threads) { lo, hi in
       var out = [Float](repeating: 0, count: (hi - lo) * dims)
-      var cache: [String: [Int32]] = [:]
+      var cache = PieceCache()
       var ids: [Int32] = []
       var v = [Float](repeating: 0, count: dims)
       for i in lo..<hi {
         ids.removeAll(keepingCapacity: true)
-        for w in tokenizer.words(texts[i]) { tokenizer.pieces(w, into: &ids, cache: &cache) }
+        cache.pieces(of: texts[i], tokenizer: tokenizer, into: &ids)
         for d in 0..<dims { v[d] = 0 }
         add(ids, into: &v)
-        out.replaceSubrange(((i - lo) * dims)..<((i - lo + 1) * dims), with: v)
+        out.withUnsafeMutableBufferPointer { out in
+          for d in 0..<dims { out[(i - lo) * dims + d] = v[d] }
+        }
       }
       return out
     }
-    return Array(parts.joined())
+    guard parts.count > 1 else { return parts.first ?? [] }
+    var all: [Float] = []
+    all.reserveCapacity(texts.count * dims)
+    for p in parts { all.append(contentsOf: p) }
+    return all
   }
 
   /// Adds the rows of `ids` to `out` and normalises it to unit length.

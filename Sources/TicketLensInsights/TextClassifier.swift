@@ -104,19 +104,41 @@ public struct TrainedClassifier: Sendable {
   public var labelled: Int
   /// Labelled documents the final model was fitted on (at most `maximumTraining`).
   public var trainedOn: Int
+  /// The held-out documents' true class codes (-1 for the others) when the model that
+  /// classifies is the one measured and the caller scores them while classifying (the
+  /// evaluation's confusion table is then empty until it does: `evaluate(_:predicted:)`).
+  public var heldOutLater: [Int32]?
 
   /// Above this many labelled documents, the linear model is fitted on an even sample of them
   /// (every k-th in input order): its accuracy has levelled off long before, and the nightly
   /// job's training time stays bounded.
   public static let maximumTraining = 20_000
 
+  /// `count` of `items` evenly spread (every k-th, starting with the first); all when fewer.
+  static func evenSample(_ items: [Int], _ count: Int) -> [Int] {
+    guard items.count > count else { return items }
+    let step = Double(items.count) / Double(count)
+    var out: [Int] = []
+    var seen = 0
+    var next = 0.0
+    for i in items {
+      if Double(seen) >= next {
+        out.append(i)
+        next += step
+      }
+      seen += 1
+    }
+    return out
+  }
+
   /// Trains on `input` with `labels` (nil = unlabelled); documents with `holdout[i]` true are
-  /// held out for the evaluation and the temperature, then added back for the final model. Nil
+  /// held out for the evaluation and the temperature, then added back for the final model
+  /// (unless there are more than `maximumTraining` others to fit it on). Nil
   /// when fewer than two classes have labels. Feature rows are built for the training documents
   /// only, and for the held-out ones chunk by chunk.
   public static func train(
     input: ClassifierInput, labels: [String?], holdout: [Bool], kind: ClassifierKind = .linear,
-    penalty: Double = 1, threads: Int = 0
+    penalty: Double = 1, threads: Int = 0, scoresHeldOutLater: Bool = false
   ) -> TrainedClassifier? {
     let classes = Set(labels.compactMap { $0 }).sorted()
     guard classes.count >= 2 else { return nil }
@@ -124,21 +146,19 @@ public struct TrainedClassifier: Sendable {
     for (i, c) in classes.enumerated() { index[c] = Int32(i) }
     let evaluated = labels.map { $0.flatMap { index[$0] } ?? -1 }
     let labelled = evaluated.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
-    // An even sample of the labelled documents when there are very many (linear model only:
-    // naive Bayes is a sum and costs nothing more).
+    // Very many labelled documents (linear model only: naive Bayes is a sum and costs nothing
+    // more): one model, fitted on an even sample of those not held out, classifies and is the
+    // one measured. Fewer: the model measured leaves the held-out documents out, the one that
+    // classifies is fitted again with them.
+    let trainable = evaluated.indices.filter { evaluated[$0] >= 0 && !holdout[$0] }
+    let once = kind == .linear && trainable.count > maximumTraining
     var sampled = evaluated
-    if kind == .linear, labelled > maximumTraining {
-      let step = Double(labelled) / Double(maximumTraining)
-      var seen = 0
-      var next = 0.0
-      for i in sampled.indices where sampled[i] >= 0 {
-        if Double(seen) >= next {
-          next += step
-        } else {
-          sampled[i] = -1
-        }
-        seen += 1
-      }
+    if once {
+      sampled = Array(repeating: -1, count: evaluated.count)
+      for i in evenSample(trainable, maximumTraining) { sampled[i] = evaluated[i] }
+    } else if kind == .linear, labelled > maximumTraining {
+      let kept = Set(evenSample(evaluated.indices.filter { evaluated[$0] >= 0 }, maximumTraining))
+      for i in sampled.indices where !kept.contains(i) { sampled[i] = -1 }
     }
     let rows = sampled.indices.filter { sampled[$0] >= 0 }
     let f = input.features(rows, threads: threads)
@@ -151,23 +171,37 @@ public struct TrainedClassifier: Sendable {
       return TrainedClassifier(
         model: model, evaluation: nil, labelled: labelled, trainedOn: rows.count)
     }
-    let partial = TextModel.fit(
-      kind, features: f, codes: codes, classes: classes, penalty: penalty, threads: threads
-    ) { !holdout[rows[$0]] }
+    // One scalar: an even sample of at most 20,000 held-out documents fits it as well as all.
+    let calibration = Array(stride(from: 0, to: held.count, by: max(1, held.count / 20_000)))
+    let empty = Array(repeating: Array(repeating: 0, count: classes.count), count: classes.count)
+    if once && scoresHeldOutLater {
+      let chunk = input.features(calibration.map { held[$0] }, threads: threads)
+      model.temperature = Calibration.temperature(
+        scores: (0..<chunk.count).map { model.scores(chunk, $0) },
+        labels: calibration.map { Int(evaluated[held[$0]]) })
+      var truth = [Int32](repeating: -1, count: evaluated.count)
+      for i in held { truth[i] = evaluated[i] }
+      return TrainedClassifier(
+        model: model, evaluation: ClassifierEvaluation(classes: classes, confusion: empty),
+        labelled: labelled, trainedOn: rows.count, heldOutLater: truth)
+    }
+    let partial =
+      once
+      ? model
+      : TextModel.fit(
+        kind, features: f, codes: codes, classes: classes, penalty: penalty, threads: threads
+      ) { !holdout[rows[$0]] }
     let heldScores = Parallel.fixedChunks(held.count, size: 16_384, threads: threads) { lo, hi in
       let chunk = input.features(Array(held[lo..<hi]))
       return (0..<chunk.count).map { partial.scores(chunk, $0) }
     }.flatMap { $0 }
-    var confusion = Array(
-      repeating: Array(repeating: 0, count: classes.count), count: classes.count)
+    var confusion = empty
     for (k, i) in held.enumerated() {
       let s = heldScores[k]
       var best = 0
       for c in s.indices where s[c] > s[best] { best = c }
       confusion[Int(evaluated[i])][best] += 1
     }
-    // One scalar: an even sample of at most 20,000 held-out documents fits it as well as all.
-    let calibration = Array(stride(from: 0, to: held.count, by: max(1, held.count / 20_000)))
     model.temperature = Calibration.temperature(
       scores: calibration.map { heldScores[$0] },
       labels: calibration.map { Int(evaluated[held[$0]]) })

@@ -27,56 +27,51 @@ public struct TermVectors: Sendable {
   ) {
     let n = texts.count
     let workers = Parallel.workers(threads)
-    // Tokenize, count surface forms and document frequencies in parallel chunks.
+    // Scan, count document frequencies and written forms in parallel chunks, by term key
+    // (`TermScanner`): a term's spelling is made once per chunk, when the chunk first meets it.
     let parts = Parallel.chunks(n, workers: workers, minimum: 256) { lo, hi in
-      var docs: [[String]] = []
-      docs.reserveCapacity(hi - lo)
-      var forms: [String: [String: Int]] = [:]
-      var df: [String: Int] = [:]
+      var chunk = VocabularyChunk()
+      var scanner = TermScanner(tokenizer: tokenizer, collectsSurfaces: true)
       for i in lo..<hi {
-        let words = tokenizer.words(texts[i])
-        let doc = tokenizer.terms(words: words)
-        for t in Set(doc) { df[t, default: 0] += 1 }
-        if keepsDocuments { docs.append(doc) }
-        for w in words where !Tokenizer.stopWords.contains(w) {
-          forms[Tokenizer.stem(w), default: [:]][w, default: 0] += 1
-        }
+        scanner.scan(texts[i])
+        chunk.add(scanner, document: Int32(i - lo))
+        if keepsDocuments { chunk.documents.append(scanner.terms.map(\.key)) }
       }
-      return (docs, forms, df)
+      return chunk
     }
-    var tokenized: [[String]] = []
-    tokenized.reserveCapacity(n)
-    var formCounts: [String: [String: Int]] = [:]
-    var df: [String: Int] = [:]
-    for part in parts {
-      tokenized.append(contentsOf: part.0)
-      for (stem, counts) in part.1 {
-        for (w, k) in counts { formCounts[stem, default: [:]][w, default: 0] += k }
+    // Merged in chunk order (the spelling of a key is the same in every chunk).
+    var all = VocabularyChunk()
+    for part in parts { all.merge(part) }
+    let maxDF = max(minDF, Int(Double(n) * maxShare))
+    let kept = all.terms.keys.indices.filter {
+      all.frequency[$0] >= minDF && all.frequency[$0] <= maxDF
+    }.sorted { all.spelling[$0] < all.spelling[$1] }
+    terms = kept.map { all.spelling[$0] }
+    documentFrequency = kept.map { all.frequency[$0] }
+    documentCount = n
+    // The commonest written form of each word of a kept term (ties: the smaller spelling).
+    var best: [UInt64: (count: Int, form: String)] = [:]
+    for f in all.forms.keys.indices {
+      let count = all.formCount[f]
+      if let b = best[all.formStem[f]],
+        b.count > count || (b.count == count && b.form < all.formSpelling[f])
+      {
+        continue
       }
-      for (t, k) in part.2 { df[t, default: 0] += k }
+      best[all.formStem[f]] = (count, all.formSpelling[f])
     }
     var surface: [String: String] = [:]
-    for (stem, counts) in formCounts {
-      surface[stem] =
-        counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!
-        .key
+    for t in terms {
+      for w in t.split(separator: " ") where surface[String(w)] == nil {
+        if let b = best[TermKey.word(w.utf8)] { surface[String(w)] = b.form }
+      }
     }
     self.surface = surface
-    let maxDF = max(minDF, Int(Double(n) * maxShare))
-    let kept = df.filter { $0.value >= minDF && $0.value <= maxDF }.keys.sorted()
-    var index: [String: Int] = [:]
-    for (i, t) in kept.enumerated() { index[t] = i }
-    terms = kept
-    documentFrequency = kept.map { df[$0]! }
-    documentCount = n
-    let idf = Self.idf(documentFrequency, documents: n)
-    if keepsDocuments {
-      documents = Self.weighted(tokenized, index: index, idf: idf, workers: workers)
-    } else {
-      documents = []
-      self.index = index
-      self.idf = idf
-    }
+    index = Self.index(terms)
+    idf = Self.idf(documentFrequency, documents: n)
+    documents =
+      keepsDocuments
+      ? Self.weighted(parts.flatMap(\.documents), index: index, idf: idf, workers: workers) : []
   }
 
   /// A vocabulary fixed earlier (`terms`, their document frequencies among `documentCount`
@@ -85,27 +80,35 @@ public struct TermVectors: Sendable {
   public init(
     terms: [String], documentFrequency: [Int], documentCount: Int, surface: [String: String]
   ) {
-    var index: [String: Int] = [:]
-    for (i, t) in terms.enumerated() { index[t] = i }
     self.terms = terms
     self.documentFrequency = documentFrequency
     self.documentCount = documentCount
     self.surface = surface
     documents = []
-    self.index = index
+    index = Self.index(terms)
     idf = Self.idf(documentFrequency, documents: documentCount)
   }
 
-  /// Term → position in `terms`, and each term's inverse document frequency; filled by the
-  /// vocabulary-only initializers.
-  public private(set) var index: [String: Int] = [:]
-  public private(set) var idf: [Double] = []
+  /// Term key → position in `terms`, and each term's inverse document frequency.
+  let index: KeySlots
+  public let idf: [Double]
 
-  /// The vectors of `texts` over this vocabulary (built without documents): each the one it
-  /// gets among the documents the vocabulary was counted over; terms outside it are ignored.
+  /// Slot `i` holds the key of `terms[i]`.
+  static func index(_ terms: [String]) -> KeySlots {
+    var index = KeySlots(capacity: terms.count)
+    for t in terms { _ = index.insert(TermKey.of(t)) }
+    return index
+  }
+
+  /// The vectors of `texts` over this vocabulary: each the one it gets among the documents the
+  /// vocabulary was counted over; terms outside it are ignored.
   public func vectors(of texts: [String], tokenizer: Tokenizer) -> [[(Int, Double)]] {
-    let tokenized = texts.map { tokenizer.terms(words: tokenizer.words($0)) }
-    return Self.weighted(tokenized, index: index, idf: idf, workers: 1)
+    var scanner = TermScanner(tokenizer: tokenizer)
+    var positions: [Int] = []
+    return texts.map {
+      scanner.scan($0)
+      return Self.weighted(scanner.terms.lazy.map(\.key), index: index, idf: idf, into: &positions)
+    }
   }
 
   /// Smoothed inverse document frequency, as scikit-learn's `TfidfVectorizer`.
@@ -115,23 +118,97 @@ public struct TermVectors: Sendable {
 
   /// Sublinear term frequency times `idf`, unit length, sorted by term index.
   static func weighted(
-    _ tokenized: [[String]], index: [String: Int], idf: [Double], workers: Int
+    _ documents: [[UInt64]], index: KeySlots, idf: [Double], workers: Int
   ) -> [[(Int, Double)]] {
-    Parallel.chunks(tokenized.count, workers: workers, minimum: 256) { lo, hi in
-      tokenized[lo..<hi].map { doc -> [(Int, Double)] in
-        var tf: [Int: Double] = [:]
-        for t in doc { if let i = index[t] { tf[i, default: 0] += 1 } }
-        var v = tf.map { ($0.key, (1 + log($0.value)) * idf[$0.key]) }.sorted { $0.0 < $1.0 }
-        let norm = v.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
-        if norm > 0 { for j in v.indices { v[j].1 /= norm } }
-        return v
-      }
+    Parallel.chunks(documents.count, workers: workers, minimum: 256) { lo, hi in
+      var positions: [Int] = []
+      return documents[lo..<hi].map { weighted($0, index: index, idf: idf, into: &positions) }
     }.flatMap { $0 }
+  }
+
+  /// One document's vector from its terms' keys (`positions` is scratch space).
+  static func weighted(
+    _ keys: some Sequence<UInt64>, index: KeySlots, idf: [Double], into positions: inout [Int]
+  ) -> [(Int, Double)] {
+    positions.removeAll(keepingCapacity: true)
+    for k in keys { if let p = index.slot(of: k) { positions.append(p) } }
+    positions.sort()
+    var v: [(Int, Double)] = []
+    var j = 0
+    while j < positions.count {
+      var e = j + 1
+      while e < positions.count && positions[e] == positions[j] { e += 1 }
+      v.append((positions[j], (1 + log(Double(e - j))) * idf[positions[j]]))
+      j = e
+    }
+    let norm = v.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
+    if norm > 0 { for j in v.indices { v[j].1 /= norm } }
+    return v
   }
 
   /// A readable form of a term: each stemmed word replaced by its commonest surface form.
   public func readable(_ term: String) -> String {
     term.split(separator: " ").map { surface[String($0)] ?? String($0) }.joined(separator: " ")
+  }
+}
+
+/// Document frequencies and written forms of the terms of some documents, by term key.
+struct VocabularyChunk {
+  var terms = KeySlots(capacity: 4096)
+  var spelling: [String] = []
+  var frequency: [Int] = []
+  /// The last document (within the chunk) that counted each term.
+  private var lastDocument: [Int32] = []
+  /// Written forms by key: their stem's key, count and spelling.
+  var forms = KeySlots(capacity: 4096)
+  var formStem: [UInt64] = []
+  var formCount: [Int] = []
+  var formSpelling: [String] = []
+  /// Each document's term keys, when kept.
+  var documents: [[UInt64]] = []
+
+  mutating func add(_ scanner: TermScanner, document: Int32) {
+    for (k, t) in scanner.terms.enumerated() {
+      let (s, new) = terms.insert(t.key)
+      if new {
+        spelling.append(scanner.spelling(ofTerm: k))
+        frequency.append(0)
+        lastDocument.append(-1)
+      }
+      if lastDocument[s] != document {
+        lastDocument[s] = document
+        frequency[s] += 1
+      }
+    }
+    for (k, w) in scanner.surfaces.enumerated() {
+      let (s, new) = forms.insert(w.key)
+      if new {
+        formSpelling.append(scanner.spelling(ofSurface: k))
+        formStem.append(scanner.base[Int(w.base)].key)
+        formCount.append(0)
+      }
+      formCount[s] += 1
+    }
+  }
+
+  mutating func merge(_ other: VocabularyChunk) {
+    for (o, key) in other.terms.keys.enumerated() {
+      let (s, new) = terms.insert(key)
+      if new {
+        spelling.append(other.spelling[o])
+        frequency.append(0)
+      }
+      frequency[s] += other.frequency[o]
+    }
+    for (o, key) in other.forms.keys.enumerated() {
+      let (s, new) = forms.insert(key)
+      if new {
+        formSpelling.append(other.formSpelling[o])
+        formStem.append(other.formStem[o])
+        formCount.append(0)
+      }
+      formCount[s] += other.formCount[o]
+    }
   }
 }
 

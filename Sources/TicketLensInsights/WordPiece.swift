@@ -1,4 +1,5 @@
 import Foundation
+import TicketLensModel
 
 /// BERT's uncased WordPiece tokenizer (the one all-MiniLM-L6-v2 was trained with): text is
 /// cleaned (control characters dropped, every kind of space one space), CJK ideographs stand
@@ -26,43 +27,35 @@ public struct WordPiece: Sendable {
   /// The token ids of a text, in order (no `[CLS]`/`[SEP]`).
   public func tokenIDs(_ text: String) -> [Int32] {
     var out: [Int32] = []
-    var cache: [String: [Int32]] = [:]
-    for word in words(text) { pieces(word, into: &out, cache: &cache) }
+    var cache = PieceCache()
+    cache.pieces(of: text, tokenizer: self, into: &out)
     return out
   }
 
-  /// Appends the pieces of one basic-tokenized word (memoised in `cache`).
-  func pieces(_ word: String, into out: inout [Int32], cache: inout [String: [Int32]]) {
-    if let hit = cache[word] {
-      out.append(contentsOf: hit)
-      return
-    }
+  /// The pieces of one basic-tokenized word: the longest vocabulary piece from its start, then
+  /// from where that one ended (`##…`); none when some part cannot be spelled.
+  func pieces(_ word: String) -> [Int32] {
     var found: [Int32] = []
     let scalars = Array(word.unicodeScalars)
-    if scalars.count <= Self.maxWordCharacters {
-      var start = 0
-      while start < scalars.count {
-        var end = scalars.count
-        var piece: Int32?
-        while end > start {
-          var s = start > 0 ? "##" : ""
-          s.unicodeScalars.append(contentsOf: scalars[start..<end])
-          if let id = ids[s] {
-            piece = id
-            break
-          }
-          end -= 1
-        }
-        guard let id = piece else {
-          found = []
+    guard scalars.count <= Self.maxWordCharacters else { return [] }
+    var start = 0
+    while start < scalars.count {
+      var end = scalars.count
+      var piece: Int32?
+      while end > start {
+        var s = start > 0 ? "##" : ""
+        s.unicodeScalars.append(contentsOf: scalars[start..<end])
+        if let id = ids[s] {
+          piece = id
           break
         }
-        found.append(id)
-        start = end
+        end -= 1
       }
+      guard let id = piece else { return [] }
+      found.append(id)
+      start = end
     }
-    cache[word] = found
-    out.append(contentsOf: found)
+    return found
   }
 
   /// BERT's basic tokenization: cleaned, lowercased, accents stripped, split on spaces and
@@ -156,5 +149,78 @@ public struct WordPiece: Sendable {
       || (0x20000...0x2A6DF).contains(v) || (0x2A700...0x2B73F).contains(v)
       || (0x2B740...0x2B81F).contains(v) || (0x2B820...0x2CEAF).contains(v)
       || (0xF900...0xFAFF).contains(v) || (0x2F800...0x2FA1F).contains(v)
+  }
+}
+
+/// The word pieces of texts, words memoised by their bytes (keyed by FNV-1a, a hit confirmed
+/// byte for byte): the same ids as `WordPiece.tokenIDs`, without a String per word for ASCII
+/// text. One per worker; it grows with the distinct words it meets.
+struct PieceCache {
+  private var slots = KeySlots(capacity: 4096)
+  /// Each memoised word's bytes and pieces, by slot.
+  private var words: [UInt8] = []
+  private var entries: [(start: Int32, count: Int32, first: Int32, pieces: Int32)] = []
+  private var pieces: [Int32] = []
+  private var word: [UInt8] = []
+
+  /// Appends the piece ids of `text` to `out`.
+  mutating func pieces(of text: String, tokenizer: WordPiece, into out: inout [Int32]) {
+    let start = out.count
+    var text = text
+    let ascii = text.withUTF8 { bytes -> Bool in
+      word.removeAll(keepingCapacity: true)
+      for b in bytes {
+        switch b {
+        case 0x80...: return false
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+          word.append(b)
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): word.append(b | 0x20)
+        case 33...47, 58...64, 91...96, 123...126:
+          flush(tokenizer, into: &out)
+          word.append(b)
+          flush(tokenizer, into: &out)
+        case 0...31, 127:
+          // Tab, newline and carriage return separate words; other controls are dropped.
+          if b == 9 || b == 10 || b == 13 { flush(tokenizer, into: &out) }
+        default: flush(tokenizer, into: &out)
+        }
+      }
+      flush(tokenizer, into: &out)
+      return true
+    }
+    guard !ascii else { return }
+    out.removeSubrange(start...)
+    for w in tokenizer.words(text) {
+      word.removeAll(keepingCapacity: true)
+      word.append(contentsOf: w.utf8)
+      flush(tokenizer, into: &out)
+    }
+  }
+
+  /// Appends the pieces of the word in `word` (if any) and empties it.
+  private mutating func flush(_ tokenizer: WordPiece, into out: inout [Int32]) {
+    guard !word.isEmpty else { return }
+    defer { word.removeAll(keepingCapacity: true) }
+    var h = FNV1a()
+    for b in word { h.add(b) }
+    if let s = slots.slot(of: h.value) {
+      let e = entries[s]
+      if Int(e.count) == word.count
+        && words[Int(e.start)..<Int(e.start + e.count)].elementsEqual(word)
+      {
+        out.append(contentsOf: pieces[Int(e.first)..<Int(e.first + e.pieces)])
+      } else {
+        // Another word with the same key (all but never): spelled without the memo.
+        out.append(contentsOf: tokenizer.pieces(String(decoding: word, as: UTF8.self)))
+      }
+      return
+    }
+    let found = tokenizer.pieces(String(decoding: word, as: UTF8.self))
+    _ = slots.insert(h.value)
+    entries.append(
+      (Int32(words.count), Int32(word.count), Int32(pieces.count), Int32(found.count)))
+    words.append(contentsOf: word)
+    pieces.append(contentsOf: found)
+    out.append(contentsOf: found)
   }
 }

@@ -170,11 +170,24 @@ extension Warehouse {
     snapshot: StoredClassifierSnapshot? = nil
   ) throws(WarehouseError) {
     try connection.immediateTransaction { () throws(WarehouseError) in
-      try connection.execute(
+      // In row-id order; tickets between two of `rows` (excluded ones) are cleared.
+      let rows = rows.sorted { $0.rowid < $1.rowid }
+      let clear = try connection.prepare(
         """
         UPDATE tickets SET \(Self.noClassification)
-        WHERE category IS NOT NULL OR suggested_priority IS NOT NULL OR urgency IS NOT NULL
+        WHERE rowid > ? AND rowid < ?
+          AND (category IS NOT NULL OR suggested_priority IS NOT NULL OR urgency IS NOT NULL)
         """)
+      var previous = Int64.min
+      for next in rows.map(\.rowid) + [Int64.max] {
+        if next > previous &+ 1 {
+          clear.reset()
+          clear.bind(1, previous)
+          clear.bind(2, next)
+          _ = try clear.step()
+        }
+        previous = next
+      }
       try updateClassifications(rows)
       try connection.execute("DELETE FROM classifier_snapshot")
       if let snapshot {

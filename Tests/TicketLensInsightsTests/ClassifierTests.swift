@@ -141,3 +141,54 @@ struct TicketClassifierTests {
     #expect(c.isHeldOut(source: "a", id: "1") == c.isHeldOut(source: "a", id: "1"))
   }
 }
+
+/// With more labelled tickets than `TrainedClassifier.maximumTraining` outside the held-out
+/// share, the held-out tickets are scored while every ticket is classified: the evaluation must
+/// equal the one made by scoring them beforehand with the same model.
+struct HeldOutScoredWhileClassifyingTests {
+  @Test func evaluationEqualsScoringTheHeldOutTicketsFirst() throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("../EndToEndTests/TextEval/banking77/train.csv")
+    // Ten intents of BANKING77 (lines "text,label"; quoted texts left out).
+    let rows = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst()
+      .compactMap { line -> (String, String)? in
+        guard !line.contains("\""), let comma = line.lastIndex(of: ",") else { return nil }
+        return (String(line[..<comma]), String(line[line.index(after: comma)...]))
+      }
+    let intents = Array(Set(rows.map(\.1))).sorted().prefix(10)
+    let base = rows.filter { intents.contains($0.1) }
+    var tickets: [ClassifierTicket] = []
+    var k = 0
+    while tickets.count < 27_000 {
+      let (text, label) = base[k % base.count]
+      // One label in eight from another intent: the held-out table is not all diagonal.
+      let recorded = k % 8 == 3 ? base[(k * 31) % base.count].1 : label
+      // Priorities unrelated to the text: a noisy model, so the table is not all diagonal.
+      tickets.append(
+        ClassifierTicket(
+          rowid: Int64(k + 1), source: "s", id: String(k), text: text + " #\(k % 7)",
+          fieldCategory: recorded, tags: "", priority: ["low", "normal", "high"][(k * 7919) % 3]))
+      k += 1
+    }
+    var settings = CategorySettings()
+    settings.fields = ["reason"]
+    let classifier = TicketClassifier(settings: settings, threads: 2)
+    let result = try classifier.classify(tickets)
+    let input = try TicketClassifier.input(tickets.map(\.text), kind: .linear, threads: 2)
+    let holdout = tickets.map { classifier.isHeldOut(source: $0.source, id: $0.id) }
+    #expect(holdout.count { !$0 } > TrainedClassifier.maximumTraining)
+    for (name, labels) in [
+      ("category", tickets.map { $0.fieldCategory.map(TicketClassifier.normalized) }),
+      ("priority", tickets.map { $0.priority }),
+    ] {
+      let first = try #require(
+        TrainedClassifier.train(input: input, labels: labels, holdout: holdout, threads: 2))
+      let stored = try #require(result.models.first { $0.model == name })
+      let evaluation = try #require(first.evaluation)
+      #expect(ClassifierEvaluation(stored) == evaluation, "\(name)")
+      #expect(
+        stored.holdout == holdout.count { $0 } && stored.temperature == first.model.temperature)
+      #expect(evaluation.correct < evaluation.total, "\(name): a table worth comparing")
+    }
+  }
+}

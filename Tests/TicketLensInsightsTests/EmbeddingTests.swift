@@ -24,6 +24,22 @@ struct EmbeddingTests {
     #expect(e.tokenizer.tokenIDs(text).map(Int.init) == ids)
   }
 
+  /// The memoised byte path gives each text the pieces of its words as `words(_:)` splits them,
+  /// whether a word is met for the first time or again.
+  @Test func memoisedPiecesEqualThoseOfEachWord() throws {
+    let w = try StaticEmbedding.shared().tokenizer
+    var cache = PieceCache()
+    for text in TermScannerTests.texts + [
+      "a\u{1}b\tc\rd\u{7F}e!!f", "Re: RE: re:", "x" + String(repeating: "y", count: 120),
+    ] {
+      for _ in 0..<2 {
+        var ids: [Int32] = []
+        cache.pieces(of: text, tokenizer: w, into: &ids)
+        #expect(ids == w.words(text).flatMap { w.pieces($0) }, "\(text)")
+      }
+    }
+  }
+
   @Test func sentenceVectorMatchesTheReferenceAndIsUnitLength() throws {
     let e = try StaticEmbedding.shared()
     let v = e.vector("My card hasn't arrived yet")
