@@ -155,7 +155,9 @@ public struct PipelineRunner {
       command: "run", pipeline: config.file, startedAt: Clock.nowISO())
     var results: [FileResult] = []
     do {
-      let ingestor = TicketIngestor(workers: threads)
+      // Sentiment is scored as rows are read; the stage below scores what is left (rows of an
+      // older scorer, or loaded without it).
+      let ingestor = TicketIngestor(workers: threads, scoresSentiment: config.sentiment)
       for source in config.sources where runs("ingest.\(source.name)") {
         guard let zone = ZoneRules(identifier: source.timeZone) else { continue }
         var files: [String] = []

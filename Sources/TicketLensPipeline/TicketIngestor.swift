@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import TicketLensIngest
+import TicketLensInsights
 import TicketLensModel
 import TicketLensWarehouse
 
@@ -39,10 +40,14 @@ public struct TicketIngestor: Sendable {
   /// the batches in flight hold less (1M-ticket CSV: peak 200 MB with 8 MiB chunks, 130–140 MB
   /// with 4 MiB; 500k chats: 134–138 → 98–101 MB).
   public var chunkBytes: Int
+  /// Scores each ticket's and chat's sentiment as it is read (on the parser threads), stored
+  /// with the row: the sentiment stage then has only rows of an older scorer left to score.
+  public var scoresSentiment: Bool
 
-  public init(workers: Int = 0, chunkBytes: Int = 4 << 20) {
+  public init(workers: Int = 0, chunkBytes: Int = 4 << 20, scoresSentiment: Bool = false) {
     self.workers = workers
     self.chunkBytes = chunkBytes
+    self.scoresSentiment = scoresSentiment
   }
 
   /// Loads one file of any format. File-level failures (unreadable, empty, unknown format,
@@ -116,6 +121,11 @@ public struct TicketIngestor: Sendable {
       return try failed(
         error, format: format?.rawValue ?? "auto", bytes: Int(fingerprint?.size ?? 0))
     }
+    // Rows scored now carry the scorer's version: older scores are marked for rescoring first.
+    let scorer = scoresSentiment ? SentimentScorer() : nil
+    if scorer != nil {
+      try warehouse.invalidateSentiment(unlessVersion: SentimentScorer.version)
+    }
     let load = try warehouse.beginTicketLoad(
       runID: runID, file: name, source: source, format: reader.formatName, bytes: bytes)
     var errors: [String] = []
@@ -127,7 +137,7 @@ public struct TicketIngestor: Sendable {
       let prepared = DispatchTime.now().uptimeNanoseconds
       timings.prepare = Double(prepared - started) / 1e9
       var writing = 0.0
-      try forEachBatch(reader, threads: threads, waiting: &timings.waiting) {
+      try forEachBatch(reader, threads: threads, scorer: scorer, waiting: &timings.waiting) {
         batch throws(WarehouseError) in
         if let f = batch.issues.first(where: { $0.severity == .file }) {
           fileFailure = fileFailure ?? f
@@ -177,16 +187,17 @@ public struct TicketIngestor: Sendable {
   /// few chunks ahead of the consumer. If a chunk's sequential parse disagrees with the parity
   /// split (stray quotes), everything from that chunk on is re-read sequentially.
   func forEachBatch(
-    _ reader: any ChunkedRecordReader, threads: Int, waiting: inout Double,
+    _ reader: any ChunkedRecordReader, threads: Int, scorer: SentimentScorer?,
+    waiting: inout Double,
     _ body: (PreparedBatch) throws(WarehouseError) -> Void
   ) throws(WarehouseError) {
     let n = reader.chunkCount
     if n == 1 || threads == 1 {
       var i = 0
       while i < n {
-        let b = PreparedBatch(reader.batch(i))
+        let b = PreparedBatch(reader.batch(i), scorer: scorer)
         if b.end != reader.chunkEnd(i) {
-          try body(PreparedBatch(reader.rest(from: i)))
+          try body(PreparedBatch(reader.rest(from: i), scorer: scorer))
           return
         }
         try body(b)
@@ -208,7 +219,7 @@ public struct TicketIngestor: Sendable {
             window.signal()
             return
           }
-          slots.put(i, PreparedBatch(reader.batch(i)))
+          slots.put(i, PreparedBatch(reader.batch(i), scorer: scorer))
         }
       }
     }
@@ -224,7 +235,7 @@ public struct TicketIngestor: Sendable {
       window.signal()
       if b.end != reader.chunkEnd(i) {
         stop.set()
-        try body(PreparedBatch(reader.rest(from: i)))
+        try body(PreparedBatch(reader.rest(from: i), scorer: scorer))
         return
       }
       try body(b)
@@ -241,18 +252,33 @@ struct PreparedBatch: Sendable {
   var read: Int
   var end: Int
 
-  init(_ b: RecordBatch) {
+  /// `scorer`: each ticket and chat is scored (the text `EncodedRows.sentimentText` gives).
+  init(_ b: RecordBatch, scorer: SentimentScorer?) {
     var b = b
     // In id order (`EncodedRows.sortByID`): a file in random id order loads as fast as one in
     // order.
     if !b.tickets.isEmpty {
-      var r = EncodedRows(b.tickets)
+      var r = EncodedRows(
+        b.tickets,
+        sentiment: scorer.map { scorer in
+          { t in
+            let s = scorer.score(EncodedRows.sentimentText(t))
+            return (s.label.rawValue, s.score)
+          }
+        })
       r.sortByID()
       rows.append(r)
       b.tickets = []
     }
     if !b.chats.isEmpty {
-      var r = EncodedRows(b.chats)
+      var r = EncodedRows(
+        b.chats,
+        sentiment: scorer.map { scorer in
+          { c in
+            let s = scorer.score(EncodedRows.sentimentText(c))
+            return (s.label.rawValue, s.score)
+          }
+        })
       r.sortByID()
       rows.append(r)
       b.chats = []

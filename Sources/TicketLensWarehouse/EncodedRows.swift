@@ -22,6 +22,9 @@ struct RowLayout {
   var reals: [Int32]
   /// How many of the last `texts` are bound only when a batch `hasExtras`.
   var extraTexts: Int
+  /// The sentiment label's parameter (the score's is the next one): bound NULL for a row not
+  /// scored while it was encoded.
+  var sentiment: Int32
   /// The load id's parameter: the last, so also how far apart the parameters of consecutive
   /// rows of a many-row statement are.
   var load: Int32
@@ -45,6 +48,8 @@ public struct EncodedRows: Sendable {
   var reals: [Double] = []
   /// Per row, the hash of the record's id (duplicate detection within a file).
   var idHashes: [Int] = []
+  /// Per row, the sentiment scored while encoding (label and score); empty when none was.
+  var sentiment: [(label: String, score: Double)?] = []
   /// Whether any row has a value in a column bound only with extras (tickets: vendor minutes,
   /// derived waits, an exclusion).
   var hasExtras = false
@@ -65,16 +70,32 @@ public struct EncodedRows: Sendable {
     idHashes.reserveCapacity(capacity)
   }
 
-  /// Encodes tickets in order.
-  public init(_ tickets: [Ticket]) {
+  /// Encodes tickets in order, each with its sentiment when `sentiment` is given (stored with
+  /// the row, so that the sentiment stage has nothing left to score for it).
+  public init(_ tickets: [Ticket], sentiment: ((Ticket) -> (label: String, score: Double))? = nil) {
     self.init(table: .tickets, capacity: tickets.count, bytesPerRow: 320)
     for t in tickets { append(t) }
+    if let sentiment { self.sentiment = tickets.map(sentiment) }
   }
 
-  /// Encodes chats in order, messages included (as JSON, with their counts).
-  public init(_ chats: [Chat]) {
+  /// Encodes chats in order, messages included (as JSON, with their counts), each with its
+  /// sentiment when `sentiment` is given.
+  public init(_ chats: [Chat], sentiment: ((Chat) -> (label: String, score: Double))? = nil) {
     self.init(table: .chats, capacity: chats.count, bytesPerRow: 512)
     for c in chats { append(c) }
+    if let sentiment { self.sentiment = chats.map(sentiment) }
+  }
+
+  /// The text the sentiment of a ticket is scored on: subject and description on two lines (as
+  /// `Warehouse.ticketTextSQL` reads it back).
+  public static func sentimentText(_ t: Ticket) -> String {
+    (t.subject ?? "") + "\n" + (t.description ?? "")
+  }
+
+  /// The text the sentiment of a chat is scored on: the visitor's messages, one per line (as
+  /// `Warehouse.chatTextSQL` reads it back).
+  public static func sentimentText(_ c: Chat) -> String {
+    c.messages.filter { $0.author == .visitor }.map(\.text).joined(separator: "\n")
   }
 
   /// The id of row `r` (the second text column in both tables).
@@ -133,6 +154,7 @@ public struct EncodedRows: Sendable {
     ints = permute(ints, width: intColumns)
     reals = permute(reals, width: realColumns)
     idHashes = permute(idHashes, width: 1)
+    if !sentiment.isEmpty { sentiment = permute(sentiment, width: 1) }
   }
 
   mutating func put(_ s: String?) {

@@ -11,6 +11,9 @@ struct TableSpec {
   /// Columns most exports never fill, left out of the shorter upsert (`extras: false`) for
   /// batches that have none of them (tickets: vendor minutes, derived waits, exclusion).
   var extraColumns: Set<String> = []
+  /// Whether rows may come with their sentiment (`sentiment`, `sentiment_score` after the
+  /// columns; `sentiment_load_id` set to the load when a row has one, else NULL).
+  var scoresSentiment = false
 
   var upsertSQL: String { upsertSQL() }
 
@@ -19,15 +22,23 @@ struct TableSpec {
   /// inserted to NULL). `rows` rows per statement: row g's parameters are numbered
   /// `g * (columns.count + 1)` higher; parameters keep their numbers in the shorter form.
   func upsertSQL(rows: Int = 1, extras: Bool = true) -> String {
-    let all = columns + ["load_id"]
+    let scored = scoresSentiment ? ["sentiment", "sentiment_score"] : []
+    let all = columns + scored + ["load_id"]
     let used = all.indices.filter { extras || !extraColumns.contains(all[$0]) }
-    let updates = all.filter { !key.contains($0) && $0 != "source" }.map {
+    let computed = scoresSentiment ? ["sentiment_load_id"] : []
+    let updates = (all + computed).filter { !key.contains($0) && $0 != "source" }.map {
       "\($0) = excluded.\($0)"
     }
     .joined(separator: ", ")
+    // The sentiment's load: the row's load when it comes with a sentiment.
+    let sentimentLoad: (Int) -> [String] = { g in
+      guard self.scoresSentiment else { return [] }
+      let label = self.columns.count + 1 + g * all.count
+      return ["CASE WHEN ?\(label) IS NULL THEN NULL ELSE ?\(all.count + g * all.count) END"]
+    }
     return """
-      INSERT INTO \(table) (\(used.map { all[$0] }.joined(separator: ", ")))
-      VALUES \(valuesList(used, rows: rows, stride: all.count))
+      INSERT INTO \(table) (\((used.map { all[$0] } + computed).joined(separator: ", ")))
+      VALUES \(valuesList(used, rows: rows, stride: all.count, computed: sentimentLoad))
       ON CONFLICT (source, \(key.joined(separator: ", "))) DO UPDATE SET \(updates),
         previous_load_id = \(table).load_id
       WHERE \(replaceWhen)
@@ -55,7 +66,8 @@ struct TableSpec {
       """,
     extraColumns: Set(
       TicketRow.columns.filter { $0.hasPrefix("vendor_") }
-        + ["requester_wait_minutes", "agent_wait_minutes", "on_hold_minutes", "excluded"]))
+        + ["requester_wait_minutes", "agent_wait_minutes", "on_hold_minutes", "excluded"]),
+    scoresSentiment: true)
 
   static let chats = TableSpec(
     table: "chats",
@@ -69,7 +81,7 @@ struct TableSpec {
     replaceWhen: """
       coalesce(excluded.updated_at, excluded.ended_at, excluded.started_at)
         > coalesce(chats.updated_at, chats.ended_at, chats.started_at)
-      """)
+      """, scoresSentiment: true)
 
   static let articles = TableSpec(
     table: "articles",
@@ -114,7 +126,7 @@ enum ChatRow {
   /// Parameter numbers of the encoded columns, in `EncodedRows.append(_: Chat)` order.
   static let layout = RowLayout(
     texts: [1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 17, 18, 22], ints: [10, 11, 12, 13, 14, 16, 19, 20, 21],
-    reals: [], extraTexts: 0, load: 23)
+    reals: [], extraTexts: 0, sentiment: 23, load: 25)
 }
 
 extension EncodedRows {
@@ -170,9 +182,11 @@ extension EncodedRows {
 
 /// `(?1, ?2, …), (?44, ?45, …)`: the parameters of `columns` (0-based column positions) for
 /// `rows` rows, row g numbered `g * stride` higher.
-func valuesList(_ columns: [Int], rows: Int, stride: Int) -> String {
+func valuesList(
+  _ columns: [Int], rows: Int, stride: Int, computed: (Int) -> [String] = { _ in [] }
+) -> String {
   (0..<rows).map { g in
-    "(" + columns.map { "?\($0 + 1 + g * stride)" }.joined(separator: ", ") + ")"
+    "(" + (columns.map { "?\($0 + 1 + g * stride)" } + computed(g)).joined(separator: ", ") + ")"
   }.joined(separator: ", ")
 }
 

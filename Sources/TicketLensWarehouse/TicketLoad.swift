@@ -170,6 +170,13 @@ public final class TicketLoad {
           }
           k += 1
         }
+        if let (label, score) = rows.sentiment.isEmpty ? nil : rows.sentiment[r] {
+          sqlite3_bind_text(st, layout.sentiment + shift, label, -1, SQLITE_TRANSIENT)
+          sqlite3_bind_double(st, layout.sentiment + 1 + shift, score)
+        } else {
+          sqlite3_bind_null(st, layout.sentiment + shift)
+          sqlite3_bind_null(st, layout.sentiment + 1 + shift)
+        }
         sqlite3_bind_int64(st, layout.load + shift, loadID)
       }
       var r = 0

@@ -24,7 +24,8 @@ enum TicketRow {
   /// reals are the twelve vendor columns, then our derived waits.
   static let layout = RowLayout(
     texts: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 23, 25, 41],
-    ints: [17, 18, 19, 20, 21, 22, 24, 42], reals: Array(26...40), extraTexts: 1, load: 43)
+    ints: [17, 18, 19, 20, 21, 22, 24, 42], reals: Array(26...40), extraTexts: 1, sentiment: 43,
+    load: 45)
 
   static func decode(_ s: Statement) -> Ticket {
     var t = Ticket(

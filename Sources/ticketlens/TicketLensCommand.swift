@@ -216,7 +216,7 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Source name, half of each ticket's key.") var source = "default"
   @Flag(help: "Print one JSON object per file.") var json = false
   @Flag(help: "Read files again even when unchanged since their last load.") var reload = false
-  @Flag(help: "Do not score sentiment after loading (a later run scores what is missing).")
+  @Flag(help: "Do not score sentiment while loading (a later run scores what is missing).")
   var noSentiment = false
   @Option(help: "Worker threads (0 = one per core).") var threads = 0
   @Option(help: "Seconds to wait for another run that is writing to the same warehouse.")
@@ -245,7 +245,7 @@ struct IngestCommand: ParsableCommand {
       defer { withExtendedLifetime(lock) {} }
       let wh = try Warehouse(path: warehouse)
       let runID = try wh.beginRun(command: "ingest", pipeline: nil, startedAt: Clock.nowISO())
-      let ingestor = TicketIngestor(workers: threads)
+      let ingestor = TicketIngestor(workers: threads, scoresSentiment: !noSentiment)
       var results: [FileResult] = []
       do {
         for f in files {

@@ -3,6 +3,8 @@ import Logging
 import Testing
 
 @testable import TicketLensPipeline
+import TicketLensModel
+import TicketLensWarehouse
 
 /// The normalize steps report their progress (for the terminal's progress bar): each step
 /// reports rows done of all, never more than all, and ends complete.
@@ -44,6 +46,14 @@ struct StageProgressTests {
     runner.stageProgress = { events.add(($0, $1, $2)) }
     let outcome = try runner.run()
     #expect(outcome.exitCode == 0)
+    // Sentiment was scored as the rows were read: the stage had nothing left.
+    #expect(events.all.allSatisfy { $0.0 != "normalize: sentiment" })
+    // Rows read without the scorer are scored by the stage, which reports its progress.
+    let w = try Warehouse(path: dir + "/w.sqlite")
+    let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
+    _ = try TicketIngestor().load(
+      path: sample, format: nil, source: "again", zone: .utc, warehouse: w, runID: run)
+    _ = try SentimentStage.run(w) { events.add(("normalize: sentiment", $0, $1)) }
     for step in ["normalize: sentiment", "normalize: categories"] {
       let mine = events.all.filter { $0.0 == step }
       #expect(mine.count >= 2, "\(step): \(mine)")
