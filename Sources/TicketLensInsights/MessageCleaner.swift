@@ -118,3 +118,113 @@ extension Substring {
     return self[start..<Swift.max(start, end)]
   }
 }
+
+/// `clean` on the bytes of ASCII text (every ticket and chat passes through it before its
+/// sentiment is scored, so it makes no String per line): the same lines kept, the same rules,
+/// the same result byte for byte — ASCII text has no combining marks, so its Characters are its
+/// bytes once lines are split. Nil when the text is not ASCII (then `clean` it is).
+extension MessageCleaner {
+  static let closingBytes = closings.map { Array($0.utf8) }
+  static let greetingBytes = greetings.map { Array($0.utf8) }
+
+  static func cleanASCII(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    // Lines (start, end) split at LF, CR or CRLF, and each line's span without blanks.
+    var lines: [(start: Int, end: Int, lo: Int, hi: Int)] = []
+    var start = 0
+    var i = 0
+    let n = text.count
+    var stop = false
+    func line(_ end: Int) -> (Int, Int, Int, Int) {
+      var lo = start
+      var hi = end
+      while lo < hi, text[lo] == 32 || text[lo] == 9 { lo += 1 }
+      while hi > lo, text[hi - 1] == 32 || text[hi - 1] == 9 { hi -= 1 }
+      return (start, end, lo, hi)
+    }
+    func matches(_ lo: Int, _ hi: Int, prefix: StaticString) -> Bool {
+      let k = prefix.utf8CodeUnitCount
+      guard hi - lo >= k else { return false }
+      let p = prefix.utf8Start
+      for j in 0..<k where text[lo + j] != p[j] { return false }
+      return true
+    }
+    func matches(_ lo: Int, _ hi: Int, suffix: StaticString) -> Bool {
+      let k = suffix.utf8CodeUnitCount
+      return hi - lo >= k && matches(hi - k, hi, prefix: suffix)
+    }
+    /// Applies the per-line rules to the line ending at `end`; false once a rule stops.
+    func take(_ end: Int) -> Bool {
+      let l = line(end)
+      let (lo, hi) = (l.2, l.3)
+      if hi - lo == 2 && text[lo] == 45 && text[lo + 1] == 45 { return false }
+      if matches(lo, hi, prefix: "-----Original Message") { return false }
+      if matches(lo, hi, prefix: "On "), matches(lo, hi, suffix: "wrote:") { return false }
+      if hi > lo && text[lo] == 62 { return true }
+      lines.append(l)
+      return true
+    }
+    while i < n {
+      let b = text[i]
+      if b >= 0x80 { return nil }
+      if b == 10 || b == 13 {
+        if !stop && !take(i) { stop = true }
+        var next = i + 1
+        if b == 13, next < n, text[next] == 10 { next += 1 }
+        start = next
+        i = next
+      } else {
+        i += 1
+      }
+    }
+    if !stop { _ = take(n) }
+    /// The line's trimmed bytes, lowercased.
+    func lowered(_ k: Int) -> [UInt8] {
+      text[lines[k].lo..<lines[k].hi].map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+    }
+    func atMostWords(_ t: [UInt8], _ limit: Int) -> Bool {
+      var words = 0
+      var inWord = false
+      for b in t {
+        if b == 32 || b == 9 {
+          inWord = false
+        } else if !inWord {
+          inWord = true
+          words += 1
+          if words > limit { return false }
+        }
+      }
+      return true
+    }
+    // Closing: a short line starting with a closing word among the last three non-empty lines
+    // (never the first).
+    let nonEmpty = lines.indices.filter { lines[$0].hi > lines[$0].lo }
+    for k in nonEmpty.dropFirst().suffix(3) {
+      let t = lowered(k)
+      if atMostWords(t, 5),
+        closingBytes.contains(where: { c in
+          t.count >= c.count && t[..<c.count].elementsEqual(c)
+            && (t.count == c.count || [44, 33, 32].contains(t[c.count]))
+        })
+      {
+        lines.removeSubrange(k...)
+        break
+      }
+    }
+    // Greeting: a short first line that opens with a greeting word.
+    if let first = lines.firstIndex(where: { $0.hi > $0.lo }) {
+      let t = lowered(first)
+      if atMostWords(t, 4), t.last == 44 || t.last == 33,
+        greetingBytes.contains(where: { t.starts(with: $0) })
+      {
+        lines.remove(at: first)
+      }
+    }
+    var out: [UInt8] = []
+    out.reserveCapacity(n)
+    for (k, l) in lines.enumerated() {
+      if k > 0 { out.append(10) }
+      out.append(contentsOf: text[l.start..<l.end])
+    }
+    return out
+  }
+}

@@ -20,7 +20,14 @@ public struct SentimentScorer: Sendable {
   /// The score in [-1, 1] and its label.
   /// Greetings, signatures and quoted replies are removed first (`MessageCleaner`).
   public func score(_ text: String) -> (score: Double, label: Label) {
-    let s = rawScore(MessageCleaner.clean(text))
+    var text = text
+    // ASCII text is cleaned and scored on its bytes (`MessageCleaner.cleanASCII`).
+    let s =
+      text.withUTF8 { bytes in
+        MessageCleaner.cleanASCII(bytes).map { cleaned in
+          cleaned.withUnsafeBufferPointer { Self.finish(Self.asciiWordScore($0) ?? 0, $0) }
+        }
+      } ?? rawScore(MessageCleaner.clean(text))
     let label: Label = s <= -neutralBand ? .negative : (s >= neutralBand ? .positive : .neutral)
     return (s, label)
   }
@@ -158,9 +165,14 @@ public struct SentimentScorer: Sendable {
 
   /// Adds emoticons and exclamation marks to the words' part and squashes the sum into [-1, 1].
   static func finish(_ words: Double, _ text: String) -> Double {
-    var sum = words
     var text = text
-    let bangs = text.withUTF8 { bytes -> Int in
+    return text.withUTF8 { finish(words, $0) }
+  }
+
+  /// `finish` on the text's bytes.
+  static func finish(_ words: Double, _ bytes: UnsafeBufferPointer<UInt8>) -> Double {
+    var sum = words
+    let bangs = { () -> Int in
       // One pass: each emoticon's non-overlapping occurrences (as `occurrences` counts them),
       // checked only where a byte can start one; added in the lexicon's order.
       var counts = [Int](repeating: 0, count: emoticonBytes.count)
@@ -182,7 +194,7 @@ public struct SentimentScorer: Sendable {
       }
       for (p, (_, v)) in emoticonBytes.enumerated() { sum += v * Double(counts[p]) }
       return bangs
-    }
+    }()
     // Exclamation marks amplify whatever direction the text already has (at most three).
     let amplify = 0.3 * Double(min(3, bangs))
     if sum > 0 { sum += amplify } else if sum < 0 { sum -= amplify }

@@ -185,6 +185,40 @@ struct SentimentTests {
     #expect(s.score("Good morning,\nWhere is my parcel?").label == .neutral)
   }
 
+  /// The byte cleaner keeps exactly what `clean` keeps, on every ASCII text: lines, quotes,
+  /// signatures and greetings in all their spellings and places.
+  @Test func asciiCleanerEqualsTheStringCleaner() {
+    let parts = [
+      "Hi there,", "hello!", "Hilarious,", "Good morning,", "Dear team, thanks for all", "",
+      "   ", "\t", "My card was charged twice.", "It is still BROKEN!!", "> quoted great news",
+      "  > quoted", "--", " -- ", "---", "-----Original Message-----", "On Mon, Support wrote:",
+      "On the phone", "wrote:", "Thanks,", "thanks", "Thanks for the quick fix", "Cheers!",
+      "Kind regards", "best regards, Sam", "Sent from my phone", "br", "Anna", "Thx a lot :)",
+      "many thanks to all of you here today", "Regards", "bestseller is broken",
+    ]
+    var texts = TermScannerTests.texts
+    var rng = SplitMix(seed: 7)
+    for _ in 0..<3000 {
+      let count = Int(rng.next() % 7)
+      let seps = ["\n", "\r\n", "\r", "\n\n"]
+      texts.append(
+        (0..<count).map { _ in parts[Int(rng.next() % UInt64(parts.count))] }
+          .joined(separator: seps[Int(rng.next() % 4)]))
+    }
+    var checked = 0
+    for text in texts {
+      var t = text
+      guard let fast = t.withUTF8({ MessageCleaner.cleanASCII($0) }) else {
+        #expect(text.utf8.contains { $0 >= 0x80 }, "\(text)")
+        continue
+      }
+      #expect(String(decoding: fast, as: UTF8.self) == MessageCleaner.clean(text), "\(text)")
+      #expect(s.score(text).score == s.rawScore(MessageCleaner.clean(text)), "\(text)")
+      checked += 1
+    }
+    #expect(checked > 3000)
+  }
+
   @Test func scoresInInputOrderWhateverTheThreads() {
     let texts = (0..<3000).map { i in
       i % 3 == 0 ? "great \(i)" : (i % 3 == 1 ? "awful \(i)" : "\(i)")
