@@ -131,7 +131,11 @@ public struct LinearSVM: Sendable {
     return (s0 + s1) + (s2 + s3)
   }
 
-  /// Dual coordinate descent for one class against the rest (`dense`: the members' rows).
+  /// Dual coordinate descent for one class against the rest (`dense`: the members' rows), with
+  /// liblinear's shrinking: a document whose multiplier is 0 and whose gradient is beyond the
+  /// last pass's largest projected gradient leaves the active set (it would not move); when
+  /// the active set has converged, every document is checked once more. (The squared hinge has
+  /// no upper bound on the multipliers, so only the lower one shrinks.)
   static func trainOne(
     _ sparse: [[(Int, Double)]], dense: [Double], dimensions dims: Int, vocabulary: Int,
     members: [Int], positive: (Int) -> Bool, q: [Double], diagonal: Double, width: Int,
@@ -143,27 +147,42 @@ public struct LinearSVM: Sendable {
     var order = Array(members.indices)
     var rng = SplitMix(seed: seed)
     let bias = width - 1
+    var active = order.count
+    var maxOld = Double.infinity
     dense.withUnsafeBufferPointer { dense in
       w.withUnsafeMutableBufferPointer { w in
         let wDense = w.baseAddress! + vocabulary
-        for _ in 0..<epochs {
+        var pass = 0
+        while pass < epochs {
+          pass += 1
           // Fisher–Yates with the class's own generator: the same order on every run.
-          for k in stride(from: order.count - 1, to: 0, by: -1) {
+          for k in stride(from: active - 1, to: 0, by: -1) {
             order.swapAt(k, Int(rng.next() % UInt64(k + 1)))
           }
           var maxPG = -Double.infinity
           var minPG = Double.infinity
-          for k in order {
+          var s = 0
+          while s < active {
+            let k = order[s]
             let i = members[k]
             let row = dense.baseAddress! + k * dims
-            var s = w[bias]
-            for (t, v) in sparse[i] { s += w[t] * v }
-            s += dot(wDense, row, count: dims)
-            let g = y[k] * s - 1 + alpha[k] * diagonal
-            let pg = alpha[k] == 0 ? min(g, 0) : g
+            var score = w[bias]
+            for (t, v) in sparse[i] { score += w[t] * v }
+            score += dot(wDense, row, count: dims)
+            let g = y[k] * score - 1 + alpha[k] * diagonal
+            var pg = g
+            if alpha[k] == 0 {
+              if g > maxOld {
+                active -= 1
+                order.swapAt(s, active)
+                continue
+              }
+              pg = min(g, 0)
+            }
+            s += 1
             maxPG = max(maxPG, pg)
             minPG = min(minPG, pg)
-            guard pg != 0 else { continue }
+            guard abs(pg) > 1e-12 else { continue }
             let old = alpha[k]
             alpha[k] = max(old - g / q[k], 0)
             let step = (alpha[k] - old) * y[k]
@@ -172,7 +191,14 @@ public struct LinearSVM: Sendable {
             for d in 0..<dims { wDense[d] += step * row[d] }
             w[bias] += step
           }
-          if maxPG - minPG < tolerance { break }
+          if maxPG - minPG < tolerance {
+            if active == order.count { break }
+            // Converged on the active set: check every document once more.
+            active = order.count
+            maxOld = .infinity
+            continue
+          }
+          maxOld = maxPG <= 0 ? .infinity : maxPG
         }
       }
     }
