@@ -6,6 +6,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
   case zendeskCSV = "zendesk-csv"
   case freshdeskCSV = "freshdesk-csv"
   case zendeskJSON = "zendesk-json"
+  case genericJSON = "generic-json"
   case zendeskTicketMetrics = "zendesk-ticket-metrics"
   case zendeskXML = "zendesk-xml"
   case freshdeskJSON = "freshdesk-json"
@@ -22,7 +23,8 @@ public enum InputFormat: String, Sendable, CaseIterable {
   /// What the format holds (mapped formats: tickets unless the source says chats).
   public var kind: RecordKind {
     switch self {
-    case .genericCSV, .zendeskCSV, .freshdeskCSV, .zendeskJSON, .zendeskXML, .freshdeskJSON,
+    case .genericCSV, .zendeskCSV, .freshdeskCSV, .zendeskJSON, .genericJSON, .zendeskXML,
+      .freshdeskJSON,
       .mappedCSV, .mappedNDJSON:
       .tickets
     case .zendeskTicketMetrics: .ticketMetrics
@@ -160,15 +162,22 @@ public enum InputOpener {
       }
     case .genericChatCSV: reader = try ChatCSVReader(file: file, source: source, zone: zone)
     case .zendeskJSON:
+      reader = try redetected(
+        JSONRecordReader(
+          file: file, format: .zendeskJSON, source: source, zone: zone, parallelism: parallelism),
+        sniffed: fmt == nil, zone: zone, parallelism: parallelism)
+    case .genericJSON:
       reader = try JSONRecordReader(
-        file: file, format: .zendeskJSON, source: source, zone: zone, parallelism: parallelism)
+        file: file, format: .genericTickets, source: source, zone: zone, parallelism: parallelism)
     case .zendeskTicketMetrics:
       reader = try JSONRecordReader(
         file: file, format: .zendeskTicketMetrics, source: source, zone: zone,
         parallelism: parallelism)
     case .freshdeskJSON:
-      reader = try JSONRecordReader(
-        file: file, format: .freshdeskJSON, source: source, zone: zone, parallelism: parallelism)
+      reader = try redetected(
+        JSONRecordReader(
+          file: file, format: .freshdeskJSON, source: source, zone: zone, parallelism: parallelism),
+        sniffed: fmt == nil, zone: zone, parallelism: parallelism)
     case .zendeskChat:
       reader = try JSONRecordReader(
         file: file, format: .zendeskChat, source: source, zone: zone, parallelism: parallelism)
@@ -192,5 +201,31 @@ public enum InputOpener {
     case .searchTermsCSV: reader = try SearchTermCSVReader(file: file, source: source)
     }
     return (reader, onDisk)
+  }
+
+  /// A JSON ticket file whose format was guessed from its first bytes is read as the ticket
+  /// format whose keys its records use most, when that is clearly another one (two keys or more
+  /// ahead): a `{"tickets": [...]}` file with the generic field names is not a Zendesk page.
+  /// The file then warns which format it was read as, and why.
+  static func redetected(
+    _ reader: JSONRecordReader, sniffed: Bool, zone: ZoneRules, parallelism: Int
+  ) throws(IngestIssue) -> JSONRecordReader {
+    guard sniffed else { return reader }
+    let sample = reader.keySample
+    let current = sample.fit(reader.format)
+    guard
+      let best = JSONFormat.ticketFormats.map({ ($0, sample.fit($0)) })
+        .max(by: { $0.1 < $1.1 }),
+      best.0 != reader.format, best.1 >= current + 2
+    else { return reader }
+    var again = try JSONRecordReader(
+      file: reader.file, format: best.0, source: reader.source, zone: zone,
+      parallelism: parallelism)
+    again.warnings.insert(
+      IngestIssue(
+        .formatRedetected, .warning, at: InputLocation(file: reader.file.path),
+        "read as \(best.0.rawValue): its records use \(best.1) of that format's keys against \(current) of \(reader.format.rawValue)'s (set `format:` to choose)"
+      ), at: 0)
+    return again
   }
 }

@@ -39,7 +39,7 @@ struct JSONMapper: Sendable {
       case .intercom: out.chats.append(try intercomConversation(v))
       case .genericChat: out.chats.append(try genericChat(v))
       case .helpCenter: out.articles.append(try article(v))
-      case .mappedTickets: out.tickets.append(try genericTicket(v))
+      case .mappedTickets, .genericTickets: out.tickets.append(try genericTicket(v))
       }
       out.lines.append(place.line)
     } catch {
@@ -64,14 +64,15 @@ struct JSONMapper: Sendable {
     ]
     return [
       .zendeskJSON: ticket + ["raw_subject"], .freshdeskJSON: ["id", "subject", "description"],
-      .mappedTickets: ticket,
+      .mappedTickets: ticket, .genericTickets: ticket,
       .genericChat: ["id", "type", "visitor_id", "agent_id", "group", "ticket_id"],
     ]
   }()
 
   /// Fields read as whole numbers: a non-number (other than a numeric string) is rejected.
   static let numberFields: [JSONFormat: [String]] = [
-    .mappedTickets: ["reopens", "replies"], .zendeskJSON: ["reopens", "replies"],
+    .mappedTickets: ["reopens", "replies"], .genericTickets: ["reopens", "replies"],
+    .zendeskJSON: ["reopens", "replies"],
   ]
 
   static func kindName(_ v: JSONValue) -> String {
@@ -384,16 +385,25 @@ struct JSONMapper: Sendable {
     c.updatedAt = try instant(v, "updated_at")
     c.agentID = text(v, "admin_assignee_id")
     c.group = text(v, "team_assignee_id")
-    if let src = v.value("source") {
-      if let author = src.value("author") {
-        c.visitorID = text(author, "id")
-        c.visitorName = text(author, "name")
-        c.visitorEmail = text(author, "email")
-      }
-      if let body = text(src, "body") {
-        c.messages.append(
-          ChatMessage(author: .visitor, at: c.startedAt, text: HTMLStripper.text(body)))
-      }
+    // The opening message (`source`; `conversation_message` before API 2.0). A conversation a
+    // teammate or bot opened has its customer in `contacts` (`user` before 2.0), not there.
+    let src = v.value("source") ?? v.value("conversation_message")
+    let opener = src?.value("author").flatMap { text($0, "type") } ?? "user"
+    let openedByTeam = opener == "admin" || opener == "bot"
+    let customer =
+      openedByTeam
+      ? v.value("contacts")?.value("contacts")?.elements.first ?? v.value("user")
+      : src?.value("author")
+    if let customer {
+      c.visitorID = text(customer, "id")
+      c.visitorName = text(customer, "name")
+      c.visitorEmail = text(customer, "email")
+    }
+    if let src, let body = text(src, "body") {
+      c.messages.append(
+        ChatMessage(
+          author: openedByTeam ? (opener == "bot" ? .bot : .agent) : .visitor, at: c.startedAt,
+          text: HTMLStripper.text(body)))
     }
     let parts =
       v.value("conversation_parts")?.value("conversation_parts")?.elements

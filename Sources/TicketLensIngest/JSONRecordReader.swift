@@ -11,10 +11,12 @@ public enum JSONFormat: String, Sendable, CaseIterable {
   case helpCenter = "help-center"
   /// Any NDJSON with a pipeline `columns:` mapping to ticket fields (chats use `genericChat`).
   case mappedTickets = "mapped-ndjson"
+  /// Tickets with the generic CSV's field names, as a JSON document or NDJSON.
+  case genericTickets = "generic-json"
 
   public var kind: RecordKind {
     switch self {
-    case .zendeskJSON, .freshdeskJSON, .mappedTickets: .tickets
+    case .zendeskJSON, .freshdeskJSON, .mappedTickets, .genericTickets: .tickets
     case .zendeskTicketMetrics: .ticketMetrics
     case .zendeskChat, .intercom, .genericChat: .chats
     case .helpCenter: .articles
@@ -31,7 +33,7 @@ public enum JSONFormat: String, Sendable, CaseIterable {
     case .intercom: ["conversations"]
     case .genericChat: ["chats"]
     case .helpCenter: ["articles"]
-    case .mappedTickets: ["tickets"]
+    case .mappedTickets, .genericTickets: ["tickets"]
     }
   }
 
@@ -56,7 +58,10 @@ public struct JSONRecordReader: ChunkedRecordReader {
   public let source: String
   public var kind: RecordKind { format.kind }
   public var formatName: String { format.rawValue }
-  public let warnings: [IngestIssue] = []
+  /// Keys of the records that the format neither reads nor knows (`KeySample`).
+  public internal(set) var warnings: [IngestIssue] = []
+  /// The keys of the first records (up to `KeySample.limit`).
+  let keySample: KeySample
   let mapper: JSONMapper
   /// NDJSON chunk starts (offset, line); nil for a document.
   let lineChunks: [(offset: Int, line: Int)]?
@@ -99,6 +104,23 @@ public struct JSONRecordReader: ChunkedRecordReader {
       recordIndexes = []
       recordPathPrefix = "$"
       sideMetrics = [:]
+      // The keys of the first lines (at most `KeySample.limit` of them, within the first MiB).
+      var sample = KeySample()
+      var p = first
+      var line = 1
+      var tape = JSONTape()
+      while p < min(b.count, first + (1 << 20)), sample.records < KeySample.limit {
+        let e = Self.lineEnd(b, from: p, to: b.count, release: nil)
+        if (try? JSONParser().parse(b, from: p, to: e, into: &tape)) != nil {
+          var v = JSONValue(tape: tape, bytes: b)
+          if let w = format.wrapperKey, let inner = v[w], inner.kind == .object { v = inner }
+          sample.add(v, path: "$", line: line)
+        }
+        p = e + 1
+        line += 1
+      }
+      keySample = sample
+      warnings = sample.warnings(format, file: file.path, rename: mapper.rename)
       return
     }
     // One document.
@@ -135,6 +157,14 @@ public struct JSONRecordReader: ChunkedRecordReader {
     recordIndexes = indexes
     recordPathPrefix = prefix
     sideMetrics = side
+    var sample = KeySample()
+    for (k, index) in indexes.prefix(KeySample.limit).enumerated() {
+      var v = JSONValue(tape: tape, index: index, bytes: b)
+      if let w = format.wrapperKey, let inner = v[w], inner.kind == .object { v = inner }
+      sample.add(v, path: prefix.isEmpty ? "$" : "\(prefix)[\(k)]")
+    }
+    keySample = sample
+    warnings = sample.warnings(format, file: file.path, rename: mapper.rename)
   }
 
   /// NDJSON when the first line is a whole object (starts with `{`, ends with `}`) and another

@@ -76,7 +76,7 @@ public struct LinearSVM: Sendable {
   /// Trains on the documents whose `labels[i]` (a class index) is not negative.
   init(
     classes: [String], features f: TextFeatures, labels: [Int32], c: Double = 1,
-    epochs: Int = 20, tolerance: Double = 0.1, threads: Int = 0
+    epochs: Int = 40, tolerance: Double = 0.1, threads: Int = 0
   ) {
     self.classes = classes
     self.c = c

@@ -195,6 +195,7 @@ public struct PipelineRunner {
             "ingest \(r.accounting.file): read \(a.read), inserted \(a.inserted), updated \(a.updated), unchanged \(a.unchanged), superseded \(a.superseded), rejected \(a.rejected) in \(Clock.seconds(since: started))"
           )
           if let f = a.failed { logger.error("file failed: \(file): \(f)") }
+          for w in r.warnings { logger.warning("\(w)") }
         }
       }
       try Cancellation.check()

@@ -271,10 +271,13 @@ struct IngestCommand: ParsableCommand {
           let errors = (r.errors.isEmpty && a.failed != nil ? [a.failed!] : r.errors)
           print(
             "{\"file\": \(JSONText.quote(a.file)), \"read\": \(a.read), \"inserted\": \(a.inserted), \"updated\": \(a.updated), \"unchanged\": \(a.unchanged), \"superseded\": \(a.superseded), \"rejected\": \(a.rejected), \"errors\": ["
-              + errors.map(JSONText.quote).joined(separator: ", ") + "]}")
+              + errors.map(JSONText.quote).joined(separator: ", ") + "], \"warnings\": ["
+              + r.warnings.map(JSONText.quote).joined(separator: ", ") + "]}")
         }
       } else if !logging.quiet {
         printAccounting(results)
+        // Warnings name keys and formats, never values.
+        for r in results { for w in r.warnings { print("  warning: \(w)") } }
         // Problem messages quote the offending values: only on request (`--verbose`).
         for r in results where !r.errors.isEmpty {
           if logging.verbose {

@@ -306,6 +306,7 @@ struct SamplePipelineTests {
     #expect(
       Set(obj.keys) == [
         "file", "read", "inserted", "updated", "unchanged", "superseded", "rejected", "errors",
+        "warnings",
       ])
     let n = ["inserted", "updated", "unchanged", "superseded", "rejected"].map { obj[$0] as! Int }
     #expect(obj["read"] as! Int == n.reduce(0, +))
