@@ -100,8 +100,11 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
     return n
   }
 
+  /// Blank lines and lines of only spaces and tabs are no records: they are skipped, each
+  /// reported to `blank` with its line number.
   public func parse(
-    from start: Int, line: Int, limit: Int, _ body: (inout CSVRecord) -> Void
+    from start: Int, line: Int, limit: Int, blank: ((Int) -> Void)? = nil,
+    _ body: (inout CSVRecord) -> Void
   ) -> (end: Int, line: Int) {
     guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
       return (start, line)
@@ -117,6 +120,7 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
       // Blank line: skip.
       let c0 = base[pos]
       if c0 == 0x0A || c0 == 0x0D {
+        blank?(lineNo)
         pos += (c0 == 0x0D && pos + 1 < n && base[pos + 1] == 0x0A) ? 2 : 1
         lineNo += 1
         continue
@@ -193,6 +197,14 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
         pos += (c == 0x0D && pos + 1 < n && base[pos + 1] == 0x0A) ? 2 : 1
         lineNo += 1
         break
+      }
+      // A line of only spaces and tabs (one unquoted field of them): no record either.
+      if record.fields.count == 1, record.problem == nil, base[record.start] != 0x22,
+        (record.start..<record.end).allSatisfy({ base[$0] == 0x20 || base[$0] == 0x09 })
+      {
+        blank?(record.line)
+        cursor.passed(pos)
+        continue
       }
       validateSizeAndNUL(&record, base)
       if high & 0x80 != 0 { validateUTF8(&record, base) }

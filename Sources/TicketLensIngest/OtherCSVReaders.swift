@@ -42,7 +42,9 @@ struct KeywordCSV {
   /// the record (into `out.issues`).
   func read<T>(_ out: inout RecordBatch, _ map: ([String], Int) throws(FieldProblem) -> T) -> [T] {
     var records: [T] = []
-    csv.parse(from: body.offset, line: body.line, limit: file.bytes.count) { rec in
+    csv.parse(
+      from: body.offset, line: body.line, limit: file.bytes.count, blank: { out.blank($0) }
+    ) { rec in
       out.read += 1
       func reject(_ code: IngestIssue.Code, _ field: String?, _ message: String) {
         out.issues.append(

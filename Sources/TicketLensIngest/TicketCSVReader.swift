@@ -17,6 +17,15 @@ public struct RecordBatch: Sendable {
   public var read = 0
   /// Where the sequential parse of this chunk stopped.
   public var end = 0
+  /// Blank and whitespace-only lines skipped (no records), and the first of them.
+  public var blankLines = 0
+  public var firstBlankLine: Int?
+
+  /// Counts a skipped blank line.
+  mutating func blank(_ line: Int) {
+    blankLines += 1
+    if firstBlankLine == nil { firstBlankLine = line }
+  }
 
   public init() {}
 
@@ -164,7 +173,8 @@ public struct TicketCSVReader: ChunkedRecordReader {
   private func read(from: Int, line: Int, limit: Int) -> TicketBatch {
     var batch = TicketBatch()
     batch.tickets.reserveCapacity(max(16, (limit - from) / 256))
-    let stop = csv.parse(from: from, line: line, limit: limit) { rec in
+    let stop = csv.parse(from: from, line: line, limit: limit, blank: { batch.blank($0) }) {
+      rec in
       batch.read += 1
       switch map(rec) {
       case .success(let t):

@@ -40,6 +40,8 @@ public struct IngestIssue: Error, Sendable, Hashable, CustomStringConvertible {
     public static let badType = Code(rawValue: "bad_type")
     public static let duplicateKey = Code(rawValue: "duplicate_key")
     public static let unknownColumn = Code(rawValue: "unknown_column")
+    /// Blank or whitespace-only lines were skipped (a warning with their count).
+    public static let blankLines = Code(rawValue: "blank_lines")
     /// The file was read as another format than the one its first bytes suggested.
     public static let formatRedetected = Code(rawValue: "format_redetected")
     public static let duplicateColumn = Code(rawValue: "duplicate_column")

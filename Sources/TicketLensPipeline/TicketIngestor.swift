@@ -132,6 +132,8 @@ public struct TicketIngestor: Sendable {
     var fileFailure: IngestIssue? = nil
     var stopped = false
     var recordsSoFar = 0
+    var blank = (lines: 0, first: Int?.none)
+    var fileWarnings: [String] = []
     do {
       try load.note(reader.warnings)
       let prepared = DispatchTime.now().uptimeNanoseconds
@@ -154,6 +156,8 @@ public struct TicketIngestor: Sendable {
           ticketMetrics: batch.records.ticketMetrics, issues: batch.issues, read: batch.read)
         writing += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         recordsSoFar += batch.read
+        blank.lines += batch.records.blankLines
+        blank.first = blank.first ?? batch.records.firstBlankLine
         progress?(recordsSoFar, max(0, batch.end), bytes)
         for issue in batch.issues where errors.count < 10 && issue.severity != .warning {
           errors.append(issue.description)
@@ -168,6 +172,16 @@ public struct TicketIngestor: Sendable {
         return try failed(fileFailure, format: reader.formatName, bytes: bytes)
       }
       timings.writing = writing
+      // Blank lines are no records: skipped, and said once per file.
+      var warnings = reader.warnings
+      if blank.lines > 0, let first = blank.first {
+        let note = IngestIssue(
+          .blankLines, .warning, at: InputLocation(file: name, line: first),
+          "\(blank.lines) blank or whitespace-only line(s) skipped (the first at line \(first))")
+        try load.note([note])
+        warnings.append(note)
+      }
+      fileWarnings = warnings.map(\.description)
       if let f = fingerprint {
         try load.remember(path: name, size: f.size, mtime: f.mtimeNanoseconds, hash: f.hash)
       }
@@ -180,7 +194,7 @@ public struct TicketIngestor: Sendable {
     }
     return FileResult(
       accounting: accounting, source: source, format: reader.formatName, bytes: bytes,
-      errors: errors, warnings: reader.warnings.map(\.description), timings: timings)
+      errors: errors, warnings: fileWarnings, timings: timings)
   }
 
   /// Produces the file's batches in order: mapped in parallel by `threads` workers, at most a
