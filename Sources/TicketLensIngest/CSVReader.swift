@@ -103,7 +103,7 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
   /// Blank lines and lines of only spaces and tabs are no records: they are skipped, each
   /// reported to `blank` with its line number.
   public func parse(
-    from start: Int, line: Int, limit: Int, blank: ((Int) -> Void)? = nil,
+    from start: Int, line: Int, limit: Int, blank: (Int) -> Void = { _ in },
     _ body: (inout CSVRecord) -> Void
   ) -> (end: Int, line: Int) {
     guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
@@ -120,7 +120,7 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
       // Blank line: skip.
       let c0 = base[pos]
       if c0 == 0x0A || c0 == 0x0D {
-        blank?(lineNo)
+        blank(lineNo)
         pos += (c0 == 0x0D && pos + 1 < n && base[pos + 1] == 0x0A) ? 2 : 1
         lineNo += 1
         continue
@@ -202,7 +202,7 @@ public struct CSVReader: @unchecked Sendable {  // bytes are immutable and owned
       if record.fields.count == 1, record.problem == nil, base[record.start] != 0x22,
         (record.start..<record.end).allSatisfy({ base[$0] == 0x20 || base[$0] == 0x09 })
       {
-        blank?(record.line)
+        blank(record.line)
         cursor.passed(pos)
         continue
       }

@@ -115,6 +115,27 @@ struct IncrementalTests {
     "id,subject,status,created_at,updated_at\n" + lines.joined(separator: "\n") + "\n"
   }
 
+  /// Blank and whitespace-only lines are no records: skipped, counted once per file as a
+  /// warning; a quoted field of spaces is a record (here rejected: it has no id).
+  @Test func blankAndWhitespaceLinesAreSkippedAndCounted() throws {
+    let text =
+      "id,subject,status,created_at\n1,a,open,2026-03-01T08:00:00Z\n\n   \n\t\n"
+      + "2,b,open,2026-03-01T09:00:00Z\r\n\r\n  \t  \n\"   \",c,open,2026-03-01T10:00:00Z\n"
+    let (w, results) = try ingest([("blank.csv", text)], into: scratch())
+    let r = try #require(results.first)
+    #expect(r.accounting.read == 3 && r.accounting.inserted == 2 && r.accounting.rejected == 1)
+    #expect(r.accounting.balances)
+    #expect(
+      r.warnings == [
+        "blank.csv:3: 5 blank or whitespace-only line(s) skipped (the first at line 3)"
+      ])
+    #expect(try w.ticketCount() == 2)
+    // A file without blank lines says nothing of them.
+    let (_, clean) = try ingest(
+      [("clean.csv", Self.generic(["1,a,open,2026-03-01T08:00:00Z,"]))], into: scratch())
+    #expect(clean.first?.warnings == [])
+  }
+
   @Test func unchangedFilesAreSkippedAndChangedOnesReloaded() throws {
     let dir = scratch()
     let w = try Warehouse(path: dir + "/w.sqlite")
