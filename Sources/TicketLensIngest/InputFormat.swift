@@ -16,6 +16,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
   case genericChatCSV = "generic-chat-csv"
   case helpCenter = "help-center"
   case kbMarkdown = "kb-markdown"
+  case kbHTML = "kb-html"
   case searchTermsCSV = "search-terms-csv"
   case mappedCSV = "mapped-csv"
   case mappedNDJSON = "mapped-ndjson"
@@ -29,7 +30,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
       .tickets
     case .zendeskTicketMetrics: .ticketMetrics
     case .zendeskChat, .intercom, .genericChat, .genericChatCSV: .chats
-    case .helpCenter, .kbMarkdown: .articles
+    case .helpCenter, .kbMarkdown, .kbHTML: .articles
     case .searchTermsCSV: .searchTerms
     }
   }
@@ -38,6 +39,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
   public static func sniff(name: String, bytes b: UnsafeRawBufferPointer) -> InputFormat? {
     let lower = name.lowercased()
     if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") { return .kbMarkdown }
+    if HTMLArticleReader.looksLikeHTML(name: name, head: b.prefix(256)) { return .kbHTML }
     var i = 0
     if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { i = 3 }
     while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
@@ -198,6 +200,7 @@ public enum InputOpener {
     case .zendeskXML:
       reader = try XMLTicketReader(file: file, source: source, zone: zone, parallelism: parallelism)
     case .kbMarkdown: reader = try MarkdownArticleReader(file: file, source: source, zone: zone)
+    case .kbHTML: reader = try HTMLArticleReader(file: file, source: source)
     case .searchTermsCSV: reader = try SearchTermCSVReader(file: file, source: source)
     }
     return (reader, onDisk)

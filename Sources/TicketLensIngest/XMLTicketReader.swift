@@ -311,9 +311,42 @@ public struct XMLTicketReader: ChunkedRecordReader {
   ]
   static let types = ["1": "question", "2": "incident", "3": "problem", "4": "task"]
 
+  /// The elements of a `<ticket>` the mapper reads.
+  static let readElements: Set<String> = [
+    "nice-id", "id", "created-at", "updated-at", "solved-at", "subject", "description",
+    "status-id", "priority-id", "ticket-type-id", "via-id", "requester-id", "submitter-id",
+    "assignee-id", "group-id", "organization-id", "current-tags", "comments",
+    "ticket-field-entries",
+  ]
+  /// Elements of Zendesk's XML export that no TicketLens field needs.
+  static let documentedElements: Set<String> = [
+    "assigned-at", "base-score", "current-collaborators", "due-date", "entry-id", "external-id",
+    "initially-assigned-at", "latest-recipients", "original-recipient-address", "recipient",
+    "resolution-time", "status-updated-at", "updated-by-type-id", "score", "problem-id",
+    "has-incidents", "brand-id", "ticket-form-id", "linkings", "channel", "sla-policy",
+    "satisfaction-score", "satisfaction-comment", "requester-updated-at", "assignee-updated-at",
+  ]
+
   func map(_ e: XMLElement, index: Int, into out: inout RecordBatch) {
     out.read += 1
     let path = "/tickets/ticket[\(index)]"
+    // An element the format neither reads nor knows: a warning (the ingestor keeps the first
+    // of each name in the file), with the nearest element read ("did you mean").
+    for c in e.children
+    where !Self.readElements.contains(c.name) && !Self.documentedElements.contains(c.name)
+      && !out.issues.contains(where: {
+        $0.code == .unknownColumn && $0.location.field?.hasSuffix("/" + c.name) == true
+      })
+    {
+      let near = KeySample.nearest(c.name, in: Self.readElements).map {
+        "; did you mean '\($0)'?"
+      }
+      out.issues.append(
+        IngestIssue(
+          .unknownColumn, .warning,
+          at: InputLocation(file: file.path, line: e.line, field: "\(path)/\(c.name)"),
+          "unknown element '\(c.name)' is ignored (format zendesk-xml)\(near ?? "")"))
+    }
     func fail(_ code: IngestIssue.Code, _ field: String, _ message: String) {
       out.issues.append(
         IngestIssue(

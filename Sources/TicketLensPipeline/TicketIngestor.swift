@@ -134,6 +134,8 @@ public struct TicketIngestor: Sendable {
     var recordsSoFar = 0
     var blank = (lines: 0, first: Int?.none)
     var fileWarnings: [String] = []
+    var unknownSeen: Set<String> = []
+    var readWarnings: [IngestIssue] = []
     do {
       try load.note(reader.warnings)
       let prepared = DispatchTime.now().uptimeNanoseconds
@@ -150,10 +152,18 @@ public struct TicketIngestor: Sendable {
           return
         }
         let t0 = DispatchTime.now().uptimeNanoseconds
+        // Unknown fields found while reading (XML elements) are said once per file.
+        let issues = batch.issues.filter { issue in
+          guard issue.severity == .warning, issue.code == .unknownColumn else { return true }
+          let name = String((issue.location.field ?? "").split(separator: "/").last ?? "")
+          guard unknownSeen.insert(name).inserted else { return false }
+          readWarnings.append(issue)
+          return true
+        }
         for rows in batch.rows { try load.add(rows: rows, issues: [], read: 0) }
         try load.add(
           articles: batch.records.articles, searchTerms: batch.records.searchTerms,
-          ticketMetrics: batch.records.ticketMetrics, issues: batch.issues, read: batch.read)
+          ticketMetrics: batch.records.ticketMetrics, issues: issues, read: batch.read)
         writing += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         recordsSoFar += batch.read
         blank.lines += batch.records.blankLines
@@ -173,7 +183,7 @@ public struct TicketIngestor: Sendable {
       }
       timings.writing = writing
       // Blank lines are no records: skipped, and said once per file.
-      var warnings = reader.warnings
+      var warnings = reader.warnings + readWarnings
       if blank.lines > 0, let first = blank.first {
         let note = IngestIssue(
           .blankLines, .warning, at: InputLocation(file: name, line: first),

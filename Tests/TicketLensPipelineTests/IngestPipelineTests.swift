@@ -136,6 +136,19 @@ struct IncrementalTests {
     #expect(clean.first?.warnings == [])
   }
 
+  /// An unknown XML element is said once per file, however many tickets carry it.
+  @Test func anUnknownXMLElementIsSaidOncePerFile() throws {
+    let ticket = { (id: Int) in
+      "<ticket><nice-id>\(id)</nice-id><created-at>2026-03-02T08:00:00Z</created-at>"
+        + "<mood>calm</mood></ticket>"
+    }
+    let xml = "<tickets>" + (1...3).map(ticket).joined() + "</tickets>\n"
+    let (_, results) = try ingest([("t.xml", xml)], into: scratch())
+    let r = try #require(results.first)
+    #expect(r.accounting.inserted == 3)
+    #expect(r.warnings.count == 1 && r.warnings[0].contains("unknown element 'mood'"))
+  }
+
   @Test func unchangedFilesAreSkippedAndChangedOnesReloaded() throws {
     let dir = scratch()
     let w = try Warehouse(path: dir + "/w.sqlite")
