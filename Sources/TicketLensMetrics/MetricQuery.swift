@@ -61,6 +61,8 @@ public struct MetricData: Sendable {
   /// The columns `tickets` and `chats` hold (the others are empty): a query needing one that
   /// is not here is refused.
   public var loaded = ColumnSelection.all
+  /// Names merged because they differ only in case or spacing (reported with the run).
+  public var spellingMerges: [SpellingMerge] = []
 
   public init(tickets: TicketColumns, chats: ChatColumns = ChatColumns(), asOf: Instant) {
     self.tickets = tickets

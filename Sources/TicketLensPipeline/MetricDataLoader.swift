@@ -20,6 +20,7 @@ public enum MetricDataLoader {
       tickets: loaded.tickets, chats: loaded.chats,
       asOf: asOf ?? loaded.asOf ?? Instant(milliseconds: 0))
     d.loaded = loaded.loaded
+    d.spellingMerges = loaded.spellingMerges
     d.schedule = schedule ?? sla?.schedule
     d.sla = sla
     d.escalation = escalation

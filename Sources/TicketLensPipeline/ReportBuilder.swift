@@ -258,6 +258,15 @@ public enum ReportBuilder {
           ("quality_failures.csv", CSVWriter().render(redactor?.table(failures) ?? failures)))
       }
     }
+    if !facts.spellingMerges.isEmpty {
+      let merged = spellingMergesTable(facts.spellingMerges)
+      data.metrics.append(
+        ReportMetric(
+          title: "Names merged",
+          definition:
+            "Groups, assignees, organizations and requesters whose names differ only in case or spacing (\"Accounts\", \"accounts\", \"Accounts \") are one entity in every table: counted together and shown in their commonest spelling. The spellings merged, with their rows:",
+          table: redactor?.table(merged) ?? merged, csvName: "names_merged.csv", chart: nil))
+    }
     if let redactor {
       for i in data.metrics.indices {
         data.metrics[i].table = redactor.table(data.metrics[i].table)
@@ -891,6 +900,19 @@ public enum ReportBuilder {
             q.failures.prefix(3).map { "\($0.source)/\($0.id): \($0.detail)" }.joined(
               separator: "; ")),
           .text(q.description),
+        ]
+      })
+  }
+
+  /// The names merged because they differ only in case or spacing (`names_merged.csv`).
+  static func spellingMergesTable(_ merges: [SpellingMerge]) -> MetricTable {
+    MetricTable(
+      metric: "names_merged", columns: ["table", "dimension", "shown_as", "spellings", "rows"],
+      rows: merges.map { m in
+        [
+          .text(m.table), .text(m.dimension), .text(m.display),
+          .text(m.spellings.map { "'\($0.value)' (\($0.rows))" }.joined(separator: ", ")),
+          .int(m.spellings.reduce(0) { $0 + $1.rows }),
         ]
       })
   }

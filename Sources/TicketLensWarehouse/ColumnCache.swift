@@ -619,6 +619,41 @@ public struct MetricColumns: Sendable {
   public var asOf: Instant?
   /// The columns loaded: at least those asked for (a rebuild from SQLite loads them all).
   public var loaded: ColumnSelection
+  /// Names that differ only in case or spacing, merged (`SpellingMerge`).
+  public var spellingMerges: [SpellingMerge] = []
+
+  init(tickets: TicketColumns, chats: ChatColumns, asOf: Instant?, loaded: ColumnSelection) {
+    self.tickets = tickets
+    self.chats = chats
+    self.asOf = asOf
+    self.loaded = loaded
+    // People, groups and organizations are names: one spelling per entity. (The cache keeps
+    // the columns as stored; the merge is a pass over the codes on every load.)
+    // A name in both tables is shown in the spelling commonest over both.
+    let ticketRows = ["group", "assignee", "requester"].reduce(into: [String: [String: Int]]()) {
+      $0[$1] = self.tickets.dimensions[$1]?.rowsPerValue
+    }
+    let chatRows = ["group", "assignee", "requester"].reduce(into: [String: [String: Int]]()) {
+      $0[$1] = self.chats.dimensions[$1]?.rowsPerValue
+    }
+    for d in ["group", "assignee", "organization", "requester"] {
+      guard let column = self.tickets.dimensions[d] else { continue }
+      let (merged, merges) = column.mergingSpellings(
+        dimension: d, table: "tickets", elsewhere: chatRows[d] ?? [:])
+      self.tickets.dimensions[d] = merged
+      spellingMerges += merges
+    }
+    for d in ["group", "assignee", "requester"] {
+      guard let column = self.chats.dimensions[d] else { continue }
+      let (merged, merges) = column.mergingSpellings(
+        dimension: d, table: "chats", elsewhere: ticketRows[d] ?? [:])
+      self.chats.dimensions[d] = merged
+      spellingMerges += merges
+    }
+    spellingMerges.sort {
+      ($0.table, $0.dimension, $0.display) < ($1.table, $1.dimension, $1.display)
+    }
+  }
 }
 
 extension Warehouse {

@@ -1,0 +1,86 @@
+/// Dimension values that differ only in case or spacing (`Accounts`, `accounts`, `Accounts `)
+/// are one entity: they are grouped as one, shown in their commonest spelling.
+public struct SpellingMerge: Sendable, Equatable {
+  /// Which dimension (`group`, `assignee`, …) and of tickets or chats.
+  public var dimension: String
+  public var table: String
+  /// The spelling shown: the commonest over tickets and chats (then in this table, then the
+  /// first in byte order).
+  public var display: String
+  /// Every spelling merged, with its rows in this table, commonest first.
+  public var spellings: [(value: String, rows: Int)]
+
+  public static func == (a: SpellingMerge, b: SpellingMerge) -> Bool {
+    a.dimension == b.dimension && a.table == b.table && a.display == b.display
+      && a.spellings.elementsEqual(b.spellings) { $0.value == $1.value && $0.rows == $1.rows }
+  }
+
+  /// What `Accounts` and ` accounts ` share: lower case, runs of white space as one space, no
+  /// white space at the ends.
+  public static func key(_ s: String) -> String {
+    s.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+  }
+}
+
+extension EncodedColumn {
+  /// The column with spellings of one value merged (codes renumbered in order of first code),
+  /// and the merges made.
+  /// Rows per spelling.
+  public var rowsPerValue: [String: Int] {
+    var rows = [Int](repeating: 0, count: values.count)
+    for c in codes where c >= 0 { rows[Int(c)] += 1 }
+    var out: [String: Int] = [:]
+    for (i, v) in values.enumerated() { out[v, default: 0] += rows[i] }
+    return out
+  }
+
+  /// `elsewhere`: rows of each spelling in another table (chats beside tickets), counted when
+  /// the shown spelling is chosen, so that one entity is spelt the same in both.
+  public func mergingSpellings(
+    dimension: String, table: String, elsewhere: [String: Int] = [:]
+  ) -> (column: EncodedColumn, merges: [SpellingMerge]) {
+    guard values.count > 1 else { return (self, []) }
+    var groups: [String: [Int]] = [:]
+    for (i, v) in values.enumerated() { groups[SpellingMerge.key(v), default: []].append(i) }
+    guard groups.count < values.count else { return (self, []) }
+    var rows = [Int](repeating: 0, count: values.count)
+    for c in codes where c >= 0 { rows[Int(c)] += 1 }
+    var target = Array(values.indices)
+    var merges: [SpellingMerge] = []
+    for group in groups.values where group.count > 1 {
+      let used = group.filter { rows[$0] > 0 }
+      guard used.count > 1 else { continue }
+      let weight = { (i: Int) in rows[i] + (elsewhere[values[i]] ?? 0) }
+      let order = used.sorted { a, b in
+        weight(a) != weight(b)
+          ? weight(a) > weight(b)
+          : rows[a] != rows[b]
+            ? rows[a] > rows[b]
+            : Array(values[a].utf8).lexicographicallyPrecedes(Array(values[b].utf8))
+      }
+      let shown = order[0]
+      let listed = used.sorted { a, b in
+        rows[a] != rows[b]
+          ? rows[a] > rows[b]
+          : Array(values[a].utf8).lexicographicallyPrecedes(Array(values[b].utf8))
+      }
+      for g in group { target[g] = shown }
+      merges.append(
+        SpellingMerge(
+          dimension: dimension, table: table, display: values[shown],
+          spellings: listed.map { (values[$0], rows[$0]) }))
+    }
+    guard !merges.isEmpty else { return (self, []) }
+    var renumbered = [Int32](repeating: -1, count: values.count)
+    var kept: [String] = []
+    for i in values.indices where target[i] == i {
+      renumbered[i] = Int32(kept.count)
+      kept.append(values[i])
+    }
+    let merged = codes.map { $0 < 0 ? $0 : renumbered[target[Int($0)]] }
+    return (
+      EncodedColumn(codes: merged, values: kept),
+      merges.sorted { ($0.dimension, $0.display) < ($1.dimension, $1.display) }
+    )
+  }
+}
