@@ -17,14 +17,7 @@ public struct HTMLArticleReader: ChunkedRecordReader {
   public init(file: MappedFile, source: String) throws(IngestIssue) {
     self.file = file
     self.source = source
-    guard
-      UTF8Check.firstInvalid(
-        file.bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(
-          bitPattern: 1)!, file.bytes.count) == nil
-    else {
-      throw IngestIssue(
-        .invalidUTF8, .file, at: InputLocation(file: file.path), "the file is not UTF-8 text")
-    }
+    try UTF8Check.requireText(file)
   }
 
   /// Whether a file looks like an HTML page: named `.html`/`.htm`, or starting (after a BOM and
@@ -46,8 +39,8 @@ public struct HTMLArticleReader: ChunkedRecordReader {
     out.read = 1
     let page = String(decoding: file.bytes, as: UTF8.self)
     // Tag names are found case-blind on an ASCII-lowercased copy (same offsets).
-    let lower = Array(page.utf8).map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
     let bytes = Array(page.utf8)
+    let lower = bytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
     func text(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self) }
     func find(_ s: String, from: Int = 0) -> Int? {
       let p = Array(s.utf8)

@@ -51,7 +51,7 @@ extension JSONFormat {
         "created_at", "edited_at", "updated_at",
       ]
     case .mappedTickets, .genericTickets:
-      Set(TicketFormatKeys.generic)
+      Set(TicketFormat.genericColumns)
     }
   }
 
@@ -109,11 +109,6 @@ extension JSONFormat {
 
   /// The JSON ticket formats a file may be read as (see `InputOpener`'s re-detection).
   static let ticketFormats: [JSONFormat] = [.zendeskJSON, .freshdeskJSON, .genericTickets]
-}
-
-/// The generic ticket fields, as JSON keys (the generic CSV's columns).
-enum TicketFormatKeys {
-  static let generic = TicketFormat.genericColumns
 }
 
 /// Keys of the first records of a file, each with the JSON path where it was first seen.

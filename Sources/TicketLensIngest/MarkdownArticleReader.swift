@@ -26,14 +26,7 @@ public struct MarkdownArticleReader: ChunkedRecordReader {
     self.file = file
     self.source = source
     parser = TimestampParser(sourceZone: zone)
-    guard
-      UTF8Check.firstInvalid(
-        file.bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(
-          bitPattern: 1)!, file.bytes.count) == nil
-    else {
-      throw IngestIssue(
-        .invalidUTF8, .file, at: InputLocation(file: file.path), "the file is not UTF-8 text")
-    }
+    try UTF8Check.requireText(file)
   }
 
   public func chunkEnd(_ i: Int) -> Int { file.bytes.count }

@@ -1,5 +1,19 @@
+import TicketLensModel
+
 /// Strict UTF-8 validation (no overlongs, no surrogates, nothing above U+10FFFF).
 enum UTF8Check {
+  /// Fails with `invalid_utf8` unless the whole file is UTF-8 text (the article readers).
+  static func requireText(_ file: MappedFile) throws(IngestIssue) {
+    guard
+      firstInvalid(
+        file.bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(
+          bitPattern: 1)!, file.bytes.count) == nil
+    else {
+      throw IngestIssue(
+        .invalidUTF8, .file, at: InputLocation(file: file.path), "the file is not UTF-8 text")
+    }
+  }
+
   /// The offset of the first byte that starts an invalid sequence, or nil when all is valid.
   static func firstInvalid(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
     var i = 0

@@ -209,6 +209,7 @@ public struct XMLTicketReader: ChunkedRecordReader {
     var stack: [XMLElement] = []
     var recordDepth = -1
     var recordCount = chunks[i].ticketsBefore
+    var unknown: Set<String> = []
     // Element names are interned by libxml2 (one pointer per distinct name), so each name
     // becomes a Swift string once.
     var names: [UnsafeRawPointer: String] = [:]
@@ -249,7 +250,7 @@ public struct XMLTicketReader: ChunkedRecordReader {
         if xmlTextReaderIsEmptyElement(reader) == 1 {
           if stack.isEmpty {
             recordCount += 1
-            map(e, index: recordCount, into: &out)
+            map(e, index: recordCount, into: &out, unknown: &unknown)
             recordDepth = -1
           } else {
             stack[stack.count - 1].children.append(e)
@@ -275,7 +276,7 @@ public struct XMLTicketReader: ChunkedRecordReader {
         guard let done = stack.popLast() else { continue }
         if stack.isEmpty {
           recordCount += 1
-          map(done, index: recordCount, into: &out)
+          map(done, index: recordCount, into: &out, unknown: &unknown)
           recordDepth = -1
         } else {
           stack[stack.count - 1].children.append(done)
@@ -327,16 +328,17 @@ public struct XMLTicketReader: ChunkedRecordReader {
     "satisfaction-score", "satisfaction-comment", "requester-updated-at", "assignee-updated-at",
   ]
 
-  func map(_ e: XMLElement, index: Int, into out: inout RecordBatch) {
+  /// `unknown`: the element names this chunk has already warned about.
+  func map(
+    _ e: XMLElement, index: Int, into out: inout RecordBatch, unknown: inout Set<String>
+  ) {
     out.read += 1
     let path = "/tickets/ticket[\(index)]"
     // An element the format neither reads nor knows: a warning (the ingestor keeps the first
     // of each name in the file), with the nearest element read ("did you mean").
     for c in e.children
     where !Self.readElements.contains(c.name) && !Self.documentedElements.contains(c.name)
-      && !out.issues.contains(where: {
-        $0.code == .unknownColumn && $0.location.field?.hasSuffix("/" + c.name) == true
-      })
+      && unknown.insert(c.name).inserted
     {
       let near = KeySample.nearest(c.name, in: Self.readElements).map {
         "; did you mean '\($0)'?"

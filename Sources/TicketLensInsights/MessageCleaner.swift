@@ -52,6 +52,22 @@ public enum MessageCleaner {
 }
 
 extension MessageCleaner {
+  /// Whether the bytes hold at most `n` words separated by spaces or tabs (stops counting early).
+  static func hasAtMostWords(_ bytes: some Sequence<UInt8>, _ n: Int) -> Bool {
+    var words = 0
+    var inWord = false
+    for b in bytes {
+      if b == 32 || b == 9 {
+        inWord = false
+      } else if !inWord {
+        inWord = true
+        words += 1
+        if words > n { return false }
+      }
+    }
+    return true
+  }
+
   /// Lines split at LF, CR or CRLF, found on the UTF-8 bytes (no grapheme breaking: this runs on
   /// every ticket and chat).
   static func lineSlices(_ text: String) -> [Substring] {
@@ -78,20 +94,7 @@ extension MessageCleaner {
 
 extension StringProtocol {
   /// Whether the text has at most `n` space-separated words (stops counting early; bytes only).
-  func hasAtMostWords(_ n: Int) -> Bool {
-    var words = 0
-    var inWord = false
-    for b in utf8 {
-      if b == 32 || b == 9 {
-        inWord = false
-      } else if !inWord {
-        inWord = true
-        words += 1
-        if words > n { return false }
-      }
-    }
-    return true
-  }
+  func hasAtMostWords(_ n: Int) -> Bool { MessageCleaner.hasAtMostWords(utf8, n) }
 }
 
 extension Substring {
@@ -181,26 +184,12 @@ extension MessageCleaner {
     func lowered(_ k: Int) -> [UInt8] {
       text[lines[k].lo..<lines[k].hi].map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
     }
-    func atMostWords(_ t: [UInt8], _ limit: Int) -> Bool {
-      var words = 0
-      var inWord = false
-      for b in t {
-        if b == 32 || b == 9 {
-          inWord = false
-        } else if !inWord {
-          inWord = true
-          words += 1
-          if words > limit { return false }
-        }
-      }
-      return true
-    }
     // Closing: a short line starting with a closing word among the last three non-empty lines
     // (never the first).
     let nonEmpty = lines.indices.filter { lines[$0].hi > lines[$0].lo }
     for k in nonEmpty.dropFirst().suffix(3) {
       let t = lowered(k)
-      if atMostWords(t, 5),
+      if hasAtMostWords(t, 5),
         closingBytes.contains(where: { c in
           t.count >= c.count && t[..<c.count].elementsEqual(c)
             && (t.count == c.count || [44, 33, 32].contains(t[c.count]))
@@ -213,7 +202,7 @@ extension MessageCleaner {
     // Greeting: a short first line that opens with a greeting word.
     if let first = lines.firstIndex(where: { $0.hi > $0.lo }) {
       let t = lowered(first)
-      if atMostWords(t, 4), t.last == 44 || t.last == 33,
+      if hasAtMostWords(t, 4), t.last == 44 || t.last == 33,
         greetingBytes.contains(where: { t.starts(with: $0) })
       {
         lines.remove(at: first)

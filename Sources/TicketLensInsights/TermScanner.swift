@@ -115,6 +115,7 @@ struct TermScanner {
   private(set) var written: [UInt8] = []
   /// Non-stop words: key of the written form, where it is in `written`, its base word.
   private(set) var surfaces: [(key: UInt64, start: Int32, count: Int32, base: Int32)] = []
+  /// Scratch space for the word being read.
   private var word: [UInt8] = []
 
   init(tokenizer: Tokenizer, collectsSurfaces: Bool = false) {
@@ -146,32 +147,20 @@ struct TermScanner {
     terms.removeAll(keepingCapacity: true)
     written.removeAll(keepingCapacity: true)
     surfaces.removeAll(keepingCapacity: true)
-    word.removeAll(keepingCapacity: true)
     var text = text
-    let ascii = text.withUTF8 { bytes -> Bool in
-      for b in bytes {
-        switch b {
-        case 0x80...: return false
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-          word.append(b)
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): word.append(b | 0x20)
-        case UInt8(ascii: "'"): continue
-        default: if !word.isEmpty { endWord() }
-        }
-      }
-      if !word.isEmpty { endWord() }
-      return true
+    // The scratch word is moved out for the scan (it keeps its capacity from text to text).
+    var word = self.word
+    self.word = []
+    defer { self.word = word }
+    let ascii = text.withUTF8 { bytes in
+      Tokenizer.forEachASCIIWord(bytes, in: &word) { endWord($0) }
     }
     if !ascii {
       stems.removeAll(keepingCapacity: true)
       base.removeAll(keepingCapacity: true)
       written.removeAll(keepingCapacity: true)
       surfaces.removeAll(keepingCapacity: true)
-      for w in tokenizer.words(text) {
-        word.removeAll(keepingCapacity: true)
-        word.append(contentsOf: w.utf8)
-        endWord()
-      }
+      for w in tokenizer.words(text) { endWord(Array(w.utf8)) }
     }
     for (b, w) in base.enumerated() { terms.append((w.key, Int32(b), 1)) }
     if tokenizer.maxNGram > 1 {
@@ -185,9 +174,8 @@ struct TermScanner {
     }
   }
 
-  /// Ends the word in `word`: stop-word check, stem, base word and surface form.
-  private mutating func endWord() {
-    defer { word.removeAll(keepingCapacity: true) }
+  /// One word (lowercased): stop-word check, stem, base word and surface form.
+  private mutating func endWord(_ word: [UInt8]) {
     let key = TermKey.word(word)
     let stop = Self.isStopWord(word, key: key)
     if stop && tokenizer.removesStopWords { return }

@@ -43,27 +43,40 @@ public struct Tokenizer: Sendable {
   /// has non-ASCII bytes.
   static func asciiWords(_ text: String) -> [String]? {
     var text = text
-    return text.withUTF8 { bytes -> [String]? in
-      var out: [String] = []
-      var cur: [UInt8] = []
-      cur.reserveCapacity(16)
-      for b in bytes {
-        switch b {
-        case 0x80...: return nil
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-          cur.append(b)
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): cur.append(b | 0x20)
-        case UInt8(ascii: "'"): continue
-        default:
-          if !cur.isEmpty {
-            out.append(String(decoding: cur, as: UTF8.self))
-            cur.removeAll(keepingCapacity: true)
-          }
+    var out: [String] = []
+    var word: [UInt8] = []
+    let ascii = text.withUTF8 { bytes in
+      forEachASCIIWord(bytes, in: &word) { out.append(String(decoding: $0, as: UTF8.self)) }
+    }
+    return ascii ? out : nil
+  }
+
+  /// Hands each word of ASCII text to `body`, lowercased, in `word` (scratch space): letters and
+  /// digits, apostrophes inside words dropped, anything else a separator. False at the first
+  /// byte ≥ 0x80 (the words before it have been handed on): the text needs `words(_:)`.
+  static func forEachASCIIWord(
+    _ bytes: UnsafeBufferPointer<UInt8>, in word: inout [UInt8], _ body: ([UInt8]) -> Void
+  ) -> Bool {
+    word.removeAll(keepingCapacity: true)
+    for b in bytes {
+      switch b {
+      case 0x80...: return false
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        word.append(b)
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"): word.append(b | 0x20)
+      case UInt8(ascii: "'"): continue
+      default:
+        if !word.isEmpty {
+          body(word)
+          word.removeAll(keepingCapacity: true)
         }
       }
-      if !cur.isEmpty { out.append(String(decoding: cur, as: UTF8.self)) }
-      return out
     }
+    if !word.isEmpty {
+      body(word)
+      word.removeAll(keepingCapacity: true)
+    }
+    return true
   }
 
   /// Terms: words minus stop words, stemmed, then n-grams up to `maxNGram` joined by a space.

@@ -97,34 +97,45 @@ public struct WordPiece: Sendable {
   /// has non-ASCII bytes.
   static func asciiWords(_ text: String) -> [String]? {
     var text = text
-    return text.withUTF8 { bytes -> [String]? in
-      var out: [String] = []
-      var cur: [UInt8] = []
-      cur.reserveCapacity(16)
-      func flush() {
-        if !cur.isEmpty {
-          out.append(String(decoding: cur, as: UTF8.self))
-          cur.removeAll(keepingCapacity: true)
-        }
-      }
-      for b in bytes {
-        switch b {
-        case 0x80...: return nil
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-          cur.append(b)
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): cur.append(b | 0x20)
-        case 33...47, 58...64, 91...96, 123...126:
-          flush()
-          out.append(String(decoding: [b], as: UTF8.self))
-        case 0...31, 127:
-          // Tab, newline and carriage return separate words; other controls are dropped.
-          if b == 9 || b == 10 || b == 13 { flush() }
-        default: flush()
-        }
-      }
-      flush()
-      return out
+    var out: [String] = []
+    var word: [UInt8] = []
+    let ascii = text.withUTF8 { bytes in
+      forEachASCIIWord(bytes, in: &word) { out.append(String(decoding: $0, as: UTF8.self)) }
     }
+    return ascii ? out : nil
+  }
+
+  /// Hands each basic-tokenized word of ASCII text to `body`, lowercased, in `word` (scratch
+  /// space): runs of letters and digits, each punctuation mark alone; tab, newline and
+  /// carriage return separate, other control bytes are dropped. False at the first byte ≥ 0x80
+  /// (the words before it have been handed on): the text needs `words(_:)`.
+  static func forEachASCIIWord(
+    _ bytes: UnsafeBufferPointer<UInt8>, in word: inout [UInt8], _ body: ([UInt8]) -> Void
+  ) -> Bool {
+    word.removeAll(keepingCapacity: true)
+    func flush() {
+      if !word.isEmpty {
+        body(word)
+        word.removeAll(keepingCapacity: true)
+      }
+    }
+    for b in bytes {
+      switch b {
+      case 0x80...: return false
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        word.append(b)
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"): word.append(b | 0x20)
+      case 33...47, 58...64, 91...96, 123...126:
+        flush()
+        word.append(b)
+        flush()
+      case 0...31, 127:
+        if b == 9 || b == 10 || b == 13 { flush() }
+      default: flush()
+      }
+    }
+    flush()
+    return true
   }
 
   /// BERT's punctuation: the ASCII non-alphanumeric symbols, and every Unicode `P*` category.
@@ -161,46 +172,27 @@ struct PieceCache {
   private var words: [UInt8] = []
   private var entries: [(start: Int32, count: Int32, first: Int32, pieces: Int32)] = []
   private var pieces: [Int32] = []
+  /// Scratch space for the word being read.
   private var word: [UInt8] = []
 
   /// Appends the piece ids of `text` to `out`.
   mutating func pieces(of text: String, tokenizer: WordPiece, into out: inout [Int32]) {
     let start = out.count
     var text = text
-    let ascii = text.withUTF8 { bytes -> Bool in
-      word.removeAll(keepingCapacity: true)
-      for b in bytes {
-        switch b {
-        case 0x80...: return false
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-          word.append(b)
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): word.append(b | 0x20)
-        case 33...47, 58...64, 91...96, 123...126:
-          flush(tokenizer, into: &out)
-          word.append(b)
-          flush(tokenizer, into: &out)
-        case 0...31, 127:
-          // Tab, newline and carriage return separate words; other controls are dropped.
-          if b == 9 || b == 10 || b == 13 { flush(tokenizer, into: &out) }
-        default: flush(tokenizer, into: &out)
-        }
-      }
-      flush(tokenizer, into: &out)
-      return true
+    // The scratch word is moved out for the scan (it keeps its capacity from text to text).
+    var word = self.word
+    self.word = []
+    defer { self.word = word }
+    let ascii = text.withUTF8 { bytes in
+      WordPiece.forEachASCIIWord(bytes, in: &word) { append($0, tokenizer, into: &out) }
     }
     guard !ascii else { return }
     out.removeSubrange(start...)
-    for w in tokenizer.words(text) {
-      word.removeAll(keepingCapacity: true)
-      word.append(contentsOf: w.utf8)
-      flush(tokenizer, into: &out)
-    }
+    for w in tokenizer.words(text) where !w.isEmpty { append(Array(w.utf8), tokenizer, into: &out) }
   }
 
-  /// Appends the pieces of the word in `word` (if any) and empties it.
-  private mutating func flush(_ tokenizer: WordPiece, into out: inout [Int32]) {
-    guard !word.isEmpty else { return }
-    defer { word.removeAll(keepingCapacity: true) }
+  /// Appends the pieces of one (non-empty) word.
+  private mutating func append(_ word: [UInt8], _ tokenizer: WordPiece, into out: inout [Int32]) {
     var h = FNV1a()
     for b in word { h.add(b) }
     if let s = slots.slot(of: h.value) {

@@ -276,6 +276,16 @@ struct PreparedBatch: Sendable {
   var read: Int
   var end: Int
 
+  /// A record's label and score, on the text `text` gives of it.
+  static func scoring<T>(_ scorer: SentimentScorer, _ text: @escaping (T) -> String)
+    -> (T) -> (label: String, score: Double)
+  {
+    { record in
+      let s = scorer.score(text(record))
+      return (s.label.rawValue, s.score)
+    }
+  }
+
   /// `scorer`: each ticket and chat is scored (the text `EncodedRows.sentimentText` gives).
   init(_ b: RecordBatch, scorer: SentimentScorer?) {
     var b = b
@@ -283,26 +293,14 @@ struct PreparedBatch: Sendable {
     // order.
     if !b.tickets.isEmpty {
       var r = EncodedRows(
-        b.tickets,
-        sentiment: scorer.map { scorer in
-          { t in
-            let s = scorer.score(EncodedRows.sentimentText(t))
-            return (s.label.rawValue, s.score)
-          }
-        })
+        b.tickets, sentiment: scorer.map { Self.scoring($0, EncodedRows.sentimentText) })
       r.sortByID()
       rows.append(r)
       b.tickets = []
     }
     if !b.chats.isEmpty {
       var r = EncodedRows(
-        b.chats,
-        sentiment: scorer.map { scorer in
-          { c in
-            let s = scorer.score(EncodedRows.sentimentText(c))
-            return (s.label.rawValue, s.score)
-          }
-        })
+        b.chats, sentiment: scorer.map { Self.scoring($0, EncodedRows.sentimentText) })
       r.sortByID()
       rows.append(r)
       b.chats = []

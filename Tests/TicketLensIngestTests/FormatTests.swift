@@ -24,9 +24,14 @@ func readFile(
   let opened = try InputOpener.open(
     path: path, name: name, format: format, source: "s", zone: zone, parallelism: 1,
     mapping: mapping, kind: kind)
+  return readBatches(opened.reader)
+}
+
+/// Every chunk of a reader, in order, as one batch.
+func readBatches(_ reader: any ChunkedRecordReader) -> RecordBatch {
   var all = RecordBatch()
-  for i in 0..<opened.reader.chunkCount {
-    let b = opened.reader.batch(i)
+  for i in 0..<reader.chunkCount {
+    let b = reader.batch(i)
     all.tickets += b.tickets
     all.chats += b.chats
     all.articles += b.articles

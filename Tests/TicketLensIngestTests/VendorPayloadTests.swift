@@ -20,16 +20,7 @@ struct VendorPayloadTests {
     let reader = try InputOpener.open(
       path: path, name: name, format: nil, source: "s", zone: .utc, parallelism: 1
     ).reader
-    var all = RecordBatch()
-    for i in 0..<reader.chunkCount {
-      let b = reader.batch(i)
-      all.tickets += b.tickets
-      all.chats += b.chats
-      all.ticketMetrics += b.ticketMetrics
-      all.issues += b.issues
-      all.read += b.read
-    }
-    return (raw, all, reader)
+    return (raw, readBatches(reader), reader)
   }
 
   /// A JSON value as TicketLens keeps an id or a text: strings as they are, numbers in decimal.
