@@ -29,12 +29,15 @@ extension GapAnalysis {
   public func topicTable() -> MetricTable {
     MetricTable(
       metric: "topics",
-      columns: ["topic", "contacts", "trend", "best_article_title", "match_score", "gap"],
+      columns: [
+        "topic", "contacts", "trend", "best_article_title", "match_score", "gap",
+        "example_ticket_ids",
+      ],
       rows: topics.map { t in
         [
           .text(t.label), .int(t.tickets + t.chats), t.trend.map(Cell.real) ?? .null,
           t.bestArticleTitle.map(Cell.text) ?? .null, .real(t.matchScore),
-          .text(t.isGap ? "yes" : "no"),
+          .text(t.isGap ? "yes" : "no"), .text(t.exampleIDs.joined(separator: " ")),
         ]
       })
   }

@@ -609,7 +609,7 @@ public enum ReportBuilder {
       ReportMetric(
         title: "Topics and their best article",
         definition:
-          "Every topic with its contacts, trend, its nearest article and their similarity, and whether it is a gap.",
+          "Every topic with its contacts, trend, its nearest article and their similarity, whether it is a gap, and its most typical tickets.",
         table: topics, csvName: "topics.csv", chart: nil))
     let searches = a.searchGapTable()
     if !searches.rows.isEmpty {
