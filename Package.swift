@@ -81,7 +81,7 @@ let package = Package(
         "TicketLensPipeline", "TicketLensInsights", "TicketLensSample",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
-      ]),
+      ], exclude: ["README.md"]),
     // The fuzzed entry points (shared by Fuzz/run.sh's libFuzzer build and the corpus tests).
     .target(
       name: "TicketLensFuzzTargets",
@@ -112,7 +112,7 @@ let package = Package(
       name: "EndToEndTests",
       dependencies: [
         "ticketlens", "TicketLensIngest", "TicketLensModel", "TicketLensPipeline",
-        "TicketLensWarehouse", "TicketLensSample", "TicketLensInsights",
+        "TicketLensWarehouse", "TicketLensSample", "TicketLensInsights", "TicketLensReports",
       ],
       // The pinned CSVs of the sample run (GoldenTests reads them from the source tree).
       exclude: ["Golden", "TextEval"]),

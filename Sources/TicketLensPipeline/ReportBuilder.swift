@@ -217,7 +217,8 @@ public enum ReportBuilder {
     overall.stats = [.count, .median, .p90]
     let fr = try engine.run(overall, data: facts).rows.first
     data.kpis.append(
-      KPI(label: "Tickets", value: String(cols.count), note: "stored in the warehouse"))
+      KPI(
+        label: "Tickets", value: count(cols.count), note: "stored in the warehouse"))
     data.kpis.append(
       KPI(
         label: "First reply, median", value: fr.map { minutes($0[1]) } ?? "–",
@@ -237,7 +238,9 @@ public enum ReportBuilder {
       let rejected = data.files.reduce(0) { $0 + $1.rejected }
       let read = data.files.reduce(0) { $0 + $1.read }
       data.kpis.append(
-        KPI(label: "Records rejected", value: String(rejected), note: "of \(read) read in this run")
+        KPI(
+          label: "Records rejected", value: count(rejected),
+          note: "of \(count(read)) read in this run")
       )
       let rejects = rejectsTable(try warehouse.rejects(runID: runID))
       runFiles = [
@@ -276,10 +279,9 @@ public enum ReportBuilder {
       }
     }
     let day = zone.civilDate(of: asOf)
-    let folder =
-      settings.output + "/"
-      + settings.folderPattern.replacingOccurrences(of: "{date}", with: day.iso8601)
+    let runFolder = settings.folderPattern.replacingOccurrences(of: "{date}", with: day.iso8601)
       .replacingOccurrences(of: "{pipeline}", with: settings.pipelineName)
+    let folder = settings.output + "/" + runFolder
     try AtomicFile.makeDirectories(folder)
     var written: [String] = []
     if settings.writeCSV {
@@ -294,9 +296,14 @@ public enum ReportBuilder {
       written.append(folder + "/summary.json")
     }
     if settings.writeHTML {
-      let html = HTMLReport.render(data)
-      try AtomicFile.write(html, to: folder + "/report.html")
-      try AtomicFile.write(html, to: settings.output + "/latest.html")
+      try AtomicFile.write(HTMLReport.render(data), to: folder + "/report.html")
+      // The same page one folder up: its links to the CSVs go into the run's folder.
+      var latest = data
+      latest.csvLinkPrefix =
+        runFolder.split(separator: "/").map {
+          $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? String($0)
+        }.joined(separator: "/") + "/"
+      try AtomicFile.write(HTMLReport.render(latest), to: settings.output + "/latest.html")
     }
     if let keep = settings.retention { prune(settings, keep: keep) }
     if settings.writeHTML { try writeIndex(settings.output) }
@@ -324,10 +331,12 @@ public enum ReportBuilder {
         + (m.by.isEmpty ? [] : (m.grain == nil ? ["by"] : []) + m.by)).joined(separator: "_")
       while usedNames.contains(name) { name += "_2" }
       usedNames.insert(name)
+      let partial = partialPeriods(table, asOf: facts.asOf, zone: zone)
       out.metrics.append(
         ReportMetric(
-          title: m.title, definition: m.metric.definition, table: table, csvName: name + ".csv",
-          chart: chart(for: table, title: m.title)))
+          title: m.title, definition: m.metric.definition + (partial.note.map { " " + $0 } ?? ""),
+          table: table, csvName: name + ".csv",
+          chart: chart(for: table, title: m.title, partial: partial.rows)))
     }
     return out
   }
@@ -412,8 +421,8 @@ public enum ReportBuilder {
         try window(Catalog.ticketsCreated, [.count], daysBack: 7).flatMap { number($0[0]) } ?? 0
       data.kpis.append(
         KPI(
-          label: "Tickets created, last 7 days", value: String(Int(now)),
-          note: "vs \(Int(before)) the 7 days before" + change(now, before),
+          label: "Tickets created, last 7 days", value: count(Int(now)),
+          note: "vs \(count(Int(before))) the 7 days before" + change(now, before),
           sparkline: SVGChart.sparkline(
             title: "Tickets created per day, last 28 days", values: createdDaily)))
       let frNow = try window(Catalog.firstReplyTime, [.median], daysBack: 0).flatMap {
@@ -425,9 +434,9 @@ public enum ReportBuilder {
       if let frNow {
         data.kpis.append(
           KPI(
-            label: "First reply median, last 7 days", value: String(format: "%.1f min", frNow),
+            label: "First reply median, last 7 days", value: Presentation.duration(minutes: frNow),
             note: frBefore.map {
-              String(format: "vs %.1f min the 7 days before", $0) + change(frNow, $0)
+              "vs \(Presentation.duration(minutes: $0)) the 7 days before" + change(frNow, $0)
             } ?? "",
             sparkline: SVGChart.sparkline(
               title: "First reply median per day, last 28 days",
@@ -859,14 +868,58 @@ public enum ReportBuilder {
     for old in runs.dropLast(keep) { try? fm.removeItem(atPath: settings.output + "/" + old) }
   }
 
-  /// A duration for a headline tile: minutes with one decimal (the tables keep full precision).
+  /// A duration for a headline tile, in the unit a person reads (the tables keep minutes).
   static func minutes(_ c: Cell) -> String {
     guard case .real(let m) = c else { return "–" }
-    return String(format: "%.1f min", m)
+    return Presentation.duration(minutes: m)
   }
 
-  /// A stacked bar chart for a count table with a day/week/month column and one dimension.
-  static func chart(for t: MetricTable, title: String) -> String? {
+  /// A count for a headline tile, with thousands separators.
+  static func count(_ n: Int) -> String { Presentation.grouped(Double(n), decimals: 0) }
+
+  /// The periods of a table by day, week or month (its first column) that the as-of instant
+  /// cuts short — the one it falls in, unless it falls at that period's last second — and what
+  /// the page says about them.
+  static func partialPeriods(_ t: MetricTable, asOf: Instant, zone: ZoneRules) -> (
+    rows: Set<String>, note: String?
+  ) {
+    guard let grain = t.columns.first, ["day", "week", "month"].contains(grain) else {
+      return ([], nil)
+    }
+    let local = zone.localSecond(fromUTC: asOf.milliseconds.floorDiv(1000))
+    let today = CivilDate(daysSinceEpoch: Int(local.floorDiv(86_400)))
+    let dayIsOver = local - local.floorDiv(86_400) * 86_400 >= 86_399
+    var partial = Set<String>()
+    for row in t.rows {
+      let label = row[0].formatted
+      guard let start = CivilDate(iso8601: grain == "month" ? label + "-01" : label) else {
+        continue
+      }
+      let end: CivilDate  // the period's first day after it
+      switch grain {
+      case "day": end = start.adding(days: 1)
+      case "week": end = start.adding(days: 7)
+      default:
+        end =
+          start.month == 12
+          ? CivilDate(year: start.year + 1, month: 1, day: 1)
+          : CivilDate(year: start.year, month: start.month + 1, day: 1)
+      }
+      let tomorrow = today.adding(days: 1)
+      if tomorrow < end || (tomorrow == end && !dayIsOver) { partial.insert(label) }
+    }
+    guard let last = partial.sorted().last else { return ([], nil) }
+    let time = Instant(milliseconds: asOf.milliseconds).iso8601
+    return (
+      partial,
+      "The \(grain) of \(last) is partial (data to \(time)): it is drawn lighter and marked *, "
+        + "and its counts are not comparable with full \(grain)s."
+    )
+  }
+
+  /// A stacked bar chart for a count table with a day/week/month column and one dimension;
+  /// `partial` periods are drawn lighter and marked.
+  static func chart(for t: MetricTable, title: String, partial: Set<String> = []) -> String? {
     guard t.columns.count == 3, ["day", "week", "month"].contains(t.columns[0]),
       t.columns[2] == "count", !t.rows.isEmpty
     else { return nil }
@@ -882,7 +935,9 @@ public enum ReportBuilder {
     }
     seriesNames.sort()
     let series = seriesNames.map { s in (s, periods.map { values[s]?[$0] ?? 0 }) }
-    return SVGChart.stackedBars(title: title, x: periods, series: series)
+    return SVGChart.stackedBars(
+      title: title, x: periods, series: series,
+      partial: Set(periods.indices.filter { partial.contains(periods[$0]) }))
   }
 
   /// One row per data-quality check (`quality_checks.csv`).

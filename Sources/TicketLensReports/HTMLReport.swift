@@ -11,17 +11,20 @@ public enum HTMLReport {
     return template.render(context(d))
   }
 
-  /// The body rows of a table, every cell escaped (`HTMLText.escape`, as mustache's `{{…}}`
-  /// does). Built here rather than through the template: a report's tables hold up to hundreds
-  /// of thousands of cells, which the template engine renders about ten times slower.
-  static func tableRows(_ rows: [[Cell]]) -> String {
+  /// The body rows of a table as people read them (`Presentation.display`), every cell escaped
+  /// (`HTMLText.escape`, as mustache's `{{…}}` does); a cell shown otherwise than the CSV has
+  /// the CSV's exact text as its tooltip. Built here rather than through the template, which
+  /// renders large tables about ten times slower.
+  static func tableRows(_ rows: [[Cell]], columns: [String]) -> String {
     var out = ""
     for r in rows {
       out += "<tr>"
-      for c in r {
-        out += c.isNumeric ? "<td class=\"num\">" : "<td>"
-        out += HTMLText.escape(c.formatted)
-        out += "</td>"
+      for (i, c) in r.enumerated() {
+        let exact = c.formatted
+        let shown = i < columns.count ? Presentation.display(c, column: columns[i]) : exact
+        out += c.isNumeric ? "<td class=\"num\"" : "<td"
+        if shown != exact { out += " title=\"" + HTMLText.escape(exact) + "\"" }
+        out += ">" + HTMLText.escape(shown) + "</td>"
       }
       out += "</tr>\n"
     }
@@ -35,6 +38,7 @@ public enum HTMLReport {
       let numeric = m.table.columns.indices.map { c in
         m.table.rows.contains { $0[c].isNumeric }
       }
+      let (shown, note) = Presentation.shownRows(m.table)
       metrics.append([
         "id": "metric-\(i + 1)-\(m.table.metric)",
         "title": b(m.title),
@@ -42,12 +46,16 @@ public enum HTMLReport {
         "csv": m.csvName,
         "chart": m.chart ?? "",
         "hasChart": m.chart != nil,
+        "csvHref": d.csvLinkPrefix + m.csvName,
         "columns": m.table.columns.enumerated().map { c, name in
-          ["name": name, "num": numeric[c]] as [String: Any]
+          ["name": b(Presentation.header(name)), "csvName": name, "num": numeric[c]]
+            as [String: Any]
         },
-        "rows": tableRows(m.table.rows),
+        "rows": tableRows(shown, columns: m.table.columns),
         "empty": m.table.rows.isEmpty,
-        "rowCount": m.table.rows.count,
+        "rowCount": Presentation.grouped(Double(m.table.rows.count), decimals: 0),
+        "note": note ?? "",
+        "hasNote": note != nil,
       ])
     }
     let files = d.files.map { f -> [String: Any] in
@@ -127,6 +135,8 @@ public enum HTMLReport {
     .chart .grid { stroke: #e5e8eb; stroke-width: 1; }
     .chart .axis, .chart .legend { font-size: 11px; fill: var(--muted); }
     .example { white-space: normal; color: var(--muted); font-size: 13px; }
+    .more { color: var(--muted); font-size: 13px; margin: 4px 0 0; }
+    .chart .partial { fill-opacity: 0.45; }
     footer { color: var(--muted); font-size: 13px; margin-top: 40px; }
     @media (max-width: 600px) { h1 { font-size: 21px; } .kpi .value { font-size: 21px; } }
     @media print { .table-wrap { max-height: none; overflow: visible; border: 0; } th { position: static; } h2 { break-after: avoid; } section { break-inside: avoid-page; } }
@@ -156,10 +166,11 @@ public enum HTMLReport {
     {{^empty}}
     <div class="table-wrap"><table>
     <caption class="definition">{{title}} ({{rowCount}} rows)</caption>
-    <thead><tr>{{#columns}}<th scope="col"{{#num}} class="num"{{/num}}>{{name}}</th>{{/columns}}</tr></thead>
+    <thead><tr>{{#columns}}<th scope="col"{{#num}} class="num"{{/num}} title="{{csvName}}">{{name}}</th>{{/columns}}</tr></thead>
     <tbody>
     {{{rows}}}</tbody>
     </table></div>
+    {{#hasNote}}<p class="more">{{note}}; every row is in <a href="{{csvHref}}">{{csv}}</a>.</p>{{/hasNote}}
     {{/empty}}
     </section>
     {{/metrics}}
@@ -186,7 +197,7 @@ public enum HTMLReport {
     {{/hasRejects}}
     </section>
     <footer>
-    <p>Durations are minutes of calendar time; a ticket without the event yet is left out of a statistic, never counted as zero. Percentiles interpolate linearly between closest ranks (as numpy, DuckDB quantile_cont and Excel PERCENTILE.INC). Days are calendar days in {{timeZone}}.</p>
+    <p>Durations are calendar time, shown in minutes (min), hours (h) and days (d); the CSVs hold them in minutes with six decimals, and pointing at a cell shows its exact value. A ticket without the event yet is left out of a statistic, never counted as zero. Percentiles interpolate linearly between closest ranks (as numpy, DuckDB quantile_cont and Excel PERCENTILE.INC). Days are calendar days in {{timeZone}}.</p>
     </footer>
     </main>
     </body>

@@ -18,6 +18,9 @@ public struct ReportData: Sendable {
   public var rejectThresholdExceeded = false
   /// A data-quality check failed (the run exits 4).
   public var qualityFailed = false
+  /// Where the CSVs are, relative to the page (empty when the page sits beside them; the
+  /// output folder's `latest.html` links into the run's folder).
+  public var csvLinkPrefix = ""
 
   public init(title: String, producedBy: String, asOf: String, timeZone: String) {
     self.title = title

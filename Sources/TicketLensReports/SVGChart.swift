@@ -11,7 +11,10 @@ public enum SVGChart {
   /// - Parameters:
   ///   - x: the bar labels in order (e.g. days).
   ///   - series: (name, value per x label).
-  public static func stackedBars(title: String, x: [String], series: [(String, [Int])]) -> String {
+  ///   - partial: bars of periods the data covers only in part (drawn lighter, label marked *).
+  public static func stackedBars(
+    title: String, x: [String], series: [(String, [Int])], partial: Set<Int> = []
+  ) -> String {
     let (w, h, left, top, bottom, plotW, plotH) = Frame(left: 40).parts
     let totals = x.indices.map { i in series.reduce(0) { $0 + $1.1[i] } }
     let maxV = max(1, totals.max() ?? 1)
@@ -31,17 +34,19 @@ public enum SVGChart {
         guard v > 0 else { continue }
         let bh = plotH * Double(v) / Double(maxV)
         y -= bh
+        let part = partial.contains(i)
         svg +=
           "<rect x=\"\(f(left + Double(i) * bw + bw * 0.1))\" y=\"\(f(y))\" width=\"\(f(bw * 0.8))\" "
-        svg += "height=\"\(f(bh))\" fill=\"\(palette[s % palette.count])\">"
-        svg += "<title>\(HTMLText.escape(label)) \(HTMLText.escape(name)): \(v)</title></rect>"
-      }
-      let every = max(1, x.count / 8)
-      if i % every == 0 {
-        svg += "<text x=\"\(f(left + Double(i) * bw + bw / 2))\" y=\"\(f(h - bottom + 14))\" "
-        svg += "class=\"axis\" text-anchor=\"middle\">\(HTMLText.escape(label))</text>"
+        svg +=
+          "height=\"\(f(bh))\" fill=\"\(palette[s % palette.count])\"\(part ? " class=\"partial\"" : "")>"
+        svg +=
+          "<title>\(HTMLText.escape(label))\(part ? " (partial)" : "") \(HTMLText.escape(name)): \(v)</title></rect>"
       }
     }
+    svg += axisLabels(
+      x.indices.map { x[$0] + (partial.contains($0) ? "*" : "") },
+      at: x.indices.map { left + Double($0) * bw + bw / 2 }, y: h - bottom + 14, width: plotW,
+      right: w - 2)
     // Legend.
     for (s, (name, _)) in series.enumerated() {
       svg += legendItem(s, x: left + Double(s % 6) * 110, y: h + Double(s / 6) * 16, name: name)
@@ -66,6 +71,31 @@ public enum SVGChart {
     {
       (w, h, left, top, bottom, w - left - 10, h - top - bottom)
     }
+  }
+
+  /// The x-axis labels that fit: every k-th from the last (k such that labels of the widest
+  /// length do not overlap; about 6.5 units per character at the axis font size), the last one
+  /// ending at `right` when centred it would run past it, and any label that would still touch
+  /// the one after it left out. The newest period is always named.
+  static func axisLabels(
+    _ labels: [String], at xs: [Double], y: Double, width: Double, right: Double
+  ) -> String {
+    let widest = Double(labels.map(\.count).max() ?? 1) * 6.5 + 12
+    let fit = max(1, Int(width / widest))
+    let every = max(1, (labels.count + fit - 1) / fit)
+    var out: [String] = []
+    var limit = Double.infinity  // the left edge of the label placed after this one
+    for i in labels.indices.reversed() where (labels.count - 1 - i) % every == 0 {
+      let w = Double(labels[i].count) * 6.5
+      let (at, anchor, start) =
+        xs[i] + w / 2 > right ? (right, "end", right - w) : (xs[i], "middle", xs[i] - w / 2)
+      guard (start + w) + 8 <= limit else { continue }
+      limit = start
+      out.append(
+        "<text x=\"\(f(at))\" y=\"\(f(y))\" class=\"axis\" text-anchor=\"\(anchor)\">"
+          + HTMLText.escape(labels[i]) + "</text>")
+    }
+    return out.reversed().joined()
   }
 
   /// Horizontal gridlines with their axis labels, at 0, ¼, ½, ¾ and all of `maxV`.
@@ -150,11 +180,7 @@ extension SVGChart {
         "<path d=\"\(path(s.values, x: px, y: py))\" fill=\"none\" stroke=\"\(palette[k % palette.count])\" stroke-width=\"2\"\(dash)/>"
       svg += legendItem(k, x: left + Double(k) * 170, y: h + 13, name: s.name)
     }
-    let every = max(1, x.count / 8)
-    for (i, label) in x.enumerated() where i % every == 0 {
-      svg +=
-        "<text x=\"\(f(px(i)))\" y=\"\(f(h - bottom + 14))\" class=\"axis\" text-anchor=\"middle\">\(HTMLText.escape(label))</text>"
-    }
+    svg += axisLabels(x, at: x.indices.map(px), y: h - bottom + 14, width: plotW, right: w - 2)
     return svg + "</svg>"
   }
 
