@@ -41,6 +41,20 @@ public struct PipelineConfig: Sendable {
   public var categories = CategorySettings()
   /// What marks a ticket as escalated (`escalation: {tags: [...], groups: [...]}`).
   public var escalation = EscalationRule()
+  /// Who the ids in the exports are (`people:`): users and groups exports or id,name CSVs,
+  /// read when a report is written; the report shows names, the CSVs keep ids.
+  public var people: [PeopleFile] = []
+
+  /// One `people:` entry: a path (relative to the pipeline file) and, for a list that does not
+  /// say, whether it holds people or groups.
+  public struct PeopleFile: Sendable, Equatable {
+    public var path: String
+    public var kind: PeopleReader.Kind?
+    public init(path: String, kind: PeopleReader.Kind? = nil) {
+      self.path = path
+      self.kind = kind
+    }
+  }
   /// Replace requester names and e-mail addresses with pseudonyms in every output
   /// (`privacy: {redact: true}`).
   public var redact = false
@@ -132,6 +146,7 @@ public struct PipelineConfig: Sendable {
       keys: [
         "name", "description", "warehouse", "output", "timezone", "reject_threshold", "sources",
         "report", "schedules", "sla", "outputs", "insights", "escalation", "quality", "privacy",
+        "people",
       ], what: "the pipeline")
     let fallbackName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     let name =
@@ -371,6 +386,25 @@ public struct PipelineConfig: Sendable {
       }
       guard config.quality.warnShare <= config.quality.errorShare else {
         throw r.error(node, "quality: 'warn' must not be above 'error'")
+      }
+    }
+    if let node = top["people"] {
+      for item in try r.sequence(node, "people") {
+        if case .scalar = item {
+          config.people.append(PeopleFile(path: resolve(try r.string(item, "people"))))
+          continue
+        }
+        let m = try r.mapping(item, keys: ["path", "kind"], what: "a people entry")
+        guard let p = m["path"] else { throw r.error(item, "a people entry needs 'path'") }
+        var entry = PeopleFile(path: resolve(try r.string(p, "path")))
+        if let k = m["kind"] {
+          let text = try r.string(k, "kind")
+          guard let kind = PeopleReader.Kind(rawValue: text) else {
+            throw r.error(k, "'kind' is 'people' or 'groups', not '\(text)'")
+          }
+          entry.kind = kind
+        }
+        config.people.append(entry)
       }
     }
     if let node = top["escalation"] {

@@ -286,6 +286,7 @@ public struct PipelineRunner {
             written.reusedStages.contains(stage) ? " (reused: data and settings unchanged)" : ""
           logger.info("\(stage): \(String(format: "%.2f", seconds)) s\(how)")
         }
+        for w in written.warnings { logger.warning("\(w)") }
         logger.info(
           "report \(written.html ?? written.folder) in \(Clock.seconds(since: started))")
         report = written

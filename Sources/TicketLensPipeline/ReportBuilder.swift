@@ -1,4 +1,5 @@
 import Foundation
+import TicketLensIngest
 import TicketLensInsights
 import TicketLensMetrics
 import TicketLensModel
@@ -34,6 +35,9 @@ public struct ReportSettings: Sendable {
   /// Keep the metrics, trends and insights sections beside the warehouse and reuse them when
   /// the data, settings, as-of and program are the ones they were computed from.
   public var reuseSections = false
+  /// Users and groups files whose names the page shows for the ids (`people:`); read each time
+  /// a report is written.
+  public var people: [PipelineConfig.PeopleFile] = []
 
   /// What the sections are computed from, apart from the data: every setting but the thread
   /// count (results do not depend on it).
@@ -42,6 +46,7 @@ public struct ReportSettings: Sendable {
     s.threads = 0
     s.gaps?.threads = 0
     s.reuseSections = false
+    s.people = []  // names are applied when the page is written, not in the sections
     return canonicalDescription(s)
   }
 
@@ -73,6 +78,7 @@ public struct ReportSettings: Sendable {
     folderPattern = c.outputs.folder
     pipelineName = c.name
     gaps = c.gaps ? c.insights : nil
+    people = c.people
     categories = c.classify ? c.categories : nil
     escalation = c.escalation
     redact = c.redact
@@ -98,6 +104,8 @@ public struct ReportOutput: Sendable {
   public var stageSeconds: [(stage: String, seconds: Double)] = []
   /// The stages whose sections were reused from a run over the same data.
   public var reusedStages: [String] = []
+  /// What went wrong reading the `people:` files (the report is written without those names).
+  public var warnings: [String] = []
 }
 
 /// Tables and headline numbers one report stage contributes.
@@ -295,7 +303,10 @@ public enum ReportBuilder {
       try AtomicFile.write(summaryJSON(data, runID: runID), to: folder + "/summary.json")
       written.append(folder + "/summary.json")
     }
+    var warnings: [String] = []
     if settings.writeHTML {
+      (data.names, warnings) = names(settings.people)
+      data.names.namesRequesters = !settings.redact
       try AtomicFile.write(HTMLReport.render(data), to: folder + "/report.html")
       // The same page one folder up: its links to the CSVs go into the run's folder.
       var latest = data
@@ -310,7 +321,26 @@ public enum ReportBuilder {
     timings.append(("reports", Date().timeIntervalSince(writeStarted)))
     return ReportOutput(
       folder: folder, html: settings.writeHTML ? folder + "/report.html" : nil, csvFiles: written,
-      stageSeconds: timings, reusedStages: reusedStages)
+      stageSeconds: timings, reusedStages: reusedStages, warnings: warnings)
+  }
+
+  /// The names of the `people:` files, later files winning; a file that cannot be read is left
+  /// out with a warning (the page then shows its ids), as are entries without an id or name.
+  static func names(_ files: [PipelineConfig.PeopleFile]) -> (NameDirectory, [String]) {
+    var directory = NameDirectory()
+    var warnings: [String] = []
+    for f in files {
+      do {
+        let r = try PeopleReader.read(path: f.path, kind: f.kind, into: &directory)
+        if let first = r.skipped.first {
+          warnings.append(
+            "people: \(f.path): \(r.skipped.count) of \(r.read) entries left out; first: \(first)")
+        }
+      } catch {
+        warnings.append("people: \(error) (its ids are shown without names)")
+      }
+    }
+    return (directory, warnings)
   }
 
   /// The pipeline's configured metric tables (the metrics stage).

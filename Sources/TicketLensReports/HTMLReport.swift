@@ -15,13 +15,18 @@ public enum HTMLReport {
   /// (`HTMLText.escape`, as mustache's `{{…}}` does); a cell shown otherwise than the CSV has
   /// the CSV's exact text as its tooltip. Built here rather than through the template, which
   /// renders large tables about ten times slower.
-  static func tableRows(_ rows: [[Cell]], columns: [String]) -> String {
+  static func tableRows(
+    _ rows: [[Cell]], columns: [String], names: NameDirectory = NameDirectory()
+  ) -> String {
     var out = ""
     for r in rows {
       out += "<tr>"
       for (i, c) in r.enumerated() {
         let exact = c.formatted
-        let shown = i < columns.count ? Presentation.display(c, column: columns[i]) : exact
+        let shown =
+          i < columns.count
+          ? (names.name(of: exact, column: columns[i])
+            ?? Presentation.display(c, column: columns[i])) : exact
         out += c.isNumeric ? "<td class=\"num\"" : "<td"
         if shown != exact { out += " title=\"" + HTMLText.escape(exact) + "\"" }
         out += ">" + HTMLText.escape(shown) + "</td>"
@@ -51,7 +56,7 @@ public enum HTMLReport {
           ["name": b(Presentation.header(name)), "csvName": name, "num": numeric[c]]
             as [String: Any]
         },
-        "rows": tableRows(shown, columns: m.table.columns),
+        "rows": tableRows(shown, columns: m.table.columns, names: d.names),
         "empty": m.table.rows.isEmpty,
         "rowCount": Presentation.grouped(Double(m.table.rows.count), decimals: 0),
         "note": note ?? "",

@@ -21,6 +21,8 @@ public struct ReportData: Sendable {
   /// Where the CSVs are, relative to the page (empty when the page sits beside them; the
   /// output folder's `latest.html` links into the run's folder).
   public var csvLinkPrefix = ""
+  /// Names the page shows for the ids of people and groups (the CSVs keep the ids).
+  public var names = NameDirectory()
 
   public init(title: String, producedBy: String, asOf: String, timeZone: String) {
     self.title = title

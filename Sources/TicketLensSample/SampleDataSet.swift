@@ -90,7 +90,24 @@ public enum SampleDataSet {
       days: days, start: SampleOptions(tickets: 1).start, seed: seed)
     try save(terms, file("search_terms.csv"))
     out.append(("search_terms.csv", terms.split(separator: "\n").count - 1))
+    try save(zendeskUsers(), file("zendesk_users.json"))
+    out.append(("zendesk_users.json", SampleGenerator.agentNames.count))
     return out
+  }
+
+  /// The agents as Zendesk's users export lists them (`GET /api/v2/users?role[]=agent`): the
+  /// ids the Zendesk and generic exports carry for assignees, with their names (pipeline
+  /// `people:`).
+  static func zendeskUsers() -> String {
+    let users = SampleGenerator.agentNames.enumerated().map { i, name in
+      let email = name.lowercased().filter { $0.isLetter || $0 == " " }
+        .replacingOccurrences(of: " ", with: ".")
+      return "    {\"id\": \(381_234_500 + i), \"name\": \(JSONQuote.quote(name)), "
+        + "\"email\": \(JSONQuote.quote(email + "@example.com")), \"role\": \"agent\", "
+        + "\"active\": true}"
+    }
+    return "{\n  \"users\": [\n" + users.joined(separator: ",\n")
+      + "\n  ],\n  \"next_page\": null,\n  \"count\": \(users.count)\n}\n"
   }
 
   static func ensure(_ dir: String, _ name: String) throws(SampleError) -> String {

@@ -35,6 +35,7 @@ struct ReportCommand: ParsableCommand {
       let last = try wh.runs(limit: 1).first?.id
       let r = try ReportBuilder.write(
         warehouse: wh, settings: settings, runID: last, thresholdExceeded: false)
+      for w in r.warnings { FileHandle.standardError.write(Data(("warning: " + w + "\n").utf8)) }
       print("report: \(r.html ?? r.folder)")
     } catch {
       throw fail(error)

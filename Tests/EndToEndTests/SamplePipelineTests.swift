@@ -610,6 +610,13 @@ struct CrashSafetyTests {
       checked += 1
     }
     #expect(checked >= 8)
+    // The pipeline's `people:` file names the agents the exports know by id: the page shows
+    // the name (the id is its tooltip), the CSV keeps the id.
+    #expect(html.contains("<td title=\"381234501\">Tom Becker</td>"))
+    let byAssignee = try String(
+      contentsOfFile: base + "first_reply_time_by_assignee.csv", encoding: .utf8)
+    #expect(byAssignee.contains("\n381234501,"))
+    #expect(!html.contains(">381234501</td>"))
     // The negative-customers KPI is the export's share for the 7 days ending on the as-of date.
     let day = try #require(CivilDate(iso8601: folder))
     let counts = try CLI.run([

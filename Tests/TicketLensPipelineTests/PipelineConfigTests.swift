@@ -130,6 +130,28 @@ struct PipelineConfigTests {
     let c = try PipelineConfig.load(path: root.appendingPathComponent("pipelines/nightly.yml").path)
     #expect(!c.sources.isEmpty)
     for s in c.sources { for p in s.paths { #expect(!SourceFiles.expand(p).isEmpty, "\(p)") } }
+    #expect(!c.people.isEmpty)
+    for p in c.people { #expect(FileManager.default.fileExists(atPath: p.path), "\(p.path)") }
+  }
+
+  @Test func peopleFilesAreListedWithAnOptionalKind() throws {
+    let c = try PipelineConfig.parse(
+      "sources: []\npeople:\n  - users.json\n  - {path: /x/teams.json, kind: groups}\n",
+      path: "/srv/tl/p.yml")
+    #expect(
+      c.people == [
+        .init(path: "/srv/tl/users.json"), .init(path: "/x/teams.json", kind: .groups),
+      ])
+    for (yaml, message) in [
+      ("sources: []\npeople:\n  - {path: a.json, kind: agents}\n", "'people' or 'groups'"),
+      ("sources: []\npeople:\n  - {kind: groups}\n", "needs 'path'"),
+      ("sources: []\npeople: users.json\n", "must be a list"),
+    ] {
+      do {
+        _ = try PipelineConfig.parse(yaml, path: "x.yml")
+        Issue.record("accepted: \(yaml)")
+      } catch { #expect(error.description.contains(message), "\(error)") }
+    }
   }
 }
 
