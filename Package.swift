@@ -60,7 +60,7 @@ let package = Package(
     .target(
       name: "TicketLensReports",
       dependencies: [
-        "TicketLensModel", "TicketLensMetrics", "TicketLensInsights",
+        "TicketLensModel", "TicketLensWarehouse", "TicketLensMetrics", "TicketLensInsights",
         .product(name: "Mustache", package: "swift-mustache"),
       ], exclude: ["README.md"]),
     // Realistic synthetic exports for the sample data, tests and benchmarks.

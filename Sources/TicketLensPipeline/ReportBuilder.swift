@@ -108,12 +108,6 @@ public struct ReportOutput: Sendable {
   public var warnings: [String] = []
 }
 
-/// Tables and headline numbers one report stage contributes.
-struct ReportSection: Sendable {
-  var metrics: [ReportMetric] = []
-  var kpis: [KPI] = []
-}
-
 /// Each concurrent stage's result and duration, filled from the worker threads.
 final class StageResults: @unchecked Sendable {
   private let lock = NSLock()
@@ -167,7 +161,7 @@ public enum ReportBuilder {
         {
           var part = ReportData(title: "", producedBy: "", asOf: "", timeZone: "")
           try addStandardSections(&part, facts: facts, zone: zone, engine: engine, asOf: asOf)
-          try addDurationDistribution(&part, facts: facts, zone: zone, engine: engine)
+          part.metrics += try DurationSection.make(facts: facts, zone: zone, engine: engine).metrics
           let agreement = VendorAgreement.table(facts)
           if !agreement.rows.isEmpty {
             part.metrics.append(
@@ -250,9 +244,9 @@ public enum ReportBuilder {
           label: "Records rejected", value: count(rejected),
           note: "of \(count(read)) read in this run")
       )
-      let rejects = rejectsTable(try warehouse.rejects(runID: runID))
+      let rejects = DataQualityTables.rejectsTable(try warehouse.rejects(runID: runID))
       runFiles = [
-        ("accounting.csv", accountingCSV(data.files)),
+        ("accounting.csv", DataQualityTables.accountingCSV(data.files)),
         ("rejects.csv", CSVWriter().render(redactor?.table(rejects) ?? rejects)),
       ]
       let quality = try warehouse.qualityResults(runID: runID)
@@ -263,14 +257,15 @@ public enum ReportBuilder {
             title: "Data-quality checks",
             definition:
               "Checks run after loading, in the spirit of dbt's tests: keys unique, required fields present, values in their accepted sets, timestamps in order, chats pointing at stored tickets, every file's records accounted for. A check warns or fails the run (exit 4) when the share of failing rows is above the pipeline's thresholds; a broken invariant always fails. All failing rows (up to 1000 per check) are in quality_failures.csv and the warehouse's dq_failures table.",
-            table: qualityTable(quality), csvName: "quality_checks.csv", chart: nil))
-        let failures = qualityFailures(quality)
+            table: DataQualityTables.qualityTable(quality), csvName: "quality_checks.csv",
+            chart: nil))
+        let failures = DataQualityTables.qualityFailures(quality)
         runFiles.append(
           ("quality_failures.csv", CSVWriter().render(redactor?.table(failures) ?? failures)))
       }
     }
     if !facts.spellingMerges.isEmpty {
-      let merged = spellingMergesTable(facts.spellingMerges)
+      let merged = DataQualityTables.spellingMergesTable(facts.spellingMerges)
       data.metrics.append(
         ReportMetric(
           title: "Names merged",
@@ -300,7 +295,7 @@ public enum ReportBuilder {
       }
     }
     if settings.writeJSON {
-      try AtomicFile.write(summaryJSON(data, runID: runID), to: folder + "/summary.json")
+      try AtomicFile.write(RunFiles.summaryJSON(data, runID: runID), to: folder + "/summary.json")
       written.append(folder + "/summary.json")
     }
     var warnings: [String] = []
@@ -317,7 +312,7 @@ public enum ReportBuilder {
       try AtomicFile.write(HTMLReport.render(latest), to: settings.output + "/latest.html")
     }
     if let keep = settings.retention { prune(settings, keep: keep) }
-    if settings.writeHTML { try writeIndex(settings.output) }
+    if settings.writeHTML { try RunFiles.writeIndex(settings.output) }
     timings.append(("reports", Date().timeIntervalSince(writeStarted)))
     return ReportOutput(
       folder: folder, html: settings.writeHTML ? folder + "/report.html" : nil, csvFiles: written,
@@ -361,41 +356,43 @@ public enum ReportBuilder {
         + (m.by.isEmpty ? [] : (m.grain == nil ? ["by"] : []) + m.by)).joined(separator: "_")
       while usedNames.contains(name) { name += "_2" }
       usedNames.insert(name)
-      let partial = partialPeriods(table, asOf: facts.asOf, zone: zone)
+      let partial = PeriodChart.partialPeriods(table, asOf: facts.asOf, zone: zone)
       out.metrics.append(
         ReportMetric(
           title: m.title, definition: m.metric.definition + (partial.note.map { " " + $0 } ?? ""),
           table: table, csvName: name + ".csv",
-          chart: chart(for: table, title: m.title, partial: partial.rows)))
+          chart: PeriodChart.chart(for: table, title: m.title, partial: partial.rows)))
     }
     return out
   }
 
-  /// Follow-ups, the classifiers, escalations and routing, and the knowledge gaps (the insights
-  /// stage).
+  /// The insights stage: follow-ups, the classifiers, escalations and routing, and the
+  /// knowledge gaps, in that order (each section made by its type in TicketLensReports from what
+  /// is read here).
   static func insightSections(
     warehouse: Warehouse, settings: ReportSettings, facts: MetricData, zone: ZoneRules
   ) throws -> ReportSection {
-    var data = ReportData(title: "", producedBy: "", asOf: "", timeZone: "")
     let asOf = facts.asOf
-    let followUps = try FollowUpList.table(warehouse: warehouse, asOf: asOf.milliseconds)
-    data.metrics.append(
-      ReportMetric(
-        title: "Follow-ups",
-        definition:
-          "Tickets to look at again, most urgent first (priority × 10 + days since the last update): waiting on the customer more than 3 days, unresolved with a negative customer, or solved in the last 14 days, rated bad and not touched since.",
-        table: followUps, csvName: "follow_ups.csv", chart: nil))
+    var out = FollowUpSection.make(
+      try FollowUpList.table(warehouse: warehouse, asOf: asOf.milliseconds))
     if let c = settings.categories {
-      try addCategorySections(&data, warehouse: warehouse, zone: zone, settings: c)
+      let models = try warehouse.classifierModels()
+      let urgent =
+        models.contains { $0.model == "priority" }
+        ? try warehouse.urgentLooking(threshold: c.urgentThreshold) : nil
+      out.append(ClassifierSection.make(models: models, urgent: urgent, zone: zone, settings: c))
     }
-    try addEscalationSections(
-      &data, facts: facts, zone: zone, threads: settings.threads,
-      minGroupTickets: settings.categories?.routingMinTickets ?? 10)
+    out.append(
+      try EscalationSection.make(
+        facts: facts, zone: zone, threads: settings.threads,
+        minGroupTickets: settings.categories?.routingMinTickets ?? 10))
     if var g = settings.gaps {
       g.threads = settings.threads
-      try addGapSections(&data, warehouse: warehouse, asOf: asOf, settings: g)
+      let a = try KnowledgeGapFinder.analyze(
+        warehouse: warehouse, asOf: asOf.milliseconds, settings: g)
+      out.append(GapSection.make(a, settings: g))
     }
-    return ReportSection(metrics: data.metrics, kpis: data.kpis)
+    return out
   }
 
   /// Sections every report has: volume with its forecast, arrival heatmap, agents, customers,
@@ -620,262 +617,11 @@ public enum ReportBuilder {
         table: customers, csvName: "customers.csv", chart: nil))
   }
 
-  /// Knowledge gaps (ranked topics no article covers), unanswered search terms and stale
-  /// articles; the full lists go to `gaps.csv`, `search_gaps.csv` and `stale_articles.csv`.
-  static func addGapSections(
-    _ data: inout ReportData, warehouse: Warehouse,
-    asOf: Instant, settings: GapSettings
-  ) throws {
-    let a = try KnowledgeGapFinder.analyze(
-      warehouse: warehouse, asOf: asOf.milliseconds, settings: settings)
-    let gaps = a.gapTable()
-    data.kpis.append(
-      KPI(
-        label: "Knowledge gaps", value: String(a.gaps.count),
-        note: "of \(a.topics.count) topics in the last \(settings.windowDays) days"
-          + (a.sampled.map { " (from a sample of \($0) of \(a.contacts) contacts)" } ?? "")))
-    data.metrics.append(
-      ReportMetric(
-        title: "Knowledge gaps",
-        definition:
-          "Topics of tickets and chats in the last \(settings.windowDays) days (at least \(settings.minTickets) contacts, grouped by meaning) that no article answers: their nearest article answers another topic better, or is far (similarity below \(settings.matchThreshold)). Ranked by contacts × (1 − similarity) × relative resolution time. Trend: change of the topic's share against the \(settings.windowDays) days before."
-          + (a.sampled.map {
-            " Read from an even sample of \($0) of the window's \(a.contacts) contacts: counts are the sample's, scaled to the window."
-          } ?? ""),
-        table: gaps, csvName: "gaps.csv", chart: nil))
-    let topics = a.topicTable()
-    data.metrics.append(
-      ReportMetric(
-        title: "Topics and their best article",
-        definition:
-          "Every topic with its contacts, trend, its nearest article and their similarity, whether it is a gap, and its most typical tickets.",
-        table: topics, csvName: "topics.csv", chart: nil))
-    let searches = a.searchGapTable()
-    if !searches.rows.isEmpty {
-      data.metrics.append(
-        ReportMetric(
-          title: "Searches without an answer",
-          definition:
-            "Help-center searches (at least \(settings.minSearches) in the window) that found no article, or found some that nobody opened.",
-          table: searches, csvName: "search_gaps.csv", chart: nil))
-    }
-    let stale = a.staleArticleTable()
-    if !stale.rows.isEmpty {
-      data.metrics.append(
-        ReportMetric(
-          title: "Stale articles of growing topics",
-          definition:
-            "Articles that cover a topic whose share grew more than 10 % while the article has not been updated for \(settings.staleDays) days.",
-          table: stale, csvName: "stale_articles.csv", chart: nil))
-    }
-  }
-
-  /// Buckets of the duration distribution: (CSV column, chart label, upper bound in minutes).
-  static let durationBuckets: [(column: String, label: String, upTo: Double?)] = [
-    ("up_to_1h", "≤ 1 h", 60), ("1h_to_4h", "1–4 h", 240), ("4h_to_8h", "4–8 h", 480),
-    ("8h_to_24h", "8–24 h", 1440), ("1d_to_3d", "1–3 d", 4320), ("3d_to_7d", "3–7 d", 10_080),
-    ("over_7d", "> 7 d", nil),
-  ]
-
-  /// How first reply and full resolution times are distributed, in calendar time and (with a
-  /// schedule) business time: tickets per bucket, from the engine's `leN` counts.
-  static func addDurationDistribution(
-    _ data: inout ReportData, facts: MetricData, zone: ZoneRules, engine: MetricEngine
-  ) throws {
-    var rows: [[Cell]] = []
-    var series: [(name: String, counts: [Int])] = []
-    let bounds = durationBuckets.compactMap(\.upTo)
-    for metric in [Catalog.firstReplyTime, Catalog.fullResolutionTime] {
-      for business in facts.schedule == nil ? [false] : [false, true] {
-        var q = MetricQuery(metric: metric)
-        q.zone = zone
-        q.business = business
-        q.stats = [.count, .median] + bounds.map { Statistic.atMost($0) }
-        guard let row = try engine.run(q, data: facts).rows.first,
-          case .int(let total) = row[0], total > 0
-        else { continue }
-        var cumulative = row[2...].map { cell -> Int in
-          if case .int(let n) = cell { return n }
-          return 0
-        }
-        cumulative.append(total)
-        let counts = cumulative.indices.map {
-          $0 == 0 ? cumulative[0] : cumulative[$0] - cumulative[$0 - 1]
-        }
-        rows.append(
-          [.text(metric.id), .text(business ? "business" : "calendar"), .int(total), row[1]]
-            + counts.map { Cell.int($0) })
-        series.append(
-          (
-            metric.id.replacingOccurrences(of: "_", with: " ") + (business ? " (business)" : ""),
-            counts
-          ))
-      }
-    }
-    guard !rows.isEmpty else { return }
-    let title = "Distribution of first reply and resolution times"
-    data.metrics.append(
-      ReportMetric(
-        title: title,
-        definition:
-          "Tickets by how long the first reply and the full resolution took, in calendar time"
-          + (facts.schedule == nil ? "" : " and in the business hours of the first schedule")
-          + ". Buckets include their upper bound; the chart shows each row's shares.",
-        table: MetricTable(
-          metric: "duration_distribution",
-          columns: ["metric", "time", "tickets", "median_minutes"]
-            + durationBuckets.map(\.column), rows: rows),
-        csvName: "duration_distribution.csv",
-        chart: SVGChart.histogram(
-          title: title, buckets: durationBuckets.map(\.label), series: series)))
-  }
-
-  /// The classifiers' held-out quality, the category confusion table and the urgent-looking
-  /// tickets (`classifier_quality.csv`, `category_confusion.csv`, `urgent_looking.csv`).
-  static func addCategorySections(
-    _ data: inout ReportData, warehouse: Warehouse, zone: ZoneRules, settings: CategorySettings
-  ) throws {
-    let models = try warehouse.classifierModels()
-    guard !models.isEmpty else { return }
-    let holdout = Int((settings.holdoutShare * 100).rounded())
-    let category = models.first { $0.model == "category" }
-    if let category {
-      let e = ClassifierEvaluation(category)
-      if e.total > 0 {
-        data.kpis.append(
-          KPI(
-            label: "Category accuracy", value: percent(e.accuracy),
-            note: "on \(e.total) held-out tickets; macro-F1 \(percent(e.macroF1))"))
-      }
-    }
-    data.metrics.append(
-      ReportMetric(
-        title: "Category and priority classifiers",
-        definition:
-          "Multinomial naive Bayes over TF-IDF words and word pairs of subject and description. Trained on the tickets that record a category (or a priority), measured on a fixed \(holdout) % of them held out; majority_baseline is the accuracy of always answering the commonest class. Tickets without a category get the predicted one (category dimension).",
-        table: ClassifierTables.quality(models), csvName: "classifier_quality.csv", chart: nil))
-    if let category, category.holdout > 0 {
-      data.metrics.append(
-        ReportMetric(
-          title: "Category confusion on held-out tickets",
-          definition:
-            "Rows: the category recorded on a held-out ticket; columns: the category predicted from its text. Recorded categories can themselves be wrong.",
-          table: ClassifierTables.confusion(category), csvName: "category_confusion.csv",
-          chart: nil))
-    }
-    if models.contains(where: { $0.model == "priority" }) {
-      let urgent = try warehouse.urgentLooking(threshold: settings.urgentThreshold)
-      data.kpis.append(
-        KPI(
-          label: "Urgent-looking, low priority",
-          value: String(urgent.count { !["solved", "closed"].contains($0.status ?? "") }),
-          note: "unresolved (\(urgent.count) in all)"))
-      data.metrics.append(
-        ReportMetric(
-          title: "Urgent-looking tickets with a low priority",
-          definition:
-            "Tickets with priority low, normal or none whose text gives high or urgent a probability of at least \(percent(settings.urgentThreshold)) under the priority model, unresolved ones first; why: the words that raised it most.",
-          table: ClassifierTables.urgentLooking(urgent, zone: zone), csvName: "urgent_looking.csv",
-          chart: nil))
-    }
-  }
-
-  /// Escalation rates and times by category, channel and priority, and the routing suggestion
-  /// table (`escalations.csv`, `routing.csv`).
-  static func addEscalationSections(
-    _ data: inout ReportData, facts: MetricData, zone: ZoneRules, threads: Int,
-    minGroupTickets: Int
-  ) throws {
-    let analysis = EscalationAnalysis(
-      zone: zone, threads: threads, minGroupTickets: minGroupTickets)
-    var overall = MetricQuery(metric: Catalog.escalationRate)
-    overall.zone = zone
-    if let row = try MetricEngine(threads: threads).run(overall, data: facts).rows.first,
-      case .real(let rate) = row[2]
-    {
-      data.kpis.append(
-        KPI(label: "Escalation rate", value: percent(rate), note: "\(row[1].formatted) escalated"))
-    }
-    data.metrics.append(
-      ReportMetric(
-        title: "Escalations by category, channel and priority",
-        definition: Catalog.escalationRate.definition
-          + " timed: escalated tickets whose export says when; median_minutes_to_escalation: created to first escalation.",
-        table: try analysis.escalationTable(facts), csvName: "escalations.csv", chart: nil))
-    data.metrics.append(
-      ReportMetric(
-        title: "Routing: which group resolves each category fastest",
-        definition:
-          "Median full resolution time of each category's solved tickets per group; the fastest group among those that resolved at least \(minGroupTickets) of them, next to the group that resolves the most. median_minutes_saved: main minus fastest; evidence: clear when the two medians' 95 % confidence intervals do not overlap (only then is rerouting worth trying).",
-        table: try analysis.routingTable(facts), csvName: "routing.csv", chart: nil))
-  }
-
-  static func percent(_ x: Double) -> String {
-    let tenths = (x * 1000).rounded()
-    return "\(Int(tenths) / 10).\(Int(tenths) % 10) %"
-  }
+  static func percent(_ x: Double) -> String { Presentation.percent(x) }
 
   static func change(_ now: Double, _ before: Double) -> String {
     guard before > 0 else { return "" }
     return String(format: " (%@%.0f%%)", now >= before ? "+" : "", (now - before) / before * 100)
-  }
-
-  /// `summary.json`: headline numbers, run metadata and file accounting, for other tools.
-  static func summaryJSON(_ d: ReportData, runID: Int64?) -> String {
-    func q(_ s: String) -> String { JSONText.quote(s) }
-    let kpis = d.kpis.map {
-      "    {\"label\": \(q($0.label)), \"value\": \(q($0.value)), \"note\": \(q($0.note))}"
-    }
-    let files = d.files.map { f in
-      "    {\"file\": \(q(f.file)), \"read\": \(f.read), \"inserted\": \(f.inserted), \"updated\": \(f.updated), "
-        + "\"unchanged\": \(f.unchanged), \"superseded\": \(f.superseded), \"rejected\": \(f.rejected), "
-        + "\"skipped\": \(f.skipped), \"failed\": \(f.failed.map(q) ?? "null")}"
-    }
-    let tables = d.metrics.map {
-      "    {\"title\": \(q($0.title)), \"metric\": \(q($0.table.metric)), \"csv\": \(q($0.csvName)), \"rows\": \($0.table.rows.count)}"
-    }
-    return
-      "{\n  \"title\": \(q(d.title)),\n  \"produced_by\": \(q(d.producedBy)),\n  \"as_of\": \(q(d.asOf)),\n"
-      + "  \"time_zone\": \(q(d.timeZone)),\n  \"run_id\": \(runID.map(String.init) ?? "null"),\n"
-      + "  \"reject_threshold_exceeded\": \(d.rejectThresholdExceeded),\n"
-      + "  \"quality_failed\": \(d.qualityFailed),\n"
-      + "  \"headline\": [\n" + kpis.joined(separator: ",\n") + "\n  ],\n"
-      + "  \"tables\": [\n" + tables.joined(separator: ",\n") + "\n  ],\n"
-      + "  \"files\": [\n" + files.joined(separator: ",\n") + "\n  ]\n}\n"
-  }
-
-  /// `index.html` in the output folder: every run folder that has a report, newest first.
-  static func writeIndex(_ output: String) throws {
-    let fm = FileManager.default
-    let names = ((try? fm.contentsOfDirectory(atPath: output)) ?? []).filter {
-      fm.fileExists(atPath: output + "/" + $0 + "/report.html")
-    }.sorted(by: >)
-    var rows = ""
-    for n in names {
-      let e = HTMLText.escape(n)
-      var when = ""
-      if let json = fm.contents(atPath: output + "/" + n + "/summary.json"),
-        let obj = try? JSONSerialization.jsonObject(with: json) as? [String: Any],
-        let asOf = obj["as_of"] as? String
-      {
-        when = HTMLText.escape(asOf)
-      }
-      rows += "<tr><td><a href=\"\(e)/report.html\">\(e)</a></td><td>\(when)</td></tr>\n"
-    }
-    let html = """
-      <!DOCTYPE html>
-      <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-      <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-      <title>TicketLens reports</title>
-      <style>body{font:15px/1.45 system-ui,sans-serif;max-width:720px;margin:24px auto;padding:0 16px}
-      table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 10px;border-bottom:1px solid #d0d7de}</style>
-      </head><body><h1>TicketLens reports</h1>
-      <p><a href="latest.html">Latest report</a></p>
-      <table><thead><tr><th scope="col">Run</th><th scope="col">Data as of</th></tr></thead><tbody>
-      \(rows)</tbody></table></body></html>
-
-      """
-    try AtomicFile.write(html, to: output + "/index.html")
   }
 
   /// Removes the oldest run folders beyond `keep` (only folders whose names fit the pattern).
@@ -907,134 +653,4 @@ public enum ReportBuilder {
   /// A count for a headline tile, with thousands separators.
   static func count(_ n: Int) -> String { Presentation.grouped(Double(n), decimals: 0) }
 
-  /// The periods of a table by day, week or month (its first column) that the as-of instant
-  /// cuts short — the one it falls in, unless it falls at that period's last second — and what
-  /// the page says about them.
-  static func partialPeriods(_ t: MetricTable, asOf: Instant, zone: ZoneRules) -> (
-    rows: Set<String>, note: String?
-  ) {
-    guard let grain = t.columns.first, ["day", "week", "month"].contains(grain) else {
-      return ([], nil)
-    }
-    let local = zone.localSecond(fromUTC: asOf.milliseconds.floorDiv(1000))
-    let today = CivilDate(daysSinceEpoch: Int(local.floorDiv(86_400)))
-    let dayIsOver = local - local.floorDiv(86_400) * 86_400 >= 86_399
-    var partial = Set<String>()
-    for row in t.rows {
-      let label = row[0].formatted
-      guard let start = CivilDate(iso8601: grain == "month" ? label + "-01" : label) else {
-        continue
-      }
-      let end: CivilDate  // the period's first day after it
-      switch grain {
-      case "day": end = start.adding(days: 1)
-      case "week": end = start.adding(days: 7)
-      default:
-        end =
-          start.month == 12
-          ? CivilDate(year: start.year + 1, month: 1, day: 1)
-          : CivilDate(year: start.year, month: start.month + 1, day: 1)
-      }
-      let tomorrow = today.adding(days: 1)
-      if tomorrow < end || (tomorrow == end && !dayIsOver) { partial.insert(label) }
-    }
-    guard let last = partial.sorted().last else { return ([], nil) }
-    let time = Instant(milliseconds: asOf.milliseconds).iso8601
-    return (
-      partial,
-      "The \(grain) of \(last) is partial (data to \(time)): it is drawn lighter and marked *, "
-        + "and its counts are not comparable with full \(grain)s."
-    )
-  }
-
-  /// A stacked bar chart for a count table with a day/week/month column and one dimension;
-  /// `partial` periods are drawn lighter and marked.
-  static func chart(for t: MetricTable, title: String, partial: Set<String> = []) -> String? {
-    guard t.columns.count == 3, ["day", "week", "month"].contains(t.columns[0]),
-      t.columns[2] == "count", !t.rows.isEmpty
-    else { return nil }
-    var periods: [String] = []
-    var seriesNames: [String] = []
-    var values: [String: [String: Int]] = [:]
-    for r in t.rows {
-      let p = r[0].formatted
-      let s = r[1].formatted
-      if periods.last != p { periods.append(p) }
-      if !seriesNames.contains(s) { seriesNames.append(s) }
-      if case .int(let c) = r[2] { values[s, default: [:]][p] = c }
-    }
-    seriesNames.sort()
-    let series = seriesNames.map { s in (s, periods.map { values[s]?[$0] ?? 0 }) }
-    return SVGChart.stackedBars(
-      title: title, x: periods, series: series,
-      partial: Set(periods.indices.filter { partial.contains(periods[$0]) }))
-  }
-
-  /// One row per data-quality check (`quality_checks.csv`).
-  public static func qualityTable(_ results: [StoredQualityResult]) -> MetricTable {
-    MetricTable(
-      metric: "quality_checks",
-      columns: [
-        "check", "table", "checked", "failed", "failed_share", "status", "examples", "asserts",
-      ],
-      rows: results.map { q in
-        [
-          .text(q.check), .text(q.table), .int(q.checked), .int(q.failed),
-          q.checked > 0 ? .real(Double(q.failed) / Double(q.checked)) : .null, .text(q.status),
-          .text(
-            q.failures.prefix(3).map { "\($0.source)/\($0.id): \($0.detail)" }.joined(
-              separator: "; ")),
-          .text(q.description),
-        ]
-      })
-  }
-
-  /// The names merged because they differ only in case or spacing (`names_merged.csv`).
-  static func spellingMergesTable(_ merges: [SpellingMerge]) -> MetricTable {
-    MetricTable(
-      metric: "names_merged", columns: ["table", "dimension", "shown_as", "spellings", "rows"],
-      rows: merges.map { m in
-        [
-          .text(m.table), .text(m.dimension), .text(m.display),
-          .text(m.spellings.map { "'\($0.value)' (\($0.rows))" }.joined(separator: ", ")),
-          .int(m.spellings.reduce(0) { $0 + $1.rows }),
-        ]
-      })
-  }
-
-  /// Every stored failing row (`quality_failures.csv`).
-  public static func qualityFailures(_ results: [StoredQualityResult]) -> MetricTable {
-    MetricTable(
-      metric: "quality_failures", columns: ["check", "table", "record", "detail"],
-      rows: results.flatMap { q in
-        q.failures.map { f -> [Cell] in
-          [.text(q.check), .text(q.table), .text(f.source + "/" + f.id), .text(f.detail)]
-        }
-      })
-  }
-
-  static func accountingCSV(_ files: [FileAccounting]) -> String {
-    let rows: [[Cell]] = files.map {
-      [
-        .text($0.file), .int($0.read), .int($0.inserted), .int($0.updated), .int($0.unchanged),
-        .int($0.superseded), .int($0.rejected), .text($0.failed ?? ""),
-      ]
-    }
-    return CSVWriter().render(
-      header: [
-        "file", "read", "inserted", "updated", "unchanged", "superseded", "rejected", "failed",
-      ],
-      rows: rows)
-  }
-
-  static func rejectsTable(_ rejects: [RejectRow]) -> MetricTable {
-    MetricTable(
-      metric: "rejects", columns: ["file", "line", "field", "code", "message", "raw"],
-      rows: rejects.map {
-        [
-          .text($0.file), $0.line.map(Cell.int) ?? .null, .text($0.field ?? ""), .text($0.code),
-          .text($0.message), .text($0.raw ?? ""),
-        ]
-      })
-  }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TicketLensPipeline
+import TicketLensReports
 import TicketLensWarehouse
 
 struct QualityCommand: ParsableCommand {
@@ -21,7 +22,8 @@ struct QualityCommand: ParsableCommand {
         cfg?.quality ?? QualitySettings(), runID: try wh.runs(limit: 1).first?.id
       ).map(\.stored)
       try options.write(
-        failures ? ReportBuilder.qualityFailures(results) : ReportBuilder.qualityTable(results))
+        failures
+          ? DataQualityTables.qualityFailures(results) : DataQualityTables.qualityTable(results))
       if results.contains(where: { $0.status == "error" }) { throw ExitCode(4) }
     } catch let e as ExitCode {
       throw e
