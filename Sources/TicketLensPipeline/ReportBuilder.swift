@@ -513,7 +513,12 @@ public enum ReportBuilder {
       let forecast = try TrendCommands.forecast(
         chats: false, days: 28, data: facts, zone: zone, threads: engine.threads)
       let history = days.suffix(56)
-      let values = history.map { number($0[1]) }
+      // A day the as-of instant cuts short is left out of the line (it would read as a drop).
+      let partial = PeriodChart.partialPeriods(
+        MetricTable(metric: "tickets_created", columns: ["day", "count"], rows: Array(history)),
+        asOf: asOf, zone: zone
+      ).rows
+      let values = history.map { partial.contains($0[0].formatted) ? nil : number($0[1]) }
       let ma = values.indices.map { i -> Double? in
         guard i >= 6 else { return nil }
         let w = values[(i - 6)...i].compactMap { $0 }
@@ -541,7 +546,10 @@ public enum ReportBuilder {
             "Tickets created per day (last 8 weeks), their 7-day moving average, and a 4-week "
             + "Holt-Winters forecast (additive, weekly season) with a ±1.96σ band. Backtest: fitted "
             + "without the last 4 weeks, the forecast of those weeks was off by "
-            + (mape.map { String(format: "%.1f%%", $0 * 100) } ?? "—") + " (MAPE).",
+            + (mape.map { String(format: "%.1f%%", $0 * 100) } ?? "—") + " (MAPE)."
+            + (partial.sorted().last.map {
+              " The day of \($0) is partial (data to \(asOf.iso8601)) and left out of the line."
+            } ?? ""),
           table: forecast, csvName: "ticket_volume_forecast.csv", chart: chart))
     }
     // When tickets arrive.
