@@ -29,6 +29,10 @@ let package = Package(
     // The system zlib, for gzip-compressed inputs.
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+    // OpenBLAS (CBLAS), for the sentence model's matrix products (cores picked at run time).
+    .systemLibrary(
+      name: "COpenBLAS", pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
     // Domain types only: tickets, instants, calendars, diagnostics. No I/O.
     .target(name: "TicketLensModel", exclude: ["README.md"]),
     // Format readers (CSV, later JSON and XML) and vendor mappings -> records + diagnostics.
@@ -46,12 +50,15 @@ let package = Package(
     // Text insights: tokenizer, static embedding, sentiment, classifiers, topics, knowledge gaps.
     .target(
       name: "TicketLensInsights",
-      dependencies: ["TicketLensModel", "TicketLensWarehouse", "TicketLensMetrics"],
+      dependencies: [
+        "TicketLensModel", "TicketLensWarehouse", "TicketLensMetrics", "COpenBLAS",
+      ],
       exclude: ["README.md", "Resources/README.md"],
-      // The static sentence embedding distilled from all-MiniLM-L6-v2 (Apache-2.0, NOTICE).
+      // all-MiniLM-L6-v2 (Apache-2.0, NOTICE): the sentence model, int8, and the static
+      // embedding distilled from it.
       resources: [
         .copy("Resources/static-embedding.bin"), .copy("Resources/vocab.txt"),
-        .copy("Resources/NOTICE"),
+        .copy("Resources/sentence-model.bin"), .copy("Resources/NOTICE"),
       ],
       // Optimized in debug builds too: the embedding, nearest-neighbour and clustering loops
       // run 100x slower unoptimized, which made the tests on public text sets take minutes.

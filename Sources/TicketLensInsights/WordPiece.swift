@@ -167,6 +167,8 @@ public struct WordPiece: Sendable {
 /// byte for byte): the same ids as `WordPiece.tokenIDs`, without a String per word for ASCII
 /// text. One per worker; it grows with the distinct words it meets.
 struct PieceCache {
+  /// The id a word the vocabulary cannot spell becomes (BERT's `[UNK]`); nil drops the word.
+  let unknown: Int32?
   private var slots = KeySlots(capacity: 4096)
   /// Each memoised word's bytes and pieces, by slot.
   private var words: [UInt8] = []
@@ -174,6 +176,8 @@ struct PieceCache {
   private var pieces: [Int32] = []
   /// Scratch space for the word being read.
   private var word: [UInt8] = []
+
+  init(unknown: Int32? = nil) { self.unknown = unknown }
 
   /// Appends the piece ids of `text` to `out`.
   mutating func pieces(of text: String, tokenizer: WordPiece, into out: inout [Int32]) {
@@ -203,16 +207,22 @@ struct PieceCache {
         out.append(contentsOf: pieces[Int(e.first)..<Int(e.first + e.pieces)])
       } else {
         // Another word with the same key (all but never): spelled without the memo.
-        out.append(contentsOf: tokenizer.pieces(String(decoding: word, as: UTF8.self)))
+        out.append(contentsOf: spelled(word, tokenizer))
       }
       return
     }
-    let found = tokenizer.pieces(String(decoding: word, as: UTF8.self))
+    let found = spelled(word, tokenizer)
     _ = slots.insert(h.value)
     entries.append(
       (Int32(words.count), Int32(word.count), Int32(pieces.count), Int32(found.count)))
     words.append(contentsOf: word)
     pieces.append(contentsOf: found)
     out.append(contentsOf: found)
+  }
+
+  private func spelled(_ word: [UInt8], _ tokenizer: WordPiece) -> [Int32] {
+    let found = tokenizer.pieces(String(decoding: word, as: UTF8.self))
+    if found.isEmpty, let unknown { return [unknown] }
+    return found
   }
 }

@@ -62,6 +62,21 @@ if mode == "sentiment" {
       negative, best, Double(n) / best / Double(threads)))
   exit(0)
 }
+if mode == "sentence-model" {
+  // ticketlens-bench sentence-model TEXTS.txt [threads]: texts (one per line) through the
+  // sentence model; texts per second per core, best of 3.
+  let texts = try! String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+    .map(String.init)
+  let threads = args.count > 3 ? Int(args[3])! : 1
+  let model = try! SentenceModel.shared()
+  var best = Double.infinity
+  for _ in 0..<3 { best = min(best, seconds { _ = model.vectors(texts, threads: threads) }) }
+  print(
+    String(
+      format: "sentence-model threads=%d texts=%d seconds=%.3f texts/s/core=%.0f", threads,
+      texts.count, best, Double(texts.count) / best / Double(threads)))
+  exit(0)
+}
 if mode == "suite-data" {
   // Clean inputs for the DuckDB comparison: 1M tickets (generic CSV) and 500k chats (NDJSON),
   // with no broken rows or duplicates, so that both sides load exactly the same records.
