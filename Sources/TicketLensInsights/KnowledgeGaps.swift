@@ -42,8 +42,23 @@ public struct GapSettings: Sendable, Equatable {
   /// from the sample, and the counts shown are the sample's scaled to the whole window
   /// (`GapAnalysis.sampled`). 0 reads every contact.
   public var maxContacts = 50_000
+  /// What turns a text into a vector for topics and coverage (see `TextModel`).
+  public var textModel = TextModel.static
+  /// With the sentence model: a topic is covered when the median article mass its members
+  /// receive (propagated from the articles' sentences through the graph of contacts) is at
+  /// least this share of the median mass over all contacts.
+  public var coverMass = 0.6
   public var threads = 0
   public init() {}
+
+  public enum TextModel: String, Sendable, CaseIterable {
+    /// The static embedding distilled from all-MiniLM-L6-v2: microseconds per text; coverage by
+    /// the nearest-article rules (`coverMargin`, `fragmentSimilarity`, `termShare`).
+    case `static`
+    /// all-MiniLM-L6-v2 itself (`SentenceModel`): milliseconds per text, purer topics, and
+    /// coverage by label propagation from the articles' sentences.
+    case sentence
+  }
 }
 
 /// One topic with its evidence; a gap when `isGap`.
@@ -118,7 +133,7 @@ public struct GapAnalysis: Sendable {
 /// README, "Knowledge gaps".
 public enum KnowledgeGapFinder {
   /// Bumped whenever a change would list different topics for the same data.
-  public static let version = 3
+  public static let version = 4
 
   public static func analyze(warehouse: Warehouse, asOf: Int64, settings: GapSettings) throws
     -> GapAnalysis
@@ -128,20 +143,27 @@ public enum KnowledgeGapFinder {
     let start = end - Int64(settings.windowDays) * day
     let previousStart = start - Int64(settings.windowDays) * day
     let embedding = try StaticEmbedding.shared()
-    let dims = embedding.dimensions
     // A large window is read as a sample (the same rows from run to run).
     let windowTotal = try warehouse.contactCount(from: start, to: end)
+    // The sentence model reads at most `sample` contacts (milliseconds each): the topic graph's
+    // size, so its cost does not grow with the data.
+    let limit =
+      settings.textModel == .sentence
+      ? min(settings.maxContacts > 0 ? settings.maxContacts : Int.max, settings.sample)
+      : settings.maxContacts
     let keep: Int? =
-      settings.maxContacts > 0 && windowTotal > settings.maxContacts
-      ? max(
-        1,
-        Int(Double(settings.maxContacts) / Double(windowTotal) * Double(Warehouse.sampleModulus)))
+      limit > 0 && windowTotal > limit
+      ? max(1, Int(Double(limit) / Double(windowTotal) * Double(Warehouse.sampleModulus)))
       : nil
     let rate = keep.map { Double($0) / Double(Warehouse.sampleModulus) } ?? 1
     func scaled(_ n: Int) -> Int { keep == nil ? n : Int((Double(n) / rate).rounded()) }
     let current = try warehouse.contactTexts(from: start, to: end, sample: keep)
     let texts = current.map(topicText)
-    let windowVectors = embedding.vectors(texts, threads: settings.threads)
+    let staticVectors = embedding.vectors(texts, threads: settings.threads)
+    let sentenceModel = settings.textModel == .sentence ? try SentenceModel.shared() : nil
+    let dims = sentenceModel?.dimensions ?? embedding.dimensions
+    let windowVectors =
+      sentenceModel?.vectors(texts, threads: settings.threads) ?? staticVectors
     var clustering = TopicClustering(
       vectors: windowVectors, dimensions: dims, neighbours: settings.neighbours,
       resolution: settings.resolution, mergeSimilarity: Float(settings.mergeSimilarity),
@@ -151,7 +173,15 @@ public enum KnowledgeGapFinder {
       texts: texts, minDF: 3, maxShare: 0.3, threads: settings.threads)
     // Articles: one vector each, from the title and every sentence the articles do not share.
     let articles = try warehouse.articleTexts()
-    let articleVectors = articleVectors(articles, embedding: embedding)
+    let sentences = articleSentences(articles)
+    let sentenceVectors =
+      sentenceModel?.vectors(sentences.flatMap { $0 }, threads: settings.threads)
+      ?? embedding.vectors(sentences.flatMap { $0 }, threads: 1)
+    let sentenceOwner = sentences.enumerated().flatMap { a, s in
+      [Int](repeating: a, count: s.count)
+    }
+    let articleVectors = Self.articleVectors(
+      sentenceVectors, owner: sentenceOwner, articles: articles.count, dims: dims)
     // Each article's terms, for the terms a topic's best article lacks.
     let tokenizer = Tokenizer(maxNGram: 2)
     let articleTerms = articles.map {
@@ -167,11 +197,27 @@ public enum KnowledgeGapFinder {
     let previousTotal = previous.count
     var previousTopic: [Int?] = []
     previousTopic.reserveCapacity(previousTotal)
+    // With the sentence model the window's topics get centres in the static space too, from
+    // their members' static vectors, and the previous window is assigned there (embedding it
+    // with the full model would double its cost for a trend).
+    var staticTopics = clustering
+    if sentenceModel != nil {
+      staticTopics.dimensions = embedding.dimensions
+      staticTopics = staticTopics.merged([:], vectors: staticVectors)
+    }
     for lo in stride(from: 0, to: previousTotal, by: 65_536) {
       let block = previous[lo..<min(previousTotal, lo + 65_536)].map(topicText)
       let v = embedding.vectors(block, threads: settings.threads)
-      previousTopic += clustering.nearest(v, rows: Array(block.indices), threads: settings.threads)
+      previousTopic += staticTopics.nearest(
+        v, rows: Array(block.indices), threads: settings.threads)
     }
+    // With the sentence model, how much of the articles' label reaches each contact.
+    let articleMass =
+      sentenceModel == nil
+      ? nil
+      : Self.propagatedArticleMass(
+        windowVectors, dims: dims, sentences: sentenceVectors, owner: sentenceOwner,
+        articles: articles.count, sample: settings.sample, threads: settings.threads)
     // Twice at most: gaps that are phrasings of one need (centres alike) are joined into one
     // topic and the topics summarised again.
     for pass in 0..<2 {
@@ -216,7 +262,7 @@ public enum KnowledgeGapFinder {
         let idx = members[j]
         let contacts = idx.map { current[$0] }
         let match = Double(best[t]?.score ?? 0)
-        var isGap = match < settings.matchThreshold
+        var isGap = articleMass == nil && match < settings.matchThreshold
         var answered: String?
         var missing: [String] = []
         if let b = best[t] {
@@ -238,6 +284,13 @@ public enum KnowledgeGapFinder {
           {
             isGap = false
           }
+        }
+        // The sentence model decides by the articles' propagated label: a topic whose members
+        // the articles' sentences reach as well as a typical contact is covered.
+        if let mass = articleMass {
+          let reached = idx.compactMap { mass.perContact[$0].map(Double.init) }.sorted()
+          let median = Quantiles.quantile(sorted: reached, 0.5) ?? 0
+          isGap = mass.typical > 0 && median / mass.typical < settings.coverMass
         }
         let resolution = contacts.compactMap(\.resolutionMinutes).sorted()
         let median = Quantiles.quantile(sorted: resolution, 0.5)
@@ -373,9 +426,9 @@ public enum KnowledgeGapFinder {
     }
   }
 
-  /// One unit vector per article: the mean of its title's and its sentences' vectors, leaving
-  /// out sentences that several articles share (boilerplate such as "Still need help?").
-  static func articleVectors(_ articles: [ArticleText], embedding: StaticEmbedding) -> [Float] {
+  /// Each article's sentences: its title first, then every sentence of its body that several
+  /// articles do not share (boilerplate such as "Still need help?" is left out).
+  static func articleSentences(_ articles: [ArticleText]) -> [[String]] {
     let sentences = articles.map { a -> [String] in
       var out = [a.title]
       for line in a.body.split(whereSeparator: \.isNewline) {
@@ -395,18 +448,100 @@ public enum KnowledgeGapFinder {
     var shared: [String: Int] = [:]
     for s in sentences { for x in Set(s) { shared[x, default: 0] += 1 } }
     let limit = max(3, articles.count / 5)
-    let dims = embedding.dimensions
-    var out = [Float](repeating: 0, count: articles.count * dims)
-    for (a, s) in sentences.enumerated() {
-      let kept = s.enumerated().filter { $0.offset == 0 || shared[$0.element]! < limit }
-        .map(\.element)
-      let v = embedding.vectors(kept, threads: 1)
-      var sum = [Float](repeating: 0, count: dims)
-      for r in 0..<kept.count { for d in 0..<dims { sum[d] += v[r * dims + d] } }
-      let norm = sum.reduce(0) { $0 + $1 * $1 }.squareRoot()
-      if norm > 0 { for d in 0..<dims { out[a * dims + d] = sum[d] / norm } }
+    return sentences.map { s in
+      s.enumerated().filter { $0.offset == 0 || shared[$0.element]! < limit }.map(\.element)
+    }
+  }
+
+  /// One unit vector per article: the mean of its sentences' vectors.
+  static func articleVectors(_ v: [Float], owner: [Int], articles: Int, dims: Int) -> [Float] {
+    var out = [Float](repeating: 0, count: articles * dims)
+    for (row, a) in owner.enumerated() {
+      for d in 0..<dims { out[a * dims + d] += v[row * dims + d] }
+    }
+    for a in 0..<articles {
+      var norm: Float = 0
+      for d in 0..<dims { norm += out[a * dims + d] * out[a * dims + d] }
+      if norm > 0 {
+        let inv = 1 / norm.squareRoot()
+        for d in 0..<dims { out[a * dims + d] *= inv }
+      }
     }
     return out
+  }
+
+  /// The articles' label propagated to the contacts (Zhou et al.'s label spreading): a graph
+  /// of at most `sample` contacts (an even stride, as the topic graph) and every article
+  /// sentence, each node linked to its 20 most similar nodes (weight: cosine, made symmetric,
+  /// normalised by the square roots of the degrees); each sentence starts with its article's
+  /// label, and F ← 0.8·S·F + 0.2·Y twenty times. A contact's mass is its largest article
+  /// label; `typical` is the median over the graph's contacts. A topic of contacts that only
+  /// a sibling article's sentences come near gets far less than a topic an article answers,
+  /// and fragments of an answered topic are reached through their neighbours.
+  static func propagatedArticleMass(
+    _ vectors: [Float], dims: Int, sentences: [Float], owner: [Int], articles: Int,
+    sample: Int, threads: Int
+  ) -> (perContact: [Int: Float], typical: Double)? {
+    guard articles > 0, !owner.isEmpty else { return nil }
+    let n = dims == 0 ? 0 : vectors.count / dims
+    let usable = (0..<n).filter { i in (0..<dims).contains { vectors[i * dims + $0] != 0 } }
+    let stride = max(1, (usable.count + sample - 1) / max(1, sample))
+    let chosen = Swift.stride(from: 0, to: usable.count, by: stride).map { usable[$0] }
+    let m = owner.count
+    var nodes = [Float](repeating: 0, count: (chosen.count + m) * dims)
+    for (p, i) in chosen.enumerated() {
+      for d in 0..<dims { nodes[p * dims + d] = vectors[i * dims + d] }
+    }
+    for r in 0..<m {
+      for d in 0..<dims { nodes[(chosen.count + r) * dims + d] = sentences[r * dims + d] }
+    }
+    let total = chosen.count + m
+    let k = min(20, total - 1)
+    guard k > 0 else { return nil }
+    let knn = TopicClustering.nearestNeighbours(
+      nodes, dims, Array(0..<total), k: k, threads: threads)
+    // Symmetric weights: the larger of the two directions.
+    var weights = [[Int: Float]](repeating: [:], count: total)
+    nodes.withUnsafeBufferPointer { v in
+      for a in 0..<total {
+        for b in knn[a] {
+          let w = max(
+            0, TopicClustering.dot(v.baseAddress! + a * dims, v.baseAddress! + b * dims, dims))
+          guard w > 0 else { continue }
+          weights[a][b] = max(weights[a][b] ?? 0, w)
+          weights[b][a] = max(weights[b][a] ?? 0, w)
+        }
+      }
+    }
+    let edges = weights.map { $0.sorted { $0.key < $1.key } }
+    let degree = edges.map { $0.reduce(Float(0)) { $0 + $1.value } }
+    let norm = degree.map { $0 > 0 ? 1 / $0.squareRoot() : 0 }
+    var y = [Float](repeating: 0, count: total * articles)
+    for (r, a) in owner.enumerated() { y[(chosen.count + r) * articles + a] = 1 }
+    var f = y
+    var next = y
+    for _ in 0..<20 {
+      for i in 0..<total {
+        let row = i * articles
+        for a in 0..<articles { next[row + a] = 0.2 * y[row + a] }
+        for (j, w) in edges[i] {
+          let s = 0.8 * w * norm[i] * norm[j]
+          let other = j * articles
+          for a in 0..<articles { next[row + a] += s * f[other + a] }
+        }
+      }
+      swap(&f, &next)
+    }
+    var perContact: [Int: Float] = [:]
+    var masses: [Double] = []
+    for (p, i) in chosen.enumerated() {
+      var best: Float = 0
+      for a in 0..<articles { best = max(best, f[p * articles + a]) }
+      perContact[i] = best
+      if best > 0 { masses.append(Double(best)) }
+    }
+    masses.sort()
+    return (perContact, Quantiles.quantile(sorted: masses, 0.5) ?? 0)
   }
 
   /// The subject line customers use most for the topic, as a starting title for the article.

@@ -190,7 +190,7 @@ public struct SentenceModel: Sendable {
   /// product is computed alone, so a text's vector is the same whatever it is run with (a test
   /// checks it).
   static let batchPieces = 384
-  static let rowAlignment = 8
+  static let rowAlignment = 16
 
   /// Working memory, grown to the largest batch met.
   struct Scratch {

@@ -419,9 +419,21 @@ public struct PipelineConfig: Sendable {
           "gaps", "sentiment", "min_tickets", "window_days", "match_threshold", "stale_days",
           "min_searches", "classify", "category_field", "category_tag_prefix", "holdout",
           "urgent_threshold", "routing_min_tickets", "classifier", "retrain_share",
-          "max_contacts",
+          "max_contacts", "text_model", "cover_mass",
         ],
         what: "insights")
+      if let n = m["text_model"] {
+        let name = try r.string(n, "text_model")
+        guard let model = GapSettings.TextModel(rawValue: name) else {
+          throw r.error(n, "'text_model' is 'static' or 'sentence', not '\(name)'")
+        }
+        config.insights.textModel = model
+      }
+      if let n = m["cover_mass"] {
+        let v = try r.double(n, "cover_mass")
+        guard v >= 0, v <= 1 else { throw r.error(n, "'cover_mass' is a share, between 0 and 1") }
+        config.insights.coverMass = v
+      }
       func whole(_ k: String, min: Int) throws(ConfigError) -> Int? {
         guard let n = m[k] else { return nil }
         guard case .scalar(let sc) = n, let v = Int(sc.string), v >= min else {

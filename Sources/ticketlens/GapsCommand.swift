@@ -36,6 +36,14 @@ struct GapsCommand: ParsableCommand {
       "Read a window with more contacts than this as a sample of about this many (counts scaled; 0 reads all)."
   )
   var maxContacts: Int?
+  @Option(
+    help:
+      "static (the distilled embedding, fast) or sentence (all-MiniLM-L6-v2 itself: purer topics, coverage by the articles' propagated label; milliseconds per text)."
+  )
+  var textModel: String?
+  @Option(
+    help: "Sentence model: share of the typical article mass a topic needs to be covered (0-1).")
+  var coverMass: Double?
   @Option(help: "The instant the analysis describes (default: the newest update).") var asOf:
     String?
   @Option(help: "Worker threads (0 = one per core).") var threads = 0
@@ -56,6 +64,13 @@ struct GapsCommand: ParsableCommand {
       if let coverMargin { settings.coverMargin = coverMargin }
       if let fragmentSimilarity { settings.fragmentSimilarity = fragmentSimilarity }
       if let maxContacts { settings.maxContacts = max(0, maxContacts) }
+      if let textModel {
+        guard let m = GapSettings.TextModel(rawValue: textModel) else {
+          throw ValidationError("--text-model is static or sentence, not '\(textModel)'")
+        }
+        settings.textModel = m
+      }
+      if let coverMass { settings.coverMass = coverMass }
       settings.threads = threads
       let wh = try Warehouse(path: path, readOnly: true)
       let instant = try MetricExport.parseAsOf(asOf) ?? MetricDataLoader.dataAsOf(wh)

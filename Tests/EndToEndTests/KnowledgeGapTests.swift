@@ -44,6 +44,18 @@ struct KnowledgeGapTests {
     try Self.expectTheUncoveredTopics(rows, g)
   }
 
+  /// The same with the sentence model (all-MiniLM-L6-v2 in process, coverage by the articles'
+  /// propagated label).
+  @Test func theSentenceModelFindsThemToo() throws {
+    let (rows, g) = try Self.gaps(
+      seed: 42, tickets: 3000, extra: ["--text-model", "sentence", "--threads", "1"])
+    try Self.expectTheUncoveredTopics(rows, g)
+    // The same list on two threads (each text's vector and the propagation do not depend on it).
+    let (two, _) = try Self.gaps(
+      seed: 42, tickets: 3000, extra: ["--text-model", "sentence", "--threads", "2"])
+    #expect(two == rows)
+  }
+
   /// A window larger than `--max-contacts` is read as a sample: the same uncovered topics, and
   /// counts scaled to the window (their total near the exact one).
   @Test func aLargeWindowReadAsASampleFindsTheSameGaps() throws {
