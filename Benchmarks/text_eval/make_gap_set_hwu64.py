@@ -18,12 +18,11 @@ What differs from the banking77/clinc150 sets on purpose:
     no corpus query is reserved: every train+test query becomes a contact;
   * 30 % chats (not 25 %); 8 decoy articles on unrelated topics.
 
-Ticket and chat shapes, filler pools and the timing (70 % of contacts in the 28 days ending
-2026-03-31T23:59:59Z, 30 % in the 28 days before) are reused from make_gap_sets.py, imported
-unchanged from Benchmarks/text_eval.
+Ticket and chat shapes, filler pools, the timing (70 % of contacts in the 28 days ending
+2026-03-31T23:59:59Z, 30 % in the 28 days before) and the file writer (`write_set`) are
+make_gap_sets.py's, imported from Benchmarks/text_eval.
 """
 import argparse
-import csv
 import datetime as dt
 import json
 import os
@@ -34,7 +33,7 @@ import sys
 TEXT_EVAL = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True   # no __pycache__ beside the scripts
 sys.path.insert(0, TEXT_EVAL)
-import make_gap_sets as mgs  # noqa: E402  (reused, not modified)
+import make_gap_sets as mgs  # noqa: E402  (its shapes, pools and file writer)
 
 CORPUS = "hwu64"
 SEED = 20261207
@@ -516,45 +515,12 @@ def build(textevals, out):
 
     articles, article_truth = make_articles(rng, covered)
 
-    fields = ["id", "subject", "description", "status", "priority", "channel", "requester_id",
-              "requester_email", "assignee_id", "group_id", "tags", "created_at", "updated_at",
-              "first_reply_at", "solved_at", "reopens", "replies", "satisfaction", "escalated_at"]
-    with open(os.path.join(out, "tickets.csv"), "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
-        w.writeheader()
-        w.writerows(tickets)
-    with open(os.path.join(out, "chats.ndjson"), "w", encoding="utf-8") as f:
-        for c in chats:
-            f.write(json.dumps(c, ensure_ascii=False, separators=(",", ":")) + "\n")
-    with open(os.path.join(out, "articles.json"), "w", encoding="utf-8") as f:
-        f.write('{"articles":[\n')
-        f.write(",\n".join(json.dumps(a, ensure_ascii=False, separators=(",", ":"))
-                           for a in articles))
-        f.write("\n]}\n")
-    in_window = {}
-    for c in contacts:
-        if c["created"] > start:
-            in_window[c["label"]] = in_window.get(c["label"], 0) + 1
-    truth = {
-        "corpus": CORPUS, "seed": SEED, "as_of": mgs.iso(AS_OF), "window_days": WINDOW_DAYS,
-        "sources": SOURCES,
-        "uncovered": uncovered, "covered": covered,
-        "in_window": dict(sorted(in_window.items())),
-        "articles": article_truth,
-        "reserved": {},   # nothing reserved: articles carry no corpus queries
-        "contacts": truth_contacts,
-    }
-    with open(os.path.join(out, "truth.json"), "w", encoding="utf-8") as f:
-        # Same layout as make_gap_sets.py: one contact / article per line.
-        f.write("{\n")
-        f.write(",\n".join(
-            f"{json.dumps(k)}: " + (
-                "{\n" + ",\n".join(f"{json.dumps(a)}:{json.dumps(b, ensure_ascii=False)}"
-                                    for a, b in v.items()) + "\n}"
-                if isinstance(v, dict) and k in ("contacts", "articles") else
-                json.dumps(v, ensure_ascii=False))
-            for k, v in truth.items()))
-        f.write("\n}\n")
+    in_window = mgs.write_set(
+        out, corpus=CORPUS, seed=SEED, uncovered=uncovered, covered=covered,
+        article_truth=article_truth,
+        reserved={},   # nothing reserved: articles carry no corpus queries
+        truth_contacts=truth_contacts, tickets=tickets, chats=chats, articles=articles,
+        contacts=contacts, start=start)
     print(f"{out}: intents={len(labels)} uncovered={len(uncovered)} "
           f"(scenarios={len({scenario(x) for x in uncovered})}, draw {attempts}) "
           f"contacts={len(contacts)} tickets={len(tickets)} chats={len(chats)} "

@@ -240,6 +240,52 @@ def banking_section(intent):
     return "account"
 
 
+def write_set(out, *, corpus, seed, uncovered, covered, article_truth, reserved, truth_contacts,
+              tickets, chats, articles, contacts, start):
+    """Writes a gap set's four files (also used by make_gap_set_hwu64.py); returns the contacts
+    per intent inside the window."""
+    fields = ["id", "subject", "description", "status", "priority", "channel", "requester_id",
+              "requester_email", "assignee_id", "group_id", "tags", "created_at", "updated_at",
+              "first_reply_at", "solved_at", "reopens", "replies", "satisfaction", "escalated_at"]
+    with open(os.path.join(out, "tickets.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        w.writeheader()
+        w.writerows(tickets)
+    with open(os.path.join(out, "chats.ndjson"), "w", encoding="utf-8") as f:
+        for c in chats:
+            f.write(json.dumps(c, ensure_ascii=False, separators=(",", ":")) + "\n")
+    with open(os.path.join(out, "articles.json"), "w", encoding="utf-8") as f:
+        f.write('{"articles":[\n')
+        f.write(",\n".join(json.dumps(a, ensure_ascii=False, separators=(",", ":"))
+                           for a in articles))
+        f.write("\n]}\n")
+    in_window = {}
+    for c in contacts:
+        if c["created"] > start:
+            in_window[c["label"]] = in_window.get(c["label"], 0) + 1
+    truth = {
+        "corpus": corpus, "seed": seed, "as_of": iso(AS_OF), "window_days": WINDOW_DAYS,
+        "sources": SOURCES,
+        "uncovered": uncovered, "covered": covered,
+        "in_window": dict(sorted(in_window.items())),
+        "articles": article_truth,
+        "reserved": reserved,
+        "contacts": truth_contacts,
+    }
+    with open(os.path.join(out, "truth.json"), "w", encoding="utf-8") as f:
+        # One key per line (one contact per line) keeps the file diffable and small.
+        f.write("{\n")
+        f.write(",\n".join(
+            f"{json.dumps(k)}: " + (
+                "{\n" + ",\n".join(f"{json.dumps(a)}:{json.dumps(b, ensure_ascii=False)}"
+                                    for a, b in v.items()) + "\n}"
+                if isinstance(v, dict) and k in ("contacts", "articles") else
+                json.dumps(v, ensure_ascii=False))
+            for k, v in truth.items()))
+        f.write("\n}\n")
+    return in_window
+
+
 def build(corpus, textevals):
     folder = os.path.join(textevals, corpus)
     out = os.path.join(textevals, f"gaps-{corpus}")
@@ -286,45 +332,12 @@ def build(corpus, textevals):
     articles, article_truth = make_articles(rng, corpus, covered, reserved, domain_of,
                                             read_corpus(folder))
 
-    fields = ["id", "subject", "description", "status", "priority", "channel", "requester_id",
-              "requester_email", "assignee_id", "group_id", "tags", "created_at", "updated_at",
-              "first_reply_at", "solved_at", "reopens", "replies", "satisfaction", "escalated_at"]
-    with open(os.path.join(out, "tickets.csv"), "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
-        w.writeheader()
-        w.writerows(tickets)
-    with open(os.path.join(out, "chats.ndjson"), "w", encoding="utf-8") as f:
-        for c in chats:
-            f.write(json.dumps(c, ensure_ascii=False, separators=(",", ":")) + "\n")
-    with open(os.path.join(out, "articles.json"), "w", encoding="utf-8") as f:
-        f.write('{"articles":[\n')
-        f.write(",\n".join(json.dumps(a, ensure_ascii=False, separators=(",", ":"))
-                           for a in articles))
-        f.write("\n]}\n")
-    in_window = {}
-    for c in contacts:
-        if c["created"] > start:
-            in_window[c["label"]] = in_window.get(c["label"], 0) + 1
-    truth = {
-        "corpus": corpus, "seed": SEED, "as_of": iso(AS_OF), "window_days": WINDOW_DAYS,
-        "sources": SOURCES,
-        "uncovered": uncovered, "covered": covered,
-        "in_window": dict(sorted(in_window.items())),
-        "articles": article_truth,
-        "reserved": {i: [f"{r['split']}:{r['row']}" for r in rs] for i, rs in reserved.items()},
-        "contacts": truth_contacts,
-    }
-    with open(os.path.join(out, "truth.json"), "w", encoding="utf-8") as f:
-        # One key per line (one contact per line) keeps the file diffable and small.
-        f.write("{\n")
-        f.write(",\n".join(
-            f"{json.dumps(k)}: " + (
-                "{\n" + ",\n".join(f"{json.dumps(a)}:{json.dumps(b, ensure_ascii=False)}"
-                                    for a, b in v.items()) + "\n}"
-                if isinstance(v, dict) and k in ("contacts", "articles") else
-                json.dumps(v, ensure_ascii=False))
-            for k, v in truth.items()))
-        f.write("\n}\n")
+    in_window = write_set(
+        out, corpus=corpus, seed=SEED, uncovered=uncovered, covered=covered,
+        article_truth=article_truth,
+        reserved={i: [f"{r['split']}:{r['row']}" for r in rs] for i, rs in reserved.items()},
+        truth_contacts=truth_contacts, tickets=tickets, chats=chats, articles=articles,
+        contacts=contacts, start=start)
     print(f"{out}: intents={len(labels)} uncovered={len(uncovered)} contacts={len(contacts)} "
           f"tickets={len(tickets)} chats={len(chats)} articles={len(articles)} "
           f"in_window={sum(in_window.values())}")
