@@ -459,14 +459,7 @@ public enum KnowledgeGapFinder {
     for (row, a) in owner.enumerated() {
       for d in 0..<dims { out[a * dims + d] += v[row * dims + d] }
     }
-    for a in 0..<articles {
-      var norm: Float = 0
-      for d in 0..<dims { norm += out[a * dims + d] * out[a * dims + d] }
-      if norm > 0 {
-        let inv = 1 / norm.squareRoot()
-        for d in 0..<dims { out[a * dims + d] *= inv }
-      }
-    }
+    for a in 0..<articles { StaticEmbedding.normalise(&out, row: a, dims: dims) }
     return out
   }
 
@@ -483,10 +476,7 @@ public enum KnowledgeGapFinder {
     sample: Int, threads: Int
   ) -> (perContact: [Int: Float], typical: Double)? {
     guard articles > 0, !owner.isEmpty else { return nil }
-    let n = dims == 0 ? 0 : vectors.count / dims
-    let usable = (0..<n).filter { i in (0..<dims).contains { vectors[i * dims + $0] != 0 } }
-    let stride = max(1, (usable.count + sample - 1) / max(1, sample))
-    let chosen = Swift.stride(from: 0, to: usable.count, by: stride).map { usable[$0] }
+    let chosen = TopicClustering.graphSample(vectors, dims: dims, sample: sample).chosen
     let m = owner.count
     var nodes = [Float](repeating: 0, count: (chosen.count + m) * dims)
     for (p, i) in chosen.enumerated() {

@@ -54,23 +54,11 @@ public struct SentenceModel: Sendable {
     try loaded.get()
   }
 
-  private static let loaded: Result<SentenceModel, EmbeddingError> = {
-    guard
-      let table = Bundle.module.url(forResource: "sentence-model", withExtension: "bin"),
-      let vocabulary = Bundle.module.url(forResource: "vocab", withExtension: "txt")
-    else {
-      return .failure(
-        EmbeddingError(
-          "the sentence model (sentence-model.bin, vocab.txt) is missing from the "
-            + "TicketLens_TicketLensInsights resource bundle beside the executable"))
-    }
-    return Result { () throws(EmbeddingError) -> SentenceModel in
-      guard let data = try? Data(contentsOf: table),
-        let words = try? String(contentsOf: vocabulary, encoding: .utf8)
-      else { throw EmbeddingError("cannot read \(table.path)") }
-      return try SentenceModel(model: data, vocabulary: words)
-    }
-  }()
+  private static let loaded = Result { () throws(EmbeddingError) -> SentenceModel in
+    let (model, vocabulary) = try StaticEmbedding.bundled(
+      "sentence-model", what: "the sentence model")
+    return try SentenceModel(model: model, vocabulary: vocabulary)
+  }
 
   /// Reads a model in the `TLSM` v1 layout (see export_sentence_model.py) and its vocabulary.
   public init(model data: Data, vocabulary: String) throws(EmbeddingError) {
@@ -298,12 +286,7 @@ public struct SentenceModel: Sendable {
       for p in starts[t]..<(starts[t] + ids.count) {
         for d in 0..<h { pooled[t * h + d] += s.x[p * h + d] }
       }
-      var norm: Float = 0
-      for d in 0..<h { norm += pooled[t * h + d] * pooled[t * h + d] }
-      if norm > 0 {
-        let inv = 1 / norm.squareRoot()
-        for d in 0..<h { pooled[t * h + d] *= inv }
-      }
+      StaticEmbedding.normalise(&pooled, row: t, dims: h)
     }
     return pooled
   }

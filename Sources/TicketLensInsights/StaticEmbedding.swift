@@ -20,23 +20,27 @@ public struct StaticEmbedding: Sendable {
     try loaded.get()
   }
 
-  private static let loaded: Result<StaticEmbedding, EmbeddingError> = {
+  private static let loaded = Result { () throws(EmbeddingError) -> StaticEmbedding in
+    let (table, vocabulary) = try bundled("static-embedding", what: "the static embedding")
+    return try StaticEmbedding(table: table, vocabulary: vocabulary)
+  }
+
+  /// A model file of this target's resource bundle (`name.bin`) and the vocabulary both models
+  /// share (`vocab.txt`); `what` names the model in the error.
+  static func bundled(_ name: String, what: String) throws(EmbeddingError) -> (Data, String) {
     guard
-      let table = Bundle.module.url(forResource: "static-embedding", withExtension: "bin"),
+      let table = Bundle.module.url(forResource: name, withExtension: "bin"),
       let vocabulary = Bundle.module.url(forResource: "vocab", withExtension: "txt")
     else {
-      return .failure(
-        EmbeddingError(
-          "the static embedding (static-embedding.bin, vocab.txt) is missing from the "
-            + "TicketLens_TicketLensInsights resource bundle beside the executable"))
+      throw EmbeddingError(
+        "\(what) (\(name).bin, vocab.txt) is missing from the "
+          + "TicketLens_TicketLensInsights resource bundle beside the executable")
     }
-    return Result { () throws(EmbeddingError) -> StaticEmbedding in
-      guard let data = try? Data(contentsOf: table),
-        let words = try? String(contentsOf: vocabulary, encoding: .utf8)
-      else { throw EmbeddingError("cannot read \(table.path)") }
-      return try StaticEmbedding(table: data, vocabulary: words)
-    }
-  }()
+    guard let data = try? Data(contentsOf: table),
+      let words = try? String(contentsOf: vocabulary, encoding: .utf8)
+    else { throw EmbeddingError("cannot read \(table.path)") }
+    return (data, words)
+  }
 
   /// Reads a table in the `TLSE` v1 layout (see distill_static.py) and its vocabulary.
   public init(table data: Data, vocabulary: String) throws(EmbeddingError) {
@@ -108,13 +112,25 @@ public struct StaticEmbedding: Sendable {
           let row = UnsafeBufferPointer(rebasing: rows[(Int(id) * dims)..<((Int(id) + 1) * dims)])
           for d in 0..<dims { out[d] += row[d] }
         }
-        var norm: Float = 0
-        for d in 0..<dims { norm += out[d] * out[d] }
-        if norm > 0 {
-          let inv = 1 / norm.squareRoot()
-          for d in 0..<dims { out[d] *= inv }
-        }
+        Self.normalise(UnsafeMutableBufferPointer(rebasing: out[0..<dims]))
       }
+    }
+  }
+
+  /// Scales a vector to unit length (left as it is when all zero): the squares summed in order,
+  /// then each value times the inverse root, so equal inputs give equal vectors everywhere.
+  static func normalise(_ v: UnsafeMutableBufferPointer<Float>) {
+    var norm: Float = 0
+    for d in v.indices { norm += v[d] * v[d] }
+    guard norm > 0 else { return }
+    let inv = 1 / norm.squareRoot()
+    for d in v.indices { v[d] *= inv }
+  }
+
+  /// `normalise` on row `row` of a flat array of `dims`-wide rows.
+  static func normalise(_ a: inout [Float], row: Int, dims: Int) {
+    a.withUnsafeMutableBufferPointer {
+      normalise(UnsafeMutableBufferPointer(rebasing: $0[(row * dims)..<((row + 1) * dims)]))
     }
   }
 }

@@ -32,9 +32,7 @@ public struct TopicClustering: Sendable {
   ) {
     dimensions = dims
     let n = dims == 0 ? 0 : vectors.count / dims
-    let usable = (0..<n).filter { i in (0..<dims).contains { vectors[i * dims + $0] != 0 } }
-    let stride = max(1, (usable.count + sample - 1) / max(1, sample))
-    let chosen = Swift.stride(from: 0, to: usable.count, by: stride).map { usable[$0] }
+    let (usable, chosen) = Self.graphSample(vectors, dims: dims, sample: sample)
     let k = min(neighbours, max(0, chosen.count - 1))
     var labels: [Int] = []
     if k > 0 {
@@ -120,6 +118,17 @@ public struct TopicClustering: Sendable {
     var sizes = [Int](repeating: 0, count: kk)
     for j in assignment where j >= 0 { sizes[j] += 1 }
     self.sizes = sizes
+  }
+
+  /// The rows with a vector (`usable`) and the at most `sample` of them, an even stride, that
+  /// build a graph (`chosen`).
+  static func graphSample(_ vectors: [Float], dims: Int, sample: Int) -> (
+    usable: [Int], chosen: [Int]
+  ) {
+    let n = dims == 0 ? 0 : vectors.count / dims
+    let usable = (0..<n).filter { i in (0..<dims).contains { vectors[i * dims + $0] != 0 } }
+    let stride = max(1, (usable.count + sample - 1) / max(1, sample))
+    return (usable, Swift.stride(from: 0, to: usable.count, by: stride).map { usable[$0] })
   }
 
   /// Each chosen text's `k` most similar chosen texts (positions in `chosen`), most similar

@@ -217,7 +217,7 @@ public enum ReportBuilder {
     let fr = try engine.run(overall, data: facts).rows.first
     data.kpis.append(
       KPI(
-        label: "Tickets", value: count(cols.count), note: "stored in the warehouse"))
+        label: "Tickets", value: Presentation.count(cols.count), note: "stored in the warehouse"))
     data.kpis.append(
       KPI(
         label: "First reply, median", value: fr.map { minutes($0[1]) } ?? "–",
@@ -238,8 +238,8 @@ public enum ReportBuilder {
       let read = data.files.reduce(0) { $0 + $1.read }
       data.kpis.append(
         KPI(
-          label: "Records rejected", value: count(rejected),
-          note: "of \(count(read)) read in this run")
+          label: "Records rejected", value: Presentation.count(rejected),
+          note: "of \(Presentation.count(read)) read in this run")
       )
       let rejects = DataQualityTables.rejectsTable(try warehouse.rejects(runID: runID))
       runFiles = [
@@ -417,8 +417,5 @@ public enum ReportBuilder {
     guard case .real(let m) = c else { return "–" }
     return Presentation.duration(minutes: m)
   }
-
-  /// A count for a headline tile, with thousands separators.
-  static func count(_ n: Int) -> String { Presentation.grouped(Double(n), decimals: 0) }
 
 }

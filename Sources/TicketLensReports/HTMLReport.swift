@@ -58,7 +58,7 @@ public enum HTMLReport {
         },
         "rows": tableRows(shown, columns: m.table.columns, names: d.names),
         "empty": m.table.rows.isEmpty,
-        "rowCount": Presentation.grouped(Double(m.table.rows.count), decimals: 0),
+        "rowCount": Presentation.count(m.table.rows.count),
         "note": note ?? "",
         "hasNote": note != nil,
       ])

@@ -88,8 +88,8 @@ public enum Presentation {
     case .int(let i):
       switch kind(of: column) {
       case .duration: return duration(minutes: Double(i))
-      case .days: return "\(grouped(Double(i), decimals: 0)) d"
-      default: return codeColumns.contains(column) ? String(i) : grouped(Double(i), decimals: 0)
+      case .days: return "\(count(i)) d"
+      default: return codeColumns.contains(column) ? String(i) : count(i)
       }
     case .real(let d):
       guard d.isFinite else { return "" }
@@ -118,9 +118,7 @@ public enum Presentation {
     if hours < 24 { return sign + grouped(hours, decimals: 1) + " h" }
     let totalHours = Int(hours.rounded())
     let (d, h) = (totalHours / 24, totalHours % 24)
-    return sign
-      + (h == 0
-        ? "\(grouped(Double(d), decimals: 0)) d" : "\(grouped(Double(d), decimals: 0)) d \(h) h")
+    return sign + "\(count(d)) d" + (h == 0 ? "" : " \(h) h")
   }
 
   /// `1234567.891` with `decimals` → "1,234,567.9" (ASCII digits, comma groups, point).
@@ -152,7 +150,7 @@ public enum Presentation {
     rows: [[Cell]], note: String?
   ) {
     guard t.rows.count > limit, let first = t.columns.first else { return (t.rows, nil) }
-    let n = grouped(Double(t.rows.count), decimals: 0)
+    let n = count(t.rows.count)
     if ["day", "week", "month"].contains(first) {
       return (Array(t.rows.suffix(limit)), "The newest \(limit) of \(n) rows")
     }
@@ -180,4 +178,20 @@ public enum Presentation {
     }
     return (Array(t.rows.prefix(limit)), "The first \(limit) of \(n) rows")
   }
+
+  /// A share as a headline tile shows it: one decimal, truncated toward zero ("96.3 %").
+  public static func percent(_ x: Double) -> String {
+    let tenths = (x * 1000).rounded()
+    return "\(Int(tenths) / 10).\(Int(tenths) % 10) %"
+  }
+
+  /// The change of `now` against `before` for a headline tile's note (" (+12%)"); empty when
+  /// there is nothing to compare with.
+  public static func change(_ now: Double, _ before: Double) -> String {
+    guard before > 0 else { return "" }
+    return String(format: " (%@%.0f%%)", now >= before ? "+" : "", (now - before) / before * 100)
+  }
+
+  /// A count for a headline tile or note, with thousands separators ("4,494").
+  public static func count(_ n: Int) -> String { grouped(Double(n), decimals: 0) }
 }

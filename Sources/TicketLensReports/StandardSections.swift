@@ -16,7 +16,7 @@ public enum StandardSections {
     forecast makeForecast: () throws -> MetricTable, customers: MetricTable
   ) throws -> ReportSection {
     var data = ReportSection()
-    let count = { (n: Int) in Presentation.grouped(Double(n), decimals: 0) }
+    let count = Presentation.count
     let change = Presentation.change
     let asOfDay = zone.civilDate(of: asOf)
     func number(_ c: Cell) -> Double? {
