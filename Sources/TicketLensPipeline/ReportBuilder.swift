@@ -221,7 +221,8 @@ public enum ReportBuilder {
     data.kpis.append(
       KPI(
         label: "First reply, median", value: fr.map { minutes($0[1]) } ?? "–",
-        note: "over \(fr.map { $0[0].formatted } ?? "0") replied tickets"))
+        note:
+          "over \(fr.map { Presentation.display($0[0], column: "count") } ?? "0") replied tickets"))
     data.kpis.append(
       KPI(
         label: "First reply, p90", value: fr.map { minutes($0[2]) } ?? "–",

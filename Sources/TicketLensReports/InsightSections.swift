@@ -122,7 +122,7 @@ public enum EscalationSection {
       out.kpis.append(
         KPI(
           label: "Escalation rate", value: Presentation.percent(rate),
-          note: "\(row[1].formatted) escalated"))
+          note: "\(Presentation.display(row[1], column: "escalated")) escalated"))
     }
     out.metrics.append(
       ReportMetric(
