@@ -77,7 +77,7 @@ let package = Package(
       name: "TicketLensPipeline",
       dependencies: [
         "TicketLensModel", "TicketLensIngest", "TicketLensWarehouse", "TicketLensMetrics",
-        "TicketLensInsights", "TicketLensReports",
+        "TicketLensInsights", "TicketLensReports", "CZlib",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
       ], exclude: ["README.md"]),

@@ -44,6 +44,8 @@ public struct PipelineConfig: Sendable {
   /// Who the ids in the exports are (`people:`): users and groups exports or id,name CSVs,
   /// read when a report is written; the report shows names, the CSVs keep ids.
   public var people: [PeopleFile] = []
+  /// Where `run --engine spark` submits the metric SQL (`spark:`).
+  public var spark = SparkSettings()
 
   /// One `people:` entry: a path (relative to the pipeline file) and, for a list that does not
   /// say, whether it holds people or groups.
@@ -95,6 +97,23 @@ public struct PipelineConfig: Sendable {
     public var grain: Grain?
     public var stats: [Statistic]
     public var title: String
+
+    /// The metric query this table runs.
+    public func query(zone: ZoneRules) -> MetricQuery {
+      var q = MetricQuery(metric: metric)
+      q.by = by
+      q.grain = grain
+      q.stats = stats
+      q.zone = zone
+      return q
+    }
+  }
+
+  /// Where `ticketlens facts` and `run --engine spark` write the per-record facts.
+  public var factsDirectory: String {
+    spark.facts
+      ?? URL(fileURLWithPath: warehouse).deletingLastPathComponent().appendingPathComponent("facts")
+      .path
   }
 
   /// How an input file is named in messages and reports: its path relative to the pipeline
@@ -146,7 +165,7 @@ public struct PipelineConfig: Sendable {
       keys: [
         "name", "description", "warehouse", "output", "timezone", "reject_threshold", "sources",
         "report", "schedules", "sla", "outputs", "insights", "escalation", "quality", "privacy",
-        "people",
+        "people", "spark",
       ], what: "the pipeline")
     let fallbackName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     let name =
@@ -405,6 +424,22 @@ public struct PipelineConfig: Sendable {
           entry.kind = kind
         }
         config.people.append(entry)
+      }
+    }
+    if let node = top["spark"] {
+      let m = try r.mapping(
+        node, keys: ["master", "submit", "conf", "facts", "arguments"], what: "spark")
+      if let n = m["master"] { config.spark.master = try r.string(n, "master") }
+      if let n = m["submit"] { config.spark.submit = resolve(try r.string(n, "submit")) }
+      if let n = m["facts"] { config.spark.facts = resolve(try r.string(n, "facts")) }
+      if let n = m["arguments"] { config.spark.arguments = try r.stringList(n, "arguments") }
+      if let n = m["conf"] {
+        guard case .mapping(let pairs) = n else {
+          throw r.error(n, "'conf' maps Spark settings to values (spark.executor.memory: 2g)")
+        }
+        for (k, v) in pairs {
+          config.spark.conf.append([try r.string(k, "conf"), try r.string(v, "conf")])
+        }
       }
     }
     if let node = top["escalation"] {

@@ -48,6 +48,8 @@ public struct PipelineRunner {
   /// Called as a normalize step advances (step, rows done, rows in all), for a progress bar on a
   /// terminal; may be called from worker threads.
   public var stageProgress: (@Sendable (_ step: String, _ done: Int, _ total: Int) -> Void)? = nil
+  /// Which engine computes the report's metric tables (`--engine`).
+  public var engine = MetricEngineKind.embedded
 
   /// Stage ids a pipeline has, in order (for `--only` / `--from`).
   public static func stageIDs(_ c: PipelineConfig) -> [String] {
@@ -279,6 +281,9 @@ public struct PipelineRunner {
         settings.asOf = asOf
         settings.retention = config.outputs.retention
         settings.reuseSections = incremental
+        if engine == .spark {
+          settings.precomputedTables = try sparkTables(warehouse, settings)
+        }
         let written = try ReportBuilder.write(
           warehouse: warehouse, settings: settings, runID: runID, thresholdExceeded: exceeded)
         for (stage, seconds) in written.stageSeconds {
@@ -304,6 +309,42 @@ public struct PipelineRunner {
         message: "\(error)")
       throw error
     }
+  }
+
+  /// Writes the facts and has Spark compute the report's metric tables from them.
+  func sparkTables(_ warehouse: Warehouse, _ settings: ReportSettings) throws -> [MetricTable] {
+    let started = Date()
+    let summary = try writeFacts(warehouse)
+    logger.info(
+      "facts: \(summary.tickets) tickets, \(summary.chats) chats in \(summary.partitions) partitions (\(summary.written) written, \(summary.unchanged) unchanged, \(summary.removed) removed) in \(Clock.seconds(since: started))"
+    )
+    let asOf = FactsManifest.read(summary.directory)?.asOfMilliseconds ?? 0
+    let script = try SparkEngine.script(
+      settings: settings, asOf: Instant(milliseconds: asOf), factsDirectory: summary.directory)
+    let submitted = Date()
+    let tables = try SparkEngine.submit(
+      script, spark: config.spark, workDirectory: summary.directory + "/_spark_run")
+    logger.info(
+      "spark: \(tables.count) tables from \(config.spark.master ?? "spark-submit's default master") in \(Clock.seconds(since: submitted))"
+    )
+    return tables
+  }
+
+  /// Writes the per-record facts of the warehouse's data to the pipeline's facts folder
+  /// (`ticketlens facts`, and before a Spark run), rewriting only partitions that changed.
+  public func writeFacts(_ warehouse: Warehouse, to directory: String? = nil) throws
+    -> FactsSummary
+  {
+    let settings = ReportSettings(pipeline: config, threads: threads)
+    guard let zone = ZoneRules(identifier: settings.timeZone) else {
+      throw MetricQueryError("unknown time zone '\(settings.timeZone)'")
+    }
+    let data = try MetricDataLoader.load(
+      warehouse, asOf: asOf, schedule: settings.schedule, sla: settings.sla,
+      escalation: settings.escalation)
+    let dir = directory ?? config.factsDirectory
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return try FactsExport.write(data, zone: zone, zoneName: settings.timeZone, to: dir)
   }
 
   /// `stageProgress` for one step, or nil without it.

@@ -38,6 +38,9 @@ public struct ReportSettings: Sendable {
   /// Users and groups files whose names the page shows for the ids (`people:`); read each time
   /// a report is written.
   public var people: [PipelineConfig.PeopleFile] = []
+  /// The metric tables computed by another engine (Spark), in the order of `metrics`; nil
+  /// computes them with the embedded engine.
+  public var precomputedTables: [MetricTable]? = nil
 
   /// What the sections are computed from, apart from the data: every setting but the thread
   /// count (results do not depend on it).
@@ -341,24 +344,20 @@ public enum ReportBuilder {
     _ settings: ReportSettings, facts: MetricData, zone: ZoneRules, engine: MetricEngine
   ) throws -> ReportSection {
     var out = ReportSection()
-    var usedNames = Set<String>()
-    for m in settings.metrics {
-      var q = MetricQuery(metric: m.metric)
-      q.by = m.by
-      q.grain = m.grain
-      q.stats = m.stats
-      q.zone = zone
-      let table = try engine.run(q, data: facts)
-      var name =
-        ([m.metric.id] + (m.grain.map { ["by", $0.rawValue] } ?? [])
-        + (m.by.isEmpty ? [] : (m.grain == nil ? ["by"] : []) + m.by)).joined(separator: "_")
-      while usedNames.contains(name) { name += "_2" }
-      usedNames.insert(name)
+    for (k, (m, name)) in zip(settings.metrics, SparkEngine.tableNames(settings.metrics))
+      .enumerated()
+    {
+      let table: MetricTable
+      if let tables = settings.precomputedTables {
+        table = tables[k]
+      } else {
+        table = try engine.run(m.query(zone: zone), data: facts)
+      }
       let partial = PeriodChart.partialPeriods(table, asOf: facts.asOf, zone: zone)
       out.metrics.append(
         ReportMetric(
           title: m.title, definition: m.metric.definition + (partial.note.map { " " + $0 } ?? ""),
-          table: table, csvName: name + ".csv",
+          table: table, csvName: name,
           chart: PeriodChart.chart(for: table, title: m.title, partial: partial.rows)))
     }
     return out

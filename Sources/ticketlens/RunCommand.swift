@@ -25,6 +25,10 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Print what would happen, change nothing.") var dryRun = false
   @Flag(help: "Replace requester names and e-mail addresses with pseudonyms in every output.")
   var redact = false
+  @Option(
+    help:
+      "Which engine computes the report's metric tables: embedded, or spark (submitted with the pipeline's `spark:` settings)."
+  ) var engine = MetricEngineKind.embedded
   @OptionGroup var logging: LoggingOptions
 
   func instant(_ text: String?, _ flag: String) throws -> Instant? {
@@ -49,6 +53,7 @@ struct RunCommand: ParsableCommand {
       runner.stages = try PipelineRunner.select(only: only, from: from, config)
       runner.since = try instant(since, "--since")
       runner.asOf = try instant(asOf, "--as-of")
+      runner.engine = engine
       if !logging.quiet && isatty(STDERR_FILENO) == 1 {
         let bar = ProgressBar()
         runner.progress = bar.update
@@ -78,3 +83,5 @@ struct RunCommand: ParsableCommand {
     }
   }
 }
+
+extension MetricEngineKind: ExpressibleByArgument {}

@@ -15,7 +15,7 @@ struct TicketLens: ParsableCommand {
       RunsCommand.self, SampleCommand.self, InspectCommand.self, KBCommand.self,
       TrendsCommand.self, ForecastCommand.self, CustomersCommand.self, PipelineCommand.self,
       ReportCommand.self, OpenCommand.self, GapsCommand.self, FollowUpsCommand.self,
-      CategoriesCommand.self, QualityCommand.self,
+      CategoriesCommand.self, QualityCommand.self, FactsCommand.self, SparkSQLCommand.self,
     ])
 
   /// Parses and runs; usage errors exit 2, failures 1 (documented in the README).

@@ -1,0 +1,307 @@
+import CZlib
+import Dispatch
+import Foundation
+import TicketLensMetrics
+import TicketLensModel
+import TicketLensReports
+import TicketLensWarehouse
+
+/// What `ticketlens facts` wrote.
+public struct FactsSummary: Sendable {
+  public var directory: String
+  public var tickets = 0
+  public var chats = 0
+  public var partitions = 0
+  /// Partitions whose file was written (new or changed content).
+  public var written = 0
+  public var unchanged = 0
+  /// Partitions of an earlier export with no records now (their files were deleted).
+  public var removed = 0
+  public var bytes = 0
+}
+
+/// The facts manifest (`_ticketlens_facts.json`): what the files hold and how each partition's
+/// content hashed, so that the next export rewrites only the partitions that changed.
+public struct FactsManifest: Codable, Sendable, Equatable {
+  public struct Table: Codable, Sendable, Equatable {
+    public var columns: [[String]]
+    /// Partition folder (`source=…/month=…`) → content hash and records.
+    public var partitions: [String: Partition]
+  }
+  public struct Partition: Codable, Sendable, Equatable {
+    public var hash: String
+    public var rows: Int
+  }
+  public var version: Int
+  public var zone: String
+  public var asOf: String
+  public var asOfMilliseconds: Int64
+  public var tickets: Table
+  public var chats: Table
+
+  /// The file columns of a table, as schema columns.
+  public func columns(_ table: MetricTableKind) -> [FactSchema.Column] {
+    (table == .tickets ? tickets : chats).columns.map {
+      FactSchema.Column(name: $0[0], type: $0[1])
+    }
+  }
+
+  public static func read(_ directory: String) -> FactsManifest? {
+    guard
+      let data = FileManager.default.contents(atPath: directory + "/" + FactsExport.manifestName)
+    else { return nil }
+    return try? JSONDecoder().decode(FactsManifest.self, from: data)
+  }
+}
+
+/// Writes the per-record facts (`RecordFacts`) as gzip-compressed CSV files that Spark reads
+/// natively: `tickets/source=S/month=YYYY-MM/part-00000.csv.gz` (and `chats/…`), one partition per
+/// source and cohort month, with a header line; the schema is in the manifest and in the
+/// `CREATE TEMPORARY VIEW` statements `ticketlens spark-sql` prints. Incremental: a partition
+/// whose content is what the manifest recorded is not written again.
+public enum FactsExport {
+  public static let manifestName = "_ticketlens_facts.json"
+  static let fileName = "part-00000.csv.gz"
+
+  public static func write(
+    _ data: MetricData, zone: ZoneRules, zoneName: String, to directory: String
+  ) throws -> FactsSummary {
+    let old = FactsManifest.read(directory)
+    var summary = FactsSummary(directory: directory)
+    summary.tickets = data.tickets.count
+    summary.chats = data.chats.count
+    var tables: [MetricTableKind: FactsManifest.Table] = [:]
+    for table in [MetricTableKind.tickets, .chats] {
+      let values = RecordFacts.columns(table, data: data)
+      let columns = FactSchema.columns(table, values: values.map { ($0.name, $0.kind) })
+      let parts = partitions(table, data, zone)
+      let previous = old.map { table == .tickets ? $0.tickets : $0.chats }
+      // Same columns, same content: the file is still right (unless someone deleted it).
+      let sameColumns = previous?.columns == columns.map { [$0.name, $0.type] }
+      let keys = parts.keys.sorted()
+      let results = UnsafeMutableBufferPointer<Result<(String, Int, Bool), any Error>>.allocate(
+        capacity: max(1, keys.count))
+      defer { results.deallocate() }
+      nonisolated(unsafe) let out = results
+      let base = directory + "/" + (table == .tickets ? "tickets" : "chats")
+      DispatchQueue.concurrentPerform(iterations: keys.count) { k in
+        let key = keys[k]
+        let rows = parts[key]!
+        (out.baseAddress! + k).initialize(
+          to: Result {
+            let csv = render(table, rows: rows, data: data, values: values, zone: zone)
+            var h = FNV1a()
+            for b in csv { h.add(b) }
+            let hash = String(h.value, radix: 16) + "-" + String(csv.count)
+            let path = base + "/" + key + "/" + fileName
+            if sameColumns, previous?.partitions[key]?.hash == hash,
+              FileManager.default.fileExists(atPath: path)
+            {
+              return (hash, 0, false)
+            }
+            let gz = try GzipWriter.compress(csv)
+            try AtomicFile.makeDirectories(base + "/" + key)
+            // Written under a name Spark skips (a leading dot), renamed when complete.
+            try AtomicFile.write(gz, to: path)
+            return (hash, gz.count, true)
+          })
+      }
+      var entries: [String: FactsManifest.Partition] = [:]
+      for (k, key) in keys.enumerated() {
+        let (hash, bytes, wrote) = try results[k].get()
+        entries[key] = FactsManifest.Partition(hash: hash, rows: parts[key]!.count)
+        summary.bytes += bytes
+        if wrote { summary.written += 1 } else { summary.unchanged += 1 }
+      }
+      (results.baseAddress!).deinitialize(count: keys.count)
+      try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+      // Partitions that had records before and have none now: their files go.
+      for key in (previous?.partitions.keys).map(Array.init) ?? [] where entries[key] == nil {
+        try? FileManager.default.removeItem(atPath: base + "/" + key + "/" + fileName)
+        var dir = base + "/" + key
+        while dir.count > base.count,
+          (try? FileManager.default.contentsOfDirectory(atPath: dir))?.isEmpty == true
+        {
+          try? FileManager.default.removeItem(atPath: dir)
+          dir = (dir as NSString).deletingLastPathComponent
+        }
+        summary.removed += 1
+      }
+      summary.partitions += keys.count
+      tables[table] = FactsManifest.Table(
+        columns: columns.map { [$0.name, $0.type] }, partitions: entries)
+    }
+    let manifest = FactsManifest(
+      version: FactSchema.version, zone: zoneName, asOf: data.asOf.iso8601,
+      asOfMilliseconds: data.asOf.milliseconds, tickets: tables[.tickets]!, chats: tables[.chats]!)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+    let json = try encoder.encode(manifest)
+    try AtomicFile.write(Array(json) + [10], to: directory + "/" + manifestName)
+    return summary
+  }
+
+  /// Rows by partition folder (`source=…/month=…`), each in row order.
+  static func partitions(_ table: MetricTableKind, _ data: MetricData, _ zone: ZoneRules)
+    -> [String: [Int]]
+  {
+    let n = table == .tickets ? data.tickets.count : data.chats.count
+    let cohort = table == .tickets ? data.tickets.createdAt : data.chats.startedAt
+    let source =
+      table == .tickets ? data.tickets.dimensions["source"] : data.chats.dimensions["source"]
+    var out: [String: [Int]] = [:]
+    var folders: [Int32: String] = [:]
+    var memo = (day: Int.min, month: "")
+    for r in 0..<n {
+      let code = source?.codes[r] ?? -1
+      let sourceFolder: String
+      if let f = folders[code] {
+        sourceFolder = f
+      } else {
+        let value = code >= 0 ? source!.values[Int(code)] : ""
+        sourceFolder = "source=" + partitionValue(value)
+        folders[code] = sourceFolder
+      }
+      var month = defaultPartition
+      if let d = RecordFacts.day(cohort[r], zone) {
+        if d != memo.day { memo = (d, CivilDate(daysSinceEpoch: d).monthLabel) }
+        month = memo.month
+      }
+      out[sourceFolder + "/month=" + month, default: []].append(r)
+    }
+    return out
+  }
+
+  /// Spark's (Hive's) name for a null partition value.
+  static let defaultPartition = "__HIVE_DEFAULT_PARTITION__"
+
+  /// A partition value as a folder name, escaped as Spark escapes it (and unescapes it when it
+  /// reads the folder back).
+  static func partitionValue(_ s: String) -> String {
+    guard !s.isEmpty else { return defaultPartition }
+    var out = ""
+    for u in s.unicodeScalars {
+      let escape =
+        u.value < 0x20 || u.value == 0x7F || "\"#%'*/:=?\\{[]^".unicodeScalars.contains(u)
+      if escape {
+        let hex = String(u.value, radix: 16, uppercase: true)
+        out += "%" + (hex.count < 2 ? "0" : "") + hex
+      } else {
+        out.unicodeScalars.append(u)
+      }
+    }
+    return out
+  }
+
+  /// One partition's CSV: a header, then one line per record in row order.
+  static func render(
+    _ table: MetricTableKind, rows: [Int], data: MetricData, values: [FactColumn], zone: ZoneRules
+  ) -> [UInt8] {
+    let columns = FactSchema.columns(table, values: values.map { ($0.name, $0.kind) })
+    var out: [UInt8] = []
+    out.reserveCapacity(rows.count * (60 + 12 * values.count))
+    out += Array(columns.map(\.name).joined(separator: ",").utf8)
+    out.append(10)
+    let dimensionNames = FactSchema.dimensions(table)
+    let dims: [EncodedColumn?] = dimensionNames.map {
+      table == .tickets ? data.tickets.dimensions[$0] : data.chats.dimensions[$0]
+    }
+    let quotedValues: [[[UInt8]]] = dims.map { c in (c?.values ?? []).map(quoted) }
+    let tags = table == .tickets ? data.tickets.tags : data.chats.tags
+    let tagBytes = tags.values.map { Array($0.utf8) }
+    func int(_ v: Int?) {
+      if let v { out += Array(String(v).utf8) }
+    }
+    for r in rows {
+      int(r)
+      switch table {
+      case .tickets:
+        let t = data.tickets
+        for ms in [t.createdAt[r], t.solvedAt[r]] {
+          out.append(44)
+          int(RecordFacts.day(ms, zone))
+          out.append(44)
+          int(RecordFacts.hourOfWeek(ms, zone))
+        }
+      case .chats:
+        let c = data.chats
+        out.append(44)
+        int(RecordFacts.day(c.startedAt[r], zone))
+        out.append(44)
+        int(RecordFacts.hourOfWeek(c.startedAt[r], zone))
+        for ms in [c.startedAt[r], c.endedAt[r]] {
+          out.append(44)
+          int(ms == TicketColumns.null ? nil : Int(ms))
+        }
+        out.append(44)
+        out += Array((c.offline[r] ? "true" : "false").utf8)
+      }
+      for (k, c) in dims.enumerated() {
+        out.append(44)
+        if let c, c.codes[r] >= 0 { out += quotedValues[k][Int(c.codes[r])] }
+      }
+      out.append(44)
+      let list = tags.offsets.count > r + 1 ? tags.values(r) : []
+      if !list.isEmpty {
+        // Joined by U+001F (no tag holds it: tags are single words), quoted if needed.
+        var joined: [UInt8] = []
+        for (i, code) in list.enumerated() {
+          if i > 0 { joined.append(0x1F) }
+          joined += tagBytes[Int(code)]
+        }
+        out += quoted(String(decoding: joined, as: UTF8.self))
+      }
+      for v in values {
+        out.append(44)
+        let x = v.values[r]
+        guard !x.isNaN else { continue }
+        switch v.kind {
+        case .number: out += Array(x.description.utf8)
+        case .share, .count: out.append(x == 0 ? 48 : 49)
+        }
+      }
+      out.append(10)
+    }
+    return out
+  }
+
+  /// A CSV field: quoted (quotes doubled) when it holds a comma, quote, line break or is empty
+  /// (an unquoted empty field is null).
+  static func quoted(_ s: String) -> [UInt8] {
+    let bytes = Array(s.utf8)
+    let special = bytes.isEmpty || bytes.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
+    guard special else { return bytes }
+    var out: [UInt8] = [34]
+    for b in bytes {
+      if b == 34 { out.append(34) }
+      out.append(b)
+    }
+    out.append(34)
+    return out
+  }
+}
+
+/// gzip compression (zlib), for the fact files.
+enum GzipWriter {
+  /// Compresses bytes into one gzip member (fast level: the facts are rewritten often).
+  static func compress(_ input: [UInt8], level: Int32 = 1) throws -> [UInt8] {
+    var stream = z_stream()
+    guard ticketlens_deflate_init_gzip(&stream, level) == Z_OK else {
+      throw MetricQueryError("zlib could not start compressing")
+    }
+    defer { deflateEnd(&stream) }
+    var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(input.count))) + 64)
+    let rc: Int32 = input.withUnsafeBufferPointer { src in
+      out.withUnsafeMutableBufferPointer { dst in
+        stream.next_in = UnsafeMutablePointer(mutating: src.baseAddress)
+        stream.avail_in = UInt32(src.count)
+        stream.next_out = dst.baseAddress
+        stream.avail_out = UInt32(dst.count)
+        return deflate(&stream, Z_FINISH)
+      }
+    }
+    guard rc == Z_STREAM_END else { throw MetricQueryError("zlib could not compress (\(rc))") }
+    out.removeLast(out.count - Int(stream.total_out))
+    return out
+  }
+}
