@@ -120,6 +120,7 @@ let package = Package(
       dependencies: [
         "ticketlens", "TicketLensIngest", "TicketLensModel", "TicketLensPipeline",
         "TicketLensWarehouse", "TicketLensSample", "TicketLensInsights", "TicketLensReports",
+        "TicketLensMetrics", .product(name: "Logging", package: "swift-log"),
       ],
       // The pinned CSVs of the sample run (GoldenTests reads them from the source tree).
       exclude: ["Golden", "TextEval"]),

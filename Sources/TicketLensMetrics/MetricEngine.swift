@@ -44,6 +44,9 @@ public struct MetricEngine: Sendable {
       throw MetricQueryError(
         "--business needs a schedule: give --pipeline with a `schedules:` entry (see the README)")
     }
+    // The backlog is a time series: by day unless another grain is asked for (its rows are
+    // labelled by the period, which without a grain had an empty label).
+    if q.metric.kind == .backlog && q.grain == nil { q.grain = .day }
     let facts = Facts(q.metric, data)
     let plan = try GroupPlan(q, facts)
     let missing = data.loaded.missing(Self.columns(for: q))

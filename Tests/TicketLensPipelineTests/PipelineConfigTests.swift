@@ -275,3 +275,33 @@ struct StageGraphTests {
     }
   }
 }
+
+@Suite struct SparkConfigTests {
+  @Test func sparkSettingsAreReadWithPathsResolvedFromThePipelineFile() throws {
+    let yaml = """
+      sources: [{name: s, paths: t.csv}]
+      warehouse: data/w.sqlite
+      spark:
+        master: spark://10.0.0.5:7077
+        submit: ../spark/bin/spark-submit
+        facts: /mnt/shared/facts
+        arguments: [--deploy-mode, client]
+        conf: {spark.executor.memory: 4g, spark.executor.instances: "8"}
+
+      """
+    let c = try PipelineConfig.parse(yaml, path: "/etc/ticketlens/p.yml")
+    #expect(c.spark.master == "spark://10.0.0.5:7077")
+    #expect(c.spark.submit == "/etc/spark/bin/spark-submit")
+    #expect(c.factsDirectory == "/mnt/shared/facts")
+    #expect(c.spark.arguments == ["--deploy-mode", "client"])
+    #expect(c.spark.conf == [["spark.executor.memory", "4g"], ["spark.executor.instances", "8"]])
+    // Without spark.facts the facts go beside the warehouse.
+    let plain = try PipelineConfig.parse(
+      "sources: [{name: s, paths: t.csv}]\nwarehouse: data/w.sqlite\n", path: "/etc/tl/p.yml")
+    #expect(plain.factsDirectory == "/etc/tl/data/facts")
+    #expect(throws: ConfigError.self) {
+      try PipelineConfig.parse(
+        "sources: [{name: s, paths: t.csv}]\nspark: {mastr: local}\n", path: "/p.yml")
+    }
+  }
+}
