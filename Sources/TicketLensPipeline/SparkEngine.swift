@@ -100,7 +100,8 @@ public enum SparkEngine {
       tickets: FactSchema.columns(.tickets, values: specs(.tickets).map { ($0.name, $0.kind) }),
       chats: FactSchema.columns(.chats, values: specs(.chats).map { ($0.name, $0.kind) }))
     for (k, v) in views.enumerated() {
-      text += "-- ticketlens: \(k == 0 ? "setting" : "view")\n\(v);\n\n"
+      let kind = k == 0 ? "setting" : v.hasPrefix("CACHE") ? "cache" : "view"
+      text += "-- ticketlens: \(kind)\n\(v);\n\n"
     }
     var tables: [(String, SparkQuery)] = []
     for (name, title, q) in queries {
@@ -218,7 +219,7 @@ public enum SparkEngine {
   /// The application spark-submit runs: executes the script's statements in order and writes
   /// each table's rows, every value as text (floats as their shortest exact repr), to a JSON
   /// file, renamed into place when complete. It runs on the user's Spark, not in TicketLens.
-  static let driver = #"""
+  public static let driver = #"""
     # TicketLens' Spark driver (written by ticketlens; runs on your Spark, not in TicketLens).
     # Usage: spark-submit ticketlens_driver.py REPORT.sql RESULTS.json
     import json

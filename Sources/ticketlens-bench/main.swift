@@ -82,13 +82,16 @@ if mode == "suite-data" {
   // with no broken rows or duplicates, so that both sides load exactly the same records.
   do {
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    var o = SampleOptions(tickets: 1_000_000, seed: 11)
+    // suite-data DIR [TICKETS]: 1M tickets by default, chats half as many.
+    let tickets = args.count > 3 ? Int(args[3])! : 1_000_000
+    var o = SampleOptions(tickets: tickets, seed: 11)
     o.dirtyRate = 0
     o.duplicateRate = 0
     try SampleGenerator(options: o).write(.genericCSV, to: path + "/tickets.csv")
-    var c = SampleOptions(tickets: 500_000, seed: 12)
+    var c = SampleOptions(tickets: tickets / 2, seed: 12)
     c.dirtyRate = 0
-    try SampleGenerator(options: c).write(.genericChat, count: 500_000, to: path + "/chats.ndjson")
+    try SampleGenerator(options: c).write(
+      .genericChat, count: tickets / 2, to: path + "/chats.ndjson")
   } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(1)

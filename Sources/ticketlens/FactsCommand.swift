@@ -75,6 +75,10 @@ struct SparkSQLCommand: ParsableCommand {
     help:
       "The facts folder (default: the pipeline's spark.facts, else facts/ beside the warehouse).")
   var facts: String?
+  @Option(
+    help:
+      "Also write the PySpark program that runs the script and writes its tables as JSON (spark-submit FILE SCRIPT RESULTS.json)."
+  ) var driver: String?
   @OptionGroup var logging: LoggingOptions
 
   func run() throws {
@@ -93,6 +97,9 @@ struct SparkSQLCommand: ParsableCommand {
       }
       let script = try SparkEngine.script(
         settings: ReportSettings(pipeline: config), asOf: asOf, factsDirectory: dir)
+      if let driver {
+        try SparkEngine.driver.write(toFile: driver, atomically: true, encoding: .utf8)
+      }
       print(script.text, terminator: "")
     } catch {
       throw fail(error)
