@@ -2,8 +2,8 @@ import TicketLensModel
 
 /// The columns of the fact tables `ticketlens facts` writes, with their Spark SQL types.
 ///
-/// Tickets: `row` (the record's place in the warehouse's order), the cohort days and hours of
-/// the week in the report zone, the dimensions, the tags (joined by U+001F), then one column per
+/// Tickets: `id` (the record's id; with its source, the warehouse's row order), the cohort days
+/// and hours of the week in the report zone, the dimensions, the tags (joined by U+001F), then one column per
 /// metric value (`RecordFacts`). Chats likewise, with their start and end instants and the
 /// offline flag that agent concurrency reads. `source` and `month` are the partition columns
 /// (folders `source=…/month=…`).
@@ -11,7 +11,7 @@ public enum FactSchema {
   /// What separates a record's tags in the `tags` column.
   public static let tagSeparator: Character = "\u{1F}"
   /// Bumped when the columns or their meaning change; the manifest records it.
-  public static let version = 1
+  public static let version = 2
 
   public struct Column: Sendable, Hashable {
     public var name: String
@@ -29,13 +29,13 @@ public enum FactSchema {
     switch table {
     case .tickets:
       [
-        Column(name: "row", type: "BIGINT"), Column(name: "created_day", type: "INT"),
+        Column(name: "id", type: "STRING"), Column(name: "created_day", type: "INT"),
         Column(name: "created_how", type: "INT"), Column(name: "solved_day", type: "INT"),
         Column(name: "solved_how", type: "INT"),
       ]
     case .chats:
       [
-        Column(name: "row", type: "BIGINT"), Column(name: "started_day", type: "INT"),
+        Column(name: "id", type: "STRING"), Column(name: "started_day", type: "INT"),
         Column(name: "started_how", type: "INT"), Column(name: "started_at", type: "BIGINT"),
         Column(name: "ended_at", type: "BIGINT"), Column(name: "offline", type: "BOOLEAN"),
       ]
@@ -61,7 +61,7 @@ public enum FactSchema {
     Column(name: "source", type: "STRING"), Column(name: "month", type: "STRING"),
   ]
 
-  /// A Spark DDL schema string (`` `row` BIGINT, `created_day` INT, … ``).
+  /// A Spark DDL schema string (`` `id` STRING, `created_day` INT, … ``).
   public static func ddl(_ columns: [Column]) -> String {
     columns.map { SparkSQL.identifier($0.name) + " " + $0.type }.joined(separator: ", ")
   }
@@ -81,7 +81,8 @@ public struct SparkQuery: Sendable {
 /// Compiles metric queries to Spark SQL over the fact tables (`tickets`, `chats`), computing
 /// exactly what `MetricEngine` computes: the same cohorts, groups, filters and row order,
 /// percentiles by the same interpolation (h = (n−1)p; x[⌊h⌋] + (h−⌊h⌋)(x[⌈h⌉]−x[⌊h⌋]) on the
-/// sorted values) and means summed in record order, so that every cell agrees to the last digit.
+/// sorted values) and means summed in record order ((source, id), the warehouse's row order),
+/// so that every cell agrees to the last digit.
 public struct SparkSQL: Sendable {
   /// The instant the facts describe (the backlog's last day).
   public var asOf: Instant
@@ -188,7 +189,7 @@ public struct SparkSQL: Sendable {
     if let valueColumn {
       let v = Self.identifier(valueColumn)
       inner.append("\(v) AS v")
-      inner.append("`row`")
+      inner.append("`source` AS rs, `id` AS ri")
       conditions.append("\(v) IS NOT NULL")
     }
     let filtered =
@@ -227,7 +228,7 @@ public struct SparkSQL: Sendable {
       var aggregates = ["count(*) AS n", "array_sort(collect_list(\(scaled))) AS xs"]
       if q.stats.contains(.mean) {
         aggregates.append(
-          "aggregate(transform(array_sort(collect_list(named_struct('r', `row`, 'x', \(scaled)))), "
+          "aggregate(transform(array_sort(collect_list(named_struct('s', rs, 'i', ri, 'x', \(scaled)))), "
             + "e -> e.x), 0.0D, (a, x) -> a + x) AS total")
       }
       var positions: [String] = []

@@ -63,9 +63,17 @@ public enum FactsExport {
   public static let manifestName = "_ticketlens_facts.json"
   static let fileName = "part-00000.csv.gz"
 
+  /// - Parameter ids: the tickets' and chats' ids in the columns' row order
+  ///   (`Warehouse.recordIDs`).
   public static func write(
-    _ data: MetricData, zone: ZoneRules, zoneName: String, to directory: String
+    _ data: MetricData, ids: (tickets: [String], chats: [String]), zone: ZoneRules,
+    zoneName: String, to directory: String
   ) throws -> FactsSummary {
+    guard ids.tickets.count == data.tickets.count, ids.chats.count == data.chats.count else {
+      throw MetricQueryError(
+        "internal error: \(ids.tickets.count) ticket ids for \(data.tickets.count) rows, \(ids.chats.count) chat ids for \(data.chats.count)"
+      )
+    }
     let old = FactsManifest.read(directory)
     var summary = FactsSummary(directory: directory)
     summary.tickets = data.tickets.count
@@ -89,7 +97,9 @@ public enum FactsExport {
         let rows = parts[key]!
         (out.baseAddress! + k).initialize(
           to: Result {
-            let csv = render(table, rows: rows, data: data, values: values, zone: zone)
+            let csv = render(
+              table, rows: rows, ids: table == .tickets ? ids.tickets : ids.chats, data: data,
+              values: values, zone: zone)
             var h = FNV1a()
             for b in csv { h.add(b) }
             let hash = String(h.value, radix: 16) + "-" + String(csv.count)
@@ -193,9 +203,12 @@ public enum FactsExport {
     return out
   }
 
-  /// One partition's CSV: a header, then one line per record in row order.
+  /// One partition's CSV: a header, then one line per record in row order. A record's line
+  /// depends only on the record (its id, not its position), so a partition is written again
+  /// only when its own records changed.
   static func render(
-    _ table: MetricTableKind, rows: [Int], data: MetricData, values: [FactColumn], zone: ZoneRules
+    _ table: MetricTableKind, rows: [Int], ids: [String], data: MetricData,
+    values: [FactColumn], zone: ZoneRules
   ) -> [UInt8] {
     let columns = FactSchema.columns(table, values: values.map { ($0.name, $0.kind) })
     var out: [UInt8] = []
@@ -213,7 +226,7 @@ public enum FactsExport {
       if let v { out += Array(String(v).utf8) }
     }
     for r in rows {
-      int(r)
+      out += quoted(ids[r])
       switch table {
       case .tickets:
         let t = data.tickets

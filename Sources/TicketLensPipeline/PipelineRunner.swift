@@ -344,7 +344,11 @@ public struct PipelineRunner {
       escalation: settings.escalation)
     let dir = directory ?? config.factsDirectory
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return try FactsExport.write(data, zone: zone, zoneName: settings.timeZone, to: dir)
+    let ids = (
+      tickets: try warehouse.recordIDs(chats: false), chats: try warehouse.recordIDs(chats: true)
+    )
+    return try FactsExport.write(
+      data, ids: ids, zone: zone, zoneName: settings.timeZone, to: dir)
   }
 
   /// `stageProgress` for one step, or nil without it.

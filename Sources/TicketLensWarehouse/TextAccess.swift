@@ -293,3 +293,17 @@ extension Warehouse {
     return out
   }
 }
+
+extension Warehouse {
+  /// The ids of the tickets (not excluded) or chats the metric columns hold, in their row order
+  /// (source, id).
+  public func recordIDs(chats: Bool) throws(WarehouseError) -> [String] {
+    let st = try connection.prepare(
+      chats
+        ? "SELECT id FROM chats ORDER BY source, id"
+        : "SELECT id FROM tickets WHERE excluded IS NULL ORDER BY source, id")
+    var out: [String] = []
+    while try st.step() { out.append(st.text(0) ?? "") }
+    return out
+  }
+}

@@ -117,6 +117,50 @@ struct SparkTests {
         """)
   }
 
+  /// The script `ticketlens spark-sql` prints runs as it is in Spark's own `spark-sql` shell
+  /// (the README's way for users who submit it themselves), giving the report's rows.
+  @Test(.enabled(if: SparkTests.available, "needs java and spark-submit"))
+  func thePrintedScriptRunsInTheSparkSQLShell() throws {
+    let p = try Self.pipeline()
+    let facts = try CLI.run(["facts", p.path, "--quiet"])
+    try #require(facts.status == 0, "\(facts.stderr)")
+    let printed = try CLI.run(["spark-sql", p.path, "--driver", p.dir + "/driver.py"])
+    try #require(printed.status == 0, "\(printed.stderr)")
+    #expect(printed.stdout.components(separatedBy: "-- ticketlens: table ").count == 11)
+    #expect(
+      try String(contentsOfFile: p.dir + "/driver.py", encoding: .utf8).contains("SparkSession"))
+    try printed.stdout.write(toFile: p.dir + "/report.sql", atomically: true, encoding: .utf8)
+    let shell = URL(fileURLWithPath: try #require(Self.submit)).deletingLastPathComponent()
+      .appendingPathComponent("spark-sql")
+    let r = try CLI.run(
+      shell,
+      [
+        "--master", "local[2]", "--conf", "spark.ui.enabled=false", "-S", "-f",
+        p.dir + "/report.sql",
+      ])
+    try #require(r.status == 0, "\(r.stderr.suffix(3000))")
+    // The embedded engine's first rows, tab-separated as the shell prints them.
+    let embedded = try CLI.run(["run", p.path, "--quiet"])
+    #expect(embedded.status == 0)
+    let csv = try Self.csvs(p.dir + "/out")
+    for name in ["tickets_created_by_day_channel.csv", "backlog_by_week.csv"] {
+      let first = try #require(csv[name]?.split(separator: "\n").dropFirst().first)
+      #expect(
+        r.stdout.contains(first.replacingOccurrences(of: ",", with: "\t")),
+        "\(name): \(first) not in the shell's output")
+    }
+  }
+
+  /// A missing spark-submit fails the run (exit 1) saying what to install, before anything is
+  /// written; this needs no Spark.
+  @Test func aMissingSparkSubmitFailsTheRunWithWhatToDo() throws {
+    let p = try Self.pipeline("spark: {submit: /nonexistent/spark-submit}\n")
+    let r = try CLI.run(["run", p.path, "--engine", "spark", "--quiet"])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("spark-submit not found"), "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: p.dir + "/out/latest.html"))
+  }
+
   /// Every metric of the catalog, with groupings, grains, filters, date ranges, units,
   /// business time and every kind of statistic, compiled to Spark SQL and run in one Spark job:
   /// each table equals the embedded engine's, cell for cell (the same Double, not just the same
