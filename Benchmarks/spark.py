@@ -81,7 +81,8 @@ def tree_rss(cmd):
     """Wall seconds and the peak summed RSS (MB) of a process tree (spark-submit starts a JVM)."""
     os.sync()
     start = time.time()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    log = open(f"{work}/spark-run.log", "w+")  # a file, not a pipe: Spark's log would fill a pipe
+    p = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, text=True,
                          start_new_session=True)
     peak = 0
     while p.poll() is None:
@@ -100,7 +101,9 @@ def tree_rss(cmd):
                 pass
         peak = max(peak, total)
         time.sleep(0.2)
-    out = p.stdout.read()
+    log.seek(0)
+    out = log.read()
+    log.close()
     if p.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{out[-4000:]}")
     return time.time() - start, peak / 1024, out

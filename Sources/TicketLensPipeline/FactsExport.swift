@@ -25,6 +25,9 @@ public struct FactsSummary: Sendable {
 public struct FactsManifest: Codable, Sendable, Equatable {
   public struct Table: Codable, Sendable, Equatable {
     public var columns: [[String]]
+    /// The same schema as a Spark DDL string, partition columns last
+    /// (`spark.read.schema(ddl).option("header", True).csv(...)`).
+    public var ddl: String
     /// Partition folder (`source=…/month=…`) → content hash and records.
     public var partitions: [String: Partition]
   }
@@ -38,6 +41,9 @@ public struct FactsManifest: Codable, Sendable, Equatable {
   public var asOfMilliseconds: Int64
   public var tickets: Table
   public var chats: Table
+  /// What the facts were computed from (warehouse content, settings, program); an export with
+  /// the same key has nothing to do.
+  public var key: String? = nil
 
   /// The file columns of a table, as schema columns.
   public func columns(_ table: MetricTableKind) -> [FactSchema.Column] {
@@ -67,7 +73,7 @@ public enum FactsExport {
   ///   (`Warehouse.recordIDs`).
   public static func write(
     _ data: MetricData, ids: (tickets: [String], chats: [String]), zone: ZoneRules,
-    zoneName: String, to directory: String
+    zoneName: String, to directory: String, key: String? = nil
   ) throws -> FactsSummary {
     guard ids.tickets.count == data.tickets.count, ids.chats.count == data.chats.count else {
       throw MetricQueryError(
@@ -139,16 +145,35 @@ public enum FactsExport {
       }
       summary.partitions += keys.count
       tables[table] = FactsManifest.Table(
-        columns: columns.map { [$0.name, $0.type] }, partitions: entries)
+        columns: columns.map { [$0.name, $0.type] },
+        ddl: FactSchema.ddl(columns + FactSchema.partitionColumns), partitions: entries)
     }
     let manifest = FactsManifest(
       version: FactSchema.version, zone: zoneName, asOf: data.asOf.iso8601,
-      asOfMilliseconds: data.asOf.milliseconds, tickets: tables[.tickets]!, chats: tables[.chats]!)
+      asOfMilliseconds: data.asOf.milliseconds, tickets: tables[.tickets]!, chats: tables[.chats]!,
+      key: key)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
     let json = try encoder.encode(manifest)
     try AtomicFile.write(Array(json) + [10], to: directory + "/" + manifestName)
     return summary
+  }
+
+  /// The summary of an export still current for `key` (every file in place), nil when the
+  /// facts must be written.
+  public static func current(_ directory: String, key: String) -> FactsSummary? {
+    guard let m = FactsManifest.read(directory), m.key == key else { return nil }
+    var s = FactsSummary(directory: directory)
+    for (name, table) in [("tickets", m.tickets), ("chats", m.chats)] {
+      for (folder, p) in table.partitions {
+        let path = directory + "/" + name + "/" + folder + "/" + fileName
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        if name == "tickets" { s.tickets += p.rows } else { s.chats += p.rows }
+        s.partitions += 1
+      }
+    }
+    s.unchanged = s.partitions
+    return s
   }
 
   /// Rows by partition folder (`source=…/month=…`), each in row order.

@@ -322,10 +322,18 @@ public struct PipelineRunner {
     let script = try SparkEngine.script(
       settings: settings, asOf: Instant(milliseconds: asOf), factsDirectory: summary.directory)
     let submitted = Date()
-    let tables = try SparkEngine.submit(
-      script, spark: config.spark, workDirectory: summary.directory + "/_spark_run")
+    // The same script over the same facts gives the same tables: Spark's last results are
+    // reused unless --reload.
+    let manifest =
+      FileManager.default.contents(atPath: summary.directory + "/" + FactsExport.manifestName)
+      ?? Data()
+    let (tables, reused) = try SparkEngine.submit(
+      script, spark: config.spark, workDirectory: summary.directory + "/_spark_run",
+      reuseKey: incremental ? script.text + "\n" + String(decoding: manifest, as: UTF8.self) : nil)
     logger.info(
-      "spark: \(tables.count) tables from \(config.spark.master ?? "spark-submit's default master") in \(Clock.seconds(since: submitted))"
+      reused
+        ? "spark: \(tables.count) tables reused (the same script over the same facts) in \(Clock.seconds(since: submitted))"
+        : "spark: \(tables.count) tables from \(config.spark.master ?? "spark-submit's default master") in \(Clock.seconds(since: submitted))"
     )
     return tables
   }
@@ -339,16 +347,26 @@ public struct PipelineRunner {
     guard let zone = ZoneRules(identifier: settings.timeZone) else {
       throw MetricQueryError("unknown time zone '\(settings.timeZone)'")
     }
+    let dir = directory ?? config.factsDirectory
+    // Nothing new since the last export (same data, settings and program): nothing to write.
+    let key = [
+      try warehouse.contentKey(), "as_of=\(asOf.map { "\($0.milliseconds)" } ?? "data")",
+      "facts=\(FactSchema.version)", SectionCache.programKey,
+      // Structures, not their descriptions: a dictionary's description changes order from
+      // process to process.
+      canonicalDescription(
+        (settings.timeZone, settings.schedule, settings.sla, settings.escalation)),
+    ].joined(separator: "\n")
+    if incremental, let done = FactsExport.current(dir, key: key) { return done }
     let data = try MetricDataLoader.load(
       warehouse, asOf: asOf, schedule: settings.schedule, sla: settings.sla,
       escalation: settings.escalation)
-    let dir = directory ?? config.factsDirectory
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let ids = (
       tickets: try warehouse.recordIDs(chats: false), chats: try warehouse.recordIDs(chats: true)
     )
     return try FactsExport.write(
-      data, ids: ids, zone: zone, zoneName: settings.timeZone, to: dir)
+      data, ids: ids, zone: zone, zoneName: settings.timeZone, to: dir, key: key)
   }
 
   /// `stageProgress` for one step, or nil without it.

@@ -114,15 +114,29 @@ public enum SparkEngine {
 
   /// Submits the script with spark-submit and reads the tables back. Everything of the run
   /// (script, driver, Spark's log, results) stays in `workDirectory`.
+  /// With `reuseKey`, the results of the last submit made with the same key are read instead
+  /// (the key names everything the results depend on: the script and the facts' manifest).
   public static func submit(
-    _ script: Script, spark: SparkSettings, workDirectory: String
-  ) throws -> [MetricTable] {
+    _ script: Script, spark: SparkSettings, workDirectory: String, reuseKey: String? = nil
+  ) throws -> (tables: [MetricTable], reused: Bool) {
     try FileManager.default.createDirectory(
       atPath: workDirectory, withIntermediateDirectories: true)
     let sqlPath = workDirectory + "/report.sql"
     let driverPath = workDirectory + "/ticketlens_driver.py"
     let resultsPath = workDirectory + "/results.json"
+    let keyPath = workDirectory + "/results.key"
     let logPath = workDirectory + "/spark.log"
+    var hash = FNV1a()
+    hash.add(reuseKey ?? "")
+    let keyText = String(hash.value, radix: 16) + "-\((reuseKey ?? "").utf8.count)"
+    if reuseKey != nil,
+      (try? String(contentsOfFile: keyPath, encoding: .utf8)) == keyText,
+      let data = FileManager.default.contents(atPath: resultsPath),
+      let tables = try? read(data, script)
+    {
+      return (tables, true)
+    }
+    try? FileManager.default.removeItem(atPath: keyPath)
     try? FileManager.default.removeItem(atPath: resultsPath)
     try script.text.write(toFile: sqlPath, atomically: true, encoding: .utf8)
     try driver.write(toFile: driverPath, atomically: true, encoding: .utf8)
@@ -161,7 +175,9 @@ public enum SparkEngine {
         "spark-submit (\(submit)) exited with status \(process.terminationStatus); its log is \(logPath):\n\(tail)"
       )
     }
-    return try read(data, script)
+    let tables = try read(data, script)
+    if reuseKey != nil { try keyText.write(toFile: keyPath, atomically: true, encoding: .utf8) }
+    return (tables, false)
   }
 
   /// The tables of the driver's results file, typed as the engine types them.

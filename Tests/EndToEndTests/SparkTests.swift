@@ -70,6 +70,14 @@ struct SparkTests {
     #expect(b.stderr.contains("spark: 10 tables"), "\(b.stderr)")
     let left = try csvs(embedded.dir + "/out")
     let right = try csvs(spark.dir + "/out")
+    // Again with nothing new: the facts are current, Spark's tables are reused, the same CSVs.
+    let again = try CLI.run(["run", spark.path, "--engine", "spark"])
+    try #require(again.status == 0, "\(again.stderr)")
+    #expect(again.stderr.contains("10 tables reused"), "\(again.stderr)")
+    #expect(again.stderr.contains("(0 written"), "\(again.stderr)")
+    for (name, text) in try csvs(spark.dir + "/out") where name.contains("_by_") {
+      #expect(right[name] == text, "\(name) changed in a rerun with nothing new")
+    }
     #expect(left.count >= 20)
     #expect(Set(left.keys) == Set(right.keys))
     for (name, text) in left.sorted(by: { $0.key < $1.key }) {
@@ -257,6 +265,7 @@ struct SparkTests {
     spark.master = "local[2]"
     spark.conf = [["spark.ui.enabled", "false"], ["spark.sql.shuffle.partitions", "4"]]
     let tables = try SparkEngine.submit(script, spark: spark, workDirectory: p.dir + "/spark")
+      .tables
     #expect(tables.count == queries.count)
     let engine = MetricEngine()
     var cells = 0
