@@ -24,8 +24,15 @@ import time
 data, work = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 tl = os.path.abspath(".build/release/ticketlens")
 bench = os.path.abspath(".build/release/ticketlens-bench")
-shutil.rmtree(work, ignore_errors=True)
-os.makedirs(work)
+# SPARK_BENCH_REUSE=1 keeps a warehouse loaded by an earlier run of this script (the load row
+# is then left out).
+reuse = os.environ.get("SPARK_BENCH_REUSE") == "1" and os.path.exists(f"{work}/w.sqlite")
+if not reuse:
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+else:
+    shutil.rmtree(f"{work}/facts", ignore_errors=True)
+    shutil.rmtree(f"{work}/facts-csv", ignore_errors=True)
 
 TABLES = """report:
   metrics:
@@ -42,10 +49,11 @@ TABLES = """report:
 """
 
 
-def pipeline(name, master=None, conf=None):
+def pipeline(name, master=None, conf=None, fmt="parquet"):
     spark = ""
     if master:
-        spark = f"spark:\n  master: {master}\n  facts: {work}/facts\n  conf:\n"
+        facts = f"{work}/facts" + ("" if fmt == "parquet" else "-" + fmt)
+        spark = f"spark:\n  master: {master}\n  format: {fmt}\n  facts: {facts}\n  conf:\n"
         for k, v in (conf or {}).items():
             spark += f"    {k}: \"{v}\"\n"
     text = f"""name: spark-bench
@@ -110,41 +118,51 @@ def tree_rss(cmd):
 
 
 rows = []
-load = timed([tl, "run", pipeline("embedded"), "-q"])
-rows.append(("load: `ticketlens run` (ingest, sentiment, 10 tables, report)", load))
-print(f"load {load[0]:.1f} s", file=sys.stderr, flush=True)
+embedded_yml = pipeline("embedded")
+if not reuse:
+    load = timed([tl, "run", embedded_yml, "-q"])
+    rows.append(("load: `ticketlens run` (ingest, sentiment, 10 tables, report)", load))
+    print(f"load {load[0]:.1f} s", file=sys.stderr, flush=True)
+else:
+    subprocess.run([tl, "run", embedded_yml, "-q", "--only", "metrics"], check=True)
 emb = timed([bench, "suite", f"{work}/w.sqlite", f"{work}/suite-out"])
 rows.append(("embedded: columns + 10 tables + CSVs (`ticketlens-bench suite`)", emb))
 print(f"embedded {emb[0]:.2f} s", file=sys.stderr, flush=True)
 spark_yml = pipeline("spark", master="local[2]", conf={"spark.driver.memory": "8g",
                                                       "spark.ui.enabled": "false"})
 facts_cold = timed([tl, "facts", spark_yml, "-q"])
-rows.append(("facts, cold (`ticketlens facts`, load stages skipped: nothing new)", facts_cold))
+rows.append(("facts as Parquet, cold (`ticketlens facts`; sources unchanged, no ingest)", facts_cold))
 facts_warm = timed([tl, "facts", spark_yml, "-q"])
 rows.append(("facts, nothing changed", facts_warm))
-print(f"facts {facts_cold[0]:.2f} / {facts_warm[0]:.2f} s", file=sys.stderr, flush=True)
-script = subprocess.run([tl, "spark-sql", spark_yml, "--driver", f"{work}/driver.py"],
-                        capture_output=True, text=True, check=True).stdout
-with open(f"{work}/report.sql", "w") as f:
-    f.write(script)
+csv_yml = pipeline("spark-csv", master="local[2]", conf={"spark.driver.memory": "8g",
+                                                        "spark.ui.enabled": "false"}, fmt="csv")
+facts_csv = timed([tl, "facts", csv_yml, "-q"])
+rows.append(("facts as gzip CSV, cold", facts_csv))
+print(f"facts {facts_cold[0]:.2f} / {facts_warm[0]:.2f} s, csv {facts_csv[0]:.2f} s", file=sys.stderr, flush=True)
+for yml, name in ((spark_yml, "report.sql"), (csv_yml, "report-csv.sql")):
+    script = subprocess.run([tl, "spark-sql", yml, "--driver", f"{work}/driver.py"],
+                            capture_output=True, text=True, check=True).stdout
+    with open(f"{work}/{name}", "w") as f:
+        f.write(script)
 home = subprocess.run([sys.executable, "-c", "import os, pyspark; print(os.path.dirname(pyspark.__file__))"],
                       capture_output=True, text=True, check=True).stdout.strip()
 submit = shutil.which("spark-submit") or home + "/bin/spark-submit"
 common = ["--conf", "spark.ui.enabled=false", "--conf", "spark.sql.shuffle.partitions=8"]
-for k in (1, 2):
+for k, script, what in ((1, "report.sql", "Parquet"), (2, "report.sql", "Parquet"),
+                       (2, "report-csv.sql", "gzip CSV")):
     r = tree_rss([submit, "--master", f"local[{k}]", "--driver-memory", "8g"] + common +
-                 [f"{work}/driver.py", f"{work}/report.sql", f"{work}/local{k}.json"])
-    rows.append((f"Spark local[{k}]: 10 tables from the facts", r))
-    print(f"spark local[{k}] {r[0]:.1f} s", file=sys.stderr, flush=True)
+                 [f"{work}/driver.py", f"{work}/{script}", f"{work}/local{k}.json"])
+    rows.append((f"Spark local[{k}]: 10 tables from the {what} facts", r))
+    print(f"spark local[{k}] {what} {r[0]:.1f} s", file=sys.stderr, flush=True)
 master = subprocess.run([".ci/spark-standalone", "start"], capture_output=True, text=True,
-                        check=True).stdout.strip()
+                        check=True, env=dict(os.environ, SPARK_WORKER_MEMORY="8g")).stdout.strip()
 try:
     for k in (1, 2):
         r = tree_rss([submit, "--master", master, "--driver-memory", "4g",
                       "--conf", "spark.executor.cores=1", "--conf", f"spark.cores.max={k}",
                       "--conf", "spark.executor.memory=3g"] + common +
                      [f"{work}/driver.py", f"{work}/report.sql", f"{work}/standalone{k}.json"])
-        rows.append((f"Spark standalone, {k} executor{'s' if k > 1 else ''} × 1 core", r))
+        rows.append((f"Spark standalone, {k} executor{'s' if k > 1 else ''} × 1 core (RSS: driver only)", r))
         print(f"spark standalone {k} {r[0]:.1f} s", file=sys.stderr, flush=True)
 finally:
     subprocess.run([".ci/spark-standalone", "stop"])
@@ -160,9 +178,12 @@ for n in tables:
     b = open(f"{work}/spark/{folder}/{n}").read()
     same += a == b
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-tickets = sum(1 for _ in open(f"{data}/tickets.csv")) - 1
+import json
+manifest = json.load(open(f"{work}/facts/_ticketlens_facts.json"))
+tickets = sum(p["rows"] for p in manifest["tickets"]["partitions"].values())
+chats = sum(p["rows"] for p in manifest["chats"]["partitions"].values())
 print(f"{datetime.date.today()}, {platform.machine()}, {os.cpu_count()} cores, {cpu}; "
-      f"{tickets:,} ticket lines, Spark {subprocess.run([submit, '--version'], capture_output=True, text=True).stderr.split('version ')[1].split()[0]}")
+      f"{tickets:,} tickets, {chats:,} chats, Spark {subprocess.run([submit, '--version'], capture_output=True, text=True).stderr.split('version ')[1].split()[0]}")
 print()
 print("| step | wall s | peak RSS |")
 print("|---|---:|---:|")

@@ -107,15 +107,18 @@ public struct SparkSQL: Sendable {
   // MARK: - Views
 
   /// The statements that make the fact files queryable as `tickets` and `chats`.
+  /// - Parameter format: the facts' file format, `parquet` or `csv`.
   public static func views(
-    directory: String, tickets: [FactSchema.Column], chats: [FactSchema.Column]
-  )
-    -> [String]
-  {
+    directory: String, format: String, tickets: [FactSchema.Column], chats: [FactSchema.Column]
+  ) -> [String] {
     func view(_ name: String, _ columns: [FactSchema.Column]) -> String {
-      "CREATE OR REPLACE TEMPORARY VIEW \(name) (\(FactSchema.ddl(columns + FactSchema.partitionColumns)))\n"
-        + "USING csv OPTIONS (path \(literal(directory + "/" + name)), header 'true', "
-        + "multiLine 'true', escape '\"', mode 'FAILFAST', compression 'gzip')"
+      let path = literal(directory + "/" + name)
+      return
+        "CREATE OR REPLACE TEMPORARY VIEW \(name) (\(FactSchema.ddl(columns + FactSchema.partitionColumns)))\n"
+        + (format == "csv"
+          ? "USING csv OPTIONS (path \(path), header 'true', multiLine 'true', escape '\"', "
+            + "mode 'FAILFAST', compression 'gzip')"
+          : "USING parquet OPTIONS (path \(path))")
     }
     // The report's tables read the same facts several times: each table is read from the files
     // once and kept (in memory, spilling to disk) for the queries after it.

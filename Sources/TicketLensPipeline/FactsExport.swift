@@ -41,6 +41,7 @@ public struct FactsManifest: Codable, Sendable, Equatable {
   public var asOfMilliseconds: Int64
   public var tickets: Table
   public var chats: Table
+  public var format: FactsFormat
   /// What the facts were computed from (warehouse content, settings, program); an export with
   /// the same key has nothing to do.
   public var key: String? = nil
@@ -60,20 +61,30 @@ public struct FactsManifest: Codable, Sendable, Equatable {
   }
 }
 
-/// Writes the per-record facts (`RecordFacts`) as gzip-compressed CSV files that Spark reads
-/// natively: `tickets/source=S/month=YYYY-MM/part-00000.csv.gz` (and `chats/…`), one partition per
-/// source and cohort month, with a header line; the schema is in the manifest and in the
-/// `CREATE TEMPORARY VIEW` statements `ticketlens spark-sql` prints. Incremental: a partition
-/// whose content is what the manifest recorded is not written again.
+/// The file format of the facts (`spark: {format: …}`).
+public enum FactsFormat: String, Sendable, Codable, CaseIterable {
+  /// Apache Parquet (gzip pages): typed, columnar; Spark reads only the columns a query needs.
+  case parquet
+  /// gzip-compressed CSV with a header line; the schema is in the manifest and the views.
+  case csv
+
+  /// The file each partition folder holds.
+  var fileName: String { self == .parquet ? "part-00000.parquet" : "part-00000.csv.gz" }
+}
+
+/// Writes the per-record facts (`RecordFacts`) as files Spark reads natively:
+/// `tickets/source=S/month=YYYY-MM/part-00000.parquet` (or `.csv.gz`; and `chats/…`), one
+/// partition per source and cohort month; the schema is in the manifest and in the `CREATE
+/// TEMPORARY VIEW` statements `ticketlens spark-sql` prints. Incremental: a partition whose
+/// content is what the manifest recorded is not written again.
 public enum FactsExport {
   public static let manifestName = "_ticketlens_facts.json"
-  static let fileName = "part-00000.csv.gz"
 
   /// - Parameter ids: the tickets' and chats' ids in the columns' row order
   ///   (`Warehouse.recordIDs`).
   public static func write(
     _ data: MetricData, ids: (tickets: [String], chats: [String]), zone: ZoneRules,
-    zoneName: String, to directory: String, key: String? = nil
+    zoneName: String, to directory: String, format: FactsFormat = .parquet, key: String? = nil
   ) throws -> FactsSummary {
     guard ids.tickets.count == data.tickets.count, ids.chats.count == data.chats.count else {
       throw MetricQueryError(
@@ -91,7 +102,8 @@ public enum FactsExport {
       let parts = partitions(table, data, zone)
       let previous = old.map { table == .tickets ? $0.tickets : $0.chats }
       // Same columns, same content: the file is still right (unless someone deleted it).
-      let sameColumns = previous?.columns == columns.map { [$0.name, $0.type] }
+      let sameColumns =
+        previous?.columns == columns.map { [$0.name, $0.type] } && old?.format == format
       let keys = parts.keys.sorted()
       let results = UnsafeMutableBufferPointer<Result<(String, Int, Bool), any Error>>.allocate(
         capacity: max(1, keys.count))
@@ -103,23 +115,48 @@ public enum FactsExport {
         let rows = parts[key]!
         (out.baseAddress! + k).initialize(
           to: Result {
-            let csv = render(
-              table, rows: rows, ids: table == .tickets ? ids.tickets : ids.chats, data: data,
-              values: values, zone: zone)
+            let recordIDs = table == .tickets ? ids.tickets : ids.chats
+            // The content (uncompressed) is hashed; the file is made only when it changed.
             var h = FNV1a()
-            for b in csv { h.add(b) }
-            let hash = String(h.value, radix: 16) + "-" + String(csv.count)
-            let path = base + "/" + key + "/" + fileName
+            var size = 0
+            let make: () throws -> [UInt8]
+            switch format {
+            case .csv:
+              let csv = render(
+                table, rows: rows, ids: recordIDs, data: data, values: values, zone: zone)
+              for b in csv { h.add(b) }
+              size = csv.count
+              make = { try GzipWriter.compress(csv) }
+            case .parquet:
+              let columns = parquetColumns(
+                table, rows: rows, ids: recordIDs, data: data, values: values, zone: zone)
+              for c in columns {
+                h.add(c.name)
+                let (levels, bytes) = ParquetWriter.encode(c.values)
+                for b in levels { h.add(b) }
+                h.separate()
+                for b in bytes { h.add(b) }
+                h.separate()
+                size += levels.count + bytes.count
+              }
+              make = { try ParquetWriter.file(columns) }
+            }
+            let hash = String(h.value, radix: 16) + "-" + String(size)
+            let path = base + "/" + key + "/" + format.fileName
             if sameColumns, previous?.partitions[key]?.hash == hash,
               FileManager.default.fileExists(atPath: path)
             {
               return (hash, 0, false)
             }
-            let gz = try GzipWriter.compress(csv)
+            let file = try make()
             try AtomicFile.makeDirectories(base + "/" + key)
-            // Written under a name Spark skips (a leading dot), renamed when complete.
-            try AtomicFile.write(gz, to: path)
-            return (hash, gz.count, true)
+            // Written under a name Spark skips (a leading dot), renamed when complete; a file of
+            // the other format goes (Spark would read both).
+            try AtomicFile.write(file, to: path)
+            for other in FactsFormat.allCases where other != format {
+              try? FileManager.default.removeItem(atPath: base + "/" + key + "/" + other.fileName)
+            }
+            return (hash, file.count, true)
           })
       }
       var entries: [String: FactsManifest.Partition] = [:]
@@ -133,7 +170,9 @@ public enum FactsExport {
       try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
       // Partitions that had records before and have none now: their files go.
       for key in (previous?.partitions.keys).map(Array.init) ?? [] where entries[key] == nil {
-        try? FileManager.default.removeItem(atPath: base + "/" + key + "/" + fileName)
+        for f in FactsFormat.allCases {
+          try? FileManager.default.removeItem(atPath: base + "/" + key + "/" + f.fileName)
+        }
         var dir = base + "/" + key
         while dir.count > base.count,
           (try? FileManager.default.contentsOfDirectory(atPath: dir))?.isEmpty == true
@@ -151,7 +190,7 @@ public enum FactsExport {
     let manifest = FactsManifest(
       version: FactSchema.version, zone: zoneName, asOf: data.asOf.iso8601,
       asOfMilliseconds: data.asOf.milliseconds, tickets: tables[.tickets]!, chats: tables[.chats]!,
-      key: key)
+      format: format, key: key)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
     let json = try encoder.encode(manifest)
@@ -166,7 +205,7 @@ public enum FactsExport {
     var s = FactsSummary(directory: directory)
     for (name, table) in [("tickets", m.tickets), ("chats", m.chats)] {
       for (folder, p) in table.partitions {
-        let path = directory + "/" + name + "/" + folder + "/" + fileName
+        let path = directory + "/" + name + "/" + folder + "/" + m.format.fileName
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         if name == "tickets" { s.tickets += p.rows } else { s.chats += p.rows }
         s.partitions += 1
@@ -299,6 +338,76 @@ public enum FactsExport {
         }
       }
       out.append(10)
+    }
+    return out
+  }
+
+  /// One partition's columns for Parquet, in the schema's order, rows in row order.
+  static func parquetColumns(
+    _ table: MetricTableKind, rows: [Int], ids: [String], data: MetricData,
+    values: [FactColumn], zone: ZoneRules
+  ) -> [ParquetWriter.Column] {
+    typealias C = ParquetWriter.Column
+    func day(_ ms: [Int64]) -> ParquetWriter.Values {
+      .int32(rows.map { RecordFacts.day(ms[$0], zone).map { Int32($0) } })
+    }
+    func hour(_ ms: [Int64]) -> ParquetWriter.Values {
+      .int32(rows.map { RecordFacts.hourOfWeek(ms[$0], zone).map { Int32($0) } })
+    }
+    func instant(_ ms: [Int64]) -> ParquetWriter.Values {
+      .int64(rows.map { ms[$0] == TicketColumns.null ? nil : ms[$0] })
+    }
+    var out = [C(name: "id", values: .string(rows.map { ids[$0] }))]
+    let dims: [String: EncodedColumn]
+    let tags: EncodedMultiColumn
+    switch table {
+    case .tickets:
+      let t = data.tickets
+      out += [
+        C(name: "created_day", values: day(t.createdAt)),
+        C(name: "created_how", values: hour(t.createdAt)),
+        C(name: "solved_day", values: day(t.solvedAt)),
+        C(name: "solved_how", values: hour(t.solvedAt)),
+      ]
+      dims = t.dimensions
+      tags = t.tags
+    case .chats:
+      let c = data.chats
+      out += [
+        C(name: "started_day", values: day(c.startedAt)),
+        C(name: "started_how", values: hour(c.startedAt)),
+        C(name: "started_at", values: instant(c.startedAt)),
+        C(name: "ended_at", values: instant(c.endedAt)),
+        C(name: "offline", values: .boolean(rows.map { c.offline[$0] })),
+      ]
+      dims = c.dimensions
+      tags = c.tags
+    }
+    for name in FactSchema.dimensions(table) {
+      let column = dims[name]
+      out.append(C(name: name, values: .string(rows.map { column?.value($0) })))
+    }
+    let separator = String(FactSchema.tagSeparator)
+    out.append(
+      C(
+        name: "tags",
+        values: .string(
+          rows.map { r in
+            let list = tags.offsets.count > r + 1 ? tags.values(r) : []
+            return list.isEmpty
+              ? nil : list.map { tags.values[Int($0)] }.joined(separator: separator)
+          })))
+    for v in values {
+      switch v.kind {
+      case .number:
+        out.append(
+          C(name: v.name, values: .double(rows.map { v.values[$0].isNaN ? nil : v.values[$0] })))
+      case .share, .count:
+        out.append(
+          C(
+            name: v.name, values: .int8(rows.map { v.values[$0].isNaN ? nil : Int32(v.values[$0]) })
+          ))
+      }
     }
     return out
   }

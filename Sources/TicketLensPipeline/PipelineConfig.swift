@@ -428,7 +428,14 @@ public struct PipelineConfig: Sendable {
     }
     if let node = top["spark"] {
       let m = try r.mapping(
-        node, keys: ["master", "submit", "conf", "facts", "arguments"], what: "spark")
+        node, keys: ["master", "submit", "conf", "facts", "arguments", "format"], what: "spark")
+      if let n = m["format"] {
+        let name = try r.string(n, "format")
+        guard let f = FactsFormat(rawValue: name) else {
+          throw r.error(n, "'format' is 'parquet' or 'csv', not '\(name)'")
+        }
+        config.spark.format = f
+      }
       if let n = m["master"] { config.spark.master = try r.string(n, "master") }
       if let n = m["submit"] { config.spark.submit = resolve(try r.string(n, "submit")) }
       if let n = m["facts"] { config.spark.facts = resolve(try r.string(n, "facts")) }

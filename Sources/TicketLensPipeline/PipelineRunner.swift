@@ -320,7 +320,8 @@ public struct PipelineRunner {
     )
     let asOf = FactsManifest.read(summary.directory)?.asOfMilliseconds ?? 0
     let script = try SparkEngine.script(
-      settings: settings, asOf: Instant(milliseconds: asOf), factsDirectory: summary.directory)
+      settings: settings, asOf: Instant(milliseconds: asOf), factsDirectory: summary.directory,
+      format: config.spark.format)
     let submitted = Date()
     // The same script over the same facts gives the same tables: Spark's last results are
     // reused unless --reload.
@@ -351,7 +352,7 @@ public struct PipelineRunner {
     // Nothing new since the last export (same data, settings and program): nothing to write.
     let key = [
       try warehouse.contentKey(), "as_of=\(asOf.map { "\($0.milliseconds)" } ?? "data")",
-      "facts=\(FactSchema.version)", SectionCache.programKey,
+      "facts=\(FactSchema.version) \(config.spark.format.rawValue)", SectionCache.programKey,
       // Structures, not their descriptions: a dictionary's description changes order from
       // process to process.
       canonicalDescription(
@@ -366,7 +367,8 @@ public struct PipelineRunner {
       tickets: try warehouse.recordIDs(chats: false), chats: try warehouse.recordIDs(chats: true)
     )
     return try FactsExport.write(
-      data, ids: ids, zone: zone, zoneName: settings.timeZone, to: dir, key: key)
+      data, ids: ids, zone: zone, zoneName: settings.timeZone, to: dir,
+      format: config.spark.format, key: key)
   }
 
   /// `stageProgress` for one step, or nil without it.

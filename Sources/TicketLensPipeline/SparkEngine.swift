@@ -16,6 +16,8 @@ public struct SparkSettings: Sendable, Hashable {
   public var facts: String? = nil
   /// Extra spark-submit arguments before the application (`--deploy-mode`, `--num-executors`…).
   public var arguments: [String] = []
+  /// The facts' file format.
+  public var format = FactsFormat.parquet
 
   public init() {}
 }
@@ -59,7 +61,8 @@ public enum SparkEngine {
 
   /// Compiles the report's metric tables against the facts in `factsDirectory`.
   public static func script(
-    settings: ReportSettings, asOf: Instant, factsDirectory: String
+    settings: ReportSettings, asOf: Instant, factsDirectory: String,
+    format: FactsFormat = .parquet
   ) throws -> Script {
     guard let zone = ZoneRules(identifier: settings.timeZone) else {
       throw MetricQueryError("unknown time zone '\(settings.timeZone)'")
@@ -70,7 +73,7 @@ public enum SparkEngine {
     return try script(
       tables, asOf: asOf, zone: zone,
       schedule: (settings.schedule ?? settings.sla?.schedule) != nil,
-      sla: settings.sla != nil, factsDirectory: factsDirectory,
+      sla: settings.sla != nil, factsDirectory: factsDirectory, format: format,
       heading:
         "the report tables of pipeline '\(settings.pipelineName)'; report zone \(settings.timeZone)"
     )
@@ -80,7 +83,8 @@ public enum SparkEngine {
   /// pipeline with (or without) a schedule and an SLA policy.
   public static func script(
     _ queries: [(name: String, title: String, query: MetricQuery)], asOf: Instant,
-    zone: ZoneRules, schedule: Bool, sla: Bool, factsDirectory: String, heading: String
+    zone: ZoneRules, schedule: Bool, sla: Bool, factsDirectory: String,
+    format: FactsFormat = .parquet, heading: String
   ) throws -> Script {
     func specs(_ t: MetricTableKind) -> [RecordFacts.Spec] {
       RecordFacts.specs(t, schedule: schedule, sla: sla)
@@ -96,7 +100,7 @@ public enum SparkEngine {
 
       """
     let views = SparkSQL.views(
-      directory: directory,
+      directory: directory, format: format.rawValue,
       tickets: FactSchema.columns(.tickets, values: specs(.tickets).map { ($0.name, $0.kind) }),
       chats: FactSchema.columns(.chats, values: specs(.chats).map { ($0.name, $0.kind) }))
     for (k, v) in views.enumerated() {

@@ -89,14 +89,17 @@ struct SparkSQLCommand: ParsableCommand {
       // The facts' own as-of (the backlog's last day, the SLA clocks); without facts yet, the
       // warehouse's.
       let asOf: Instant
+      var format = config.spark.format
       if let m = FactsManifest.read(dir) {
         asOf = Instant(milliseconds: m.asOfMilliseconds)
+        format = m.format
       } else {
         let warehouse: Warehouse = try Warehouse(path: config.warehouse, readOnly: true)
         asOf = try MetricDataLoader.dataAsOf(warehouse) as Instant
       }
       let script = try SparkEngine.script(
-        settings: ReportSettings(pipeline: config), asOf: asOf, factsDirectory: dir)
+        settings: ReportSettings(pipeline: config), asOf: asOf, factsDirectory: dir,
+        format: format)
       if let driver {
         try SparkEngine.driver.write(toFile: driver, atomically: true, encoding: .utf8)
       }

@@ -106,7 +106,8 @@ struct SparkTests {
   @Test(.enabled(if: SparkTests.available, "needs java and spark-submit"))
   func theNightlyReportIsTheSameOnAStandaloneMasterAndWorker() throws {
     // CI starts a master and a worker on loopback (.ci/spark-standalone) and names it here;
-    // without one, this test starts its own for the time it runs.
+    // without one, this test starts its own for the time it runs. The facts are CSV here
+    // (Parquet, the default, everywhere else), so both formats are read by a real Spark.
     var cluster: StandaloneCluster? = nil
     let master: String
     if let m = ProcessInfo.processInfo.environment["TICKETLENS_SPARK_MASTER"], !m.isEmpty {
@@ -121,6 +122,7 @@ struct SparkTests {
         spark:
           master: \(master)
           conf: {spark.ui.enabled: "false", spark.executor.memory: 1g, spark.sql.shuffle.partitions: "4"}
+          format: csv
 
         """)
   }

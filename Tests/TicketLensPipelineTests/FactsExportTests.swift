@@ -14,7 +14,9 @@ import Testing
     "id,subject,description,status,priority,channel,requester_id,requester_email,assignee_id,group_id,tags,created_at,updated_at,first_reply_at,solved_at,reopens,replies,satisfaction,escalated_at\n"
 
   /// A pipeline over one generic CSV whose source name and values need escaping and quoting.
-  static func pipeline(_ dir: String, rows: [String]) throws -> PipelineConfig {
+  static func pipeline(_ dir: String, rows: [String], format: String = "csv") throws
+    -> PipelineConfig
+  {
     try (header + rows.joined(separator: "\n") + "\n").write(
       toFile: dir + "/tickets.csv", atomically: true, encoding: .utf8)
     let yaml = """
@@ -27,6 +29,7 @@ import Testing
           format: generic-csv
           paths: tickets.csv
       insights: {gaps: false, classify: false}
+      spark: {format: \(format)}
 
       """
     try yaml.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
@@ -108,6 +111,54 @@ import Testing
       atPath: first.directory + "/tickets/source=web%2Feu%3D1/month=2026-01/part-00000.csv.gz")
     let fourth = try runner.writeFacts(try Warehouse(path: config.warehouse, readOnly: true))
     #expect(fourth.written == 1 && fourth.unchanged == 2)
+  }
+
+  @Test func parquetFactsAreWrittenAndSwitchingFormatsLeavesNoStaleFiles() throws {
+    let dir = scratch()
+    let rows = [
+      "1,Refund,x,solved,high,email,r1,,a1,g,billing,2026-01-05T09:00:00Z,2026-01-05T12:00:00Z,2026-01-05T09:30:00Z,2026-01-05T12:00:00Z,0,1,good,"
+    ]
+    let config = try Self.pipeline(dir, rows: rows, format: "parquet")
+    try Self.load(config)
+    let runner = PipelineRunner(config: config, logger: Logger(label: "test"))
+    let s = try runner.writeFacts(try Warehouse(path: config.warehouse, readOnly: true))
+    #expect(s.written == 1)
+    let folder = s.directory + "/tickets/source=web%2Feu%3D1/month=2026-01/"
+    let bytes = try #require(FileManager.default.contents(atPath: folder + "part-00000.parquet"))
+    // PAR1, the pages, the footer, its length, PAR1; the footer names every column.
+    #expect(bytes.prefix(4) == Data("PAR1".utf8) && bytes.suffix(4) == Data("PAR1".utf8))
+    let footer = bytes.dropLast(4).suffix(4).withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+    let meta = bytes.dropLast(8).suffix(Int(UInt32(littleEndian: footer)))
+    for c in try #require(FactsManifest.read(s.directory)).tickets.columns {
+      #expect(meta.range(of: Data(c[0].utf8)) != nil, "\(c[0]) is not in the footer")
+    }
+    #expect(FactsManifest.read(s.directory)?.format == .parquet)
+    // The same data as CSV: the Parquet file goes, the CSV comes.
+    let csv = try Self.pipeline(dir, rows: rows, format: "csv")
+    let again = try PipelineRunner(config: csv, logger: Logger(label: "test")).writeFacts(
+      try Warehouse(path: csv.warehouse, readOnly: true))
+    #expect(again.written == 1)
+    #expect(!FileManager.default.fileExists(atPath: folder + "part-00000.parquet"))
+    #expect(FileManager.default.fileExists(atPath: folder + "part-00000.csv.gz"))
+  }
+
+  @Test func parquetEncodingsFollowTheSpecification() {
+    // Thrift compact: field 1 (delta 1) i32 (type 5) zigzag(150) = 300 → AC 02; STOP.
+    var t = Thrift()
+    t.i32(1, 150)
+    t.stop()
+    #expect(t.bytes == [0x15, 0xAC, 0x02, 0x00])
+    // A field id jump over 15 writes the type, then the zigzag id.
+    var u = Thrift()
+    u.i64(20, -1)
+    #expect(u.bytes == [0x06, 40, 0x01])
+    // Definition levels: runs of present (1) and null (0) values, run length << 1.
+    let (levels, values) = ParquetWriter.encode(.int32([7, 8, nil, nil, nil, 9]))
+    #expect(levels == [4, 1, 6, 0, 2, 1])
+    #expect(values == [7, 0, 0, 0, 8, 0, 0, 0, 9, 0, 0, 0])
+    // Booleans are bit-packed, least significant bit first; strings are length-prefixed.
+    #expect(ParquetWriter.encode(.boolean([true, false, true, nil])).values == [0b101])
+    #expect(ParquetWriter.encode(.string(["ab", nil])).values == [2, 0, 0, 0, 97, 98])
   }
 
   @Test func partitionValuesAreEscapedAsSparkEscapesThem() {
