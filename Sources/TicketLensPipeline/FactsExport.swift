@@ -130,16 +130,16 @@ public enum FactsExport {
             case .parquet:
               let columns = parquetColumns(
                 table, rows: rows, ids: recordIDs, data: data, values: values, zone: zone)
-              for c in columns {
+              let encoded = columns.map { ParquetWriter.encode($0.values) }
+              for (c, e) in zip(columns, encoded) {
                 h.add(c.name)
-                let (levels, bytes) = ParquetWriter.encode(c.values)
-                for b in levels { h.add(b) }
+                for b in e.levels { h.add(b) }
                 h.separate()
-                for b in bytes { h.add(b) }
+                for b in e.values { h.add(b) }
                 h.separate()
-                size += levels.count + bytes.count
+                size += e.levels.count + e.values.count
               }
-              make = { try ParquetWriter.file(columns) }
+              make = { try ParquetWriter.file(columns, encoded: encoded) }
             }
             let hash = String(h.value, radix: 16) + "-" + String(size)
             let path = base + "/" + key + "/" + format.fileName

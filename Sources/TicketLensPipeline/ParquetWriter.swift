@@ -45,20 +45,24 @@ enum ParquetWriter {
     var values: Values
   }
 
-  /// The bytes of a Parquet file holding `columns` (all of the same length).
-  static func file(_ columns: [Column], createdBy: String = "ticketlens") throws -> [UInt8] {
+  /// The bytes of a Parquet file holding `columns` (all of the same length); `encoded`, when
+  /// given, is `encode` of each column's values (made already, to hash them).
+  static func file(
+    _ columns: [Column], encoded: [(levels: [UInt8], values: [UInt8])]? = nil,
+    createdBy: String = "ticketlens"
+  ) throws -> [UInt8] {
     let rows = columns.first?.values.count ?? 0
     var out: [UInt8] = Array("PAR1".utf8)
     var chunks: [(offset: Int, size: Int, uncompressed: Int, column: Column)] = []
-    for column in columns {
+    for (k, column) in columns.enumerated() {
       precondition(column.values.count == rows, "columns of different lengths")
-      let (levels, values) = encode(column.values)
+      let (levels, values) = encoded?[k] ?? encode(column.values)
       var page: [UInt8] = []
       // Definition levels of a v1 data page: their byte length, then the RLE runs.
       page += littleEndian(UInt32(levels.count))
       page += levels
       page += values
-      let compressed = try GzipWriter.compress(page, level: 6)
+      let compressed = try GzipWriter.compress(page)
       var header = Thrift()
       header.i32(1, 0)  // type: DATA_PAGE
       header.i32(2, Int32(page.count))

@@ -789,6 +789,12 @@ struct QualityCheckTests {
     }
     #expect(
       results.contains { $0.failed > 0 } && results.contains { $0.failed == 0 && $0.checked > 0 })
+    // The key checks are answered by the primary keys (SQLite enforces them on every write);
+    // a table without such an index would be grouped row by row.
+    #expect(try w.hasUniqueIndex("tickets", on: ["source", "id"]))
+    #expect(try w.hasUniqueIndex("chats", on: ["source", "id"]))
+    #expect(try !w.hasUniqueIndex("tickets", on: ["id"]))
+    #expect(try !w.hasUniqueIndex("rejects", on: ["source", "id"]))
   }
 }
 
