@@ -20,7 +20,7 @@ public struct FactColumn: Sendable {
   /// `metric`, `metric__business`, or `chat_messages__agent` / `__visitor`.
   public var name: String
   public var kind: FactKind
-  /// One value per record (row order); NaN where the metric leaves the record out.
+  /// One value per record of the list; NaN where the metric leaves the record out.
   public var values: [Double]
 }
 
@@ -78,33 +78,47 @@ public enum RecordFacts {
     return specs
   }
 
-  /// The value columns of a table's records, evaluated (see `specs`).
-  public static func columns(_ table: MetricTableKind, data: MetricData) -> [FactColumn] {
-    let specs = specs(table, schedule: data.schedule != nil, sla: data.sla != nil)
-    let n = table == .tickets ? data.tickets.count : data.chats.count
-    var result = specs.map { FactColumn(name: $0.name, kind: $0.kind, values: []) }
-    result.withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let out = buffer
-      DispatchQueue.concurrentPerform(iterations: specs.count) { k in
-        let spec = specs[k]
-        var q = MetricQuery(metric: spec.metric)
-        q.business = spec.business
-        var values = [Double](repeating: .nan, count: n)
-        // The evaluator cannot fail for the metrics listed above (their settings were checked).
-        if let evaluate = try? RowEvaluator.make(q, data, author: spec.author) {
-          for r in 0..<n {
-            switch evaluate(r) {
-            case .none: break
-            case .one: values[r] = 1
-            case .number(let x): values[r] = x
-            case .share(let hit): values[r] = hit ? 1 : 0
-            }
+  /// A value column's evaluator: the value of any record, NaN where the metric leaves it out.
+  public struct Evaluator: Sendable {
+    public var name: String
+    public var kind: FactKind
+    public var value: @Sendable (Int) -> Double
+  }
+
+  /// The value columns of a table's records as evaluators (see `specs`), to be run on the
+  /// records of one partition at a time.
+  public static func evaluators(_ table: MetricTableKind, data: MetricData) -> [Evaluator] {
+    specs(table, schedule: data.schedule != nil, sla: data.sla != nil).map { spec in
+      var q = MetricQuery(metric: spec.metric)
+      q.business = spec.business
+      // The evaluator cannot fail for the metrics `specs` lists (their settings were checked).
+      guard let evaluate = try? RowEvaluator.make(q, data, author: spec.author) else {
+        return Evaluator(name: spec.name, kind: spec.kind, value: { _ in .nan })
+      }
+      return Evaluator(
+        name: spec.name, kind: spec.kind,
+        value: { r in
+          switch evaluate(r) {
+          case .none: .nan
+          case .one: 1
+          case .number(let x): x
+          case .share(let hit): hit ? 1 : 0
           }
-        }
-        out[k].values = values
+        })
+    }
+  }
+
+  /// The values of `rows` (in that order) for each evaluator, the evaluators run side by side.
+  public static func values(_ evaluators: [Evaluator], rows: [Int]) -> [FactColumn] {
+    var out = evaluators.map { FactColumn(name: $0.name, kind: $0.kind, values: []) }
+    out.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let slots = buffer
+      DispatchQueue.concurrentPerform(iterations: evaluators.count) { k in
+        let value = evaluators[k].value
+        slots[k].values = rows.map { value($0) }
       }
     }
-    return result
+    return out
   }
 
   /// The grouping dimensions of a table's records, as stored columns (the tag list aside).
