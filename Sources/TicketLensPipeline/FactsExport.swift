@@ -79,12 +79,16 @@ public enum FactsFormat: String, Sendable, Codable, CaseIterable {
 /// content is what the manifest recorded is not written again.
 public enum FactsExport {
   public static let manifestName = "_ticketlens_facts.json"
+  /// Records per Parquet row group.
+  public static let defaultRowGroup = 262_144
 
-  /// - Parameter ids: the tickets' and chats' ids in the columns' row order
-  ///   (`Warehouse.recordIDs`).
+  /// - Parameters:
+  ///   - ids: the tickets' and chats' ids in the columns' row order (`Warehouse.recordIDs`).
+  ///   - rowGroup: the most records in a Parquet row group.
   public static func write(
     _ data: MetricData, ids: (tickets: [String], chats: [String]), zone: ZoneRules,
-    zoneName: String, to directory: String, format: FactsFormat = .parquet, key: String? = nil
+    zoneName: String, to directory: String, format: FactsFormat = .parquet, key: String? = nil,
+    rowGroup: Int = defaultRowGroup
   ) throws -> FactsSummary {
     guard ids.tickets.count == data.tickets.count, ids.chats.count == data.chats.count else {
       throw MetricQueryError(
@@ -118,31 +122,41 @@ public enum FactsExport {
         (out.baseAddress! + k).initialize(
           to: Result {
             let recordIDs = table == .tickets ? ids.tickets : ids.chats
-            let values = RecordFacts.values(evaluators, rows: rows)
             // The content (uncompressed) is hashed; the file is made only when it changed.
             var h = FNV1a()
             var size = 0
             let make: () throws -> [UInt8]
             switch format {
             case .csv:
+              let values = RecordFacts.values(evaluators, rows: rows)
               let csv = render(
                 table, rows: rows, ids: recordIDs, data: data, values: values, zone: zone)
               for b in csv { h.add(b) }
               size = csv.count
               make = { try GzipWriter.compress(csv) }
             case .parquet:
-              let columns = parquetColumns(
-                table, rows: rows, ids: recordIDs, data: data, values: values, zone: zone)
-              let encoded = columns.map { ParquetWriter.encode($0.values) }
-              for (c, e) in zip(columns, encoded) {
-                h.add(c.name)
-                for b in e.levels { h.add(b) }
-                h.separate()
-                for b in e.values { h.add(b) }
-                h.separate()
-                size += e.levels.count + e.values.count
+              // Row groups of at most `rowGroup` records, each evaluated and encoded in turn:
+              // only the encoded bytes of the partition are kept, not its values.
+              var groups: [[ParquetWriter.EncodedColumn]] = []
+              var start = 0
+              while start < rows.count {
+                let part = Array(rows[start..<min(rows.count, start + rowGroup)])
+                let values = RecordFacts.values(evaluators, rows: part)
+                let encoded = ParquetWriter.encodeGroup(
+                  parquetColumns(
+                    table, rows: part, ids: recordIDs, data: data, values: values, zone: zone))
+                for c in encoded {
+                  h.add(c.name)
+                  for b in c.levels { h.add(b) }
+                  h.separate()
+                  for b in c.values { h.add(b) }
+                  h.separate()
+                  size += c.levels.count + c.values.count
+                }
+                groups.append(encoded)
+                start += rowGroup
               }
-              make = { try ParquetWriter.file(columns, encoded: encoded) }
+              make = { try ParquetWriter.file(groups: groups) }
             }
             let hash = String(h.value, radix: 16) + "-" + String(size)
             let path = base + "/" + key + "/" + format.fileName

@@ -45,79 +45,106 @@ enum ParquetWriter {
     var values: Values
   }
 
-  /// The bytes of a Parquet file holding `columns` (all of the same length); `encoded`, when
-  /// given, is `encode` of each column's values (made already, to hash them).
-  static func file(
-    _ columns: [Column], encoded: [(levels: [UInt8], values: [UInt8])]? = nil,
-    createdBy: String = "ticketlens"
-  ) throws -> [UInt8] {
+  /// A column of one row group, encoded (definition levels and PLAIN values, uncompressed).
+  struct EncodedColumn {
+    var name: String
+    var physical: (type: Int32, converted: Int32?)
+    var rows: Int
+    var levels: [UInt8]
+    var values: [UInt8]
+  }
+
+  /// One row group's columns (all of the same length), encoded.
+  static func encodeGroup(_ columns: [Column]) -> [EncodedColumn] {
     let rows = columns.first?.values.count ?? 0
-    var out: [UInt8] = Array("PAR1".utf8)
-    var chunks: [(offset: Int, size: Int, uncompressed: Int, column: Column)] = []
-    for (k, column) in columns.enumerated() {
-      precondition(column.values.count == rows, "columns of different lengths")
-      let (levels, values) = encoded?[k] ?? encode(column.values)
-      var page: [UInt8] = []
-      // Definition levels of a v1 data page: their byte length, then the RLE runs.
-      page += littleEndian(UInt32(levels.count))
-      page += levels
-      page += values
-      let compressed = try GzipWriter.compress(page)
-      var header = Thrift()
-      header.i32(1, 0)  // type: DATA_PAGE
-      header.i32(2, Int32(page.count))
-      header.i32(3, Int32(compressed.count))
-      header.structure(5) { h in  // data_page_header
-        h.i32(1, Int32(rows))  // num_values (nulls included)
-        h.i32(2, 0)  // encoding: PLAIN
-        h.i32(3, 3)  // definition levels: RLE
-        h.i32(4, 3)  // repetition levels: RLE (none written: not repeated)
-      }
-      header.stop()
-      let offset = out.count
-      out += header.bytes
-      out += compressed
-      chunks.append(
-        (offset, header.bytes.count + compressed.count, header.bytes.count + page.count, column))
+    return columns.map { c in
+      precondition(c.values.count == rows, "columns of different lengths")
+      let (levels, values) = encode(c.values)
+      return EncodedColumn(
+        name: c.name, physical: c.values.physical, rows: rows, levels: levels, values: values)
     }
+  }
+
+  /// The bytes of a Parquet file holding `columns` (all of the same length) as one row group.
+  static func file(_ columns: [Column]) throws -> [UInt8] {
+    try file(groups: [encodeGroup(columns)])
+  }
+
+  /// The bytes of a Parquet file of row groups of encoded columns (every group with the same
+  /// columns in the same order): each column chunk one data page, gzip-compressed.
+  static func file(groups: [[EncodedColumn]], createdBy: String = "ticketlens") throws -> [UInt8] {
+    var out: [UInt8] = Array("PAR1".utf8)
+    var chunks: [[(offset: Int, size: Int, uncompressed: Int)]] = []
+    for group in groups {
+      var mine: [(offset: Int, size: Int, uncompressed: Int)] = []
+      for column in group {
+        var page: [UInt8] = []
+        page.reserveCapacity(4 + column.levels.count + column.values.count)
+        // Definition levels of a v1 data page: their byte length, then the RLE runs.
+        page += littleEndian(UInt32(column.levels.count))
+        page += column.levels
+        page += column.values
+        let compressed = try GzipWriter.compress(page)
+        var header = Thrift()
+        header.i32(1, 0)  // type: DATA_PAGE
+        header.i32(2, Int32(page.count))
+        header.i32(3, Int32(compressed.count))
+        header.structure(5) { h in  // data_page_header
+          h.i32(1, Int32(column.rows))  // num_values (nulls included)
+          h.i32(2, 0)  // encoding: PLAIN
+          h.i32(3, 3)  // definition levels: RLE
+          h.i32(4, 3)  // repetition levels: RLE (none written: not repeated)
+        }
+        header.stop()
+        mine.append(
+          (out.count, header.bytes.count + compressed.count, header.bytes.count + page.count))
+        out += header.bytes
+        out += compressed
+      }
+      chunks.append(mine)
+    }
+    let schema = groups.first ?? []
+    let rows = groups.reduce(0) { $0 + ($1.first?.rows ?? 0) }
     var meta = Thrift()
     meta.i32(1, 1)  // version
-    meta.list(2, count: columns.count + 1) { t in  // schema: the root, then each column
+    meta.list(2, count: schema.count + 1) { t in  // schema: the root, then each column
       t.element {
         $0.binary(4, Array("schema".utf8))
-        $0.i32(5, Int32(columns.count))
+        $0.i32(5, Int32(schema.count))
       }
-      for c in columns {
+      for c in schema {
         t.element {
-          $0.i32(1, c.values.physical.type)
+          $0.i32(1, c.physical.type)
           $0.i32(3, 1)  // OPTIONAL
           $0.binary(4, Array(c.name.utf8))
-          if let converted = c.values.physical.converted { $0.i32(6, converted) }
+          if let converted = c.physical.converted { $0.i32(6, converted) }
         }
       }
     }
     meta.i64(3, Int64(rows))
-    meta.list(4, count: 1) { t in  // row_groups
-      t.element { g in
-        g.list(1, count: chunks.count) { l in
-          for chunk in chunks {
-            l.element { cc in
-              cc.i64(2, Int64(chunk.offset))  // file_offset
-              cc.structure(3) { m in  // meta_data
-                m.i32(1, chunk.column.values.physical.type)
-                m.i32List(2, [0, 3])  // encodings: PLAIN, RLE
-                m.binaryList(3, [Array(chunk.column.name.utf8)])  // path_in_schema
-                m.i32(4, 2)  // codec: GZIP
-                m.i64(5, Int64(rows))
-                m.i64(6, Int64(chunk.uncompressed))
-                m.i64(7, Int64(chunk.size))
-                m.i64(9, Int64(chunk.offset))  // data_page_offset
+    meta.list(4, count: groups.count) { t in  // row_groups
+      for (group, mine) in zip(groups, chunks) {
+        t.element { g in
+          g.list(1, count: group.count) { l in
+            for (column, chunk) in zip(group, mine) {
+              l.element { cc in
+                cc.i64(2, Int64(chunk.offset))  // file_offset
+                cc.structure(3) { m in  // meta_data
+                  m.i32(1, column.physical.type)
+                  m.i32List(2, [0, 3])  // encodings: PLAIN, RLE
+                  m.binaryList(3, [Array(column.name.utf8)])  // path_in_schema
+                  m.i32(4, 2)  // codec: GZIP
+                  m.i64(5, Int64(column.rows))
+                  m.i64(6, Int64(chunk.uncompressed))
+                  m.i64(7, Int64(chunk.size))
+                  m.i64(9, Int64(chunk.offset))  // data_page_offset
+                }
               }
             }
           }
+          g.i64(2, Int64(mine.reduce(0) { $0 + $1.uncompressed }))  // total_byte_size
+          g.i64(3, Int64(group.first?.rows ?? 0))
         }
-        g.i64(2, Int64(chunks.reduce(0) { $0 + $1.uncompressed }))  // total_byte_size
-        g.i64(3, Int64(rows))
       }
     }
     meta.binary(6, Array(createdBy.utf8))

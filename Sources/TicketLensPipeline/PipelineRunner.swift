@@ -341,9 +341,10 @@ public struct PipelineRunner {
 
   /// Writes the per-record facts of the warehouse's data to the pipeline's facts folder
   /// (`ticketlens facts`, and before a Spark run), rewriting only partitions that changed.
-  public func writeFacts(_ warehouse: Warehouse, to directory: String? = nil) throws
-    -> FactsSummary
-  {
+  public func writeFacts(
+    _ warehouse: Warehouse, to directory: String? = nil,
+    rowGroup: Int = FactsExport.defaultRowGroup
+  ) throws -> FactsSummary {
     let settings = ReportSettings(pipeline: config, threads: threads)
     guard let zone = ZoneRules(identifier: settings.timeZone) else {
       throw MetricQueryError("unknown time zone '\(settings.timeZone)'")
@@ -352,7 +353,8 @@ public struct PipelineRunner {
     // Nothing new since the last export (same data, settings and program): nothing to write.
     let key = [
       try warehouse.contentKey(), "as_of=\(asOf.map { "\($0.milliseconds)" } ?? "data")",
-      "facts=\(FactSchema.version) \(config.spark.format.rawValue)", SectionCache.programKey,
+      "facts=\(FactSchema.version) \(config.spark.format.rawValue) \(rowGroup)",
+      SectionCache.programKey,
       // Structures, not their descriptions: a dictionary's description changes order from
       // process to process.
       canonicalDescription(
@@ -368,7 +370,7 @@ public struct PipelineRunner {
     )
     return try FactsExport.write(
       data, ids: ids, zone: zone, zoneName: settings.timeZone, to: dir,
-      format: config.spark.format, key: key)
+      format: config.spark.format, key: key, rowGroup: rowGroup)
   }
 
   /// `stageProgress` for one step, or nil without it.

@@ -183,7 +183,8 @@ struct SparkTests {
     let config = try PipelineConfig.load(path: p.path)
     let runner = PipelineRunner(config: config, logger: Logger(label: "test"))
     let warehouse = try Warehouse(path: config.warehouse, readOnly: true)
-    let facts = try runner.writeFacts(warehouse, to: p.dir + "/facts")
+    // Small Parquet row groups: the sample's partitions (100–1,200 records) get several each.
+    let facts = try runner.writeFacts(warehouse, to: p.dir + "/facts", rowGroup: 150)
     let settings = ReportSettings(pipeline: config)
     let zone = try #require(ZoneRules(identifier: config.timeZone))
     let data = try MetricDataLoader.load(
