@@ -173,12 +173,13 @@ public struct SentenceModel: Sendable {
     return all
   }
 
-  /// Texts are run together until they hold this many word pieces: the weight matrices are
-  /// then read (packed by OpenBLAS) once for all of them instead of once per text. Each row of a
-  /// product is computed alone, so a text's vector is the same whatever it is run with (a test
-  /// checks it).
+  /// Texts are run together until they hold this many word pieces (one scratch buffer, one
+  /// pass over the layers). Each product covers the rows of one text alone: OpenBLAS' kernels
+  /// round a row differently by where it falls in their tiles (on Haswell-class kernels, by its
+  /// position modulo 12 and whether it is in the product's last rows), so a text's vector is the
+  /// same whatever it is run with only when its rows are multiplied by themselves (a test checks
+  /// it). That costs a third more in the linear layers than one product over the batch.
   static let batchPieces = 384
-  static let rowAlignment = 16
 
   /// Working memory, grown to the largest batch met.
   struct Scratch {
@@ -201,22 +202,16 @@ public struct SentenceModel: Sendable {
     }
   }
 
-  /// The transformer over several inputs (each with `[CLS]`/`[SEP]`): the linear layers over
-  /// all their rows at once, attention within each input. Returns each input's mean-pooled unit
+  /// The transformer over several inputs (each with `[CLS]`/`[SEP]`), their rows one after
+  /// another in the scratch buffers, every product within one input. Returns each input's mean-pooled unit
   /// vector, flat.
   func encode(_ inputs: [[Int32]], _ s: inout Scratch) -> [Float] {
-    // Each input starts at a multiple of `rowAlignment` rows (the rows between are zeros and
-    // never read), so its rows meet OpenBLAS' kernels in the same tiles wherever it sits.
-    let padded = inputs.map {
-      ($0.count + Self.rowAlignment - 1) / Self.rowAlignment * Self.rowAlignment
-    }
-    let n = padded.reduce(0, +)
+    let n = inputs.reduce(0) { $0 + $1.count }
     let h = dimensions
     let head = h / heads
     s.fit(rows: n, self)
     var starts: [Int] = []
     var row = 0
-    for i in 0..<(n * h) { s.x[i] = 0 }
     for (t, ids) in inputs.enumerated() {
       starts.append(row)
       for (p, id) in ids.enumerated() {
@@ -226,12 +221,12 @@ public struct SentenceModel: Sendable {
             scale * Float(wordValues[Int(id) * h + d]) + positionRows[p * h + d] + typeRow[d]
         }
       }
-      row += padded[t]
+      row += ids.count
     }
     Self.layerNorm(&s.x, rows: n, width: h, weight: normWeight, bias: normBias)
     let inverseRoot = 1 / Float(head).squareRoot()
     for b in blocks {
-      Self.linear(s.x, rows: n, inputs: h, b.qkv, b.qkvBias, outputs: 3 * h, into: &s.qkv)
+      Self.linear(s.x, inputs, starts, width: h, b.qkv, b.qkvBias, outputs: 3 * h, into: &s.qkv)
       s.qkv.withUnsafeBufferPointer { qkv in
         s.scores.withUnsafeMutableBufferPointer { scores in
           s.context.withUnsafeMutableBufferPointer { context in
@@ -266,18 +261,19 @@ public struct SentenceModel: Sendable {
           }
         }
       }
-      Self.linear(s.context, rows: n, inputs: h, b.output, b.outputBias, outputs: h, into: &s.sum)
+      Self.linear(
+        s.context, inputs, starts, width: h, b.output, b.outputBias, outputs: h, into: &s.sum)
       for i in 0..<(n * h) { s.x[i] += s.sum[i] }
       Self.layerNorm(&s.x, rows: n, width: h, weight: b.norm1Weight, bias: b.norm1Bias)
       Self.linear(
-        s.x, rows: n, inputs: h, b.up, b.upBias, outputs: intermediate, into: &s.up)
+        s.x, inputs, starts, width: h, b.up, b.upBias, outputs: intermediate, into: &s.up)
       // GELU (the erf form the model was trained with).
       for i in 0..<(n * intermediate) {
         let v = s.up[i]
         s.up[i] = 0.5 * v * (1 + erf(v * 0.70710678118654752))
       }
       Self.linear(
-        s.up, rows: n, inputs: intermediate, b.down, b.downBias, outputs: h, into: &s.sum)
+        s.up, inputs, starts, width: intermediate, b.down, b.downBias, outputs: h, into: &s.sum)
       for i in 0..<(n * h) { s.x[i] += s.sum[i] }
       Self.layerNorm(&s.x, rows: n, width: h, weight: b.norm2Weight, bias: b.norm2Bias)
     }
@@ -291,15 +287,25 @@ public struct SentenceModel: Sendable {
     return pooled
   }
 
-  /// `out[rows × outputs] = x[rows × inputs] · weightᵀ + bias` (weight stored by output row).
+  /// `out[rows × outputs] = x[rows × width] · weightᵀ + bias` (weight stored by output row), one
+  /// product per input (its rows from `starts[t]`), so that a row's rounding depends on its
+  /// input alone.
   static func linear(
-    _ x: [Float], rows: Int, inputs: Int, _ weight: [Float], _ bias: [Float], outputs: Int,
-    into out: inout [Float]
+    _ x: [Float], _ inputs: [[Int32]], _ starts: [Int], width: Int, _ weight: [Float],
+    _ bias: [Float], outputs: Int, into out: inout [Float]
   ) {
+    let rows = starts.last.map { $0 + inputs[inputs.count - 1].count } ?? 0
     for r in 0..<rows { for o in 0..<outputs { out[r * outputs + o] = bias[o] } }
-    cblas_sgemm(
-      CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs), 1, x,
-      Int32(inputs), weight, Int32(inputs), 1, &out, Int32(outputs))
+    x.withUnsafeBufferPointer { x in
+      out.withUnsafeMutableBufferPointer { out in
+        for (t, ids) in inputs.enumerated() {
+          cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(ids.count), Int32(outputs),
+            Int32(width), 1, x.baseAddress! + starts[t] * width, Int32(width), weight,
+            Int32(width), 1, out.baseAddress! + starts[t] * outputs, Int32(outputs))
+        }
+      }
+    }
   }
 
   /// Layer normalisation of each row (ε = 1e-12, as the model).

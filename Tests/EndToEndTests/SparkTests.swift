@@ -147,7 +147,7 @@ struct SparkTests {
       [
         "--master", "local[2]", "--conf", "spark.ui.enabled=false", "-S", "-f",
         p.dir + "/report.sql",
-      ])
+      ], in: p.dir)  // the shell's metastore (derby.log, metastore_db/) goes beside the pipeline
     try #require(r.status == 0, "\(r.stderr.suffix(3000))")
     // The embedded engine's first rows, tab-separated as the shell prints them.
     let embedded = try CLI.run(["run", p.path, "--quiet"])
