@@ -62,9 +62,7 @@ public struct SentenceModel: Sendable {
 
   /// Reads a model in the `TLSM` v1 layout (see export_sentence_model.py) and its vocabulary.
   public init(model data: Data, vocabulary: String) throws(EmbeddingError) {
-    // OpenBLAS runs each product on the calling thread: texts are spread over cores by the
-    // caller, and a product's result must not depend on how many threads OpenBLAS would use.
-    openblas_set_num_threads(1)
+    BLAS.singleThreaded()
     var reader = TensorReader(bytes: [UInt8](data))
     guard reader.bytes.count >= 32, reader.bytes[0..<4].elementsEqual("TLSM".utf8) else {
       throw EmbeddingError("the sentence model is not a TLSM file")
@@ -361,4 +359,12 @@ private struct TensorReader {
     }
     return out
   }
+}
+
+/// OpenBLAS as the product uses it.
+enum BLAS {
+  private static let once: Void = openblas_set_num_threads(1)
+  /// Each product runs on the calling thread: work is spread over cores by the caller, and a
+  /// product's result must not depend on how many threads OpenBLAS would use.
+  static func singleThreaded() { _ = once }
 }

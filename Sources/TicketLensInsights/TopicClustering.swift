@@ -1,3 +1,5 @@
+import COpenBLAS
+
 /// Topics among texts, with the number of topics chosen by the data: a graph of the texts'
 /// shared nearest neighbours (each text linked to its `neighbours` most similar texts, weighted
 /// by how many of those neighbours the two share), cut into communities by Louvain modularity
@@ -143,21 +145,24 @@ public struct TopicClustering: Sendable {
       for d in 0..<dims { packed[p * dims + d] = vectors[i * dims + d] }
     }
     let rows = packed
-    let tile = 16
-    let tiles = (m + tile - 1) / tile
-    return Parallel.fixedChunks(tiles, size: 4, threads: threads) { lo, hi in
+    BLAS.singleThreaded()
+    // Similarities of a block of rows with every row as one matrix product (OpenBLAS: several
+    // times the speed of a dot product per pair). Blocks are fixed by position, whatever the
+    // thread count, so each product, and so each similarity, is the same on every run.
+    let block = 128
+    let blocks = (m + block - 1) / block
+    return Parallel.fixedChunks(blocks, size: 1, threads: threads) { lo, hi in
       rows.withUnsafeBufferPointer { v in
         var out: [[Int]] = []
-        var sims = [Float](repeating: 0, count: tile * m)
+        var sims = [Float](repeating: 0, count: block * m)
         for t in lo..<hi {
-          let first = t * tile
-          let last = min(m, first + tile)
-          // Similarities of the tile's rows with every row: each row is read once per tile.
-          for b in 0..<m {
-            let rb = v.baseAddress! + b * dims
-            for a in first..<last {
-              sims[(a - first) * m + b] = Self.dot(v.baseAddress! + a * dims, rb, dims)
-            }
+          let first = t * block
+          let last = min(m, first + block)
+          sims.withUnsafeMutableBufferPointer { sims in
+            cblas_sgemm(
+              CblasRowMajor, CblasNoTrans, CblasTrans, Int32(last - first), Int32(m), Int32(dims),
+              1, v.baseAddress! + first * dims, Int32(dims), v.baseAddress!, Int32(dims), 0,
+              sims.baseAddress!, Int32(m))
           }
           for a in first..<last {
             var best = [(Float, Int)](repeating: (-Float.infinity, Int.max), count: k)

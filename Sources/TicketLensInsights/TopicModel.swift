@@ -21,11 +21,17 @@ public struct TermVectors: Sendable {
   /// forms, `index`) and `documents` stays empty: the vectors of some texts are then made when
   /// needed by `vectors(of:tokenizer:)`, the same as they would have been (a million tickets'
   /// tokens and vectors are never held at once).
+  ///
+  /// With `counting`, only those texts (an even sample of a very large set) are scanned: the
+  /// vocabulary, frequencies and readable forms are the sample's, and `documentCount` is its
+  /// size (the vectors of every text are then made on demand; `keepsDocuments` must be false).
   public init(
     texts: [String], minDF: Int = 3, maxShare: Double = 0.3,
-    tokenizer: Tokenizer = Tokenizer(maxNGram: 2), threads: Int = 0, keepsDocuments: Bool = true
+    tokenizer: Tokenizer = Tokenizer(maxNGram: 2), threads: Int = 0, keepsDocuments: Bool = true,
+    counting rows: [Int]? = nil
   ) {
-    let n = texts.count
+    precondition(rows == nil || !keepsDocuments, "a sampled vocabulary keeps no documents")
+    let n = rows?.count ?? texts.count
     let workers = Parallel.workers(threads)
     // Scan, count document frequencies and written forms in parallel chunks, by term key
     // (`TermScanner`): a term's spelling is made once per chunk, when the chunk first meets it.
@@ -33,7 +39,7 @@ public struct TermVectors: Sendable {
       var chunk = VocabularyChunk()
       var scanner = TermScanner(tokenizer: tokenizer, collectsSurfaces: true)
       for i in lo..<hi {
-        scanner.scan(texts[i])
+        scanner.scan(texts[rows?[i] ?? i])
         chunk.add(scanner, document: Int32(i - lo))
         if keepsDocuments { chunk.documents.append(scanner.terms.map(\.key)) }
       }

@@ -17,6 +17,8 @@ public enum CategoryStage {
     /// Whether the models were trained (false: only new or changed tickets were classified, by
     /// the kept models).
     public var trained: Bool
+    /// When trained: seconds spent on the vocabulary and the models (the rest labelled tickets).
+    public var trainingSeconds: Double? = nil
   }
 
   /// Returns what was classified, or nil when nothing had changed. `force` trains again.
@@ -54,7 +56,8 @@ public enum CategoryStage {
       snapshot: StoredClassifierSnapshot(
         settings: settingsKey, trainedTickets: tickets.count, throughLoad: newest,
         classifiedSince: 0, bytes: result.snapshot.encoded()))
-    return Outcome(tickets: tickets.count, trained: true)
+    return Outcome(
+      tickets: tickets.count, trained: true, trainingSeconds: result.trainingSeconds)
   }
 
   /// A 63-bit FNV-1a hash (stored in an INTEGER column; never 0, the "never ran" value).

@@ -222,8 +222,11 @@ public struct PipelineRunner {
           classified.trained
           ? "\(classified.tickets) tickets (models trained)"
           : "\(classified.tickets) new or changed tickets (kept models)"
+        let training = classified.trainingSeconds.map {
+          String(format: " (training %.2f s)", $0)
+        }
         logger.info(
-          "normalize: categories and priorities of \(how) in \(Clock.seconds(since: classifiedAt))"
+          "normalize: categories and priorities of \(how) in \(Clock.seconds(since: classifiedAt))\(training ?? "")"
         )
       }
       let outcome = RunOutcome(
