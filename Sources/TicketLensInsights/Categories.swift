@@ -264,7 +264,8 @@ public struct TicketClassifier: Sendable {
     // One pass over the tickets in chunks: each chunk's feature rows are built once, for both
     // predictions, and dropped (a million rows of the embedding are never held at once).
     let threshold = settings.urgentThreshold
-    let chunks = Parallel.fixedChunks(tickets.count, size: 16_384, threads: threads) {
+    let chunkSize = 16_384
+    let chunks = Parallel.fixedChunks(tickets.count, size: chunkSize, threads: threads) {
       lo, hi in
       let f = input.features(Array(lo..<hi), threads: 1)
       var categoryConfusion = empty(categoryModel)
@@ -300,7 +301,12 @@ public struct TicketClassifier: Sendable {
       progress?(done.add(hi - lo))
       return (chunk, categoryConfusion, priorityConfusion)
     }
-    let predictions = chunks.flatMap(\.0)
+    // Each ticket's prediction, read in place from its chunk (a million are not copied).
+    func prediction(_ i: Int) -> (
+      category: (Int, Double)?, priority: (Int, Double)?, terms: String?
+    ) {
+      chunks[i / chunkSize].0[i % chunkSize]
+    }
     func summed(_ tables: [[[Int]]]) -> [[Int]] {
       var out = tables[0]
       for t in tables.dropFirst() {
@@ -320,7 +326,7 @@ public struct TicketClassifier: Sendable {
           // Recorded categories count as the dimension even when too few to learn from.
           out[i].category = l
           out[i].origin = "label"
-        } else if let c = categoryModel, let p = predictions[i].category {
+        } else if let c = categoryModel, let p = prediction(i).category {
           out[i].category = c.classes[p.0]
           out[i].origin = "predicted"
           out[i].confidence = p.1
@@ -330,10 +336,11 @@ public struct TicketClassifier: Sendable {
     }
     if let p = priorityModel {
       for i in tickets.indices {
-        guard let (best, urgency) = predictions[i].priority else { continue }
+        let made = prediction(i)
+        guard let (best, urgency) = made.priority else { continue }
         out[i].suggestedPriority = p.classes[best]
         out[i].urgency = urgency
-        out[i].urgencyTerms = predictions[i].terms
+        out[i].urgencyTerms = made.terms
       }
     }
     return (out, predicted, confusion)

@@ -538,8 +538,11 @@ public enum KnowledgeGapFinder {
   static func suggestedTitle(_ contacts: [ContactText]) -> String {
     var counts: [String: Int] = [:]
     for c in contacts where c.kind == .ticket {
-      let subject = c.text.prefix { $0 != "\n" }.trimmingCharacters(in: .whitespaces)
-      if !subject.isEmpty { counts[subject, default: 0] += 1 }
+      let u = c.text.utf8
+      let end = u.firstIndex { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+      let line = c.text[..<(end ?? u.endIndex)]
+      let subject = line.trimmedSpaces
+      if !subject.isEmpty { counts[String(subject), default: 0] += 1 }
     }
     guard let top = counts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key else {
       return ""

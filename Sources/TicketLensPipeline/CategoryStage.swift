@@ -47,17 +47,19 @@ public enum CategoryStage {
         return Outcome(tickets: fresh.count, trained: false)
       }
     }
-    let tickets = try warehouse.classifierTickets(categoryFields: settings.fields)
-    try Cancellation.check()
-    let result = try classifier.classify(tickets, progress: progress)
+    // The tickets (and their texts) are let go before the classifications are stored.
+    let (result, count) = try { () throws -> (TicketClassifier.Result, Int) in
+      let tickets = try warehouse.classifierTickets(categoryFields: settings.fields)
+      try Cancellation.check()
+      return (try classifier.classify(tickets, progress: progress), tickets.count)
+    }()
     try Cancellation.check()
     try warehouse.storeClassifications(
       result.classifications, models: result.models, key: key,
       snapshot: StoredClassifierSnapshot(
-        settings: settingsKey, trainedTickets: tickets.count, throughLoad: newest,
+        settings: settingsKey, trainedTickets: count, throughLoad: newest,
         classifiedSince: 0, bytes: result.snapshot.encoded()))
-    return Outcome(
-      tickets: tickets.count, trained: true, trainingSeconds: result.trainingSeconds)
+    return Outcome(tickets: count, trained: true, trainingSeconds: result.trainingSeconds)
   }
 
   /// A 63-bit FNV-1a hash (stored in an INTEGER column; never 0, the "never ran" value).

@@ -170,8 +170,9 @@ extension Warehouse {
     snapshot: StoredClassifierSnapshot? = nil
   ) throws(WarehouseError) {
     try connection.immediateTransaction { () throws(WarehouseError) in
-      // In row-id order; tickets between two of `rows` (excluded ones) are cleared.
-      let rows = rows.sorted { $0.rowid < $1.rowid }
+      // In row-id order (by index: a million rows are not copied); tickets between two of
+      // `rows` (excluded ones) are cleared.
+      let order = rows.indices.sorted { rows[$0].rowid < rows[$1].rowid }
       let clear = try connection.prepare(
         """
         UPDATE tickets SET \(Self.noClassification)
@@ -179,7 +180,7 @@ extension Warehouse {
           AND (category IS NOT NULL OR suggested_priority IS NOT NULL OR urgency IS NOT NULL)
         """)
       var previous = Int64.min
-      for next in rows.map(\.rowid) + [Int64.max] {
+      for next in order.map({ rows[$0].rowid }) + [Int64.max] {
         if next > previous &+ 1 {
           clear.reset()
           clear.bind(1, previous)
@@ -188,7 +189,7 @@ extension Warehouse {
         }
         previous = next
       }
-      try updateClassifications(rows)
+      try updateClassifications(rows, order: order)
       try connection.execute("DELETE FROM classifier_snapshot")
       if let snapshot {
         let st = try connection.prepare(
@@ -240,13 +241,16 @@ extension Warehouse {
       suggested_priority = NULL, urgency = NULL, urgency_terms = NULL
     """
 
-  private func updateClassifications(_ rows: [TicketClassification]) throws(WarehouseError) {
+  private func updateClassifications(_ rows: [TicketClassification], order: [Int]? = nil)
+    throws(WarehouseError)
+  {
     let st = try connection.prepare(
       """
       UPDATE tickets SET category = ?, category_origin = ?, category_confidence = ?,
         suggested_priority = ?, urgency = ?, urgency_terms = ? WHERE rowid = ?
       """)
-    for r in rows {
+    for k in order ?? Array(rows.indices) {
+      let r = rows[k]
       st.reset()
       st.bind(1, r.category)
       st.bind(2, r.origin)
