@@ -79,6 +79,7 @@ public struct TicketClassifier: Sendable {
   public func recordedCategory(_ t: ClassifierTicket) -> String? {
     if let f = t.fieldCategory.map(Self.normalized), !f.isEmpty { return f }
     guard let prefix = settings.tagPrefix else { return nil }
+    if let tagged = t.tagCategory { return Self.normalized(tagged) }
     let p = prefix.utf8
     for tag in t.tags.utf8.split(separator: UInt8(ascii: " "))
     where tag.count > p.count && tag.starts(with: p) {
@@ -103,14 +104,20 @@ public struct TicketClassifier: Sendable {
   public static func input(_ texts: [String], kind: ClassifierKind, threads: Int = 0) throws
     -> ClassifierInput
   {
+    try input(TextColumn(texts), kind: kind, threads: threads)
+  }
+
+  public static func input(_ texts: TextColumn, kind: ClassifierKind, threads: Int = 0) throws
+    -> ClassifierInput
+  {
     let sample =
       texts.count > vocabularySample
-      ? TrainedClassifier.evenSample(Array(texts.indices), vocabularySample) : nil
+      ? TrainedClassifier.evenSample(Array(0..<texts.count), vocabularySample) : nil
     return ClassifierInput(
       texts: texts,
       vectors: TermVectors(
-        texts: texts, minDF: 2, maxShare: 1.0, tokenizer: tokenizer, threads: threads,
-        keepsDocuments: false, counting: sample),
+        count: texts.count, text: { texts[$0] }, minDF: 2, maxShare: 1.0, tokenizer: tokenizer,
+        threads: threads, keepsDocuments: false, counting: sample),
       embedding: kind == .linear ? try StaticEmbedding.shared() : nil)
   }
 
@@ -157,12 +164,21 @@ public struct TicketClassifier: Sendable {
   public func classify(
     _ tickets: [ClassifierTicket], progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
   ) throws -> Result {
+    try classify(ClassifierTickets(tickets), progress: progress)
+  }
+
+  /// `classify` on tickets whose texts are kept apart (what the warehouse reads).
+  public func classify(
+    _ batch: ClassifierTickets,
+    progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+  ) throws -> Result {
+    let tickets = batch.tickets
     let started = DispatchTime.now().uptimeNanoseconds
     let steps = max(1, tickets.count)
     let tenth = steps / 10
     let total = steps + 2 * tenth
     progress?(0, total)
-    let input = try Self.input(tickets.map(\.text), kind: settings.kind, threads: threads)
+    let input = try Self.input(batch.texts, kind: settings.kind, threads: threads)
     progress?(tenth, total)
     let vectors = input.vectors
     let v = vectors.terms.count
@@ -211,7 +227,16 @@ public struct TicketClassifier: Sendable {
     _ tickets: [ClassifierTicket], using snapshot: ClassifierSnapshot,
     progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
   ) throws -> [TicketClassification] {
-    let texts = tickets.map(\.text)
+    try classify(ClassifierTickets(tickets), using: snapshot, progress: progress)
+  }
+
+  /// `classify(_:using:)` on tickets whose texts are kept apart.
+  public func classify(
+    _ batch: ClassifierTickets, using snapshot: ClassifierSnapshot,
+    progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+  ) throws -> [TicketClassification] {
+    let tickets = batch.tickets
+    let texts = batch.texts
     let linear: Bool
     switch (snapshot.category ?? snapshot.priority)?.fitted {
     case .naiveBayes?: linear = false
@@ -262,50 +287,55 @@ public struct TicketClassifier: Sendable {
       return Array(repeating: Array(repeating: 0, count: n), count: n)
     }
     // One pass over the tickets in chunks: each chunk's feature rows are built once, for both
-    // predictions, and dropped (a million rows of the embedding are never held at once).
+    // predictions, and dropped (a million rows of the embedding are never held at once); each
+    // ticket's classification is written in place (chunks own disjoint ranges of `out`).
     let threshold = settings.urgentThreshold
-    let chunkSize = 16_384
-    let chunks = Parallel.fixedChunks(tickets.count, size: chunkSize, threads: threads) {
-      lo, hi in
-      let f = input.features(Array(lo..<hi), threads: 1)
-      var categoryConfusion = empty(categoryModel)
-      var priorityConfusion = empty(priorityModel)
-      let chunk = (lo..<hi).map {
-        i -> (category: (Int, Double)?, priority: (Int, Double)?, terms: String?) in
-        var c: (Int, Double)?
-        if let m = categoryModel {
-          if labels[i] == nil {
-            c = m.predict(f, i - lo)
-          } else if let truth = heldOut.category?[i], truth >= 0 {
-            categoryConfusion[Int(truth)][argmax(m.scores(f, i - lo))] += 1
+    let learnsCategories = settings.learnsCategories
+    let chunks = out.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let out = buffer
+      return Parallel.fixedChunks(tickets.count, size: 16_384, threads: threads) { lo, hi in
+        let f = input.features(Array(lo..<hi), threads: 1)
+        var categoryConfusion = empty(categoryModel)
+        var priorityConfusion = empty(priorityModel)
+        var predicted = 0
+        for i in lo..<hi {
+          if let m = categoryModel {
+            if labels[i] == nil {
+              let (c, confidence) = m.predict(f, i - lo)
+              if learnsCategories {
+                out[i].category = m.classes[c]
+                out[i].origin = "predicted"
+                out[i].confidence = confidence
+                predicted += 1
+              }
+            } else if let truth = heldOut.category?[i], truth >= 0 {
+              categoryConfusion[Int(truth)][argmax(m.scores(f, i - lo))] += 1
+            }
           }
-        }
-        let p = priorityModel.map { m -> (Int, Double) in
+          if learnsCategories, let l = labels[i] {
+            // Recorded categories count as the dimension even when too few to learn from.
+            out[i].category = l
+            out[i].origin = "label"
+          }
+          guard let m = priorityModel else { continue }
           let scores = m.scores(f, i - lo)
           if let truth = heldOut.priority?[i], truth >= 0 {
             priorityConfusion[Int(truth)][argmax(scores)] += 1
           }
           let probs = NaiveBayes.softmax(scores, temperature: m.temperature)
-          return (argmax(probs), urgentClasses.reduce(0) { $0 + probs[$1] })
+          let urgency = urgentClasses.reduce(0) { $0 + probs[$1] }
+          out[i].suggestedPriority = m.classes[argmax(probs)]
+          out[i].urgency = urgency
+          // The terms that make an urgent-sounding low-priority ticket sound urgent (from the
+          // chunk's own vectors: the vectors of every ticket are never held at once).
+          if urgency >= threshold, ["low", "normal", "none"].contains(priorities[i] ?? "none") {
+            out[i].urgencyTerms = Self.topTerms(
+              f.sparse[i - lo], model: m, toward: urgentClasses, vectors: vectors)
+          }
         }
-        // The terms that make an urgent-sounding low-priority ticket sound urgent (from the
-        // chunk's own vectors: the vectors of every ticket are never held at once).
-        var terms: String?
-        if let m = priorityModel, let (_, urgency) = p, urgency >= threshold,
-          ["low", "normal", "none"].contains(priorities[i] ?? "none")
-        {
-          terms = Self.topTerms(f.sparse[i - lo], model: m, toward: urgentClasses, vectors: vectors)
-        }
-        return (c, p, terms)
+        progress?(done.add(hi - lo))
+        return (predicted, categoryConfusion, priorityConfusion)
       }
-      progress?(done.add(hi - lo))
-      return (chunk, categoryConfusion, priorityConfusion)
-    }
-    // Each ticket's prediction, read in place from its chunk (a million are not copied).
-    func prediction(_ i: Int) -> (
-      category: (Int, Double)?, priority: (Int, Double)?, terms: String?
-    ) {
-      chunks[i / chunkSize].0[i % chunkSize]
     }
     func summed(_ tables: [[[Int]]]) -> [[Int]] {
       var out = tables[0]
@@ -318,31 +348,7 @@ public struct TicketClassifier: Sendable {
       category: heldOut.category == nil || chunks.isEmpty ? nil : summed(chunks.map(\.1)),
       priority: heldOut.priority == nil || chunks.isEmpty ? nil : summed(chunks.map(\.2))
     )
-
-    var predicted = 0
-    if settings.learnsCategories {
-      for i in tickets.indices {
-        if let l = labels[i] {
-          // Recorded categories count as the dimension even when too few to learn from.
-          out[i].category = l
-          out[i].origin = "label"
-        } else if let c = categoryModel, let p = prediction(i).category {
-          out[i].category = c.classes[p.0]
-          out[i].origin = "predicted"
-          out[i].confidence = p.1
-          predicted += 1
-        }
-      }
-    }
-    if let p = priorityModel {
-      for i in tickets.indices {
-        let made = prediction(i)
-        guard let (best, urgency) = made.priority else { continue }
-        out[i].suggestedPriority = p.classes[best]
-        out[i].urgency = urgency
-        out[i].urgencyTerms = made.terms
-      }
-    }
+    let predicted = chunks.reduce(0) { $0 + $1.0 }
     return (out, predicted, confusion)
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TicketLensModel
 
 /// What a text classifier reads of each document: its TF-IDF vector (sparse, unit length) and
 /// its static-embedding vector (dense, unit length, all zeros when absent).
@@ -27,7 +28,7 @@ public struct TextFeatures: Sendable {
 /// vectors of every text are kept, but the dense embedding only for the rows asked for (a
 /// million rows of 256 floats would be a gigabyte).
 public struct ClassifierInput: Sendable {
-  public let texts: [String]
+  public let texts: TextColumn
   public let vectors: TermVectors
   /// Nil when the model reads the TF-IDF terms alone (naive Bayes).
   public let embedding: StaticEmbedding?
@@ -36,21 +37,40 @@ public struct ClassifierInput: Sendable {
 
   public var count: Int { texts.count }
 
+  public init(
+    texts: TextColumn, vectors: TermVectors, embedding: StaticEmbedding?,
+    tokenizer: Tokenizer = TicketClassifier.tokenizer
+  ) {
+    self.texts = texts
+    self.vectors = vectors
+    self.embedding = embedding
+    self.tokenizer = tokenizer
+  }
+
+  public init(
+    texts: [String], vectors: TermVectors, embedding: StaticEmbedding?,
+    tokenizer: Tokenizer = TicketClassifier.tokenizer
+  ) {
+    self.init(
+      texts: TextColumn(texts), vectors: vectors, embedding: embedding, tokenizer: tokenizer)
+  }
+
   /// The feature rows of `rows`, in that order (the embedding computed on `threads` workers;
   /// each row's vector depends on its text alone).
   public func features(_ rows: [Int], threads: Int = 1) -> TextFeatures {
     // Vectors kept for every text, or made now from the vocabulary (the same values; the
     // classifier keeps none, so a million tickets' vectors are never held at once).
+    let chosen = vectors.documents.isEmpty || embedding != nil ? rows.map { texts[$0] } : []
     let sparse =
       vectors.documents.isEmpty && !rows.isEmpty
-      ? vectors.vectors(of: rows.map { texts[$0] }, tokenizer: tokenizer)
+      ? vectors.vectors(of: chosen, tokenizer: tokenizer)
       : rows.map { vectors.documents[$0] }
     guard let embedding else {
       return TextFeatures(sparse: sparse, vocabulary: vectors.terms.count)
     }
     return TextFeatures(
       sparse: sparse, vocabulary: vectors.terms.count,
-      dense: embedding.vectors(rows.map { texts[$0] }, threads: threads),
+      dense: embedding.vectors(chosen, threads: threads),
       dimensions: embedding.dimensions)
   }
 }

@@ -30,8 +30,19 @@ public struct TermVectors: Sendable {
     tokenizer: Tokenizer = Tokenizer(maxNGram: 2), threads: Int = 0, keepsDocuments: Bool = true,
     counting rows: [Int]? = nil
   ) {
+    self.init(
+      count: texts.count, text: { texts[$0] }, minDF: minDF, maxShare: maxShare,
+      tokenizer: tokenizer, threads: threads, keepsDocuments: keepsDocuments, counting: rows)
+  }
+
+  /// The same, reading text `i` as `text(i)` (from a `TextColumn`, say).
+  public init(
+    count: Int, text: @Sendable (Int) -> String, minDF: Int = 3, maxShare: Double = 0.3,
+    tokenizer: Tokenizer = Tokenizer(maxNGram: 2), threads: Int = 0, keepsDocuments: Bool = true,
+    counting rows: [Int]? = nil
+  ) {
     precondition(rows == nil || !keepsDocuments, "a sampled vocabulary keeps no documents")
-    let n = rows?.count ?? texts.count
+    let n = rows?.count ?? count
     let workers = Parallel.workers(threads)
     // Scan, count document frequencies and written forms in parallel chunks, by term key
     // (`TermScanner`): a term's spelling is made once per chunk, when the chunk first meets it.
@@ -39,7 +50,7 @@ public struct TermVectors: Sendable {
       var chunk = VocabularyChunk()
       var scanner = TermScanner(tokenizer: tokenizer, collectsSurfaces: true)
       for i in lo..<hi {
-        scanner.scan(texts[rows?[i] ?? i])
+        scanner.scan(text(rows?[i] ?? i))
         chunk.add(scanner, document: Int32(i - lo))
         if keepsDocuments { chunk.documents.append(scanner.terms.map(\.key)) }
       }

@@ -35,8 +35,9 @@ public enum CategoryStage {
     if !force, settings.retrainShare > 0, let kept = try warehouse.classifierSnapshot(),
       kept.settings == settingsKey, let snapshot = ClassifierSnapshot(bytes: kept.bytes)
     {
-      let fresh = try warehouse.classifierTickets(
-        categoryFields: settings.fields, loadedAfter: kept.throughLoad)
+      let fresh = try warehouse.classifierBatch(
+        categoryFields: settings.fields, tagPrefix: settings.tagPrefix,
+        loadedAfter: kept.throughLoad)
       let since = kept.classifiedSince + fresh.count
       if Double(since) <= settings.retrainShare * Double(kept.trainedTickets) {
         try Cancellation.check()
@@ -49,7 +50,8 @@ public enum CategoryStage {
     }
     // The tickets (and their texts) are let go before the classifications are stored.
     let (result, count) = try { () throws -> (TicketClassifier.Result, Int) in
-      let tickets = try warehouse.classifierTickets(categoryFields: settings.fields)
+      let tickets = try warehouse.classifierBatch(
+        categoryFields: settings.fields, tagPrefix: settings.tagPrefix)
       try Cancellation.check()
       return (try classifier.classify(tickets, progress: progress), tickets.count)
     }()

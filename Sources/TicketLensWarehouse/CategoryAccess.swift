@@ -1,19 +1,24 @@
+import TicketLensModel
+
 /// A ticket as the text classifiers see it.
 public struct ClassifierTicket: Sendable {
   public var rowid: Int64
   public var source: String
   public var id: String
-  /// Subject and description.
+  /// Subject and description (empty in a `ClassifierTickets` batch, which keeps the texts
+  /// apart).
   public var text: String
   /// The first non-empty of the configured category custom fields, if any.
   public var fieldCategory: String?
-  /// Space-separated tags.
+  /// Space-separated tags (empty when read with a tag prefix: see `tagCategory`).
   public var tags: String
+  /// When read with a tag prefix: what follows the prefix in the first tag that has it.
+  public var tagCategory: String?
   public var priority: String?
 
   public init(
     rowid: Int64, source: String, id: String, text: String, fieldCategory: String?,
-    tags: String, priority: String?
+    tags: String, priority: String?, tagCategory: String? = nil
   ) {
     self.rowid = rowid
     self.source = source
@@ -21,8 +26,36 @@ public struct ClassifierTicket: Sendable {
     self.text = text
     self.fieldCategory = fieldCategory
     self.tags = tags
+    self.tagCategory = tagCategory
     self.priority = priority
   }
+}
+
+/// Tickets for the classifiers with their texts kept apart, compactly (`TextColumn`): what a
+/// million tickets take in memory is mostly their texts.
+public struct ClassifierTickets: Sendable {
+  /// Each ticket, with an empty `text`.
+  public var tickets: [ClassifierTicket]
+  /// `texts[i]` is ticket `i`'s subject and description.
+  public var texts: TextColumn
+
+  public init(tickets: [ClassifierTicket], texts: TextColumn) {
+    precondition(tickets.count == texts.count, "one text per ticket")
+    self.tickets = tickets
+    self.texts = texts
+  }
+
+  /// From tickets that carry their texts.
+  public init(_ tickets: [ClassifierTicket]) {
+    self.texts = TextColumn(tickets.lazy.map(\.text))
+    self.tickets = tickets.map {
+      var t = $0
+      t.text = ""
+      return t
+    }
+  }
+
+  public var count: Int { tickets.count }
 }
 
 /// What the classifiers decided for one ticket.
@@ -134,6 +167,20 @@ extension Warehouse {
   public func classifierTickets(categoryFields fields: [String], loadedAfter: Int64? = nil)
     throws(WarehouseError) -> [ClassifierTicket]
   {
+    let batch = try classifierBatch(categoryFields: fields, loadedAfter: loadedAfter)
+    return batch.tickets.indices.map {
+      var t = batch.tickets[$0]
+      t.text = batch.texts[$0]
+      return t
+    }
+  }
+
+  /// `classifierTickets` with the texts kept apart, compactly. With `tagPrefix`, each ticket's
+  /// tags are read down to `tagCategory` (what follows the prefix in the first tag that has it)
+  /// and `tags` is left empty.
+  public func classifierBatch(
+    categoryFields fields: [String], tagPrefix: String? = nil, loadedAfter: Int64? = nil
+  ) throws(WarehouseError) -> ClassifierTickets {
     // Keys are compared exactly (no JSON-path syntax, so any field name works).
     let lookups = fields.map { _ in
       "(SELECT nullif(trim(value), '') FROM json_each(custom_fields) WHERE key = ?)"
@@ -150,15 +197,41 @@ extension Warehouse {
       """)
     for (i, f) in fields.enumerated() { st.bind(Int32(i + 1), f) }
     st.bind(Int32(fields.count + 1), loadedAfter ?? Int64.min)
-    var out: [ClassifierTicket] = []
-    while try st.step() {
-      out.append(
-        ClassifierTicket(
-          rowid: st.int64(0), source: st.text(1) ?? "", id: st.text(2) ?? "",
-          text: st.text(3) ?? "", fieldCategory: st.text(4), tags: st.text(5) ?? "",
-          priority: st.text(6)))
+    // Sized once: a million tickets grown by doubling would hold two copies at the last step.
+    let count = try connection.prepare(
+      "SELECT count(*) FROM tickets WHERE excluded IS NULL AND load_id > ?")
+    count.bind(1, loadedAfter ?? Int64.min)
+    var tickets: [ClassifierTicket] = []
+    var texts = TextColumn()
+    if try count.step() {
+      tickets.reserveCapacity(Int(count.int64(0)))
+      texts.reserveCapacity(Int(count.int64(0)))
     }
-    return out
+    let prefix = tagPrefix.map { Array($0.utf8) }
+    while try st.step() {
+      st.withText(3) { texts.append($0) }
+      var tags = st.text(5) ?? ""
+      var tagCategory: String?
+      if let prefix {
+        tagCategory = Self.firstTag(in: tags, prefix: prefix)
+        tags = ""
+      }
+      tickets.append(
+        ClassifierTicket(
+          rowid: st.int64(0), source: st.text(1) ?? "", id: st.text(2) ?? "", text: "",
+          fieldCategory: st.text(4), tags: tags, priority: st.text(6), tagCategory: tagCategory))
+    }
+    return ClassifierTickets(tickets: tickets, texts: texts)
+  }
+
+  /// What follows `prefix` in the first of the space-separated `tags` that starts with it and
+  /// is longer.
+  public static func firstTag(in tags: String, prefix: [UInt8]) -> String? {
+    for tag in tags.utf8.split(separator: UInt8(ascii: " "))
+    where tag.count > prefix.count && tag.starts(with: prefix) {
+      return String(decoding: tag.dropFirst(prefix.count), as: UTF8.self)
+    }
+    return nil
   }
 
   /// Replaces every ticket's classification and the stored model evaluations in one

@@ -199,6 +199,11 @@ final class Statement {
     let n = Int(sqlite3_column_bytes(handle, i))
     return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
   }
+  /// The bytes of text column `i` (empty when NULL), valid during `body` only.
+  func withText<R>(_ i: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    let p = sqlite3_column_text(handle, i)
+    return body(UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, i))))
+  }
   func blob(_ i: Int32) -> [UInt8] {
     let n = Int(sqlite3_column_bytes(handle, i))
     guard n > 0, let p = sqlite3_column_blob(handle, i) else { return [] }

@@ -192,3 +192,29 @@ struct HeldOutScoredWhileClassifyingTests {
     }
   }
 }
+
+struct RecordedCategoryTests {
+  /// A category read down from the tags by the warehouse (`tagCategory`) is the one the
+  /// classifier would find in the tags themselves; a custom field still comes first.
+  @Test func aTagReadDownByTheWarehouseIsTheSameCategory() {
+    var settings = CategorySettings()
+    settings.tagPrefix = "contact_reason_"
+    let c = TicketClassifier(settings: settings)
+    for tags in [
+      "vip contact_reason_Refund", "contact_reason_ contact_reason_late-delivery", "vip", "",
+    ] {
+      let whole = ClassifierTicket(
+        rowid: 1, source: "s", id: "1", text: "", fieldCategory: nil, tags: tags, priority: nil)
+      var read = whole
+      read.tags = ""
+      read.tagCategory = Warehouse.firstTag(in: tags, prefix: Array("contact_reason_".utf8))
+      #expect(c.recordedCategory(read) == c.recordedCategory(whole), "\(tags)")
+    }
+    var fielded = ClassifierTicket(
+      rowid: 1, source: "s", id: "1", text: "", fieldCategory: "Billing", tags: "", priority: nil,
+      tagCategory: "refund")
+    #expect(c.recordedCategory(fielded) == "billing")
+    fielded.fieldCategory = nil
+    #expect(c.recordedCategory(fielded) == "refund")
+  }
+}

@@ -682,6 +682,17 @@ struct ClassificationStorageTests {
     let quoted = try w.classifierTickets(categoryFields: ["cf.reason \"x\""])
     #expect(quoted[0].fieldCategory == "billing")
     #expect(try w.classifierTickets(categoryFields: [])[0].fieldCategory == nil)
+    // The compact batch: the same tickets with their texts apart; with a tag prefix, the tags
+    // are read down to what follows the prefix.
+    let batch = try w.classifierBatch(
+      categoryFields: ["cf_contact_reason"], tagPrefix: "contact_reason_")
+    #expect(batch.tickets.map(\.id) == ["1", "2"] && batch.texts.count == 2)
+    #expect(batch.texts[0] == rows[0].text && batch.texts[1] == rows[1].text)
+    #expect(batch.tickets.allSatisfy { $0.text.isEmpty && $0.tags.isEmpty })
+    #expect(batch.tickets[0].tagCategory == "refund" && batch.tickets[1].tagCategory == nil)
+    #expect(
+      Warehouse.firstTag(
+        in: "contact_reason_ a contact_reason_b", prefix: Array("contact_reason_".utf8)) == "b")
 
     var c1 = TicketClassification(rowid: rows[0].rowid)
     c1.category = "refund"
