@@ -29,6 +29,8 @@ let package = Package(
     // The system zlib, for gzip-compressed inputs.
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+    // The C library's allocator controls (malloc_trim), to hand freed memory back between stages.
+    .systemLibrary(name: "CMalloc"),
     // OpenBLAS (CBLAS), for the sentence model's matrix products (cores picked at run time).
     .systemLibrary(
       name: "COpenBLAS", pkgConfig: "openblas",
@@ -77,7 +79,7 @@ let package = Package(
       name: "TicketLensPipeline",
       dependencies: [
         "TicketLensModel", "TicketLensIngest", "TicketLensWarehouse", "TicketLensMetrics",
-        "TicketLensInsights", "TicketLensReports", "CZlib",
+        "TicketLensInsights", "TicketLensReports", "CZlib", "CMalloc",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
       ], exclude: ["README.md"]),

@@ -1,0 +1,4 @@
+/* The C library's allocator controls (glibc's malloc_trim: freed memory back to the system). */
+#if defined(__GLIBC__) || defined(__linux__)
+#include <malloc.h>
+#endif
