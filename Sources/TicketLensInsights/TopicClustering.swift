@@ -96,22 +96,14 @@ public struct TopicClustering: Sendable {
     let centres = centroids
     let clusters = kk
     let nearest = Parallel.fixedChunks(usable.count, size: 2048, threads: threads) { lo, hi in
-      centres.withUnsafeBufferPointer { c in
-        vectors.withUnsafeBufferPointer { v in
-          (lo..<hi).map { p -> Int in
-            let row = usable[p] * dims
-            var best = 0
-            var bestS = -Float.infinity
-            for j in 0..<clusters {
-              let s = Self.dot(v.baseAddress! + row, c.baseAddress! + j * dims, dims)
-              if s > bestS {
-                bestS = s
-                best = j
-              }
-            }
-            return best
-          }
+      Self.similarities(vectors, rows: usable[lo..<hi], centres: centres, dims: dims) { s in
+        var best = 0
+        var bestS = -Float.infinity
+        for j in 0..<clusters where s[j] > bestS {
+          bestS = s[j]
+          best = j
         }
+        return best
       }
     }.flatMap { $0 }
     for (p, j) in nearest.enumerated() where kk > 0 { assignment[usable[p]] = j }
@@ -276,6 +268,35 @@ public struct TopicClustering: Sendable {
     return s
   }
 
+  /// `pick` of each row's similarities with every centre (`rows` of `vectors`, packed and
+  /// multiplied by the centres as one OpenBLAS product; a chunk of rows fixed by position, so
+  /// the same on every run whatever the thread count).
+  static func similarities<T>(
+    _ vectors: [Float], rows: ArraySlice<Int>, centres: [Float], dims: Int,
+    _ pick: (UnsafeBufferPointer<Float>) -> T
+  ) -> [T] {
+    let clusters = centres.count / max(1, dims)
+    guard clusters > 0, !rows.isEmpty else {
+      return rows.map { _ in pick(UnsafeBufferPointer(start: nil, count: 0)) }
+    }
+    BLAS.singleThreaded()
+    var packed = [Float](repeating: 0, count: rows.count * dims)
+    vectors.withUnsafeBufferPointer { v in
+      for (k, r) in rows.enumerated() {
+        for d in 0..<dims { packed[k * dims + d] = v[r * dims + d] }
+      }
+    }
+    var sims = [Float](repeating: 0, count: rows.count * clusters)
+    cblas_sgemm(
+      CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows.count), Int32(clusters), Int32(dims), 1,
+      packed, Int32(dims), centres, Int32(dims), 0, &sims, Int32(clusters))
+    return sims.withUnsafeBufferPointer { s in
+      (0..<rows.count).map { k in
+        pick(UnsafeBufferPointer(rebasing: s[(k * clusters)..<((k + 1) * clusters)]))
+      }
+    }
+  }
+
   /// Cosine of two clusters' centroids.
   public func centroidSimilarity(_ a: Int, _ b: Int) -> Float {
     var s: Float = 0
@@ -292,21 +313,14 @@ public struct TopicClustering: Sendable {
     let clusters = count
     let centres = centroids
     return Parallel.fixedChunks(rows.count, size: 2048, threads: threads) { lo, hi in
-      centres.withUnsafeBufferPointer { c in
-        vectors.withUnsafeBufferPointer { v in
-          (lo..<hi).map { p -> Int? in
-            var best: Int?
-            var bestS = -Float.infinity
-            for j in 0..<clusters {
-              let s = Self.dot(v.baseAddress! + rows[p] * dims, c.baseAddress! + j * dims, dims)
-              if s >= minimumSimilarity, s > bestS {
-                bestS = s
-                best = j
-              }
-            }
-            return best
-          }
+      Self.similarities(vectors, rows: rows[lo..<hi], centres: centres, dims: dims) { s in
+        var best: Int?
+        var bestS = -Float.infinity
+        for j in 0..<clusters where s[j] >= minimumSimilarity && s[j] > bestS {
+          bestS = s[j]
+          best = j
         }
+        return best
       }
     }.flatMap { $0 }
   }
