@@ -104,11 +104,13 @@ public struct LinearSVM: Sendable {
     dimensions = f.dimensions
     let width = f.vocabulary + f.dimensions + 1
     let members = labels.indices.filter { labels[$0] >= 0 }
-    // The members' dense rows once in Double, in member order (read every pass by every class).
+    // The members' dense rows once, in member order (read every pass by every class), kept as
+    // the floats they are (each widened to Double where it is used: the same arithmetic as
+    // rows of Doubles, half the memory read on every pass).
     let dims = f.dimensions
-    var rows = [Double](repeating: 0, count: members.count * dims)
+    var rows = [Float](repeating: 0, count: members.count * dims)
     for (k, i) in members.enumerated() {
-      for d in 0..<dims { rows[k * dims + d] = Double(f.dense[i * dims + d]) }
+      for d in 0..<dims { rows[k * dims + d] = f.dense[i * dims + d] }
     }
     let dense = rows
     // x·x + 1/(2C) per document (the bias feature is 1).
@@ -116,7 +118,7 @@ public struct LinearSVM: Sendable {
     let q = members.indices.map { k -> Double in
       var s = 1.0
       for (_, w) in f.sparse[members[k]] { s += w * w }
-      for d in 0..<dims { s += dense[k * dims + d] * dense[k * dims + d] }
+      for d in 0..<dims { s += Double(dense[k * dims + d]) * Double(dense[k * dims + d]) }
       return s + diagonal
     }
     let perClass = Parallel.fixedChunks(classes.count, size: 1, threads: threads) { lo, _ in
@@ -130,7 +132,7 @@ public struct LinearSVM: Sendable {
 
   /// `a[i..<i+count] · b[j..<j+count]` in four running sums (added in a fixed order).
   @inline(__always) static func dot(
-    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int
+    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Float>, count: Int
   ) -> Double {
     var s0 = 0.0
     var s1 = 0.0
@@ -138,14 +140,14 @@ public struct LinearSVM: Sendable {
     var s3 = 0.0
     var d = 0
     while d + 4 <= count {
-      s0 += a[d] * b[d]
-      s1 += a[d + 1] * b[d + 1]
-      s2 += a[d + 2] * b[d + 2]
-      s3 += a[d + 3] * b[d + 3]
+      s0 += a[d] * Double(b[d])
+      s1 += a[d + 1] * Double(b[d + 1])
+      s2 += a[d + 2] * Double(b[d + 2])
+      s3 += a[d + 3] * Double(b[d + 3])
       d += 4
     }
     while d < count {
-      s0 += a[d] * b[d]
+      s0 += a[d] * Double(b[d])
       d += 1
     }
     return (s0 + s1) + (s2 + s3)
@@ -157,7 +159,7 @@ public struct LinearSVM: Sendable {
   /// the active set has converged, every document is checked once more. (The squared hinge has
   /// no upper bound on the multipliers, so only the lower one shrinks.)
   static func trainOne(
-    _ sparse: [[(Int, Double)]], dense: [Double], dimensions dims: Int, vocabulary: Int,
+    _ sparse: [[(Int, Double)]], dense: [Float], dimensions dims: Int, vocabulary: Int,
     members: [Int], positive: (Int) -> Bool, q: [Double], diagonal: Double, width: Int,
     epochs: Int, tolerance: Double, seed: UInt64
   ) -> [Double] {
@@ -208,7 +210,7 @@ public struct LinearSVM: Sendable {
             let step = (alpha[k] - old) * y[k]
             guard step != 0 else { continue }
             for (t, v) in sparse[i] { w[t] += step * v }
-            for d in 0..<dims { wDense[d] += step * row[d] }
+            for d in 0..<dims { wDense[d] += step * Double(row[d]) }
             w[bias] += step
           }
           if maxPG - minPG < tolerance {
