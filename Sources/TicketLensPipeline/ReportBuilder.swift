@@ -370,25 +370,42 @@ public enum ReportBuilder {
     warehouse: Warehouse, settings: ReportSettings, facts: MetricData, zone: ZoneRules
   ) throws -> ReportSection {
     let asOf = facts.asOf
-    var out = FollowUpSection.make(
-      try FollowUpList.table(warehouse: warehouse, asOf: asOf.milliseconds))
-    if let c = settings.categories {
-      let models = try warehouse.classifierModels()
-      let urgent =
-        models.contains { $0.model == "priority" }
-        ? try warehouse.urgentLooking(threshold: c.urgentThreshold) : nil
-      out.append(ClassifierSection.make(models: models, urgent: urgent, zone: zone, settings: c))
+    // The gap finder reads on a connection of its own (no memory map: it visits pages all over
+    // the file), beside the other insights on the run's; the sections go in a fixed order.
+    nonisolated(unsafe) var gaps: Result<ReportSection, Error>?
+    nonisolated(unsafe) var others: Result<ReportSection, Error> = .success(ReportSection())
+    nonisolated(unsafe) let runs = warehouse
+    DispatchQueue.concurrentPerform(iterations: settings.gaps == nil ? 1 : 2) { k in
+      if k == 1, var g = settings.gaps {
+        gaps = Result {
+          g.threads = settings.threads
+          let reader = try Warehouse(path: runs.path, readOnly: true, memoryMapped: false)
+          let a = try KnowledgeGapFinder.analyze(
+            warehouse: reader, asOf: asOf.milliseconds, settings: g)
+          return GapSection.make(a, settings: g)
+        }
+        return
+      }
+      others = Result {
+        var out = FollowUpSection.make(
+          try FollowUpList.table(warehouse: runs, asOf: asOf.milliseconds))
+        if let c = settings.categories {
+          let models = try runs.classifierModels()
+          let urgent =
+            models.contains { $0.model == "priority" }
+            ? try runs.urgentLooking(threshold: c.urgentThreshold) : nil
+          out.append(
+            ClassifierSection.make(models: models, urgent: urgent, zone: zone, settings: c))
+        }
+        out.append(
+          try EscalationSection.make(
+            facts: facts, zone: zone, threads: settings.threads,
+            minGroupTickets: settings.categories?.routingMinTickets ?? 10))
+        return out
+      }
     }
-    out.append(
-      try EscalationSection.make(
-        facts: facts, zone: zone, threads: settings.threads,
-        minGroupTickets: settings.categories?.routingMinTickets ?? 10))
-    if var g = settings.gaps {
-      g.threads = settings.threads
-      let a = try KnowledgeGapFinder.analyze(
-        warehouse: warehouse, asOf: asOf.milliseconds, settings: g)
-      out.append(GapSection.make(a, settings: g))
-    }
+    var out = try others.get()
+    if let gaps { out.append(try gaps.get()) }
     return out
   }
 

@@ -13,7 +13,12 @@ public final class Warehouse {
   public nonisolated(unsafe) static var bulkLoadBytes = 32 << 20
 
   /// Opens (creating if needed) the warehouse at `path` and applies pending migrations.
-  public init(path: String, readOnly: Bool = false) throws(WarehouseError) {
+  /// `memoryMapped` (read-only connections only): reads go through a memory map; false reads
+  /// through a small page cache instead, for a reader that visits pages all over the file (every
+  /// page it touched would otherwise stay resident in the process).
+  public init(path: String, readOnly: Bool = false, memoryMapped: Bool = true)
+    throws(WarehouseError)
+  {
     self.path = path
     connection = try Connection(path: path, readOnly: readOnly)
     if !readOnly {
@@ -35,8 +40,10 @@ public final class Warehouse {
       }
       // Reads go through a memory map instead of copying every page into a private cache (the
       // copies, and zeroing their memory, doubled the time of a full column load).
-      try connection.execute("PRAGMA mmap_size = 4294967296")
-      try connection.execute("PRAGMA cache_size = -65536")
+      if memoryMapped {
+        try connection.execute("PRAGMA mmap_size = 4294967296")
+        try connection.execute("PRAGMA cache_size = -65536")
+      }
     } else {
       // 16 MB: a bulk load spills its pages to the file as it goes instead of holding the
       // whole new table until the commit (1 GiB before: a 1M-ticket load peaked at 550 MB
