@@ -196,9 +196,14 @@ extension Warehouse {
         }
       }
     }
+    // Each part is taken out of its slot as it is joined, so that its arrays are the joined
+    // part's alone (not shared with the slot, which would copy them on the first append) and
+    // are freed once appended.
     var joined: TicketPart? = nil
-    for r in results {
-      switch r! {
+    for i in results.indices {
+      let r = results[i]!
+      results[i] = nil
+      switch r {
       case .failure(let e): throw e
       case .success(let part):
         if joined == nil { joined = part } else { joined!.append(part) }
