@@ -229,3 +229,54 @@ struct SentimentTests {
     #expect(one[0] == .positive && one[1] == .negative && one[2] == .neutral)
   }
 }
+
+struct TopicGraphProductTests {
+  /// Unit vectors from a fixed generator (`n × dims`).
+  static func vectors(_ n: Int, _ dims: Int) -> [Float] {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var v = [Float](repeating: 0, count: n * dims)
+    for r in 0..<n {
+      var norm: Float = 0
+      for d in 0..<dims {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        v[r * dims + d] = Float(Int64(bitPattern: state >> 11) % 2001 - 1000) / 1000
+        norm += v[r * dims + d] * v[r * dims + d]
+      }
+      for d in 0..<dims { v[r * dims + d] /= norm.squareRoot() }
+    }
+    return v
+  }
+
+  /// The nearest neighbours, found by matrix products over blocks of rows, are the same for
+  /// every thread count and are the k most similar (checked in Double, up to float rounding);
+  /// the nearest centre of each row of a product likewise.
+  @Test func productsGiveTheNearestWhateverTheThreadCount() {
+    let (n, dims, k) = (700, 24, 6)
+    let v = Self.vectors(n, dims)
+    func exact(_ a: Int, _ b: Int) -> Double {
+      (0..<dims).reduce(0.0) { $0 + Double(v[a * dims + $1]) * Double(v[b * dims + $1]) }
+    }
+    let chosen = Array(stride(from: 0, to: n, by: 1))
+    let runs = [1, 2, 3].map {
+      TopicClustering.nearestNeighbours(v, dims, chosen, k: k, threads: $0)
+    }
+    #expect(runs[0] == runs[1] && runs[1] == runs[2])
+    for a in [0, 1, 127, 128, 129, 400, 699] {
+      let best = (0..<n).filter { $0 != a }.map { exact(a, $0) }.sorted(by: >)
+      #expect(runs[0][a].count == k && !runs[0][a].contains(a))
+      for b in runs[0][a] { #expect(exact(a, b) >= best[k - 1] - 1e-5, "row \(a): \(b)") }
+    }
+    // Nearest centre of 5,000 rows among 9 centres, in one product.
+    let centres = Array(v[0..<(9 * dims)])
+    let rows = Self.vectors(5_000, dims)
+    let picked = TopicClustering.similarities(
+      rows, rows: Array(0..<5_000)[...], centres: centres, dims: dims
+    ) { s in (0..<9).max { s[$0] < s[$1] }! }
+    for r in [0, 2047, 2048, 4999] {
+      let sims = (0..<9).map { c in
+        (0..<dims).reduce(0.0) { $0 + Double(rows[r * dims + $1]) * Double(centres[c * dims + $1]) }
+      }
+      #expect(sims[picked[r]] >= sims.max()! - 1e-5, "row \(r)")
+    }
+  }
+}
