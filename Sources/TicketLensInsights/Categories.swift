@@ -79,13 +79,8 @@ public struct TicketClassifier: Sendable {
   public func recordedCategory(_ t: ClassifierTicket) -> String? {
     if let f = t.fieldCategory.map(Self.normalized), !f.isEmpty { return f }
     guard let prefix = settings.tagPrefix else { return nil }
-    if let tagged = t.tagCategory { return Self.normalized(tagged) }
-    let p = prefix.utf8
-    for tag in t.tags.utf8.split(separator: UInt8(ascii: " "))
-    where tag.count > p.count && tag.starts(with: p) {
-      return Self.normalized(String(decoding: tag.dropFirst(p.count), as: UTF8.self))
-    }
-    return nil
+    return (t.tagCategory ?? Warehouse.firstTag(in: t.tags, prefix: prefix.utf8))
+      .map(Self.normalized)
   }
 
   /// `recordedCategory` of every ticket (nil when the settings learn no category), in parallel.

@@ -47,14 +47,6 @@ public struct ClassifierInput: Sendable {
     self.tokenizer = tokenizer
   }
 
-  public init(
-    texts: [String], vectors: TermVectors, embedding: StaticEmbedding?,
-    tokenizer: Tokenizer = TicketClassifier.tokenizer
-  ) {
-    self.init(
-      texts: TextColumn(texts), vectors: vectors, embedding: embedding, tokenizer: tokenizer)
-  }
-
   /// The feature rows of `rows`, in that order (the embedding computed on `threads` workers;
   /// each row's vector depends on its text alone).
   public func features(_ rows: [Int], threads: Int = 1) -> TextFeatures {

@@ -96,7 +96,7 @@ public struct TopicClustering: Sendable {
     let centres = centroids
     let clusters = kk
     let nearest = Parallel.fixedChunks(usable.count, size: 2048, threads: threads) { lo, hi in
-      Self.similarities(vectors, rows: usable[lo..<hi], centres: centres, dims: dims) { s in
+      Self.similarities(vectors, rows: usable[lo..<hi], centres: centres, dims: dims) { _, s in
         var best = 0
         var bestS = -Float.infinity
         for j in 0..<clusters where s[j] > bestS {
@@ -137,45 +137,24 @@ public struct TopicClustering: Sendable {
       for d in 0..<dims { packed[p * dims + d] = vectors[i * dims + d] }
     }
     let rows = packed
-    BLAS.singleThreaded()
-    // Similarities of a block of rows with every row as one matrix product (OpenBLAS: several
-    // times the speed of a dot product per pair). Blocks are fixed by position, whatever the
-    // thread count, so each product, and so each similarity, is the same on every run.
-    let block = 128
-    let blocks = (m + block - 1) / block
-    return Parallel.fixedChunks(blocks, size: 1, threads: threads) { lo, hi in
-      rows.withUnsafeBufferPointer { v in
-        var out: [[Int]] = []
-        var sims = [Float](repeating: 0, count: block * m)
-        for t in lo..<hi {
-          let first = t * block
-          let last = min(m, first + block)
-          sims.withUnsafeMutableBufferPointer { sims in
-            cblas_sgemm(
-              CblasRowMajor, CblasNoTrans, CblasTrans, Int32(last - first), Int32(m), Int32(dims),
-              1, v.baseAddress! + first * dims, Int32(dims), v.baseAddress!, Int32(dims), 0,
-              sims.baseAddress!, Int32(m))
-          }
-          for a in first..<last {
-            var best = [(Float, Int)](repeating: (-Float.infinity, Int.max), count: k)
-            let base = (a - first) * m
-            for b in 0..<m where b != a {
-              let s = sims[base + b]
-              // Keep the k best, ordered by (similarity desc, position asc).
-              if s > best[k - 1].0 || (s == best[k - 1].0 && b < best[k - 1].1) {
-                var at = k - 1
-                while at > 0 && (s > best[at - 1].0 || (s == best[at - 1].0 && b < best[at - 1].1))
-                {
-                  best[at] = best[at - 1]
-                  at -= 1
-                }
-                best[at] = (s, b)
-              }
+    // Similarities of a block of 128 rows with every row as one matrix product (several times
+    // the speed of a dot product per pair); blocks are fixed by position.
+    return Parallel.fixedChunks(m, size: 128, threads: threads) { lo, hi in
+      Self.similarities(rows, rows: Array(lo..<hi)[...], centres: rows, dims: dims) { a, sims in
+        var best = [(Float, Int)](repeating: (-Float.infinity, Int.max), count: k)
+        for b in 0..<m where b != a {
+          let s = sims[b]
+          // Keep the k best, ordered by (similarity desc, position asc).
+          if s > best[k - 1].0 || (s == best[k - 1].0 && b < best[k - 1].1) {
+            var at = k - 1
+            while at > 0 && (s > best[at - 1].0 || (s == best[at - 1].0 && b < best[at - 1].1)) {
+              best[at] = best[at - 1]
+              at -= 1
             }
-            out.append(best.map(\.1))
+            best[at] = (s, b)
           }
         }
-        return out
+        return best.map(\.1)
       }
     }.flatMap { $0 }
   }
@@ -268,16 +247,16 @@ public struct TopicClustering: Sendable {
     return s
   }
 
-  /// `pick` of each row's similarities with every centre (`rows` of `vectors`, packed and
-  /// multiplied by the centres as one OpenBLAS product; a chunk of rows fixed by position, so
-  /// the same on every run whatever the thread count).
+  /// `pick(row, similarities)` of each of `rows` of `vectors` with every centre: the rows packed
+  /// and multiplied by the centres as one OpenBLAS product (callers pass chunks of rows fixed by
+  /// position, so each similarity is the same on every run whatever the thread count).
   static func similarities<T>(
     _ vectors: [Float], rows: ArraySlice<Int>, centres: [Float], dims: Int,
-    _ pick: (UnsafeBufferPointer<Float>) -> T
+    _ pick: (Int, UnsafeBufferPointer<Float>) -> T
   ) -> [T] {
     let clusters = centres.count / max(1, dims)
     guard clusters > 0, !rows.isEmpty else {
-      return rows.map { _ in pick(UnsafeBufferPointer(start: nil, count: 0)) }
+      return rows.map { pick($0, UnsafeBufferPointer(start: nil, count: 0)) }
     }
     BLAS.singleThreaded()
     var packed = [Float](repeating: 0, count: rows.count * dims)
@@ -291,8 +270,8 @@ public struct TopicClustering: Sendable {
       CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows.count), Int32(clusters), Int32(dims), 1,
       packed, Int32(dims), centres, Int32(dims), 0, &sims, Int32(clusters))
     return sims.withUnsafeBufferPointer { s in
-      (0..<rows.count).map { k in
-        pick(UnsafeBufferPointer(rebasing: s[(k * clusters)..<((k + 1) * clusters)]))
+      rows.enumerated().map { k, r in
+        pick(r, UnsafeBufferPointer(rebasing: s[(k * clusters)..<((k + 1) * clusters)]))
       }
     }
   }
@@ -313,7 +292,7 @@ public struct TopicClustering: Sendable {
     let clusters = count
     let centres = centroids
     return Parallel.fixedChunks(rows.count, size: 2048, threads: threads) { lo, hi in
-      Self.similarities(vectors, rows: rows[lo..<hi], centres: centres, dims: dims) { s in
+      Self.similarities(vectors, rows: rows[lo..<hi], centres: centres, dims: dims) { _, s in
         var best: Int?
         var bestS = -Float.infinity
         for j in 0..<clusters where s[j] >= minimumSimilarity && s[j] > bestS {

@@ -226,7 +226,7 @@ extension Warehouse {
 
   /// What follows `prefix` in the first of the space-separated `tags` that starts with it and
   /// is longer.
-  public static func firstTag(in tags: String, prefix: [UInt8]) -> String? {
+  public static func firstTag(in tags: String, prefix: some Collection<UInt8>) -> String? {
     for tag in tags.utf8.split(separator: UInt8(ascii: " "))
     where tag.count > prefix.count && tag.starts(with: prefix) {
       return String(decoding: tag.dropFirst(prefix.count), as: UTF8.self)

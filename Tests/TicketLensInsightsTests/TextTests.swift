@@ -271,7 +271,7 @@ struct TopicGraphProductTests {
     let rows = Self.vectors(5_000, dims)
     let picked = TopicClustering.similarities(
       rows, rows: Array(0..<5_000)[...], centres: centres, dims: dims
-    ) { s in (0..<9).max { s[$0] < s[$1] }! }
+    ) { _, s in (0..<9).max { s[$0] < s[$1] }! }
     for r in [0, 2047, 2048, 4999] {
       let sims = (0..<9).map { c in
         (0..<dims).reduce(0.0) { $0 + Double(rows[r * dims + $1]) * Double(centres[c * dims + $1]) }
