@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Knowledge gaps on the public gap sets (Tests/EndToEndTests/TextEval/gaps-*: BANKING77, CLINC150
 # and HWU64 queries posed as tickets and chats, some intents with an article and some without;
-# HWU64's articles are written like a Help Center's, quoting no query),
+# HWU64's articles are written like a Help Center's, quoting no query; DSTC11 is spoken-style
+# customer turns from insurance, banking and finance conversations),
 # `ticketlens gaps` beside the plain peer (scikit-learn TF-IDF + k-means, tfidf_kmeans_gaps.py,
 # every coverage threshold tried), both scored by score_gaps.py, in the same run.
 # Usage: Benchmarks/text_eval/gaps.sh [extra `ticketlens gaps` options]
@@ -15,7 +16,7 @@ PY=Benchmarks/.venv/bin/python
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%F)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for set in gaps-banking77 gaps-clinc150 gaps-hwu64; do
+for set in gaps-banking77 gaps-clinc150 gaps-hwu64 gaps-dstc11; do
   T=Tests/EndToEndTests/TextEval/$set
   .build/release/ticketlens ingest "$T/tickets.csv" "$T/chats.ndjson" "$T/articles.json" \
     --warehouse "$work/$set.sqlite" -q

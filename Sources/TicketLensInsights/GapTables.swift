@@ -42,6 +42,18 @@ extension GapAnalysis {
       })
   }
 
+  /// Every topic's contacts, one row each (drill-down: which tickets and chats a topic holds),
+  /// topics in rank order, contacts by key.
+  public func memberTable() -> MetricTable {
+    MetricTable(
+      metric: "topic_members", columns: ["rank", "topic", "gap", "contact"],
+      rows: topics.flatMap { t in
+        t.members.map { m -> [Cell] in
+          [.int(t.rank), .text(t.label), .text(t.isGap ? "yes" : "no"), .text(m)]
+        }
+      })
+  }
+
   /// Search terms with no results or no clicks.
   public func searchGapTable() -> MetricTable {
     MetricTable(

@@ -12,7 +12,8 @@ struct GapsCommand: ParsableCommand {
     abstract: "Knowledge gaps: ranked topics no article covers, with evidence.")
 
   @Option(help: "Only the first N gaps.") var top: Int?
-  @Option(help: "gaps, topics, searches or stale.") var list = "gaps"
+  @Option(help: "gaps, topics, members (each topic's contacts), searches or stale.")
+  var list = "gaps"
   @Option(help: "Days in the window (ending at the as-of instant).") var windowDays: Int?
   @Option(help: "Minimum contacts for a topic.") var minTickets: Int?
   @Option(help: "Article similarity below which a topic is a gap whatever else holds (0-1).")
@@ -85,9 +86,10 @@ struct GapsCommand: ParsableCommand {
       switch list {
       case "gaps": try options.write(a.gapTable(top: top))
       case "topics": try options.write(a.topicTable())
+      case "members": try options.write(a.memberTable())
       case "searches": try options.write(a.searchGapTable())
       case "stale": try options.write(a.staleArticleTable())
-      default: throw MetricQueryError("--list: use gaps, topics, searches or stale")
+      default: throw MetricQueryError("--list: use gaps, topics, members, searches or stale")
       }
     } catch {
       throw fail(error)

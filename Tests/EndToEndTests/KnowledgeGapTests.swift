@@ -70,6 +70,30 @@ struct KnowledgeGapTests {
       "\(total(sampled)) vs \(total(all))")
   }
 
+  /// `--list members` holds every contact of every listed topic once, under the topic's rank and
+  /// label as `--list topics` shows them, and its counts are the topics' contacts.
+  @Test func membersListEveryTopicsContacts() throws {
+    let (topics, _) = try Self.gaps(seed: 42, tickets: 3000, extra: ["--list", "topics"])
+    let (members, _) = try Self.gaps(seed: 42, tickets: 3000, extra: ["--list", "members"])
+    #expect(members.first == ["rank", "topic", "gap", "contact"])
+    var perRank: [Int: (label: String, gap: String, count: Int)] = [:]
+    var seen = Set<String>()
+    for row in members.dropFirst() {
+      let rank = try #require(Int(row[0]))
+      #expect(seen.insert(row[3]).inserted, "\(row[3]) listed twice")
+      #expect(row[3].hasPrefix("default/"), "\(row)")
+      let e = perRank[rank] ?? (row[1], row[2], 0)
+      #expect(e.label == row[1] && e.gap == row[2])
+      perRank[rank] = (e.label, e.gap, e.count + 1)
+    }
+    let shown = topics.dropFirst()
+    #expect(perRank.count == shown.count)
+    for (i, row) in shown.enumerated() {
+      let m = try #require(perRank[i + 1])
+      #expect(m.label == row[0] && m.gap == row[5] && m.count == Int(row[1])!, "\(row)")
+    }
+  }
+
   static func expectTheUncoveredTopics(_ rows: [[String]], _ g: SampleGenerator) throws {
     let header = try #require(rows.first)
     #expect(
