@@ -205,8 +205,8 @@ public enum KnowledgeGapFinder {
       staticTopics.dimensions = embedding.dimensions
       staticTopics = staticTopics.merged([:], vectors: staticVectors)
     }
-    for lo in stride(from: 0, to: previousTotal, by: 65_536) {
-      let block = previous[lo..<min(previousTotal, lo + 65_536)].map(topicText)
+    for lo in stride(from: 0, to: previousTotal, by: 8192) {
+      let block = previous[lo..<min(previousTotal, lo + 8192)].map(topicText)
       let v = embedding.vectors(block, threads: settings.threads)
       previousTopic += staticTopics.nearest(
         v, rows: Array(block.indices), threads: settings.threads)

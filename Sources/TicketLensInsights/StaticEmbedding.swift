@@ -12,8 +12,11 @@ public struct StaticEmbedding: Sendable {
   public let dimensions: Int
   /// Whether a token id has a row (specials and `[unused*]` have none).
   let known: [Bool]
-  /// Token-major rows, dequantised once at load (30 MB): `rows[id * dimensions + d]`.
-  let rows: [Float]
+  /// Token-major rows as the table stores them (7.6 MB, a quarter of them as floats, which a
+  /// run would hold from its classification to its report): row `id` is
+  /// `scales[id] * Float(quantised[id * dimensions + d])`, computed where it is added.
+  let quantised: [Int8]
+  let scales: [Float]
 
   /// The embedding shipped with TicketLens, loaded once per process.
   public static func shared() throws -> StaticEmbedding {
@@ -63,10 +66,9 @@ public struct StaticEmbedding: Sendable {
     dimensions = dims
     let scales = (0..<rows).map { Float(bitPattern: UInt32(u32(16 + 4 * $0))) }
     known = scales.map { $0 != 0 }
+    self.scales = scales
     let base = 16 + rows * 4
-    self.rows = (0..<(rows * dims)).map { i in
-      scales[i / dims] * Float(Int8(bitPattern: bytes[base + i]))
-    }
+    quantised = bytes[base..<(base + rows * dims)].map { Int8(bitPattern: $0) }
   }
 
   /// The unit-length vector of a text (all zeros when no piece of it is known).
@@ -77,43 +79,43 @@ public struct StaticEmbedding: Sendable {
   }
 
   /// Unit vectors of many texts, flat (`texts.count × dimensions`), computed in parallel chunks
-  /// (each text's vector depends on that text alone, so threads never change the result).
+  /// that write their rows straight into the result (each text's vector depends on that text
+  /// alone, so threads never change the result, and no chunk's copy is held beside it).
   public func vectors(_ texts: [String], threads: Int = 0) -> [Float] {
     let dims = dimensions
-    let parts = Parallel.fixedChunks(texts.count, size: 4096, threads: threads) { lo, hi in
-      var out = [Float](repeating: 0, count: (hi - lo) * dims)
-      var cache = PieceCache()
-      var ids: [Int32] = []
-      var v = [Float](repeating: 0, count: dims)
-      for i in lo..<hi {
-        ids.removeAll(keepingCapacity: true)
-        cache.pieces(of: texts[i], tokenizer: tokenizer, into: &ids)
-        for d in 0..<dims { v[d] = 0 }
-        add(ids, into: &v)
-        out.withUnsafeMutableBufferPointer { out in
-          for d in 0..<dims { out[(i - lo) * dims + d] = v[d] }
+    var all = [Float](repeating: 0, count: texts.count * dims)
+    all.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let out = buffer
+      _ = Parallel.fixedChunks(texts.count, size: 4096, threads: threads) { lo, hi in
+        var cache = PieceCache()
+        var ids: [Int32] = []
+        for i in lo..<hi {
+          ids.removeAll(keepingCapacity: true)
+          cache.pieces(of: texts[i], tokenizer: tokenizer, into: &ids)
+          add(ids, into: UnsafeMutableBufferPointer(rebasing: out[(i * dims)..<((i + 1) * dims)]))
         }
       }
-      return out
     }
-    guard parts.count > 1 else { return parts.first ?? [] }
-    var all: [Float] = []
-    all.reserveCapacity(texts.count * dims)
-    for p in parts { all.append(contentsOf: p) }
     return all
   }
 
   /// Adds the rows of `ids` to `out` and normalises it to unit length.
   func add(_ ids: [Int32], into out: inout [Float]) {
+    out.withUnsafeMutableBufferPointer { add(ids, into: $0) }
+  }
+
+  /// Adds the rows of `ids` to the `dimensions` floats at `out` (zero on entry) and normalises
+  /// them to unit length.
+  func add(_ ids: [Int32], into out: UnsafeMutableBufferPointer<Float>) {
     let dims = dimensions
-    rows.withUnsafeBufferPointer { rows in
-      out.withUnsafeMutableBufferPointer { out in
-        for id in ids where known[Int(id)] {
-          let row = UnsafeBufferPointer(rebasing: rows[(Int(id) * dims)..<((Int(id) + 1) * dims)])
-          for d in 0..<dims { out[d] += row[d] }
-        }
-        Self.normalise(UnsafeMutableBufferPointer(rebasing: out[0..<dims]))
+    quantised.withUnsafeBufferPointer { rows in
+      for id in ids where known[Int(id)] {
+        let scale = scales[Int(id)]
+        let row = UnsafeBufferPointer(rebasing: rows[(Int(id) * dims)..<((Int(id) + 1) * dims)])
+        // The product rounded as the dequantised table rounded it, then added.
+        for d in 0..<dims { out[d] += scale * Float(row[d]) }
       }
+      Self.normalise(UnsafeMutableBufferPointer(rebasing: out[0..<dims]))
     }
   }
 
