@@ -83,13 +83,25 @@ public struct TicketClassifier: Sendable {
       .map(Self.normalized)
   }
 
-  /// `recordedCategory` of every ticket (nil when the settings learn no category), in parallel.
-  func recordedCategories(_ tickets: [ClassifierTicket]) -> [String?] {
+  /// `recordedCategory` of every ticket of `batch` (nil when the settings learn no category):
+  /// each distinct value is normalized once.
+  func recordedCategories(_ batch: ClassifierTickets) -> [String?] {
     guard settings.learnsCategories else { return [] }
-    let me = self
-    return Parallel.fixedChunks(tickets.count, size: 16_384, threads: threads) { lo, hi in
-      tickets[lo..<hi].map(me.recordedCategory)
-    }.flatMap { $0 }
+    let fields = batch.fieldCategories.values.map(Self.normalized)
+    let prefix = settings.tagPrefix
+    let tagCategories = batch.tagCategories.values.map(Self.normalized)
+    let tags = batch.tags.values.map { t in
+      prefix.flatMap { Warehouse.firstTag(in: t, prefix: $0.utf8) }.map(Self.normalized)
+    }
+    return (0..<batch.count).map { i -> String? in
+      let f = batch.fieldCategories.codes[i]
+      if f >= 0, !fields[Int(f)].isEmpty { return fields[Int(f)] }
+      guard prefix != nil else { return nil }
+      let c = batch.tagCategories.codes[i]
+      if c >= 0 { return tagCategories[Int(c)] }
+      let t = batch.tags.codes[i]
+      return t >= 0 ? tags[Int(t)] : nil
+    }
   }
 
   /// What the classifiers read of `texts`: their TF-IDF terms (`tokenizer`, terms in at least 2
@@ -123,8 +135,9 @@ public struct TicketClassifier: Sendable {
   public static let vocabularySample = 200_000
 
   /// Each ticket's recorded priority, normalized (nil when it records none or another value).
-  static func recordedPriorities(_ tickets: [ClassifierTicket]) -> [String?] {
-    tickets.map { $0.priority.flatMap(TicketPriority.init(normalizing:))?.rawValue }
+  static func recordedPriorities(_ batch: ClassifierTickets) -> [String?] {
+    let values = batch.priorities.values.map { TicketPriority(normalizing: $0)?.rawValue }
+    return batch.priorities.codes.map { $0 < 0 ? nil : values[Int($0)] }
   }
 
   /// Lowercased, trimmed, runs of spaces and hyphens as one `_`.
@@ -146,11 +159,12 @@ public struct TicketClassifier: Sendable {
   /// Whether a ticket belongs to the held-out share: a hash of its key, so that the split is the
   /// same on every run and for every thread count.
   public func isHeldOut(source: String, id: String) -> Bool {
-    var h = FNV1a()
-    h.add(source)
-    h.separate()
-    h.add(id)
-    return Double(h.value % 10_000) < settings.holdoutShare * 10_000
+    isHeldOut(keyHash: ClassifierTickets.keyHash(source: source, id: id))
+  }
+
+  /// `isHeldOut` by the hash of the ticket's key (`ClassifierTickets.keyHash`).
+  public func isHeldOut(keyHash: UInt64) -> Bool {
+    Double(keyHash % 10_000) < settings.holdoutShare * 10_000
   }
 
   /// - Throws: `EmbeddingError` when the linear model's static embedding cannot be loaded.
@@ -167,9 +181,8 @@ public struct TicketClassifier: Sendable {
     _ batch: ClassifierTickets,
     progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
   ) throws -> Result {
-    let tickets = batch.tickets
     let started = DispatchTime.now().uptimeNanoseconds
-    let steps = max(1, tickets.count)
+    let steps = max(1, batch.count)
     let tenth = steps / 10
     let total = steps + 2 * tenth
     progress?(0, total)
@@ -177,9 +190,9 @@ public struct TicketClassifier: Sendable {
     progress?(tenth, total)
     let vectors = input.vectors
     let v = vectors.terms.count
-    let holdout = tickets.map { isHeldOut(source: $0.source, id: $0.id) }
+    let holdout = batch.keyHashes.map { isHeldOut(keyHash: $0) }
 
-    let labels = recordedCategories(tickets)
+    let labels = recordedCategories(batch)
     // Held-out tickets are scored by the pass that classifies every ticket when the model
     // measured is the one that classifies (many labels), not once more beforehand.
     var category =
@@ -187,14 +200,14 @@ public struct TicketClassifier: Sendable {
       ? TrainedClassifier.train(
         input: input, labels: labels, holdout: holdout, kind: settings.kind,
         penalty: settings.penalty, threads: threads, scoresHeldOutLater: true) : nil
-    let priorities = Self.recordedPriorities(tickets)
+    let priorities = Self.recordedPriorities(batch)
     var priority = TrainedClassifier.train(
       input: input, labels: priorities, holdout: holdout, kind: settings.kind,
       penalty: settings.penalty, threads: threads, scoresHeldOutLater: true)
     progress?(2 * tenth, total)
     let trainingSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     let (out, predicted, confusion) = label(
-      tickets, input: input, labels: labels, priorities: priorities, category: category?.model,
+      batch.rowids, input: input, labels: labels, priorities: priorities, category: category?.model,
       priority: priority?.model,
       heldOut: (category?.heldOutLater, priority?.heldOutLater),
       progress: progress.map { p -> @Sendable (Int) -> Void in { p(2 * tenth + $0, total) } })
@@ -205,7 +218,7 @@ public struct TicketClassifier: Sendable {
       models.append(stored("category", c, predicted: predicted, vocabulary: v))
     }
     if let p = priority {
-      models.append(stored("priority", p, predicted: tickets.count, vocabulary: v))
+      models.append(stored("priority", p, predicted: batch.count, vocabulary: v))
     }
     return Result(
       classifications: out, models: models, vocabulary: v,
@@ -230,7 +243,6 @@ public struct TicketClassifier: Sendable {
     _ batch: ClassifierTickets, using snapshot: ClassifierSnapshot,
     progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
   ) throws -> [TicketClassification] {
-    let tickets = batch.tickets
     let texts = batch.texts
     let linear: Bool
     switch (snapshot.category ?? snapshot.priority)?.fitted {
@@ -240,13 +252,13 @@ public struct TicketClassifier: Sendable {
     let input = ClassifierInput(
       texts: texts, vectors: snapshot.vocabulary,
       embedding: linear ? try StaticEmbedding.shared() : nil)
-    let labels = recordedCategories(tickets)
+    let labels = recordedCategories(batch)
     return label(
-      tickets, input: input, labels: labels, priorities: Self.recordedPriorities(tickets),
+      batch.rowids, input: input, labels: labels, priorities: Self.recordedPriorities(batch),
       category: snapshot.category,
       priority: snapshot.priority,
       heldOut: (nil, nil),
-      progress: progress.map { p -> @Sendable (Int) -> Void in { [n = tickets.count] in p($0, n) } }
+      progress: progress.map { p -> @Sendable (Int) -> Void in { [n = batch.count] in p($0, n) } }
     ).out
   }
 
@@ -257,7 +269,7 @@ public struct TicketClassifier: Sendable {
   /// confusion table (`confusion[actual][predicted]`). `progress` hears tickets done, from
   /// worker threads.
   private func label(
-    _ tickets: [ClassifierTicket], input: ClassifierInput, labels: [String?],
+    _ rowids: [Int64], input: ClassifierInput, labels: [String?],
     priorities: [String?], category categoryModel: TextModel?, priority priorityModel: TextModel?,
     heldOut: (category: [Int32]?, priority: [Int32]?),
     progress: (@Sendable (Int) -> Void)?
@@ -266,7 +278,7 @@ public struct TicketClassifier: Sendable {
     confusion: (category: [[Int]]?, priority: [[Int]]?)
   ) {
     let vectors = input.vectors
-    var out = tickets.map { TicketClassification(rowid: $0.rowid) }
+    var out = rowids.map { TicketClassification(rowid: $0) }
     let done = ProgressCounter(start: 0)
     let urgentClasses = Set(
       priorityModel.map { p in
@@ -282,13 +294,15 @@ public struct TicketClassifier: Sendable {
       return Array(repeating: Array(repeating: 0, count: n), count: n)
     }
     // One pass over the tickets in chunks: each chunk's feature rows are built once, for both
-    // predictions, and dropped (a million rows of the embedding are never held at once); each
-    // ticket's classification is written in place (chunks own disjoint ranges of `out`).
+    // predictions, and dropped (a million rows of the embedding are never held at once; chunks
+    // of 4,096 hold 8 MB of them each, where 16,384 held 34 MB beside the texts at the stage's
+    // peak); each ticket's classification is written in place (chunks own disjoint ranges of
+    // `out`).
     let threshold = settings.urgentThreshold
     let learnsCategories = settings.learnsCategories
     let chunks = out.withUnsafeMutableBufferPointer { buffer in
       nonisolated(unsafe) let out = buffer
-      return Parallel.fixedChunks(tickets.count, size: 16_384, threads: threads) { lo, hi in
+      return Parallel.fixedChunks(rowids.count, size: 4096, threads: threads) { lo, hi in
         let f = input.features(Array(lo..<hi), threads: 1)
         var categoryConfusion = empty(categoryModel)
         var priorityConfusion = empty(priorityModel)

@@ -31,31 +31,98 @@ public struct ClassifierTicket: Sendable {
   }
 }
 
-/// Tickets for the classifiers with their texts kept apart, compactly (`TextColumn`): what a
-/// million tickets take in memory is mostly their texts.
+/// Tickets for the classifiers, compactly: what a million-ticket classification holds instead of
+/// a `ClassifierTicket` each (about 120 bytes, with five strings): per ticket its row id, the
+/// hash of its key the held-out split reads, dictionary codes of its category inputs and
+/// priority (a few distinct values), and its text in a `TextColumn`.
 public struct ClassifierTickets: Sendable {
-  /// Each ticket, with an empty `text`.
-  public var tickets: [ClassifierTicket]
+  public private(set) var rowids: [Int64] = []
+  /// FNV-1a of each ticket's source, a separator and its id (`keyHash(source:id:)`).
+  public private(set) var keyHashes: [UInt64] = []
+  /// The first non-empty of the configured category custom fields, if any.
+  public private(set) var fieldCategories = CodedStrings()
+  /// When read with a tag prefix: what follows the prefix in the first tag that has it.
+  public private(set) var tagCategories = CodedStrings()
+  /// Space-separated tags (empty when read with a tag prefix).
+  public private(set) var tags = CodedStrings()
+  public private(set) var priorities = CodedStrings()
   /// `texts[i]` is ticket `i`'s subject and description.
-  public var texts: TextColumn
+  public private(set) var texts = TextColumn()
 
-  public init(tickets: [ClassifierTicket], texts: TextColumn) {
-    precondition(tickets.count == texts.count, "one text per ticket")
-    self.tickets = tickets
-    self.texts = texts
-  }
+  public init() {}
 
   /// From tickets that carry their texts.
   public init(_ tickets: [ClassifierTicket]) {
-    self.texts = TextColumn(tickets.lazy.map(\.text))
-    self.tickets = tickets.map {
-      var t = $0
-      t.text = ""
-      return t
+    reserveCapacity(tickets.count)
+    for t in tickets {
+      var text = t.text
+      text.withUTF8 { texts.append($0) }
+      append(t)
     }
   }
 
-  public var count: Int { tickets.count }
+  public var count: Int { rowids.count }
+
+  public mutating func reserveCapacity(_ n: Int) {
+    rowids.reserveCapacity(n)
+    keyHashes.reserveCapacity(n)
+    texts.reserveCapacity(n)
+    for k in [\Self.fieldCategories, \.tagCategories, \.tags, \.priorities] {
+      self[keyPath: k].reserveCapacity(n)
+    }
+  }
+
+  /// Appends a ticket's fields (its text is appended to `texts` apart).
+  mutating func append(_ t: ClassifierTicket) {
+    rowids.append(t.rowid)
+    keyHashes.append(Self.keyHash(source: t.source, id: t.id))
+    fieldCategories.append(t.fieldCategory)
+    tagCategories.append(t.tagCategory)
+    tags.append(t.tags)
+    priorities.append(t.priority)
+  }
+
+  mutating func appendText(_ utf8: UnsafeBufferPointer<UInt8>) { texts.append(utf8) }
+
+  /// The hash the held-out split reads: FNV-1a of source, a unit separator and id.
+  public static func keyHash(source: String, id: String) -> UInt64 {
+    var h = FNV1a()
+    h.add(source)
+    h.separate()
+    h.add(id)
+    return h.value
+  }
+}
+
+/// Optional strings with few distinct values, as a code per row into the distinct values.
+public struct CodedStrings: Sendable {
+  /// Per row, its value's index in `values` (-1: none).
+  public private(set) var codes: [Int32] = []
+  public private(set) var values: [String] = []
+  private var index: [String: Int32] = [:]
+
+  public init() {}
+
+  public mutating func reserveCapacity(_ n: Int) { codes.reserveCapacity(n) }
+
+  public mutating func append(_ s: String?) {
+    guard let s else {
+      codes.append(-1)
+      return
+    }
+    if let c = index[s] {
+      codes.append(c)
+    } else {
+      let c = Int32(values.count)
+      index[s] = c
+      values.append(s)
+      codes.append(c)
+    }
+  }
+
+  public var count: Int { codes.count }
+
+  public subscript(i: Int) -> String? { codes[i] < 0 ? nil : values[Int(codes[i])] }
 }
 
 /// What the classifiers decided for one ticket.
@@ -167,20 +234,49 @@ extension Warehouse {
   public func classifierTickets(categoryFields fields: [String], loadedAfter: Int64? = nil)
     throws(WarehouseError) -> [ClassifierTicket]
   {
-    let batch = try classifierBatch(categoryFields: fields, loadedAfter: loadedAfter)
-    return batch.tickets.indices.map {
-      var t = batch.tickets[$0]
-      t.text = batch.texts[$0]
-      return t
+    var out: [ClassifierTicket] = []
+    try readClassifierTickets(categoryFields: fields, tagPrefix: nil, loadedAfter: loadedAfter) {
+      st, tagCategory, tags in
+      out.append(
+        ClassifierTicket(
+          rowid: st.int64(0), source: st.text(1) ?? "", id: st.text(2) ?? "",
+          text: st.text(3) ?? "", fieldCategory: st.text(4), tags: tags, priority: st.text(6),
+          tagCategory: tagCategory))
     }
+    return out
   }
 
-  /// `classifierTickets` with the texts kept apart, compactly. With `tagPrefix`, each ticket's
-  /// tags are read down to `tagCategory` (what follows the prefix in the first tag that has it)
-  /// and `tags` is left empty.
+  /// `classifierTickets` compactly (`ClassifierTickets`). With `tagPrefix`, each ticket's tags
+  /// are read down to its tag category (what follows the prefix in the first tag that has it)
+  /// and its tags are left empty.
   public func classifierBatch(
     categoryFields fields: [String], tagPrefix: String? = nil, loadedAfter: Int64? = nil
   ) throws(WarehouseError) -> ClassifierTickets {
+    var batch = ClassifierTickets()
+    // Sized once: a million tickets grown by doubling would hold two copies at the last step.
+    let count = try connection.prepare(
+      "SELECT count(*) FROM tickets WHERE excluded IS NULL AND load_id > ?")
+    count.bind(1, loadedAfter ?? Int64.min)
+    if try count.step() { batch.reserveCapacity(Int(count.int64(0))) }
+    try readClassifierTickets(
+      categoryFields: fields, tagPrefix: tagPrefix, loadedAfter: loadedAfter
+    ) { st, tagCategory, tags in
+      st.withText(3) { batch.appendText($0) }
+      batch.append(
+        ClassifierTicket(
+          rowid: st.int64(0), source: st.text(1) ?? "", id: st.text(2) ?? "", text: "",
+          fieldCategory: st.text(4), tags: tags, priority: st.text(6), tagCategory: tagCategory))
+    }
+    return batch
+  }
+
+  /// Steps through every ticket not excluded (loaded after `loadedAfter`), in key order:
+  /// columns rowid, source, id, text, field category, tags and priority, with the tags read down
+  /// to their tag category when there is a `tagPrefix` (then `tags` is empty).
+  private func readClassifierTickets(
+    categoryFields fields: [String], tagPrefix: String?, loadedAfter: Int64?,
+    _ row: (Statement, _ tagCategory: String?, _ tags: String) -> Void
+  ) throws(WarehouseError) {
     // Keys are compared exactly (no JSON-path syntax, so any field name works).
     let lookups = fields.map { _ in
       "(SELECT nullif(trim(value), '') FROM json_each(custom_fields) WHERE key = ?)"
@@ -197,31 +293,15 @@ extension Warehouse {
       """)
     for (i, f) in fields.enumerated() { st.bind(Int32(i + 1), f) }
     st.bind(Int32(fields.count + 1), loadedAfter ?? Int64.min)
-    // Sized once: a million tickets grown by doubling would hold two copies at the last step.
-    let count = try connection.prepare(
-      "SELECT count(*) FROM tickets WHERE excluded IS NULL AND load_id > ?")
-    count.bind(1, loadedAfter ?? Int64.min)
-    var tickets: [ClassifierTicket] = []
-    var texts = TextColumn()
-    if try count.step() {
-      tickets.reserveCapacity(Int(count.int64(0)))
-      texts.reserveCapacity(Int(count.int64(0)))
-    }
     let prefix = tagPrefix.map { Array($0.utf8) }
     while try st.step() {
-      st.withText(3) { texts.append($0) }
-      var tags = st.text(5) ?? ""
-      var tagCategory: String?
+      let tags = st.text(5) ?? ""
       if let prefix {
-        tagCategory = Self.firstTag(in: tags, prefix: prefix)
-        tags = ""
+        row(st, Self.firstTag(in: tags, prefix: prefix), "")
+      } else {
+        row(st, nil, tags)
       }
-      tickets.append(
-        ClassifierTicket(
-          rowid: st.int64(0), source: st.text(1) ?? "", id: st.text(2) ?? "", text: "",
-          fieldCategory: st.text(4), tags: tags, priority: st.text(6), tagCategory: tagCategory))
     }
-    return ClassifierTickets(tickets: tickets, texts: texts)
   }
 
   /// What follows `prefix` in the first of the space-separated `tags` that starts with it and

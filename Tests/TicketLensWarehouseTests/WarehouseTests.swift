@@ -686,10 +686,19 @@ struct ClassificationStorageTests {
     // are read down to what follows the prefix.
     let batch = try w.classifierBatch(
       categoryFields: ["cf_contact_reason"], tagPrefix: "contact_reason_")
-    #expect(batch.tickets.map(\.id) == ["1", "2"] && batch.texts.count == 2)
+    #expect(batch.rowids == rows.map(\.rowid) && batch.texts.count == 2)
+    #expect(
+      batch.keyHashes
+        == rows.map { ClassifierTickets.keyHash(source: $0.source, id: $0.id) })
     #expect(batch.texts[0] == rows[0].text && batch.texts[1] == rows[1].text)
-    #expect(batch.tickets.allSatisfy { $0.text.isEmpty && $0.tags.isEmpty })
-    #expect(batch.tickets[0].tagCategory == "refund" && batch.tickets[1].tagCategory == nil)
+    #expect(batch.tags[0] == "" && batch.tags[1] == "")
+    #expect(batch.tagCategories[0] == "refund" && batch.tagCategories[1] == nil)
+    #expect(batch.fieldCategories[0] == "refund" && batch.fieldCategories[1] == nil)
+    #expect(batch.priorities[0] == "low" && batch.priorities.values.count <= 2)
+    // The same tickets read in full become the same compact batch.
+    let full = ClassifierTickets(rows)
+    #expect(full.rowids == batch.rowids && full.keyHashes == batch.keyHashes)
+    #expect(full.tags[0] == "vip contact_reason_refund" && full.tagCategories[0] == nil)
     #expect(
       Warehouse.firstTag(
         in: "contact_reason_ a contact_reason_b", prefix: Array("contact_reason_".utf8)) == "b")
