@@ -240,6 +240,10 @@ public struct PipelineRunner {
         total.read > 0 && Double(total.rejected) / Double(total.read) > config.rejectThreshold
       // The data-quality gate: checks after loading; an error fails the run after the report.
       var qualityErrors: [String] = []
+      // The report reads every metric column: when it follows, the column cache is brought up
+      // to date with all of them first, so that the checks and the report both read the cache
+      // (SQLite once) and the rebuild does not run beside the report's insights.
+      if runs("quality") && runs("metrics") { try warehouse.prepareColumnCache() }
       if runs("quality") {
         // Each file's accounting was stored with its load (`run_files`), which one check reads.
         let checkedAt = Date()

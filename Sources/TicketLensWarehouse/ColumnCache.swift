@@ -699,6 +699,25 @@ extension Warehouse {
       + " articles=\(articles) searches=\(searches) category_key=\(categoryKey) sentiment_version=\(sentimentVersion)"
   }
 
+  /// Makes the column cache hold every column of `selection` for the warehouse as it is now,
+  /// reading SQLite only when it does not (nothing is read when it does). A pipeline calls it
+  /// before its quality checks when its report follows: both then read the cache, so SQLite is
+  /// read once, and the rebuild's memory is not held while the report's insights run.
+  public func prepareColumnCache(_ selection: ColumnSelection = .all) throws(WarehouseError) {
+    let key = try columnCacheKey()
+    let fd = open(ColumnCache.path(path), O_RDONLY | O_CLOEXEC)
+    if fd >= 0 {
+      defer { close(fd) }
+      if let h = ColumnCache.header(fd), h.key == key,
+        ColumnCache.jobs(selection.tickets, in: h.directory) != nil,
+        ColumnCache.jobs(selection.chats, in: h.directory) != nil
+      {
+        return
+      }
+    }
+    _ = try metricColumns(selection)
+  }
+
   /// The metric columns of `selection` (default all), from the cache when it matches the
   /// warehouse and holds them, else from SQLite: then the columns asked for and those the old
   /// cache held are read, and the cache is rewritten with them (best effort). The as-of is kept

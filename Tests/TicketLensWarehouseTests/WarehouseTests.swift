@@ -612,6 +612,32 @@ extension ColumnCacheTests {
     #expect(ColumnCache.stored(path + ".columns") == .all)
   }
 
+  /// `prepareColumnCache` leaves a cache of every column for the warehouse as it is (a partial
+  /// or stale one is rebuilt), reads nothing when the cache already holds them, and rebuilds
+  /// after a load.
+  @Test func preparingTheCacheMakesItHoldEveryColumnOnce() throws {
+    let (w, path, run) = try Self.twoTickets()
+    let file = path + ".columns"
+    _ = try w.metricColumns(ColumnSelection(tickets: [.createdAt]))
+    #expect(ColumnCache.stored(file) == ColumnSelection(tickets: [.createdAt]))
+    try w.prepareColumnCache()
+    #expect(ColumnCache.stored(file) == .all)
+    func inode() throws -> UInt64 {
+      (try FileManager.default.attributesOfItem(atPath: file)[.systemFileNumber] as? UInt64) ?? 0
+    }
+    // Up to date: not written again (a rewrite renames a new file into place).
+    let before = try inode()
+    try w.prepareColumnCache()
+    #expect(try inode() == before)
+    #expect(try w.metricColumns().tickets.count == 2)
+    // A load makes it stale: prepared again, it holds the new ticket.
+    _ = try load(w, run: run, file: "g", [ticket("3", created: 300, updated: 310)])
+    try w.prepareColumnCache()
+    #expect(try inode() != before)
+    #expect(ColumnCache.stored(file) == .all)
+    #expect(try w.metricColumns().tickets.count == 3)
+  }
+
   /// Codes that point past their values, or tag offsets that run backwards, reject the cache.
   @Test func codesOutOfRangeAreRefused() throws {
     var files: [Int32] = []
