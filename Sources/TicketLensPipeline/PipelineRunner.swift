@@ -152,6 +152,7 @@ public struct PipelineRunner {
   }
 
   public func run() throws -> RunOutcome {
+    Memory.returnLargeBlocks()
     try AtomicFile_makeParent(of: config.warehouse)
     let warehouse = try Warehouse(path: config.warehouse)
     let runID = try warehouse.beginRun(
@@ -418,6 +419,16 @@ public enum Clock {
 
 /// The allocator's free memory.
 enum Memory {
+  /// Large blocks (1 MiB and up: column arrays, text blocks, vector chunks) get pages of their
+  /// own that go back to the system when freed; glibc would otherwise raise that threshold after
+  /// the first such block is freed and keep the later ones in its heap, where a freed block
+  /// stays resident.
+  static func returnLargeBlocks() {
+    #if os(Linux)
+      _ = mallopt(M_MMAP_THRESHOLD, 1 << 20)
+    #endif
+  }
+
   /// Returns freed heap memory to the system (glibc keeps it in its arenas otherwise); nothing
   /// elsewhere.
   static func returnFreed() {

@@ -441,6 +441,10 @@ private struct TicketPart {
     rowids = []
     var c = columns
     columns = TicketColumns()
+    // The encoders share their codes with the dictionary-encoded columns: let go of them too, or
+    // the old codes would stay beside the rearranged ones.
+    encoders = []
+    tags = TagEncoder()
     if !order.elementsEqual(0..<Int32(order.count)) {
       for column in want { column.slot.reorder(&c, order) }
     }
