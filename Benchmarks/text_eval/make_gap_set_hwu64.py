@@ -488,13 +488,7 @@ def build(textevals, out):
     rng.shuffle(contacts)
 
     # Kind and creation instant per contact; ids follow creation order within each kind.
-    n_chats = round(CHAT_SHARE * len(contacts))
-    window = dt.timedelta(days=WINDOW_DAYS)
-    start = AS_OF - window
-    for i, c in enumerate(contacts):
-        c["kind"] = "chat" if i < n_chats else "ticket"
-        lo = start - window if rng.random() < PREVIOUS_SHARE else start
-        c["created"] = lo + dt.timedelta(seconds=rng.randrange(1, int(window.total_seconds()) + 1))
+    start = mgs.place_in_time(rng, contacts, CHAT_SHARE)
     truth_contacts = {}
     tickets, chats = [], []
     n_people = max(1, int(len(contacts) * 0.8))

@@ -73,6 +73,21 @@ SETS = {
 }
 
 
+def place_in_time(rng, contacts, chat_share):
+    """Marks the first `chat_share` of the (shuffled) contacts as chats, the rest as tickets, and
+    gives each a creation instant: PREVIOUS_SHARE of them in the window before, the rest in the
+    window, uniform to the second (the gap sets' shared draw; the same calls in the same order).
+    Returns the window's start."""
+    n_chats = round(chat_share * len(contacts))
+    window = dt.timedelta(days=WINDOW_DAYS)
+    start = AS_OF - window
+    for i, c in enumerate(contacts):
+        c["kind"] = "chat" if i < n_chats else "ticket"
+        lo = start - window if rng.random() < PREVIOUS_SHARE else start
+        c["created"] = lo + dt.timedelta(seconds=rng.randrange(1, int(window.total_seconds()) + 1))
+    return start
+
+
 def iso(t):
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -300,13 +315,7 @@ def build(corpus, textevals):
     rng.shuffle(contacts)
 
     # Kind and creation instant per contact; ids follow creation order within each kind.
-    n_chats = round(CHAT_SHARE * len(contacts))
-    window = dt.timedelta(days=WINDOW_DAYS)
-    start = AS_OF - window
-    for i, c in enumerate(contacts):
-        c["kind"] = "chat" if i < n_chats else "ticket"
-        lo = start - window if rng.random() < PREVIOUS_SHARE else start
-        c["created"] = lo + dt.timedelta(seconds=rng.randrange(1, int(window.total_seconds()) + 1))
+    start = place_in_time(rng, contacts, CHAT_SHARE)
     truth_contacts = {}
     tickets, chats = [], []
     n_people = max(1, int(len(contacts) * 0.8))
