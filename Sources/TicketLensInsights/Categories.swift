@@ -294,10 +294,10 @@ public struct TicketClassifier: Sendable {
       return Array(repeating: Array(repeating: 0, count: n), count: n)
     }
     // One pass over the tickets in chunks: each chunk's feature rows are built once, for both
-    // predictions, and dropped (a million rows of the embedding are never held at once; chunks
-    // of 4,096 hold 8 MB of them each, where 16,384 held 34 MB beside the texts at the stage's
-    // peak); each ticket's classification is written in place (chunks own disjoint ranges of
-    // `out`).
+    // predictions, and dropped (a million rows of the embedding are never held at once; a chunk
+    // of 4,096 holds 4 MB of them, one of 16,384 held 17 MB, times the chunks in flight, beside
+    // the texts at the stage's peak); each ticket's classification is written in place (chunks
+    // own disjoint ranges of `out`).
     let threshold = settings.urgentThreshold
     let learnsCategories = settings.learnsCategories
     let chunks = out.withUnsafeMutableBufferPointer { buffer in

@@ -43,7 +43,8 @@ extension GapAnalysis {
   }
 
   /// Every topic's contacts, one row each (drill-down: which tickets and chats a topic holds),
-  /// topics in rank order, contacts by key.
+  /// topics in rank order, contacts by key. A window read as a sample lists the sample's
+  /// contacts (the topics' counts are scaled to the window; `sampled`).
   public func memberTable() -> MetricTable {
     MetricTable(
       metric: "topic_members", columns: ["rank", "topic", "gap", "contact"],

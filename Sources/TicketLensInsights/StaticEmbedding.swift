@@ -12,8 +12,8 @@ public struct StaticEmbedding: Sendable {
   public let dimensions: Int
   /// Whether a token id has a row (specials and `[unused*]` have none).
   let known: [Bool]
-  /// Token-major rows as the table stores them (7.6 MB, a quarter of them as floats, which a
-  /// run would hold from its classification to its report): row `id` is
+  /// Token-major rows as the table stores them, one byte a value (7.6 MB; as floats they took
+  /// 30 MB, held by a run from its classification to its report): value `d` of row `id` is
   /// `scales[id] * Float(quantised[id * dimensions + d])`, computed where it is added.
   let quantised: [Int8]
   let scales: [Float]

@@ -242,8 +242,8 @@ public struct PipelineRunner {
       // The data-quality gate: checks after loading; an error fails the run after the report.
       var qualityErrors: [String] = []
       // The report reads every metric column: when it follows, the column cache is brought up
-      // to date with all of them first, so that the checks and the report both read the cache
-      // (SQLite once) and the rebuild does not run beside the report's insights.
+      // to date with all of them first, so that a rebuild after a change runs alone, not beside
+      // the report's insights (the checks themselves are SQL and read no columns).
       if runs("quality") && runs("metrics") { try warehouse.prepareColumnCache() }
       if runs("quality") {
         // Each file's accounting was stored with its load (`run_files`), which one check reads.

@@ -5,14 +5,14 @@ public struct ClassifierTicket: Sendable {
   public var rowid: Int64
   public var source: String
   public var id: String
-  /// Subject and description (empty in a `ClassifierTickets` batch, which keeps the texts
-  /// apart).
+  /// Subject and description.
   public var text: String
   /// The first non-empty of the configured category custom fields, if any.
   public var fieldCategory: String?
-  /// Space-separated tags (empty when read with a tag prefix: see `tagCategory`).
+  /// Space-separated tags.
   public var tags: String
-  /// When read with a tag prefix: what follows the prefix in the first tag that has it.
+  /// What follows a tag prefix in the first tag that has it, when the tags were read down to it
+  /// (`tags` is then empty); nil otherwise.
   public var tagCategory: String?
   public var priority: String?
 
@@ -94,12 +94,14 @@ public struct ClassifierTickets: Sendable {
   }
 }
 
-/// Optional strings with few distinct values, as a code per row into the distinct values.
+/// Optional strings, usually with few distinct values, as a code per row into the distinct
+/// values. Values are told apart by their UTF-8 bytes (as SQLite stores them): two spellings
+/// that Swift's `==` finds canonically equal stay two values.
 public struct CodedStrings: Sendable {
   /// Per row, its value's index in `values` (-1: none).
   public private(set) var codes: [Int32] = []
   public private(set) var values: [String] = []
-  private var index: [String: Int32] = [:]
+  private var index: [[UInt8]: Int32] = [:]
 
   public init() {}
 
@@ -110,11 +112,12 @@ public struct CodedStrings: Sendable {
       codes.append(-1)
       return
     }
-    if let c = index[s] {
+    let key = Array(s.utf8)
+    if let c = index[key] {
       codes.append(c)
     } else {
       let c = Int32(values.count)
-      index[s] = c
+      index[key] = c
       values.append(s)
       codes.append(c)
     }

@@ -701,8 +701,10 @@ extension Warehouse {
 
   /// Makes the column cache hold every column of `selection` for the warehouse as it is now,
   /// reading SQLite only when it does not (nothing is read when it does). A pipeline calls it
-  /// before its quality checks when its report follows: both then read the cache, so SQLite is
-  /// read once, and the rebuild's memory is not held while the report's insights run.
+  /// before its quality checks when its report follows, so that the rebuild after a change runs
+  /// alone instead of beside the report's insights (a lower peak; the report then reads the
+  /// cache). Writing the cache is best effort: when it cannot be written, the report reads
+  /// SQLite again.
   public func prepareColumnCache(_ selection: ColumnSelection = .all) throws(WarehouseError) {
     let key = try columnCacheKey()
     let fd = open(ColumnCache.path(path), O_RDONLY | O_CLOEXEC)

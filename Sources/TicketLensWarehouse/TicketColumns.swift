@@ -556,14 +556,15 @@ private struct TicketPart {
   }
 
   /// Appends the next key range's rows; its codes are renumbered into this part's. `next` is
-  /// emptied column by column as its rows are appended, so that at most one of its columns is
-  /// held beside the joined ones (keeping all of it to the end was 120 MB more at the peak of a
-  /// million-ticket rebuild).
+  /// emptied column by column as its rows are appended, so that no column is held twice (a
+  /// column of `next` is freed once appended; keeping all of them to the end was 120 MB more at
+  /// the peak of a million-ticket rebuild).
   mutating func append(_ next: inout TicketPart) {
     columns.count += next.columns.count
     // The plain columns through their slots (the one table of where each column lives); the
     // dictionary-encoded ones through their encoders, which renumber the codes. An encoder's
-    // column is shared with `columns` until it is detached here, so it grows in place.
+    // column is shared with `columns` until it is detached here, so it grows in place (a
+    // column reached through an array element, such as a vendor column, is still copied).
     for c in TicketColumn.fixed { c.slot.append(&columns, from: &next.columns) }
     for (k, d) in dims.enumerated() {
       columns.dimensions[d.name] = nil

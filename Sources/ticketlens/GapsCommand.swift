@@ -12,7 +12,10 @@ struct GapsCommand: ParsableCommand {
     abstract: "Knowledge gaps: ranked topics no article covers, with evidence.")
 
   @Option(help: "Only the first N gaps.") var top: Int?
-  @Option(help: "gaps, topics, members (each topic's contacts), searches or stale.")
+  @Option(
+    help:
+      "gaps, topics, members (each topic's contacts; a sampled window's sample), searches or stale."
+  )
   var list = "gaps"
   @Option(help: "Days in the window (ending at the as-of instant).") var windowDays: Int?
   @Option(help: "Minimum contacts for a topic.") var minTickets: Int?

@@ -217,4 +217,57 @@ struct RecordedCategoryTests {
     fielded.fieldCategory = nil
     #expect(c.recordedCategory(fielded) == "refund")
   }
+
+  /// The compact batch's categories and priorities (normalized once per distinct value) are
+  /// each ticket's own, with and without a tag prefix, from a field, a tag category read down
+  /// by the warehouse or whole tags; spellings that are equal to Swift but not byte for byte
+  /// stay apart.
+  @Test func theCompactBatchGivesEachTicketsOwnCategory() {
+    var tickets: [ClassifierTicket] = []
+    let fields: [String?] = [nil, "Billing", " ", "Password Reset", "Caf\u{E9}", "Cafe\u{301}"]
+    let tagSets = ["", "vip contact_reason_Refund", "contact_reason_late-delivery", "vip"]
+    let tagCategories: [String?] = [nil, "refund", "Late Delivery"]
+    let priorities: [String?] = [nil, "Urgent", "low", "whatever"]
+    var n = 0
+    for f in fields {
+      for t in tagSets {
+        for tc in tagCategories {
+          n += 1
+          tickets.append(
+            ClassifierTicket(
+              rowid: Int64(n), source: "s", id: "\(n)", text: "t\(n)", fieldCategory: f,
+              tags: t, priority: priorities[n % priorities.count], tagCategory: tc))
+        }
+      }
+    }
+    let batch = ClassifierTickets(tickets)
+    for prefix in [nil, "contact_reason_"] as [String?] {
+      var settings = CategorySettings()
+      settings.fields = ["contact_reason"]
+      settings.tagPrefix = prefix
+      let c = TicketClassifier(settings: settings)
+      #expect(c.recordedCategories(batch) == tickets.map(c.recordedCategory), "\(prefix ?? "-")")
+    }
+    let normalized: [String: String] = ["Urgent": "urgent", "low": "low"]
+    #expect(
+      TicketClassifier.recordedPriorities(batch)
+        == tickets.map { $0.priority.flatMap { normalized[$0] } })
+    #expect(batch.fieldCategories.values.count == fields.count - 1)
+    #expect(batch.rowids == tickets.map(\.rowid) && batch.texts[5] == "t6")
+  }
+
+  /// The held-out split reads the FNV-1a hash of source, a unit separator and id (values
+  /// computed apart from the product): the same tickets are held out as before the batch was
+  /// compact.
+  @Test func theHeldOutSplitIsTheKeysHash() {
+    #expect(ClassifierTickets.keyHash(source: "helpdesk", id: "1") == 13_942_201_316_782_971_391)
+    let c = TicketClassifier(settings: CategorySettings())
+    let held = (1...30).filter { c.isHeldOut(source: "helpdesk", id: "\($0)") }
+    #expect(held == [1, 4, 11, 17, 21, 30])
+    #expect(
+      held
+        == (1...30).filter {
+          c.isHeldOut(keyHash: ClassifierTickets.keyHash(source: "helpdesk", id: "\($0)"))
+        })
+  }
 }

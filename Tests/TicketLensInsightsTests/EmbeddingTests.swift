@@ -56,6 +56,22 @@ struct EmbeddingTests {
     #expect(one[256..<512].allSatisfy { $0 == 0 } && one[768...].allSatisfy { $0 == 0 })
   }
 
+  /// Over several chunks (4,096 texts each, written straight into one buffer), every row is
+  /// that text's own vector, whatever the thread count.
+  @Test func manyTextsGetEachTheirOwnVector() throws {
+    let e = try StaticEmbedding.shared()
+    let words = ["card", "refund", "parcel", "password", "late", "charged", "twice", "login"]
+    let texts = (0..<9_000).map { i in
+      "\(words[i % 8]) \(words[(i / 8) % 8]) \(words[(i / 64) % 8]) order \(i % 97)"
+    }
+    let two = e.vectors(texts, threads: 2)
+    #expect(two.count == texts.count * 256)
+    #expect(two == e.vectors(texts, threads: 1))
+    for i in [0, 1, 4_095, 4_096, 4_097, 8_191, 8_192, 8_999] {
+      #expect(Array(two[(i * 256)..<((i + 1) * 256)]) == e.vector(texts[i]), "text \(i)")
+    }
+  }
+
   @Test func paraphrasesAreNearerThanOtherNeeds() throws {
     let e = try StaticEmbedding.shared()
     func cos(_ a: String, _ b: String) -> Float {
