@@ -84,6 +84,33 @@ public struct ClassifierTickets: Sendable {
 
   mutating func appendText(_ utf8: UnsafeBufferPointer<UInt8>) { texts.append(utf8) }
 
+  /// Appends the row `st` is on (columns rowid, source, id, text, field category, tags,
+  /// priority) from its bytes, as `append` would the ticket read from it: with `tagPrefix`, the
+  /// tags are read down to the tag category and left empty.
+  mutating func appendRow(_ st: Statement, tagPrefix: [UInt8]?) {
+    rowids.append(st.int64(0))
+    var h = FNV1a()
+    st.withText(1) { for b in $0 { h.add(b) } }
+    h.separate()
+    st.withText(2) { for b in $0 { h.add(b) } }
+    keyHashes.append(h.value)
+    fieldCategories.append(st.text(4))
+    if let tagPrefix {
+      st.withText(5) { tagBytes in
+        tagCategories.append(bytes: Warehouse.firstTag(inBytes: tagBytes, prefix: tagPrefix))
+      }
+      tags.append(bytes: UnsafeBufferPointer(start: nil, count: 0))
+    } else {
+      tagCategories.append(bytes: nil)
+      st.withText(5) { tags.append(bytes: $0) }
+    }
+    if st.isNull(6) {
+      priorities.append(bytes: nil)
+    } else {
+      st.withText(6) { priorities.append(bytes: $0) }
+    }
+  }
+
   /// The hash the held-out split reads: FNV-1a of source, a unit separator and id.
   public static func keyHash(source: String, id: String) -> UInt64 {
     var h = FNV1a()
@@ -101,6 +128,7 @@ public struct CodedStrings: Sendable {
   /// Per row, its value's index in `values` (-1: none).
   public private(set) var codes: [Int32] = []
   public private(set) var values: [String] = []
+  /// Every value's bytes, for lookups once there are more than a few.
   private var index: [[UInt8]: Int32] = [:]
 
   public init() {}
@@ -108,19 +136,38 @@ public struct CodedStrings: Sendable {
   public mutating func reserveCapacity(_ n: Int) { codes.reserveCapacity(n) }
 
   public mutating func append(_ s: String?) {
-    guard let s else {
+    guard var s else {
       codes.append(-1)
       return
     }
-    let key = Array(s.utf8)
-    if let c = index[key] {
-      codes.append(c)
-    } else {
-      let c = Int32(values.count)
-      index[key] = c
-      values.append(s)
-      codes.append(c)
+    s.withUTF8 { append(bytes: $0) }
+  }
+
+  /// Appends a value given as UTF-8 bytes (nil: none); a String is made only for a value not
+  /// seen before. The previous row's value is checked first, then, while there are few values,
+  /// each of them (no key is allocated), else the index.
+  mutating func append(bytes: UnsafeBufferPointer<UInt8>?) {
+    guard let bytes else {
+      codes.append(-1)
+      return
     }
+    if let last = codes.last, last >= 0, values[Int(last)].utf8.elementsEqual(bytes) {
+      codes.append(last)
+      return
+    }
+    if values.count <= 16 {
+      if let i = values.firstIndex(where: { $0.utf8.elementsEqual(bytes) }) {
+        codes.append(Int32(i))
+        return
+      }
+    } else if let known = index[Array(bytes)] {
+      codes.append(known)
+      return
+    }
+    let c = Int32(values.count)
+    index[Array(bytes)] = c
+    values.append(String(decoding: bytes, as: UTF8.self))
+    codes.append(c)
   }
 
   public var count: Int { codes.count }
@@ -261,14 +308,12 @@ extension Warehouse {
       "SELECT count(*) FROM tickets WHERE excluded IS NULL AND load_id > ?")
     count.bind(1, loadedAfter ?? Int64.min)
     if try count.step() { batch.reserveCapacity(Int(count.int64(0))) }
-    try readClassifierTickets(
-      categoryFields: fields, tagPrefix: tagPrefix, loadedAfter: loadedAfter
-    ) { st, tagCategory, tags in
+    // Read as bytes: no String is made for a row's key, tags or priority (a value not seen
+    // before becomes one).
+    let prefix = tagPrefix.map { Array($0.utf8) }
+    try readClassifierRows(categoryFields: fields, loadedAfter: loadedAfter) { st in
       st.withText(3) { batch.appendText($0) }
-      batch.append(
-        ClassifierTicket(
-          rowid: st.int64(0), source: st.text(1) ?? "", id: st.text(2) ?? "", text: "",
-          fieldCategory: st.text(4), tags: tags, priority: st.text(6), tagCategory: tagCategory))
+      batch.appendRow(st, tagPrefix: prefix)
     }
     return batch
   }
@@ -279,6 +324,21 @@ extension Warehouse {
   private func readClassifierTickets(
     categoryFields fields: [String], tagPrefix: String?, loadedAfter: Int64?,
     _ row: (Statement, _ tagCategory: String?, _ tags: String) -> Void
+  ) throws(WarehouseError) {
+    let prefix = tagPrefix.map { Array($0.utf8) }
+    try readClassifierRows(categoryFields: fields, loadedAfter: loadedAfter) { st in
+      let tags = st.text(5) ?? ""
+      if let prefix {
+        row(st, Self.firstTag(in: tags, prefix: prefix), "")
+      } else {
+        row(st, nil, tags)
+      }
+    }
+  }
+
+  /// The statement behind `readClassifierTickets`, stepped row by row.
+  private func readClassifierRows(
+    categoryFields fields: [String], loadedAfter: Int64?, _ row: (Statement) -> Void
   ) throws(WarehouseError) {
     // Keys are compared exactly (no JSON-path syntax, so any field name works).
     let lookups = fields.map { _ in
@@ -296,15 +356,19 @@ extension Warehouse {
       """)
     for (i, f) in fields.enumerated() { st.bind(Int32(i + 1), f) }
     st.bind(Int32(fields.count + 1), loadedAfter ?? Int64.min)
-    let prefix = tagPrefix.map { Array($0.utf8) }
-    while try st.step() {
-      let tags = st.text(5) ?? ""
-      if let prefix {
-        row(st, Self.firstTag(in: tags, prefix: prefix), "")
-      } else {
-        row(st, nil, tags)
-      }
+    while try st.step() { row(st) }
+  }
+
+  /// `firstTag(in:prefix:)` on the tags' UTF-8 bytes: the bytes after the prefix (nil when no
+  /// tag has it).
+  static func firstTag(inBytes tags: UnsafeBufferPointer<UInt8>, prefix: [UInt8])
+    -> UnsafeBufferPointer<UInt8>?
+  {
+    for tag in tags.split(separator: UInt8(ascii: " "))
+    where tag.count > prefix.count && tag.starts(with: prefix) {
+      return UnsafeBufferPointer(rebasing: tag.dropFirst(prefix.count))
     }
+    return nil
   }
 
   /// What follows `prefix` in the first of the space-separated `tags` that starts with it and

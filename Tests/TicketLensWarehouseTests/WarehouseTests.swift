@@ -866,3 +866,32 @@ struct JSONTextTests {
     }
   }
 }
+
+/// The classifiers' coded strings give every row its own value back, whether appended as a
+/// String or as bytes, with few values (looked up one by one) or many (looked up by index), in
+/// runs or not; values equal to Swift but not byte for byte stay apart.
+struct CodedStringsTests {
+  @Test func everyRowGetsItsOwnValueBack() {
+    var rows: [String?] = []
+    for i in 0..<200 {
+      rows.append(i % 7 == 0 ? nil : "value \(i % 3 == 0 ? i % 40 : i % 5)")
+    }
+    rows += ["Caf\u{E9}", "Cafe\u{301}", "Caf\u{E9}", "", "", nil]
+    var coded = CodedStrings()
+    for (i, r) in rows.enumerated() {
+      if i % 2 == 0 {
+        coded.append(r)
+      } else if var s = r {
+        s.withUTF8 { coded.append(bytes: $0) }
+      } else {
+        coded.append(bytes: nil)
+      }
+    }
+    #expect(coded.count == rows.count)
+    for (i, r) in rows.enumerated() {
+      #expect(coded[i].map { Array($0.utf8) } == r.map { Array($0.utf8) }, "row \(i)")
+    }
+    let distinct = Set(rows.compactMap { $0.map { Array($0.utf8) } })
+    #expect(coded.values.count == distinct.count && coded.values.count > 16)
+  }
+}
