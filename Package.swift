@@ -29,7 +29,7 @@ let package = Package(
     // The system zlib, for gzip-compressed inputs.
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
-    // The C library's allocator controls (malloc_trim), to hand freed memory back between stages.
+    // The C library's allocator controls (malloc_trim, mallopt), to hand freed memory back.
     .systemLibrary(name: "CMalloc"),
     // OpenBLAS (CBLAS), for the sentence model's matrix products (cores picked at run time).
     .systemLibrary(

@@ -337,8 +337,9 @@ public enum KnowledgeGapFinder {
       // Two gaps are one when their centres are alike and one is the other's nearest topic:
       // where every centre is alike (long, chatty turns share most of their words), a
       // similarity alone would chain different needs into one gap (DSTC11: recall 0.44 → 0.56).
+      let gapClusters = topicsShown.indices.filter { topics[$0].isGap }.map { topicsShown[$0] }
       var nearestTopic: [Int: Int] = [:]
-      for a in topicsShown {
+      for a in gapClusters {
         var best: (Int, Float)?
         for b in topicsShown where b != a {
           let sim = clustering.centroidSimilarity(a, b)
@@ -347,7 +348,6 @@ public enum KnowledgeGapFinder {
         nearestTopic[a] = best?.0
       }
       var into: [Int: Int] = [:]
-      let gapClusters = topicsShown.indices.filter { topics[$0].isGap }.map { topicsShown[$0] }
       for (x, a) in gapClusters.enumerated() where into[a] == nil {
         for b in gapClusters[(x + 1)...]
         where into[b] == nil && (nearestTopic[a] == b || nearestTopic[b] == a)

@@ -89,12 +89,8 @@ public struct ClassifierTickets: Sendable {
   /// tags are read down to the tag category and left empty.
   mutating func appendRow(_ st: Statement, tagPrefix: [UInt8]?) {
     rowids.append(st.int64(0))
-    var h = FNV1a()
-    st.withText(1) { for b in $0 { h.add(b) } }
-    h.separate()
-    st.withText(2) { for b in $0 { h.add(b) } }
-    keyHashes.append(h.value)
-    fieldCategories.append(st.text(4))
+    keyHashes.append(st.withText(1) { source in st.withText(2) { Self.keyHash(source, $0) } })
+    fieldCategories.append(st, column: 4)
     if let tagPrefix {
       st.withText(5) { tagBytes in
         tagCategories.append(bytes: Warehouse.firstTag(inBytes: tagBytes, prefix: tagPrefix))
@@ -104,19 +100,20 @@ public struct ClassifierTickets: Sendable {
       tagCategories.append(bytes: nil)
       st.withText(5) { tags.append(bytes: $0) }
     }
-    if st.isNull(6) {
-      priorities.append(bytes: nil)
-    } else {
-      st.withText(6) { priorities.append(bytes: $0) }
-    }
+    priorities.append(st, column: 6)
   }
 
   /// The hash the held-out split reads: FNV-1a of source, a unit separator and id.
   public static func keyHash(source: String, id: String) -> UInt64 {
+    keyHash(source.utf8, id.utf8)
+  }
+
+  /// `keyHash(source:id:)` of the key's UTF-8 bytes.
+  static func keyHash(_ source: some Sequence<UInt8>, _ id: some Sequence<UInt8>) -> UInt64 {
     var h = FNV1a()
-    h.add(source)
+    for b in source { h.add(b) }
     h.separate()
-    h.add(id)
+    for b in id { h.add(b) }
     return h.value
   }
 }
@@ -168,6 +165,15 @@ public struct CodedStrings: Sendable {
     index[Array(bytes)] = c
     values.append(String(decoding: bytes, as: UTF8.self))
     codes.append(c)
+  }
+
+  /// Appends text column `i` of the row `st` is on (NULL: none).
+  mutating func append(_ st: Statement, column i: Int32) {
+    if st.isNull(i) {
+      append(bytes: nil)
+    } else {
+      st.withText(i) { append(bytes: $0) }
+    }
   }
 
   public var count: Int { codes.count }
@@ -285,13 +291,12 @@ extension Warehouse {
     throws(WarehouseError) -> [ClassifierTicket]
   {
     var out: [ClassifierTicket] = []
-    try readClassifierTickets(categoryFields: fields, tagPrefix: nil, loadedAfter: loadedAfter) {
-      st, tagCategory, tags in
+    try readClassifierRows(categoryFields: fields, loadedAfter: loadedAfter) { st in
       out.append(
         ClassifierTicket(
           rowid: st.int64(0), source: st.text(1) ?? "", id: st.text(2) ?? "",
-          text: st.text(3) ?? "", fieldCategory: st.text(4), tags: tags, priority: st.text(6),
-          tagCategory: tagCategory))
+          text: st.text(3) ?? "", fieldCategory: st.text(4), tags: st.text(5) ?? "",
+          priority: st.text(6)))
     }
     return out
   }
@@ -318,25 +323,8 @@ extension Warehouse {
     return batch
   }
 
-  /// Steps through every ticket not excluded (loaded after `loadedAfter`), in key order:
-  /// columns rowid, source, id, text, field category, tags and priority, with the tags read down
-  /// to their tag category when there is a `tagPrefix` (then `tags` is empty).
-  private func readClassifierTickets(
-    categoryFields fields: [String], tagPrefix: String?, loadedAfter: Int64?,
-    _ row: (Statement, _ tagCategory: String?, _ tags: String) -> Void
-  ) throws(WarehouseError) {
-    let prefix = tagPrefix.map { Array($0.utf8) }
-    try readClassifierRows(categoryFields: fields, loadedAfter: loadedAfter) { st in
-      let tags = st.text(5) ?? ""
-      if let prefix {
-        row(st, Self.firstTag(in: tags, prefix: prefix), "")
-      } else {
-        row(st, nil, tags)
-      }
-    }
-  }
-
-  /// The statement behind `readClassifierTickets`, stepped row by row.
+  /// Steps through every ticket not excluded (loaded after `loadedAfter`), in key order, on
+  /// columns rowid, source, id, text, field category, tags and priority.
   private func readClassifierRows(
     categoryFields fields: [String], loadedAfter: Int64?, _ row: (Statement) -> Void
   ) throws(WarehouseError) {
@@ -361,7 +349,7 @@ extension Warehouse {
 
   /// `firstTag(in:prefix:)` on the tags' UTF-8 bytes: the bytes after the prefix (nil when no
   /// tag has it).
-  static func firstTag(inBytes tags: UnsafeBufferPointer<UInt8>, prefix: [UInt8])
+  static func firstTag(inBytes tags: UnsafeBufferPointer<UInt8>, prefix: some Collection<UInt8>)
     -> UnsafeBufferPointer<UInt8>?
   {
     for tag in tags.split(separator: UInt8(ascii: " "))
@@ -374,11 +362,10 @@ extension Warehouse {
   /// What follows `prefix` in the first of the space-separated `tags` that starts with it and
   /// is longer.
   public static func firstTag(in tags: String, prefix: some Collection<UInt8>) -> String? {
-    for tag in tags.utf8.split(separator: UInt8(ascii: " "))
-    where tag.count > prefix.count && tag.starts(with: prefix) {
-      return String(decoding: tag.dropFirst(prefix.count), as: UTF8.self)
+    var tags = tags
+    return tags.withUTF8 {
+      firstTag(inBytes: $0, prefix: prefix).map { String(decoding: $0, as: UTF8.self) }
     }
-    return nil
   }
 
   /// Replaces every ticket's classification and the stored model evaluations in one

@@ -292,12 +292,8 @@ enum ColumnCache {
     let fd = open(file, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
-    guard let h = header(fd), h.key == key else { return nil }
-    let (asOf, ticketRows, chatRows, directory) = (h.asOf, h.ticketRows, h.chatRows, h.directory)
-    // What to read: a column the cache lacks makes it unusable for this selection.
-    guard let ticketJobs = jobs(selection.tickets, in: directory),
-      let chatJobs = jobs(selection.chats, in: directory)
-    else { return nil }
+    guard let (h, ticketJobs, chatJobs) = plan(fd, key: key, selection) else { return nil }
+    let (asOf, ticketRows, chatRows) = (h.asOf, h.ticketRows, h.chatRows)
     let jobs =
       ticketJobs.map { ($0.1, ticketRows, $0.0.slot.kind) }
       + chatJobs.map { ($0.1, chatRows, $0.0.slot.kind) }
@@ -326,6 +322,31 @@ enum ColumnCache {
 extension ColumnCache {
   /// Where a column is in the file.
   typealias Entry = (kind: Int, start: Int, end: Int)
+
+  /// The header of the cache open at `fd` and where each column of `selection` is in it, when
+  /// it was written for `key` and holds every one of them (nil when missing, stale, damaged or
+  /// lacking a column asked for).
+  static func plan(_ fd: Int32, key: String, _ selection: ColumnSelection) -> (
+    header: (
+      key: String, asOf: Instant?, ticketRows: Int, chatRows: Int, directory: [String: Entry]
+    ),
+    tickets: [(TicketColumn, Entry)], chats: [(ChatColumn, Entry)]
+  )? {
+    guard let h = header(fd), h.key == key,
+      let tickets = jobs(selection.tickets, in: h.directory),
+      let chats = jobs(selection.chats, in: h.directory)
+    else { return nil }
+    return (h, tickets, chats)
+  }
+
+  /// Whether the cache at `file` was written for `key` and holds every column of `selection`
+  /// (its header and directory are read, no column).
+  static func holds(_ file: String, key: String, _ selection: ColumnSelection) -> Bool {
+    let fd = open(file, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    return plan(fd, key: key, selection) != nil
+  }
 
   /// The header and directory of the cache open at `fd` (nil when damaged).
   static func header(_ fd: Int32) -> (
@@ -706,16 +727,8 @@ extension Warehouse {
   /// cache). Writing the cache is best effort: when it cannot be written, the report reads
   /// SQLite again.
   public func prepareColumnCache(_ selection: ColumnSelection = .all) throws(WarehouseError) {
-    let key = try columnCacheKey()
-    let fd = open(ColumnCache.path(path), O_RDONLY | O_CLOEXEC)
-    if fd >= 0 {
-      defer { close(fd) }
-      if let h = ColumnCache.header(fd), h.key == key,
-        ColumnCache.jobs(selection.tickets, in: h.directory) != nil,
-        ColumnCache.jobs(selection.chats, in: h.directory) != nil
-      {
-        return
-      }
+    guard !ColumnCache.holds(ColumnCache.path(path), key: try columnCacheKey(), selection) else {
+      return
     }
     _ = try metricColumns(selection)
   }
