@@ -42,7 +42,6 @@ alone); chats: the customer turns as visitor messages with generic agent lines b
 """
 import argparse
 import collections
-import datetime as dt
 import hashlib
 import json
 import os
@@ -62,9 +61,6 @@ N_UNCOVERED = 18
 MIN_UNCOVERED_FAMILIES = 9
 MIN_WITH_COVERED_SIBLING = 12
 CHAT_SHARE = 0.35
-PREVIOUS_SHARE = mgs.PREVIOUS_SHARE   # 0.30
-AS_OF = mgs.AS_OF                     # 2026-03-31T23:59:59Z
-WINDOW_DAYS = mgs.WINDOW_DAYS         # 28
 SOURCES = mgs.SOURCES                 # helpdesk / chat / kb
 ARTICLE_BASE = 360400000000           # banking77 3601..., clinc150 3602..., hwu64 3603...
 
@@ -471,26 +467,11 @@ def check_texts(units, labels):
     missing = [x for x in labels if x not in ARTICLES]
     assert not missing, f"no article for {missing}"
     assert set(FAMILY) >= set(labels)
-    titles = [t for t, _ in ARTICLES.values()] + [t for t, _ in DECOYS]
-    assert len(set(titles)) == len(titles), "duplicate article titles"
     texts = set()
     for u in units:
         texts.add(mgs.norm(" ".join(u["turns"])))
         texts.update(mgs.norm(t) for t in u["turns"])
-    long_texts = {q for q in texts if len(q.split()) >= 4}
-    problems = []
-    for title, body in list(ARTICLES.values()) + DECOYS:
-        n_sent = len(sentences(body))
-        if title not in dict(DECOYS) and not 2 <= n_sent <= 6:
-            problems.append(f"{title!r}: body has {n_sent} sentences")
-        for piece in [title] + sentences(body):
-            if mgs.norm(piece) in texts:
-                problems.append(f"{title!r}: {piece!r} equals a customer text")
-        text = f" {mgs.norm(title + ' ' + body)} "
-        for q in long_texts:
-            if f" {q} " in text:
-                problems.append(f"{title!r}: contains customer text {q!r}")
-    assert not problems, "\n".join(problems)
+    mgs.check_articles(list(ARTICLES.values()), DECOYS, texts, sentences, max_sentences=6)
 
 
 SUBJECTS = mgs.GENERIC_SUBJECTS + ["Question about my account", "Account question",
@@ -525,58 +506,9 @@ def ticket_text(rng, turns):
     return "", text
 
 
-def make_chat(rng, cid, created, turns, n_visitors):
-    t = created
-    messages = []
-
-    def say(author, text, lo, hi):
-        nonlocal t
-        if messages:
-            t = t + dt.timedelta(seconds=rng.randint(lo, hi))
-        messages.append({"author": author, "at": mgs.iso(t), "text": text})
-
-    if rng.random() < 0.30:
-        say("visitor", rng.choice(mgs.CHAT_HELLOS), 0, 0)
-    say("visitor", turns[0], 5, 40)
-    say("agent", rng.choice(mgs.AGENT_OPENERS), 20, 240)
-    first_agent = t
-    for turn in turns[1:]:
-        say("visitor", turn, 15, 180)
-        say("agent", rng.choice(MID_AGENT), 10, 120)
-    if rng.random() < 0.7:
-        say("visitor", rng.choice(mgs.VISITOR_CLOSINGS), 15, 120)
-    if rng.random() < 0.6:
-        say("agent", rng.choice(mgs.AGENT_CLOSINGS), 10, 60)
-    u = rng.random()
-    return {
-        "id": cid, "type": "chat", "visitor_id": f"v{rng.randint(1, n_visitors)}",
-        "agent_id": f"a{rng.randint(1, 8)}", "started_at": mgs.iso(created),
-        "first_agent_message_at": mgs.iso(first_agent), "ended_at": mgs.iso(t), "missed": False,
-        "rating": "good" if u < 0.35 else "bad" if u < 0.43 else None, "messages": messages,
-    }
-
-
 def make_articles(rng, covered):
-    articles, truth = [], {}
     entries = [(i, *ARTICLES[i]) for i in covered] + [(None, t, b) for t, b in DECOYS]
-    for n, (intent, title, text) in enumerate(entries, start=1):
-        aid = ARTICLE_BASE + n
-        section = "about" if intent is None else FAMILY[intent]
-        body = f"<h2>{mgs.escape(title)}</h2><p>{mgs.escape(text)}</p>"
-        if intent is not None and rng.random() < 0.5:
-            body += f"<p>{mgs.escape(STILL)}</p>"
-        created = dt.datetime(2024, 6, 1, tzinfo=dt.timezone.utc) + dt.timedelta(
-            minutes=rng.randint(0, 300 * 24 * 60))
-        updated = created + dt.timedelta(minutes=rng.randint(0, 200 * 24 * 60))
-        slug = "-".join(re.findall(r"[a-z0-9]+", title.lower()))
-        articles.append({
-            "id": aid, "title": title, "body": body, "locale": "en-us", "section_id": section,
-            "label_names": [section],
-            "html_url": f"https://help.example.com/hc/en-us/articles/{aid}-{slug}",
-            "draft": False, "created_at": mgs.iso(created), "updated_at": mgs.iso(updated),
-        })
-        truth[f"{SOURCES['articles']}/{aid}"] = intent
-    return articles, truth
+    return mgs.help_center(rng, entries, FAMILY.__getitem__, ARTICLE_BASE, still=STILL)
 
 
 def build(upstream, out):
@@ -607,7 +539,7 @@ def build(upstream, out):
                 truth_contacts[f"{SOURCES['tickets']}/{cid}"] = c["label"]
             else:
                 cid = f"c{n:05d}"
-                chats.append(make_chat(rng, cid, c["created"], c["turns"], n_people))
+                chats.append(mgs.make_chat(rng, cid, c["created"], c["turns"], n_people, MID_AGENT))
                 truth_contacts[f"{SOURCES['chats']}/{cid}"] = c["label"]
 
     articles, article_truth = make_articles(rng, covered)

@@ -23,8 +23,6 @@ Ticket and chat shapes, filler pools, the timing (70 % of contacts in the 28 day
 make_gap_sets.py's, imported from Benchmarks/text_eval.
 """
 import argparse
-import datetime as dt
-import json
 import os
 import re
 import random
@@ -40,9 +38,6 @@ SEED = 20261207
 N_UNCOVERED = 18
 MIN_UNCOVERED_SCENARIOS = 10
 CHAT_SHARE = 0.30
-PREVIOUS_SHARE = mgs.PREVIOUS_SHARE   # 0.30
-AS_OF = mgs.AS_OF                     # 2026-03-31T23:59:59Z
-WINDOW_DAYS = mgs.WINDOW_DAYS         # 28
 SOURCES = mgs.SOURCES                 # helpdesk / chat / kb
 ARTICLE_BASE = 360300000000           # banking77 uses 3601..., clinc150 3602...
 
@@ -435,44 +430,13 @@ def check_texts(rows, labels):
     missing = [x for x in labels if x not in ARTICLES]
     extra = [x for x in ARTICLES if x not in labels]
     assert not missing and not extra, f"ARTICLES mismatch: missing {missing}, extra {extra}"
-    titles = [t for t, _ in ARTICLES.values()] + [t for t, _ in DECOYS]
-    assert len(set(titles)) == len(titles), "duplicate article titles"
     queries = {mgs.norm(r["text"]) for r in rows}
-    long_queries = {q for q in queries if len(q.split()) >= 4}
-    problems = []
-    for title, body in list(ARTICLES.values()) + DECOYS:
-        n_sent = len(sentences(body))
-        if title not in dict(DECOYS) and not 2 <= n_sent <= 4:
-            problems.append(f"{title!r}: body has {n_sent} sentences")
-        for piece in [title] + sentences(body):
-            if mgs.norm(piece) in queries:
-                problems.append(f"{title!r}: {piece!r} equals a corpus query")
-        text = f" {mgs.norm(title + ' ' + body)} "
-        for q in long_queries:
-            if f" {q} " in text:
-                problems.append(f"{title!r}: contains corpus query {q!r}")
-    assert not problems, "\n".join(problems)
+    mgs.check_articles(list(ARTICLES.values()), DECOYS, queries, sentences, max_sentences=4)
 
 
 def make_articles(rng, covered):
-    articles, truth = [], {}
     entries = [(i, *ARTICLES[i]) for i in covered] + [(None, t, b) for t, b in DECOYS]
-    for n, (intent, title, text) in enumerate(entries, start=1):
-        aid = ARTICLE_BASE + n
-        section = "about" if intent is None else scenario(intent)
-        body = f"<h2>{mgs.escape(title)}</h2><p>{mgs.escape(text)}</p>"
-        created = dt.datetime(2024, 6, 1, tzinfo=dt.timezone.utc) + dt.timedelta(
-            minutes=rng.randint(0, 300 * 24 * 60))
-        updated = created + dt.timedelta(minutes=rng.randint(0, 200 * 24 * 60))
-        slug = "-".join(re.findall(r"[a-z0-9]+", title.lower()))
-        articles.append({
-            "id": aid, "title": title, "body": body, "locale": "en-us", "section_id": section,
-            "label_names": [section],
-            "html_url": f"https://help.example.com/hc/en-us/articles/{aid}-{slug}",
-            "draft": False, "created_at": mgs.iso(created), "updated_at": mgs.iso(updated),
-        })
-        truth[f"{SOURCES['articles']}/{aid}"] = intent
-    return articles, truth
+    return mgs.help_center(rng, entries, scenario, ARTICLE_BASE, still=None)
 
 
 def build(textevals, out):
@@ -504,7 +468,7 @@ def build(textevals, out):
                 truth_contacts[f"{SOURCES['tickets']}/{cid}"] = c["label"]
             else:
                 cid = f"c{n:05d}"
-                chats.append(mgs.make_chat(rng, cid, c["created"], c["text"], n_people))
+                chats.append(mgs.make_chat(rng, cid, c["created"], [c["text"]], n_people))
                 truth_contacts[f"{SOURCES['chats']}/{cid}"] = c["label"]
 
     articles, article_truth = make_articles(rng, covered)

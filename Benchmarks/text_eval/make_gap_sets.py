@@ -120,6 +120,30 @@ def norm(text):
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
+def check_articles(articles, decoys, texts, split, max_sentences):
+    """Asserts that hand-written articles ((title, body) pairs, then the decoys') copy no
+    customer text: titles are distinct, a non-decoy body has 2 to `max_sentences` sentences
+    (cut by `split`), no title or sentence equals one of `texts` (normalized by `norm`), and no
+    article contains one of them of four or more words."""
+    titles = [t for t, _ in articles] + [t for t, _ in decoys]
+    assert len(set(titles)) == len(titles), "duplicate article titles"
+    long_texts = {q for q in texts if len(q.split()) >= 4}
+    decoy_titles = {t for t, _ in decoys}
+    problems = []
+    for title, body in list(articles) + list(decoys):
+        n_sent = len(split(body))
+        if title not in decoy_titles and not 2 <= n_sent <= max_sentences:
+            problems.append(f"{title!r}: body has {n_sent} sentences")
+        for piece in [title] + split(body):
+            if norm(piece) in texts:
+                problems.append(f"{title!r}: {piece!r} equals a customer text")
+        text = f" {norm(title + ' ' + body)} "
+        for q in long_texts:
+            if f" {q} " in text:
+                problems.append(f"{title!r}: contains customer text {q!r}")
+    assert not problems, "\n".join(problems)
+
+
 def reserve(rng, rows, covered):
     """Three train queries per covered intent, each with a text no other query of the set has."""
     counts = {}
@@ -177,7 +201,9 @@ def make_ticket(rng, tid, created, subject, description, n_requesters):
     }
 
 
-def make_chat(rng, cid, created, query, n_visitors):
+def make_chat(rng, cid, created, turns, n_visitors, mid_agent=()):
+    """A chat of the visitor's `turns` (the first states the need), an agent opener after the
+    first and a line from `mid_agent` after each later one, and the shared closings."""
     t = created
     messages = []
 
@@ -189,11 +215,12 @@ def make_chat(rng, cid, created, query, n_visitors):
 
     if rng.random() < 0.30:
         say("visitor", rng.choice(CHAT_HELLOS), 0, 0)
-        say("visitor", query, 5, 40)
-    else:
-        say("visitor", query, 0, 0)
+    say("visitor", turns[0], 5, 40)   # the first message draws no delay
     say("agent", rng.choice(AGENT_OPENERS), 20, 240)
     first_agent = t
+    for turn in turns[1:]:
+        say("visitor", turn, 15, 180)
+        say("agent", rng.choice(mid_agent), 10, 120)
     if rng.random() < 0.7:
         say("visitor", rng.choice(VISITOR_CLOSINGS), 15, 120)
     if rng.random() < 0.6:
@@ -209,6 +236,37 @@ def make_chat(rng, cid, created, query, n_visitors):
 
 def escape(s):
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def help_center(rng, entries, section_of, article_base, still=None):
+    """Zendesk Help Center articles of `entries` ((intent or None for a decoy, title, text)):
+    ids from `article_base`, sections from `section_of(intent)` ("about" for a decoy), and,
+    when `still` is given, that line after half of the non-decoy bodies. Returns (articles,
+    truth: "kb/id" -> intent)."""
+    articles, truth = [], {}
+    for n, (intent, title, text) in enumerate(entries, start=1):
+        aid = article_base + n
+        section = "about" if intent is None else section_of(intent)
+        body = f"<h2>{escape(title)}</h2><p>{escape(text)}</p>"
+        if still is not None and intent is not None and rng.random() < 0.5:
+            body += f"<p>{escape(still)}</p>"
+        articles.append(article_record(rng, aid, title, body, section))
+        truth[f"{SOURCES['articles']}/{aid}"] = intent
+    return articles, truth
+
+
+def article_record(rng, aid, title, body, section):
+    """A Help Center article as Zendesk exports it, created and updated at drawn instants."""
+    created = dt.datetime(2024, 6, 1, tzinfo=dt.timezone.utc) + dt.timedelta(
+        minutes=rng.randint(0, 300 * 24 * 60))
+    updated = created + dt.timedelta(minutes=rng.randint(0, 200 * 24 * 60))
+    slug = "-".join(re.findall(r"[a-z0-9]+", title.lower()))
+    return {
+        "id": aid, "title": title, "body": body, "locale": "en-us", "section_id": section,
+        "label_names": [section],
+        "html_url": f"https://help.example.com/hc/en-us/articles/{aid}-{slug}",
+        "draft": False, "created_at": iso(created), "updated_at": iso(updated),
+    }
 
 
 def make_articles(rng, corpus, covered, reserved, domain_of, rows):
@@ -231,15 +289,7 @@ def make_articles(rng, corpus, covered, reserved, domain_of, rows):
             body = (f"<h2>{escape(title)}</h2><p>{escape(intro)}</p>"
                     f"<p>Customers also ask:</p><ul>{asks}</ul><p>{escape(OUTRO)}</p>")
             section = domain_of.get(intent, "help")
-        created = dt.datetime(2024, 6, 1, tzinfo=dt.timezone.utc) + dt.timedelta(
-            minutes=rng.randint(0, 300 * 24 * 60))
-        updated = created + dt.timedelta(minutes=rng.randint(0, 200 * 24 * 60))
-        slug = "-".join(re.findall(r"[a-z0-9]+", title.lower()))
-        articles.append({
-            "id": aid, "title": title, "body": body, "locale": "en-us", "section_id": section,
-            "label_names": [section], "html_url": f"https://help.example.com/hc/en-us/articles/{aid}-{slug}",
-            "draft": False, "created_at": iso(created), "updated_at": iso(updated),
-        })
+        articles.append(article_record(rng, aid, title, body, section))
         truth[f"{SOURCES['articles']}/{aid}"] = intent
     return articles, truth
 
@@ -330,7 +380,7 @@ def build(corpus, textevals):
                 truth_contacts[f"{SOURCES['tickets']}/{cid}"] = c["label"]
             else:
                 cid = f"c{n:05d}"
-                chats.append(make_chat(rng, cid, c["created"], c["text"], n_people))
+                chats.append(make_chat(rng, cid, c["created"], [c["text"]], n_people))
                 truth_contacts[f"{SOURCES['chats']}/{cid}"] = c["label"]
 
     if corpus == "clinc150":
