@@ -727,10 +727,9 @@ extension Warehouse {
   /// cache). Writing the cache is best effort: when it cannot be written, the report reads
   /// SQLite again.
   public func prepareColumnCache(_ selection: ColumnSelection = .all) throws(WarehouseError) {
-    guard !ColumnCache.holds(ColumnCache.path(path), key: try columnCacheKey(), selection) else {
-      return
-    }
-    _ = try metricColumns(selection)
+    let key = try columnCacheKey()
+    guard !ColumnCache.holds(ColumnCache.path(path), key: key, selection) else { return }
+    _ = try rebuildColumnCache(selection, key: key)
   }
 
   /// The metric columns of `selection` (default all), from the cache when it matches the
@@ -741,10 +740,18 @@ extension Warehouse {
     -> MetricColumns
   {
     let key = try columnCacheKey()
-    let file = ColumnCache.path(path)
-    if let (t, c, asOf) = ColumnCache.read(file, key: key, selection) {
+    if let (t, c, asOf) = ColumnCache.read(ColumnCache.path(path), key: key, selection) {
       return MetricColumns(tickets: t, chats: c, asOf: asOf, loaded: selection)
     }
+    return try rebuildColumnCache(selection, key: key)
+  }
+
+  /// Reads the columns of `selection`, and those the cache held, from SQLite and rewrites the
+  /// cache for `key` with them (best effort).
+  private func rebuildColumnCache(_ selection: ColumnSelection, key: String)
+    throws(WarehouseError) -> MetricColumns
+  {
+    let file = ColumnCache.path(path)
     let wanted = ColumnCache.stored(file).map { $0.union(selection) } ?? selection
     let (tickets, chats, ticketAsOf) = try readColumns(chats: true, selection: wanted)
     var asOf = ticketAsOf
