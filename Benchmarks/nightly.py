@@ -21,6 +21,9 @@ import subprocess
 import sys
 
 data, work = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+# `--text-model sentence` runs the gap finder with the sentence model (its vectors kept between
+# runs beside the warehouse), to measure that option's nightly cost.
+text_model = sys.argv[sys.argv.index("--text-model") + 1] if "--text-model" in sys.argv else None
 tl = os.path.abspath(".build/release/ticketlens")
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work + "/delta")
@@ -91,7 +94,7 @@ sources:
     paths: [{data}/help_center_articles.json, {data}/kb]
 insights:
   category_tag_prefix: contact_reason_
-"""
+""" + (f"  text_model: {text_model}\n" if text_model else "")
 with open(work + "/p.yml", "w") as f:
     f.write(pipeline)
 

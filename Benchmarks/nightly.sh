@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The nightly job end to end (cold, rerun with nothing new, a 2 % delta) beside DuckDB's cold
 # load + metric suite on the same files, in the same run (issue 18).
-# Usage: Benchmarks/nightly.sh   (1M tickets, 500k chats; results for BENCHMARKS.md)
+# Usage: Benchmarks/nightly.sh [--text-model sentence]   (1M tickets, 500k chats; results for
+# BENCHMARKS.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release >/dev/null
@@ -17,4 +18,4 @@ if [ ! -x Benchmarks/.venv/bin/python ]; then
   python3 -m venv Benchmarks/.venv
 fi
 Benchmarks/.venv/bin/python -c "import duckdb" 2>/dev/null || Benchmarks/.venv/bin/pip install --quiet duckdb
-Benchmarks/.venv/bin/python Benchmarks/nightly.py "$DATA" Benchmarks/data/nightly-work
+Benchmarks/.venv/bin/python Benchmarks/nightly.py "$DATA" Benchmarks/data/nightly-work "$@"

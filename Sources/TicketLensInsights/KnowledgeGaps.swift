@@ -49,6 +49,10 @@ public struct GapSettings: Sendable, Equatable {
   /// receive (propagated from the articles' sentences through the graph of contacts) is at
   /// least this share of the median mass over all contacts.
   public var coverMass = 0.6
+  /// With the sentence model: keep its vectors beside the warehouse (`<warehouse>.vectors`) and
+  /// embed only the texts the last run did not (`SentenceVectorCache`; the results are the same
+  /// either way).
+  public var reusesVectors = true
   public var threads = 0
   public init() {}
 
@@ -125,6 +129,10 @@ public struct GapAnalysis: Sendable {
   public var gaps: [TopicSummary] { topics.filter(\.isGap) }
   public var searchGaps: [SearchGap]
   public var staleArticles: [StaleArticle]
+  /// With the sentence model: distinct texts (sampled contacts and article sentences) it
+  /// embedded, and those whose vectors the last run had kept.
+  public var vectorsComputed = 0
+  public var vectorsReused = 0
 }
 
 /// Finds knowledge gaps: clusters tickets and chats into topics by meaning (the static sentence
@@ -163,8 +171,18 @@ public enum KnowledgeGapFinder {
     let staticVectors = embedding.vectors(texts, threads: settings.threads)
     let sentenceModel = settings.textModel == .sentence ? try SentenceModel.shared() : nil
     let dims = sentenceModel?.dimensions ?? embedding.dimensions
-    let windowVectors =
-      sentenceModel?.vectors(texts, threads: settings.threads) ?? staticVectors
+    var vectorCache =
+      sentenceModel != nil && settings.reusesVectors && warehouse.path != ":memory:"
+      ? SentenceVectorCache(path: warehouse.path + ".vectors", dimensions: dims) : nil
+    var embedded = 0
+    func sentenceVectors(_ texts: [String], _ model: SentenceModel) -> [Float] {
+      if vectorCache != nil {
+        return vectorCache!.vectors(texts, model: model, threads: settings.threads)
+      }
+      embedded += texts.count
+      return model.vectors(texts, threads: settings.threads)
+    }
+    let windowVectors = sentenceModel.map { sentenceVectors(texts, $0) } ?? staticVectors
     var clustering = TopicClustering(
       vectors: windowVectors, dimensions: dims, neighbours: settings.neighbours,
       resolution: settings.resolution, mergeSimilarity: Float(settings.mergeSimilarity),
@@ -176,8 +194,9 @@ public enum KnowledgeGapFinder {
     let articles = try warehouse.articleTexts()
     let sentences = articleSentences(articles)
     let sentenceVectors =
-      sentenceModel?.vectors(sentences.flatMap { $0 }, threads: settings.threads)
+      sentenceModel.map { sentenceVectors(sentences.flatMap { $0 }, $0) }
       ?? embedding.vectors(sentences.flatMap { $0 }, threads: 1)
+    vectorCache?.save()
     let sentenceOwner = sentences.enumerated().flatMap { a, s in
       [Int](repeating: a, count: s.count)
     }
@@ -398,7 +417,8 @@ public enum KnowledgeGapFinder {
     return GapAnalysis(
       windowStart: start, windowEnd: asOf, contacts: windowTotal,
       sampled: keep == nil ? nil : current.count, topics: topics,
-      searchGaps: searchGaps, staleArticles: stale)
+      searchGaps: searchGaps, staleArticles: stale,
+      vectorsComputed: vectorCache?.computed ?? embedded, vectorsReused: vectorCache?.reused ?? 0)
   }
 
   /// What a contact asks, for topics: a ticket's subject and its description without greeting,
