@@ -300,7 +300,9 @@ public struct PipelineRunner {
           warehouse: warehouse, settings: settings, runID: runID, thresholdExceeded: exceeded)
         for (stage, seconds) in written.stageSeconds {
           let how =
-            written.reusedStages.contains(stage) ? " (reused: data and settings unchanged)" : ""
+            written.reusedStages.contains(stage)
+            ? " (reused: data and settings unchanged)"
+            : written.stageNotes[stage].map { " (\($0))" } ?? ""
           logger.info("\(stage): \(String(format: "%.2f", seconds)) s\(how)")
         }
         for w in written.warnings { logger.warning("\(w)") }

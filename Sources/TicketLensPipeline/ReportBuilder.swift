@@ -107,8 +107,29 @@ public struct ReportOutput: Sendable {
   public var stageSeconds: [(stage: String, seconds: Double)] = []
   /// The stages whose sections were reused from a run over the same data.
   public var reusedStages: [String] = []
+  /// What a stage reports beside its time, by stage (the insights: how many sentence-model
+  /// vectors were embedded and how many a run before had kept).
+  public var stageNotes: [String: String] = [:]
   /// What went wrong reading the `people:` files (the report is written without those names).
   public var warnings: [String] = []
+}
+
+/// What the concurrent stages report beside their times, by stage.
+final class StageNotes: @unchecked Sendable {
+  private let lock = NSLock()
+  private var notes: [String: String] = [:]
+
+  func note(_ stage: String, _ text: String) {
+    lock.lock()
+    notes[stage] = text
+    lock.unlock()
+  }
+
+  var all: [String: String] {
+    lock.lock()
+    defer { lock.unlock() }
+    return notes
+  }
 }
 
 /// Each concurrent stage's result and duration, filled from the worker threads.
@@ -157,6 +178,7 @@ public enum ReportBuilder {
     // together in a fixed order, so the report does not depend on which finishes first.
     // The connection is used by the insights stage alone.
     nonisolated(unsafe) let insightsWarehouse = warehouse
+    let notes = StageNotes()
     let stages: [(name: String, work: @Sendable () throws -> ReportSection)] = [
       ("metrics", { try metricTables(settings, facts: facts, zone: zone, engine: engine) }),
       (
@@ -178,10 +200,12 @@ public enum ReportBuilder {
         "insights",
         {
           try insightSections(
-            warehouse: insightsWarehouse, settings: settings, facts: facts, zone: zone)
+            warehouse: insightsWarehouse, settings: settings, facts: facts, zone: zone,
+            notes: notes)
         }
       ),
     ]
+    let results = StageResults(count: stages.count)
     // A section computed before from the same data, settings, as-of and program is reused.
     let cache = settings.reuseSections ? SectionCache(warehouse: warehouse.path) : nil
     let key =
@@ -191,7 +215,6 @@ public enum ReportBuilder {
           settings.sectionKey,
         ].joined(separator: "\n")
       } ?? ""
-    let results = StageResults(count: stages.count)
     DispatchQueue.concurrentPerform(iterations: stages.count) { k in
       let started = Date()
       if let hit = cache?.read(stages[k].name, key: key) {
@@ -317,7 +340,8 @@ public enum ReportBuilder {
     timings.append(("reports", Date().timeIntervalSince(writeStarted)))
     return ReportOutput(
       folder: folder, html: settings.writeHTML ? folder + "/report.html" : nil, csvFiles: written,
-      stageSeconds: timings, reusedStages: reusedStages, warnings: warnings)
+      stageSeconds: timings, reusedStages: reusedStages, stageNotes: notes.all,
+      warnings: warnings)
   }
 
   /// The names of the `people:` files, later files winning; a file that cannot be read is left
@@ -367,7 +391,8 @@ public enum ReportBuilder {
   /// knowledge gaps, in that order (each section made by its type in TicketLensReports from what
   /// is read here).
   static func insightSections(
-    warehouse: Warehouse, settings: ReportSettings, facts: MetricData, zone: ZoneRules
+    warehouse: Warehouse, settings: ReportSettings, facts: MetricData, zone: ZoneRules,
+    notes: StageNotes? = nil
   ) throws -> ReportSection {
     let asOf = facts.asOf
     // The gap finder reads on a connection of its own (no memory map: it visits pages all over
@@ -382,6 +407,12 @@ public enum ReportBuilder {
           let reader = try Warehouse(path: runs.path, readOnly: true, memoryMapped: false)
           let a = try KnowledgeGapFinder.analyze(
             warehouse: reader, asOf: asOf.milliseconds, settings: g)
+          if g.textModel == .sentence {
+            notes?.note(
+              "insights",
+              "sentence vectors: \(a.vectorsComputed) embedded, \(a.vectorsReused) kept from the last run"
+            )
+          }
           return GapSection.make(a, settings: g)
         }
         return

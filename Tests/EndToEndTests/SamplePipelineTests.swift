@@ -218,6 +218,62 @@ struct SamplePipelineTests {
         "Tickets created per day"))
   }
 
+  /// With the sentence model, a run keeps its vectors beside the warehouse and the next run that
+  /// recomputes the insights embeds nothing it had: the log says how many were embedded and
+  /// kept, and the report is the same file for file.
+  @Test func theSentenceModelsVectorsAreKeptForTheNextRun() throws {
+    let dir = CLI.temporaryDirectory()
+    let root = CLI.packageRoot.path
+    let nightly = try String(contentsOfFile: root + "/pipelines/nightly.yml", encoding: .utf8)
+      .replacingOccurrences(of: "../sample-data", with: root + "/sample-data")
+      .replacingOccurrences(of: "../reports", with: dir + "/out")
+      .replacingOccurrences(of: "insights:\n", with: "insights:\n  text_model: sentence\n")
+    #expect(nightly.contains("text_model: sentence"))
+    try nightly.write(toFile: dir + "/nightly.yml", atomically: true, encoding: .utf8)
+    func run() throws -> (log: String, files: [String: Data]) {
+      let r = try CLI.run(["run", dir + "/nightly.yml", "--verbose"])
+      #expect(r.status == 0, "\(r.stderr)")
+      let runs = try FileManager.default.contentsOfDirectory(atPath: dir + "/out")
+        .filter { $0.hasPrefix("20") }.sorted()
+      let folder = dir + "/out/" + (runs.last ?? "") + "/"
+      var files: [String: Data] = [:]
+      for name in try FileManager.default.contentsOfDirectory(atPath: folder)
+      where name != "summary.json" {
+        files[name] = try Data(contentsOf: URL(fileURLWithPath: folder + name))
+      }
+      return (r.stdout + r.stderr, files)
+    }
+    func counts(_ log: String) -> (embedded: Int, kept: Int)? {
+      guard
+        let line = log.split(separator: "\n").first(where: { $0.contains("sentence vectors: ") })
+      else { return nil }
+      let words = line.split(separator: " ")
+      guard let e = words.firstIndex(of: "embedded,"), let k = words.firstIndex(of: "kept"),
+        let embedded = Int(words[e - 1]), let kept = Int(words[k - 1])
+      else { return nil }
+      return (embedded, kept)
+    }
+    let vectors = dir + "/out/ticketlens.sqlite.vectors"
+    let sections = dir + "/out/ticketlens.sqlite.sections"
+    let loaded = try run()
+    let embedded = try #require(counts(loaded.log), "\(loaded.log)")
+    #expect(embedded.embedded > 100 && embedded.kept == 0)
+    #expect(FileManager.default.fileExists(atPath: vectors))
+    // Runs that load nothing and compute the insights again (the kept sections removed): from
+    // scratch, then from the kept vectors (a run that loads files writes other accounting).
+    try FileManager.default.removeItem(atPath: sections)
+    try FileManager.default.removeItem(atPath: vectors)
+    let first = try run()
+    let one = try #require(counts(first.log), "\(first.log)")
+    #expect(one.embedded == embedded.embedded && one.kept == 0)
+    try FileManager.default.removeItem(atPath: sections)
+    let second = try run()
+    let two = try #require(counts(second.log), "\(second.log)")
+    #expect(two.embedded == 0 && two.kept == one.embedded)
+    #expect(second.files.keys.sorted() == first.files.keys.sorted())
+    for (name, bytes) in first.files { #expect(second.files[name] == bytes, "\(name) differs") }
+  }
+
   /// A warehouse deleted and loaded again from other data of the same shape (same ids, same
   /// counts) is not mistaken for the old one: the kept sections and columns are not reused.
   @Test func aRebuiltWarehouseWithOtherDataDoesNotReuseTheOldResults() throws {
