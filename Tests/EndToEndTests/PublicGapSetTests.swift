@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 
-/// The gap finder on the public gap sets (TextEval/gaps-*: BANKING77, CLINC150 and HWU64 queries
-/// posed as tickets and chats, some intents with an article and some without; HWU64's articles
-/// are written like a real Help Center, without quoting any query; see TextEval/README.md),
+/// The gap finder on the public gap sets (TextEval/gaps-*: BANKING77, CLINC150, HWU64, DSTC11 and
+/// HINT3 queries posed as tickets and chats, some intents with an article and some without;
+/// HWU64's articles are written like a real Help Center, without quoting any query; see
+/// TextEval/README.md),
 /// scored here independently of the product the way `Benchmarks/text_eval/score_gaps.py` scores
 /// a list: each row's intent is the majority intent of its example contacts; recall counts the
 /// uncovered intents that head some row within the first 2U rows, precision the rows headed by an
@@ -87,6 +88,16 @@ struct PublicGapSetTests {
   @Test func dstc11() throws {
     let s = try Self.score(set: "gaps-dstc11")
     #expect(s.recall >= 0.55 && s.precision >= 0.65, "\(s)")
+  }
+
+  /// HINT3 (real queries to three live support bots, short, misspelt, Indian English; ODbL),
+  /// made by a helper session after every setting was chosen and measured once, held out
+  /// (2026-12-07): 0.62 / 0.50 (the sentence model 0.54 / 0.58; TF-IDF + k-means at best 0.46 /
+  /// 0.41 or 0.38 / 0.55). Not tuned on: a change that helps here without helping the others is
+  /// looking at the test.
+  @Test func hint3() throws {
+    let s = try Self.score(set: "gaps-hint3")
+    #expect(s.recall >= 0.6 && s.precision >= 0.45, "\(s)")
   }
 
   /// Measured 0.61 / 0.48 when the set was made (2026-12-07): the weakest of the three.
