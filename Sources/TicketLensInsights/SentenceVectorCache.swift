@@ -57,6 +57,8 @@ struct SentenceVectorCache {
     guard r.take(Self.magic.count) == Self.magic[...], r.string() == identity,
       let dims = r.u32(), Int(dims) == dimensions, let count = r.u32()
     else { return }
+    // Each entry takes at least its length and its vector: a damaged count is not believed.
+    guard Int(count) <= r.remaining / (4 + dimensions * 4) else { return }
     var index: [[UInt8]: Int] = [:]
     var vectors = [Float]()
     vectors.reserveCapacity(Int(count) * dimensions)
@@ -152,6 +154,7 @@ struct SentenceVectorCache {
     let bytes: [UInt8]
     var at = 0
     var atEnd: Bool { at == bytes.count }
+    var remaining: Int { bytes.count - at }
     mutating func take(_ n: Int) -> ArraySlice<UInt8>? {
       guard n >= 0, bytes.count - at >= n else { return nil }
       defer { at += n }

@@ -77,6 +77,14 @@ import Testing
       #expect(damaged.vectors(Self.texts, model: model, threads: 1) == v)
       #expect(damaged.computed == 5, "cut at \(cut)")
     }
+    // A count no file of this size could hold is not believed (nor allocated for).
+    var huge = bytes
+    let countAt = 6 + 4 + "build 1".utf8.count + 4
+    for k in 0..<4 { huge[countAt + k] = 0xFF }
+    try huge.write(to: URL(fileURLWithPath: path))
+    var lying = SentenceVectorCache(path: path, dimensions: model.dimensions, identity: "build 1")
+    #expect(lying.vectors(Self.texts, model: model, threads: 1) == v)
+    #expect(lying.computed == 5)
     // Garbage after a whole file is damage too.
     try (bytes + [1, 2, 3]).write(to: URL(fileURLWithPath: path))
     var longer = SentenceVectorCache(path: path, dimensions: model.dimensions, identity: "build 1")
