@@ -49,10 +49,6 @@ public struct GapSettings: Sendable, Equatable {
   /// receive (propagated from the articles' sentences through the graph of contacts) is at
   /// least this share of the median mass over all contacts.
   public var coverMass = 0.6
-  /// With the sentence model: keep its vectors beside the warehouse (`<warehouse>.vectors`) and
-  /// embed only the texts the last run did not (`SentenceVectorCache`; the results are the same
-  /// either way).
-  public var reusesVectors = true
   public var threads = 0
   public init() {}
 
@@ -171,18 +167,16 @@ public enum KnowledgeGapFinder {
     let staticVectors = embedding.vectors(texts, threads: settings.threads)
     let sentenceModel = settings.textModel == .sentence ? try SentenceModel.shared() : nil
     let dims = sentenceModel?.dimensions ?? embedding.dimensions
-    var vectorCache =
-      sentenceModel != nil && settings.reusesVectors && warehouse.path != ":memory:"
-      ? SentenceVectorCache(path: warehouse.path + ".vectors", dimensions: dims) : nil
-    var embedded = 0
-    func sentenceVectors(_ texts: [String], _ model: SentenceModel) -> [Float] {
-      if vectorCache != nil {
-        return vectorCache!.vectors(texts, model: model, threads: settings.threads)
-      }
-      embedded += texts.count
-      return model.vectors(texts, threads: settings.threads)
+    // The sentence model's vectors kept by the last run are reused (`SentenceVectorCache`;
+    // beside a warehouse in memory there is nowhere to keep them).
+    var vectorCache = sentenceModel.map {
+      SentenceVectorCache(
+        path: warehouse.isInMemory ? "" : warehouse.path + ".vectors", dimensions: dims,
+        identity: SentenceVectorCache.identity(model: $0))
     }
-    let windowVectors = sentenceModel.map { sentenceVectors(texts, $0) } ?? staticVectors
+    let windowVectors =
+      sentenceModel.map { vectorCache!.vectors(texts, model: $0, threads: settings.threads) }
+      ?? staticVectors
     var clustering = TopicClustering(
       vectors: windowVectors, dimensions: dims, neighbours: settings.neighbours,
       resolution: settings.resolution, mergeSimilarity: Float(settings.mergeSimilarity),
@@ -194,9 +188,13 @@ public enum KnowledgeGapFinder {
     let articles = try warehouse.articleTexts()
     let sentences = articleSentences(articles)
     let sentenceVectors =
-      sentenceModel.map { sentenceVectors(sentences.flatMap { $0 }, $0) }
-      ?? embedding.vectors(sentences.flatMap { $0 }, threads: 1)
-    vectorCache?.save()
+      sentenceModel.map {
+        vectorCache!.vectors(sentences.flatMap { $0 }, model: $0, threads: settings.threads)
+      } ?? embedding.vectors(sentences.flatMap { $0 }, threads: 1)
+    if !warehouse.isInMemory { vectorCache?.save() }
+    let vectorsComputed = vectorCache?.computed ?? 0
+    let vectorsReused = vectorCache?.reused ?? 0
+    vectorCache = nil
     let sentenceOwner = sentences.enumerated().flatMap { a, s in
       [Int](repeating: a, count: s.count)
     }
@@ -418,7 +416,7 @@ public enum KnowledgeGapFinder {
       windowStart: start, windowEnd: asOf, contacts: windowTotal,
       sampled: keep == nil ? nil : current.count, topics: topics,
       searchGaps: searchGaps, staleArticles: stale,
-      vectorsComputed: vectorCache?.computed ?? embedded, vectorsReused: vectorCache?.reused ?? 0)
+      vectorsComputed: vectorsComputed, vectorsReused: vectorsReused)
   }
 
   /// What a contact asks, for topics: a ticket's subject and its description without greeting,

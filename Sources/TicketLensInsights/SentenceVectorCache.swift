@@ -1,5 +1,7 @@
 import COpenBLAS
 import Foundation
+import TicketLensModel
+import TicketLensWarehouse
 
 /// The sentence model's vectors of earlier runs, kept beside the warehouse
 /// (`<warehouse>.vectors`) by the exact text they were computed from, so that a nightly run
@@ -7,12 +9,16 @@ import Foundation
 /// instead of the whole sample again (milliseconds per text).
 ///
 /// A vector depends on its text alone (`SentenceModel` computes each text in products of its
-/// own), so a reused vector is the one the model would compute, bit for bit, as long as the
-/// program, the model and OpenBLAS are the same: the file is written for an `identity` naming
-/// them, and a file of another identity, or a damaged one, is read as empty. Texts are compared
-/// by their UTF-8 bytes (two canonically equal spellings are two texts, as for the tokenizer).
-/// The file holds the texts used by the last run that wrote it, in the order they were first
-/// used; it is replaced whole (temporary file renamed), so a reader sees the old file or the new.
+/// own), so a reused vector is the one the model would compute, bit for bit, as long as what
+/// computes it is the same. The file is written for an identity (`identity(model:)`): the
+/// program, the OpenBLAS build and core, and the bits of the vectors of a few fixed probe texts
+/// computed now, which change with the model's weights, its code, OpenBLAS' kernels and the
+/// system's maths library alike. A file of another identity is read as empty, and so is a
+/// damaged one (its body carries an FNV-1a checksum). Texts are compared by their UTF-8 bytes
+/// (two canonically equal spellings are two texts, as for the tokenizer). The file holds the
+/// texts used by the last run that wrote it (the nightly run's sample; an ad-hoc `gaps` over
+/// another window replaces them), in the order they were first used; it is replaced whole
+/// (temporary file renamed), so a reader sees the old file or the new.
 struct SentenceVectorCache {
   let path: String
   let identity: String
@@ -28,32 +34,44 @@ struct SentenceVectorCache {
   private(set) var computed = 0
   private(set) var reused = 0
 
-  static let magic = Array("TLSV1\n".utf8)
+  static let magic = Array("TLSV2\n".utf8)
 
-  /// What a vector depends on besides its text: the program (its executable's size and
-  /// modification time: the model's weights are bundled with it, and any change to the model's
-  /// code comes with a new build) and the OpenBLAS build and kernels doing its products.
-  static let identity: String = {
-    var parts = ["sentence-vectors=1"]
-    if let path = Bundle.main.executablePath,
-      let a = try? FileManager.default.attributesOfItem(atPath: path)
-    {
-      let size = (a[.size] as? NSNumber)?.int64Value ?? 0
-      let time = (a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-      parts.append("exe=\(size)@\(time)")
+  /// Texts whose vectors stand for the model, its code and the libraries it runs on: a short
+  /// query, accents and an emoji, and a text longer than the model reads.
+  static let probes = [
+    "my card still hasn't arrived", "caf\u{E9} cr\u{E8}me br\u{FB}l\u{E9}e \u{1F600} refund?",
+    String(repeating: "the parcel was delayed again and nobody answers the phone ", count: 30),
+  ]
+
+  /// What the vectors computed now depend on besides their texts (see the type's comment).
+  static func identity(model: SentenceModel) -> String {
+    var probe = FNV1a()
+    for v in model.vectors(probes, threads: 1) {
+      withUnsafeBytes(of: v.bitPattern.littleEndian) { for b in $0 { probe.add(b) } }
     }
+    var parts = ["sentence-vectors=2", Warehouse.programKey]
     if let config = openblas_get_config() { parts.append("openblas=" + String(cString: config)) }
+    if let core = openblas_get_corename() { parts.append("core=" + String(cString: core)) }
+    parts.append("probe=" + String(probe.value, radix: 16))
     return parts.joined(separator: " ")
-  }()
+  }
 
   /// Reads the file at `path` (best effort: missing, damaged or of another identity is empty).
-  init(path: String, dimensions: Int, identity: String = Self.identity) {
+  init(path: String, dimensions: Int, identity: String) {
     self.path = path
     self.identity = identity
     self.dimensions = dimensions
-    guard let data = FileManager.default.contents(atPath: path) else { return }
+    guard let data = FileManager.default.contents(atPath: path), data.count >= 8 else { return }
     let bytes = [UInt8](data)
-    var r = Reader(bytes: bytes)
+    // The last eight bytes are the FNV-1a of all before them.
+    var sum = FNV1a()
+    for b in bytes.dropLast(8) { sum.add(b) }
+    var check = Reader(bytes: bytes)
+    check.at = bytes.count - 8
+    guard let low = check.u32(), let high = check.u32(),
+      UInt64(high) << 32 | UInt64(low) == sum.value
+    else { return }
+    var r = Reader(bytes: Array(bytes.dropLast(8)))
     guard r.take(Self.magic.count) == Self.magic[...], r.string() == identity,
       let dims = r.u32(), Int(dims) == dimensions, let count = r.u32()
     else { return }
@@ -147,6 +165,10 @@ struct SentenceVectorCache {
       out += text
       for d in 0..<dimensions { u32(usedVectors[row * dimensions + d].bitPattern) }
     }
+    var sum = FNV1a()
+    for b in out { sum.add(b) }
+    u32(UInt32(truncatingIfNeeded: sum.value))
+    u32(UInt32(truncatingIfNeeded: sum.value >> 32))
     try? Data(out).write(to: URL(fileURLWithPath: path), options: .atomic)
   }
 

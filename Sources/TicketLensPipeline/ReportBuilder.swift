@@ -392,7 +392,7 @@ public enum ReportBuilder {
   /// is read here).
   static func insightSections(
     warehouse: Warehouse, settings: ReportSettings, facts: MetricData, zone: ZoneRules,
-    notes: StageNotes? = nil
+    notes: StageNotes
   ) throws -> ReportSection {
     let asOf = facts.asOf
     // The gap finder reads on a connection of its own (no memory map: it visits pages all over
@@ -408,7 +408,7 @@ public enum ReportBuilder {
           let a = try KnowledgeGapFinder.analyze(
             warehouse: reader, asOf: asOf.milliseconds, settings: g)
           if g.textModel == .sentence {
-            notes?.note(
+            notes.note(
               "insights",
               "sentence vectors: \(a.vectorsComputed) embedded, \(a.vectorsReused) kept from the last run"
             )

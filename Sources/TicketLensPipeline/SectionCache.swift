@@ -104,17 +104,7 @@ struct SectionCache {
 
   /// What identifies the program computing the sections: its executable's size and modification
   /// time (a rebuilt or upgraded binary, and so any change of a scorer, recomputes).
-  static let programKey: String = {
-    var parts = ["sections=1"]
-    if let path = Bundle.main.executablePath,
-      let a = try? FileManager.default.attributesOfItem(atPath: path)
-    {
-      let size = (a[.size] as? NSNumber)?.int64Value ?? 0
-      let time = (a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-      parts.append("exe=\(size)@\(time)")
-    }
-    return parts.joined(separator: " ")
-  }()
+  static let programKey = "sections=1 " + Warehouse.programKey
 }
 
 /// A description of a value that is the same in every process for equal values: like

@@ -142,11 +142,7 @@ extension Warehouse {
     // The newest row id estimates the row count (rows are not deleted), without a scan.
     let n = Int(try connection.scalarInt("SELECT coalesce(max(rowid), 0) FROM tickets") ?? 0)
     var k = parts ?? (n >= 200_000 ? ProcessInfoCores.count : 1)
-    if sqlite3_get_autocommit(connection.db) == 0 || path.isEmpty || path.hasPrefix(":memory:")
-      || path.hasPrefix("file::memory:")
-    {
-      k = 1
-    }
+    if sqlite3_get_autocommit(connection.db) == 0 || isInMemory { k = 1 }
     if k == 1 || n < k * 2 {
       let part = try TicketPart.read(connection, nil, nil, selection.tickets, expected: n)
       let asOf = part.asOf

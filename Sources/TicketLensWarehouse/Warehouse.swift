@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 import TicketLensModel
 
 /// The TicketLens warehouse: one SQLite file (WAL) with tickets keyed by (source, id), the run
@@ -16,6 +17,22 @@ public final class Warehouse {
   /// `memoryMapped` (read-only connections only): reads go through a memory map; false reads
   /// through a small page cache instead, for a reader that visits pages all over the file (every
   /// page it touched would otherwise stay resident in the process).
+  /// Whether the warehouse lives in memory (no file beside which to keep caches).
+  public var isInMemory: Bool {
+    path.isEmpty || path.hasPrefix(":memory:") || path.hasPrefix("file::memory:")
+  }
+
+  /// What identifies the running program for the caches kept beside the warehouse: its
+  /// executable's size and modification time (a rebuilt or upgraded binary recomputes).
+  public static let programKey: String = {
+    guard let path = Bundle.main.executablePath,
+      let a = try? FileManager.default.attributesOfItem(atPath: path)
+    else { return "exe=?" }
+    let size = (a[.size] as? NSNumber)?.int64Value ?? 0
+    let time = (a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+    return "exe=\(size)@\(time)"
+  }()
+
   public init(path: String, readOnly: Bool = false, memoryMapped: Bool = true)
     throws(WarehouseError)
   {

@@ -69,7 +69,14 @@ struct KnowledgeGapTests {
     #expect(
       FileManager.default.contents(atPath: vectors)
         == FileManager.default.contents(atPath: vectors + ".first"))
+    func fileNumber() throws -> Int? {
+      (try FileManager.default.attributesOfItem(atPath: vectors)[.systemFileNumber] as? NSNumber)?
+        .intValue
+    }
+    let written = try fileNumber()
     #expect(try Self.gaps(warehouse, ["--text-model", "sentence", "--threads", "2"]) == rows)
+    // Every vector was kept: nothing new to write.
+    #expect(try fileNumber() == written)
   }
 
   /// A window larger than `--max-contacts` is read as a sample: the same uncovered topics, and

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TicketLensModel
 
 @testable import TicketLensInsights
 
@@ -33,12 +34,26 @@ import Testing
     #expect(second.computed == 0)
     #expect(second.reused == 5)
     #expect(v2 == model.vectors(Self.texts.reversed(), threads: 1))
-    // Nothing new and nothing dropped: the file is not rewritten.
-    let before = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date
-    usleep(20_000)
+    // Nothing new and nothing dropped: the file is not rewritten (a rewrite is a new file).
+    let before = try Self.fileNumber(path)
     second.save()
-    let after = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date
-    #expect(before == after)
+    #expect(try Self.fileNumber(path) == before)
+  }
+
+  static func fileNumber(_ path: String) throws -> Int? {
+    (try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? NSNumber)?
+      .intValue
+  }
+
+  /// The identity names the program, OpenBLAS and its core, and the probe texts' vectors, and is
+  /// the same when computed again.
+  @Test func theIdentityNamesWhatTheVectorsDependOn() throws {
+    let model = try SentenceModel.shared()
+    let id = SentenceVectorCache.identity(model: model)
+    for part in ["sentence-vectors=2", "exe=", "openblas=", "core=", "probe="] {
+      #expect(id.contains(part), "\(id)")
+    }
+    #expect(SentenceVectorCache.identity(model: model) == id)
   }
 
   /// The file keeps the texts of the last run that wrote it: a text no longer used is dropped,
@@ -56,6 +71,15 @@ import Testing
     var c = SentenceVectorCache(path: path, dimensions: model.dimensions, identity: "test")
     _ = c.vectors(["one text", "another text", "a third text"], model: model, threads: 1)
     #expect((c.computed, c.reused) == (1, 2))
+    c.save()
+    // A run that only drops texts rewrites the file too.
+    var d = SentenceVectorCache(path: path, dimensions: model.dimensions, identity: "test")
+    _ = d.vectors(["one text"], model: model, threads: 1)
+    #expect((d.computed, d.reused) == (0, 1))
+    d.save()
+    var e = SentenceVectorCache(path: path, dimensions: model.dimensions, identity: "test")
+    _ = e.vectors(["one text", "another text"], model: model, threads: 1)
+    #expect((e.computed, e.reused) == (1, 1))
   }
 
   /// A file written for another program, model or OpenBLAS, or a damaged one, is read as empty:
@@ -77,11 +101,22 @@ import Testing
       #expect(damaged.vectors(Self.texts, model: model, threads: 1) == v)
       #expect(damaged.computed == 5, "cut at \(cut)")
     }
-    // A count no file of this size could hold is not believed (nor allocated for).
-    var huge = bytes
+    // A flipped bit inside a vector fails the checksum.
+    var flipped = bytes
+    flipped[bytes.count / 2] ^= 0x10
+    try flipped.write(to: URL(fileURLWithPath: path))
+    var bitFlip = SentenceVectorCache(path: path, dimensions: model.dimensions, identity: "build 1")
+    #expect(bitFlip.vectors(Self.texts, model: model, threads: 1) == v)
+    #expect(bitFlip.computed == 5)
+    // A count no file of this size could hold is not believed (nor allocated for), even with a
+    // checksum that matches.
+    var huge = [UInt8](bytes.dropLast(8))
     let countAt = 6 + 4 + "build 1".utf8.count + 4
     for k in 0..<4 { huge[countAt + k] = 0xFF }
-    try huge.write(to: URL(fileURLWithPath: path))
+    var sum = FNV1a()
+    for b in huge { sum.add(b) }
+    withUnsafeBytes(of: sum.value.littleEndian) { huge += $0 }
+    try Data(huge).write(to: URL(fileURLWithPath: path))
     var lying = SentenceVectorCache(path: path, dimensions: model.dimensions, identity: "build 1")
     #expect(lying.vectors(Self.texts, model: model, threads: 1) == v)
     #expect(lying.computed == 5)
