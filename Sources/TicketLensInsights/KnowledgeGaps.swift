@@ -138,7 +138,7 @@ public struct GapAnalysis: Sendable {
 /// README, "Knowledge gaps".
 public enum KnowledgeGapFinder {
   /// Bumped whenever a change would list different topics for the same data.
-  public static let version = 5
+  public static let version = 6
 
   public static func analyze(warehouse: Warehouse, asOf: Int64, settings: GapSettings) throws
     -> GapAnalysis
@@ -163,7 +163,11 @@ public enum KnowledgeGapFinder {
     let rate = keep.map { Double($0) / Double(Warehouse.sampleModulus) } ?? 1
     func scaled(_ n: Int) -> Int { keep == nil ? n : Int((Double(n) / rate).rounded()) }
     let current = try warehouse.contactTexts(from: start, to: end, sample: keep)
-    let texts = current.map(topicText)
+    // Subjects many tickets share whatever they are about ("Question", "Support request") say
+    // nothing of the topic: those tickets are read by their description.
+    let parts = current.map(ticketParts)
+    let generic = genericSubjects(parts, embedding: embedding, threads: settings.threads)
+    let texts = current.indices.map { topicText(current[$0], parts[$0], generic: generic) }
     let staticVectors = embedding.vectors(texts, threads: settings.threads)
     let sentenceModel = settings.textModel == .sentence ? try SentenceModel.shared() : nil
     let dims = sentenceModel?.dimensions ?? embedding.dimensions
@@ -224,7 +228,9 @@ public enum KnowledgeGapFinder {
       staticTopics = staticTopics.merged([:], vectors: staticVectors)
     }
     for lo in stride(from: 0, to: previousTotal, by: 8192) {
-      let block = previous[lo..<min(previousTotal, lo + 8192)].map(topicText)
+      let block = previous[lo..<min(previousTotal, lo + 8192)].map {
+        topicText($0, ticketParts($0), generic: generic)
+      }
       let v = embedding.vectors(block, threads: settings.threads)
       previousTopic += staticTopics.nearest(
         v, rows: Array(block.indices), threads: settings.threads)
@@ -345,7 +351,7 @@ public enum KnowledgeGapFinder {
             bestArticleTitle: best[t].map { articles[$0.article].title }, matchScore: match,
             articleAnswers: answered, missingTerms: missing,
             exampleIDs: Array(examples),
-            suggestedTitle: suggestedTitle(contacts),
+            suggestedTitle: suggestedTitle(contacts, generic: generic),
             impact: Double(idx.count) / rate * (1 - max(0, match)) * cost,
             isGap: isGap,
             members: contacts.map { $0.source + "/" + $0.id }.sorted()))
@@ -420,21 +426,91 @@ public enum KnowledgeGapFinder {
   }
 
   /// What a contact asks, for topics: a ticket's subject and its description without greeting,
-  /// signature or quoted replies; a chat's first visitor message of at least three words (the
+  /// signature or quoted replies (the description alone when the subject is one of `generic`
+  /// and there is a description); a chat's first visitor message of at least three words (the
   /// opening states the need; later lines are mostly "ok thanks" and "still not working", words
   /// every topic shares), else all its visitor lines.
-  static func topicText(_ c: ContactText) -> String {
-    let lines = MessageCleaner.lineSlices(c.text)
-    switch c.kind {
-    case .ticket:
-      let rest = lines.dropFirst().joined(separator: "\n")
-      return String(lines.first ?? "") + "\n" + MessageCleaner.clean(rest)
-    case .chat:
-      if let opening = lines.first(where: { !$0.trimmedSpaces.hasAtMostWords(2) }) {
-        return String(opening)
+  static func topicText(
+    _ c: ContactText, _ parts: (subject: String, rest: String)?, generic: Set<String> = []
+  ) -> String {
+    if let (subject, rest) = parts {
+      if !generic.isEmpty, generic.contains(subject),
+        !rest.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+      {
+        return rest
       }
-      return c.text
+      let lines = MessageCleaner.lineSlices(c.text)
+      return String(lines.first ?? "") + "\n" + rest
     }
+    let lines = MessageCleaner.lineSlices(c.text)
+    if let opening = lines.first(where: { !$0.trimmedSpaces.hasAtMostWords(2) }) {
+      return String(opening)
+    }
+    return c.text
+  }
+
+  /// A ticket's subject as subjects are compared (trimmed, lower-cased) and its description
+  /// without greeting, signature or quoted replies; nil for a chat.
+  static func ticketParts(_ c: ContactText) -> (subject: String, rest: String)? {
+    guard c.kind == .ticket else { return nil }
+    let lines = MessageCleaner.lineSlices(c.text)
+    return (
+      subjectKey(lines.first), MessageCleaner.clean(lines.dropFirst().joined(separator: "\n"))
+    )
+  }
+
+  /// A subject line as subjects are compared: trimmed and lower-cased.
+  static func subjectKey(_ line: Substring?) -> String {
+    (line ?? "").trimmedSpaces.lowercased()
+  }
+
+  /// The subjects at least 10 of the window's tickets share whose descriptions (of at most 100 of
+  /// them) are no more alike than as many tickets drawn at random: the mean resultant length of their descriptions'
+  /// vectors (the length of the mean of the unit vectors: 1 when all are the same, near the
+  /// window's when they are a random draw) is below the one expected of a random draw of that
+  /// size, √(c² + (1 − c²)/n) with c the window's, plus a tenth of the way from it to 1. On the
+  /// public gap sets a generic subject ("Question", "Issue with my account") lies within 0.02 of
+  /// the window's, the tickets of one intent a third to a half of the way to 1.
+  static func genericSubjects(
+    _ tickets: [(subject: String, rest: String)?], embedding: StaticEmbedding, threads: Int
+  ) -> Set<String> {
+    var groups: [String: [Int]] = [:]
+    var descriptions: [String] = []
+    for case let (subject, rest)? in tickets {
+      guard !rest.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
+      groups[subject, default: []].append(descriptions.count)
+      descriptions.append(rest)
+    }
+    // Each shared subject read from an even sample of at most 100 of its tickets, the window's
+    // spread from one of at most 2,000 descriptions (each row embedded once).
+    let shared = groups.filter { !$0.key.isEmpty && $0.value.count >= 10 }.mapValues { r in
+      stride(from: 0, to: r.count, by: max(1, r.count / 100)).map { r[$0] }
+    }
+    guard !shared.isEmpty else { return [] }
+    let step = max(1, descriptions.count / 2000)
+    let sample = Array(stride(from: 0, to: descriptions.count, by: step))
+    var rows = sample
+    for (_, r) in shared { rows += r }
+    rows = Array(Set(rows)).sorted()
+    let place = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1, $0) })
+    let v = embedding.vectors(rows.map { descriptions[$0] }, threads: threads)
+    let d = embedding.dimensions
+    func resultant(_ members: [Int]) -> Double {
+      var mean = [Double](repeating: 0, count: d)
+      for m in members {
+        let base = place[m]! * d
+        for k in 0..<d { mean[k] += Double(v[base + k]) }
+      }
+      return mean.reduce(0) { $0 + $1 * $1 }.squareRoot() / Double(members.count)
+    }
+    let c = resultant(sample)
+    var out = Set<String>()
+    for (subject, members) in shared {
+      let n = Double(members.count)
+      let random = (c * c + (1 - c * c) / n).squareRoot()
+      if resultant(members) < random + 0.1 * (1 - random) { out.insert(subject) }
+    }
+    return out
   }
 
   /// Per topic, its terms most distinctive first: the share of its texts that use the term,
@@ -565,15 +641,18 @@ public enum KnowledgeGapFinder {
     return (perContact, Quantiles.quantile(sorted: masses, 0.5) ?? 0)
   }
 
-  /// The subject line customers use most for the topic, as a starting title for the article.
-  static func suggestedTitle(_ contacts: [ContactText]) -> String {
+  /// The subject line customers use most for the topic, as a starting title for the article
+  /// (a generic subject is no title).
+  static func suggestedTitle(_ contacts: [ContactText], generic: Set<String> = []) -> String {
     var counts: [String: Int] = [:]
     for c in contacts where c.kind == .ticket {
       let u = c.text.utf8
       let end = u.firstIndex { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
       let line = c.text[..<(end ?? u.endIndex)]
       let subject = line.trimmedSpaces
-      if !subject.isEmpty { counts[String(subject), default: 0] += 1 }
+      if !subject.isEmpty, !generic.contains(subject.lowercased()) {
+        counts[String(subject), default: 0] += 1
+      }
     }
     guard let top = counts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key else {
       return ""

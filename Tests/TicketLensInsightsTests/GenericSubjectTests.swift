@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+@testable import TicketLensInsights
+@testable import TicketLensWarehouse
+
+@Suite struct GenericSubjectTests {
+  static func ticket(_ n: Int, _ subject: String, _ description: String) -> ContactText {
+    ContactText(
+      kind: .ticket, source: "helpdesk", id: "t\(n)",
+      text: subject + (description.isEmpty ? "" : "\n" + description), created: 0,
+      resolutionMinutes: nil, rating: nil)
+  }
+
+  static let needs = [
+    ["my card payment was declined at the shop", "the terminal refused my card again"],
+    ["how do I reset my password", "I forgot my password and cannot log in"],
+    ["the parcel has not arrived after two weeks", "where is my delivery, it is late"],
+  ]
+
+  /// A subject many tickets share whatever they ask ("Question") is generic; one they share
+  /// because they ask the same thing ("Refund request") is not, nor is one fewer than ten
+  /// tickets share. A generic subject's ticket is read by its description, or by its subject
+  /// when it has no description; a generic subject is no suggested title.
+  @Test func aSubjectSharedWhateverTheNeedIsGeneric() throws {
+    var contacts: [ContactText] = []
+    for i in 0..<30 {
+      let need = Self.needs[i % 3][i / 3 % 2]
+      contacts.append(Self.ticket(i, i % 2 == 0 ? "Question" : "  question ", need))
+    }
+    let refunds = [
+      "I want my money back for the broken kettle", "please refund the order I returned",
+      "the refund for my return has not reached my account",
+    ]
+    for i in 0..<30 { contacts.append(Self.ticket(100 + i, "Refund request", refunds[i % 3])) }
+    for i in 0..<9 { contacts.append(Self.ticket(200 + i, "Help", Self.needs[i % 3][0])) }
+    contacts.append(Self.ticket(300, "Question", ""))
+    let parts = contacts.map(KnowledgeGapFinder.ticketParts)
+    let generic = KnowledgeGapFinder.genericSubjects(
+      parts, embedding: try StaticEmbedding.shared(), threads: 2)
+    #expect(generic == ["question"])
+    #expect(
+      KnowledgeGapFinder.topicText(contacts[0], parts[0], generic: generic)
+        == Self.needs[0][0])
+    #expect(
+      KnowledgeGapFinder.topicText(contacts[30], parts[30], generic: generic)
+        == "Refund request\n" + refunds[0])
+    #expect(
+      KnowledgeGapFinder.topicText(contacts.last!, parts.last!, generic: generic) == "Question\n")
+    #expect(KnowledgeGapFinder.suggestedTitle(Array(contacts[0..<30]), generic: generic) == "")
+    #expect(
+      KnowledgeGapFinder.suggestedTitle(Array(contacts[0..<40]), generic: generic)
+        == "Refund request")
+  }
+}
