@@ -453,23 +453,9 @@ def build(upstream, out):
 
     start = place_in_time(rng, contacts, CHAT_SHARE, PREVIOUS_SHARE)
     order = {b: i for i, b in enumerate(BOTS)}
-    truth_contacts = {}
-    tickets, chats = [], []
-    n_people = max(1, int(len(contacts) * 0.8))
-    for kind in ("ticket", "chat"):
-        mine = sorted((c for c in contacts if c["kind"] == kind),
-                      key=lambda c: (c["created"], order[c["bot"]], c["split"], c["row"]))
-        for n, c in enumerate(mine, start=1):
-            if kind == "ticket":
-                cid = f"t{n:05d}"
-                subject, description = ticket_text(rng, c["text"])
-                tickets.append(mgs.make_ticket(rng, cid, c["created"], subject, description,
-                                               n_people))
-                truth_contacts[f"{SOURCES['tickets']}/{cid}"] = c["label"]
-            else:
-                cid = f"c{n:05d}"
-                chats.append(mgs.make_chat(rng, cid, c["created"], [c["text"]], n_people))
-                truth_contacts[f"{SOURCES['chats']}/{cid}"] = c["label"]
+    tickets, chats, truth_contacts = mgs.pose_contacts(
+        rng, contacts, lambda c: (order[c["bot"]], c["split"], c["row"]),
+        ticket_text_of=lambda rng, c: ticket_text(rng, c["text"]))
 
     articles, article_truth = make_articles(rng, covered, reserved)
     in_window = mgs.write_set(

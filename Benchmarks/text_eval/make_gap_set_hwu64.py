@@ -453,23 +453,8 @@ def build(textevals, out):
 
     # Kind and creation instant per contact; ids follow creation order within each kind.
     start = mgs.place_in_time(rng, contacts, CHAT_SHARE)
-    truth_contacts = {}
-    tickets, chats = [], []
-    n_people = max(1, int(len(contacts) * 0.8))
-    for kind in ("ticket", "chat"):
-        mine = sorted((c for c in contacts if c["kind"] == kind),
-                      key=lambda c: (c["created"], c["split"], c["row"]))
-        for n, c in enumerate(mine, start=1):
-            if kind == "ticket":
-                cid = f"t{n:05d}"
-                subject, description = mgs.ticket_text(rng, c["text"])
-                tickets.append(mgs.make_ticket(rng, cid, c["created"], subject, description,
-                                               n_people))
-                truth_contacts[f"{SOURCES['tickets']}/{cid}"] = c["label"]
-            else:
-                cid = f"c{n:05d}"
-                chats.append(mgs.make_chat(rng, cid, c["created"], [c["text"]], n_people))
-                truth_contacts[f"{SOURCES['chats']}/{cid}"] = c["label"]
+    tickets, chats, truth_contacts = mgs.pose_contacts(
+        rng, contacts, lambda c: (c["split"], c["row"]))
 
     articles, article_truth = make_articles(rng, covered)
 

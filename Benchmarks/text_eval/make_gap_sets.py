@@ -234,6 +234,31 @@ def make_chat(rng, cid, created, turns, n_visitors, mid_agent=()):
     }
 
 
+def pose_contacts(rng, contacts, tie, ticket_text_of=None, turns_of=None, mid_agent=()):
+    """Tickets and chats for `contacts` (each with "kind", "created", "label" and a "text" or
+    what `ticket_text_of` / `turns_of` read), ids in creation order within each kind, ties broken
+    by `tie(c)` (a tuple); returns (tickets, chats, truth: "source/id" -> label)."""
+    ticket_text_of = ticket_text_of or (lambda rng, c: ticket_text(rng, c["text"]))
+    turns_of = turns_of or (lambda c: [c["text"]])
+    truth_contacts = {}
+    tickets, chats = [], []
+    n_people = max(1, int(len(contacts) * 0.8))
+    for kind in ("ticket", "chat"):
+        mine = sorted((c for c in contacts if c["kind"] == kind),
+                      key=lambda c: (c["created"],) + tie(c))
+        for n, c in enumerate(mine, start=1):
+            if kind == "ticket":
+                cid = f"t{n:05d}"
+                subject, description = ticket_text_of(rng, c)
+                tickets.append(make_ticket(rng, cid, c["created"], subject, description, n_people))
+                truth_contacts[f"{SOURCES['tickets']}/{cid}"] = c["label"]
+            else:
+                cid = f"c{n:05d}"
+                chats.append(make_chat(rng, cid, c["created"], turns_of(c), n_people, mid_agent))
+                truth_contacts[f"{SOURCES['chats']}/{cid}"] = c["label"]
+    return tickets, chats, truth_contacts
+
+
 def escape(s):
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -366,22 +391,7 @@ def build(corpus, textevals):
 
     # Kind and creation instant per contact; ids follow creation order within each kind.
     start = place_in_time(rng, contacts, CHAT_SHARE)
-    truth_contacts = {}
-    tickets, chats = [], []
-    n_people = max(1, int(len(contacts) * 0.8))
-    for kind in ("ticket", "chat"):
-        mine = sorted((c for c in contacts if c["kind"] == kind),
-                      key=lambda c: (c["created"], c["split"], c["row"]))
-        for n, c in enumerate(mine, start=1):
-            if kind == "ticket":
-                cid = f"t{n:05d}"
-                subject, description = ticket_text(rng, c["text"])
-                tickets.append(make_ticket(rng, cid, c["created"], subject, description, n_people))
-                truth_contacts[f"{SOURCES['tickets']}/{cid}"] = c["label"]
-            else:
-                cid = f"c{n:05d}"
-                chats.append(make_chat(rng, cid, c["created"], [c["text"]], n_people))
-                truth_contacts[f"{SOURCES['chats']}/{cid}"] = c["label"]
+    tickets, chats, truth_contacts = pose_contacts(rng, contacts, lambda c: (c["split"], c["row"]))
 
     if corpus == "clinc150":
         with open(os.path.join(folder, "domains.json"), encoding="utf-8") as f:
