@@ -465,12 +465,12 @@ public enum KnowledgeGapFinder {
   }
 
   /// The subjects at least 10 of the window's tickets share whose descriptions (of at most 100 of
-  /// them) are no more alike than as many tickets drawn at random: the mean resultant length of their descriptions'
-  /// vectors (the length of the mean of the unit vectors: 1 when all are the same, near the
-  /// window's when they are a random draw) is below the one expected of a random draw of that
-  /// size, √(c² + (1 − c²)/n) with c the window's, plus a tenth of the way from it to 1. On the
-  /// public gap sets a generic subject ("Question", "Issue with my account") lies within 0.02 of
-  /// the window's, the tickets of one intent a third to a half of the way to 1.
+  /// them) are no more alike than as many tickets drawn at random: the mean resultant length of
+  /// their descriptions' vectors (the length of the mean of the unit vectors: 1 when all are the
+  /// same, near the window's when they are a random draw) is below the one expected of a random
+  /// draw of that size, √(c² + (1 − c²)/n) with c the window's, plus a tenth of the way from it
+  /// to 1. On the public gap sets a generic subject ("Question", "Issue with my account") lies
+  /// within 0.02 of the window's, the tickets of one intent a third to a half of the way to 1.
   static func genericSubjects(
     _ tickets: [(subject: String, rest: String)?], embedding: StaticEmbedding, threads: Int
   ) -> Set<String> {

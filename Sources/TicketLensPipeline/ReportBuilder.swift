@@ -410,8 +410,8 @@ public enum ReportBuilder {
           if g.textModel == .sentence {
             notes.note(
               "insights",
-              "sentence vectors: \(a.vectorsComputed) embedded, \(a.vectorsReused) kept from the last run"
-            )
+              "sentence vectors: \(a.vectorsComputed) embedded, "
+                + "\(a.vectorsReused) kept from the last run")
           }
           return GapSection.make(a, settings: g)
         }
