@@ -62,17 +62,14 @@ struct SentenceVectorCache {
     self.identity = identity
     self.dimensions = dimensions
     guard let data = FileManager.default.contents(atPath: path), data.count >= 8 else { return }
-    let bytes = [UInt8](data)
-    // The last eight bytes are the FNV-1a of all before them.
+    // The last eight bytes are the FNV-1a of all before them, which the reader stops at.
+    var r = Reader(bytes: [UInt8](data), end: data.count - 8)
     var sum = FNV1a()
-    for b in bytes.dropLast(8) { sum.add(b) }
-    var check = Reader(bytes: bytes)
-    check.at = bytes.count - 8
-    guard let low = check.u32(), let high = check.u32(),
-      UInt64(high) << 32 | UInt64(low) == sum.value
-    else { return }
-    var r = Reader(bytes: Array(bytes.dropLast(8)))
-    guard r.take(Self.magic.count) == Self.magic[...], r.string() == identity,
+    for b in r.bytes[..<r.end] { sum.add(b) }
+    let trailer = r.bytes.withUnsafeBytes {
+      UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: r.end, as: UInt64.self))
+    }
+    guard trailer == sum.value, r.take(Self.magic.count) == Self.magic[...], r.string() == identity,
       let dims = r.u32(), Int(dims) == dimensions, let count = r.u32()
     else { return }
     // Each entry takes at least its length and its vector: a damaged count is not believed.
@@ -172,13 +169,15 @@ struct SentenceVectorCache {
     try? Data(out).write(to: URL(fileURLWithPath: path), options: .atomic)
   }
 
+  /// Reads `bytes` up to `end`.
   private struct Reader {
     let bytes: [UInt8]
+    let end: Int
     var at = 0
-    var atEnd: Bool { at == bytes.count }
-    var remaining: Int { bytes.count - at }
+    var atEnd: Bool { at == end }
+    var remaining: Int { end - at }
     mutating func take(_ n: Int) -> ArraySlice<UInt8>? {
-      guard n >= 0, bytes.count - at >= n else { return nil }
+      guard n >= 0, end - at >= n else { return nil }
       defer { at += n }
       return bytes[at..<(at + n)]
     }

@@ -13,10 +13,6 @@ public final class Warehouse {
   /// Files at least this large load in bulk mode (rollback journal for that one transaction).
   public nonisolated(unsafe) static var bulkLoadBytes = 32 << 20
 
-  /// Opens (creating if needed) the warehouse at `path` and applies pending migrations.
-  /// `memoryMapped` (read-only connections only): reads go through a memory map; false reads
-  /// through a small page cache instead, for a reader that visits pages all over the file (every
-  /// page it touched would otherwise stay resident in the process).
   /// Whether the warehouse lives in memory (no file beside which to keep caches).
   public var isInMemory: Bool {
     path.isEmpty || path.hasPrefix(":memory:") || path.hasPrefix("file::memory:")
@@ -33,6 +29,10 @@ public final class Warehouse {
     return "exe=\(size)@\(time)"
   }()
 
+  /// Opens (creating if needed) the warehouse at `path` and applies pending migrations.
+  /// `memoryMapped` (read-only connections only): reads go through a memory map; false reads
+  /// through a small page cache instead, for a reader that visits pages all over the file (every
+  /// page it touched would otherwise stay resident in the process).
   public init(path: String, readOnly: Bool = false, memoryMapped: Bool = true)
     throws(WarehouseError)
   {
