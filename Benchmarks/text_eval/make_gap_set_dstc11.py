@@ -42,11 +42,9 @@ alone); chats: the customer turns as visitor messages with generic agent lines b
 """
 import argparse
 import collections
-import hashlib
 import json
 import os
 import random
-import re
 import sys
 
 TEXT_EVAL = os.path.dirname(os.path.abspath(__file__))
@@ -398,11 +396,6 @@ DECOYS = [
 ]
 
 
-def sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
 def read_units(upstream):
     """Every contact candidate: {"label", "turns", "origin", "ref"} in a fixed order."""
     units = []
@@ -457,10 +450,6 @@ def choose_uncovered(rng, labels):
     raise SystemExit("no draw met the family constraints")
 
 
-def sentences(text):
-    return [s for s in re.split(r"(?<=[.?!])\s+", text) if s]
-
-
 def check_texts(units, labels):
     """Every intent has an article; no title or body sentence equals a customer text, and no
     article contains a customer text (or customer turn) of four or more words."""
@@ -471,7 +460,7 @@ def check_texts(units, labels):
     for u in units:
         texts.add(mgs.norm(" ".join(u["turns"])))
         texts.update(mgs.norm(t) for t in u["turns"])
-    mgs.check_articles(list(ARTICLES.values()), DECOYS, texts, sentences, max_sentences=6)
+    mgs.check_articles(list(ARTICLES.values()), DECOYS, texts, mgs.sentences, max_sentences=6)
 
 
 SUBJECTS = mgs.GENERIC_SUBJECTS + ["Question about my account", "Account question",
@@ -513,7 +502,7 @@ def make_articles(rng, covered):
 
 def build(upstream, out):
     for _, rel in UTTERANCE_FILES + TURN_FILES:
-        print(f"sha256 {sha256(os.path.join(upstream, rel))}  {rel}")
+        print(f"sha256 {mgs.sha256(os.path.join(upstream, rel))}  {rel}")
     os.makedirs(out, exist_ok=True)
     rng = random.Random(f"{SEED}:{CORPUS}")
     units, skipped = read_units(upstream)

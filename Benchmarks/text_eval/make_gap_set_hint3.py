@@ -36,11 +36,8 @@ Time: 85 % of contacts in the 28 days ending 2026-03-31T23:59:59Z, 15 % in the 2
 import argparse
 import collections
 import csv
-import datetime as dt
-import hashlib
 import os
 import random
-import re
 import sys
 
 TEXT_EVAL = os.path.dirname(os.path.abspath(__file__))
@@ -327,11 +324,6 @@ DECOYS = [
 STILL = mgs.OUTRO                     # the shared closing line of make_gap_sets.py's articles
 
 
-def sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
 def read_rows(upstream):
     """Every upstream row: {"bot", "split", "row" (0-based data row), "text", "label"}."""
     rows = []
@@ -370,10 +362,6 @@ def choose_uncovered(rng, labels):
     raise SystemExit("no draw met the family constraints")
 
 
-def sentences(text):
-    return [s for s in re.split(r"(?<=[.?!])\s+", text) if s]
-
-
 def check_texts(all_rows, labels):
     """Every used label has an article and a family; no title or body sentence equals a HINT3
     text (any file, out-of-scope rows included), and no article contains one of four or more
@@ -383,20 +371,7 @@ def check_texts(all_rows, labels):
     assert not missing and not extra, f"ARTICLES mismatch: missing {missing}, extra {extra}"
     assert set(FAMILY) == set(labels), set(FAMILY) ^ set(labels)
     texts = {mgs.norm(r["text"]) for r in all_rows}
-    mgs.check_articles(list(ARTICLES.values()), DECOYS, texts, sentences, max_sentences=5)
-
-
-def place_in_time(rng, contacts, chat_share, previous_share):
-    """make_gap_sets.place_in_time (the same draws in the same order) with the previous-window
-    share as a parameter."""
-    n_chats = round(chat_share * len(contacts))
-    window = dt.timedelta(days=mgs.WINDOW_DAYS)
-    start = mgs.AS_OF - window
-    for i, c in enumerate(contacts):
-        c["kind"] = "chat" if i < n_chats else "ticket"
-        lo = start - window if rng.random() < previous_share else start
-        c["created"] = lo + dt.timedelta(seconds=rng.randrange(1, int(window.total_seconds()) + 1))
-    return start
+    mgs.check_articles(list(ARTICLES.values()), DECOYS, texts, mgs.sentences, max_sentences=5)
 
 
 def ticket_text(rng, query):
@@ -434,7 +409,7 @@ def ref(r):
 
 
 def build(upstream, out):
-    digests = {rel: sha256(os.path.join(upstream, rel)) for rel in input_files()}
+    digests = {rel: mgs.sha256(os.path.join(upstream, rel)) for rel in input_files()}
     for rel, h in digests.items():
         print(f"sha256 {h}  {rel}")
     os.makedirs(out, exist_ok=True)
@@ -451,7 +426,7 @@ def build(upstream, out):
     contacts = [r for r in rows if ref(r) not in held]
     rng.shuffle(contacts)
 
-    start = place_in_time(rng, contacts, CHAT_SHARE, PREVIOUS_SHARE)
+    start = mgs.place_in_time(rng, contacts, CHAT_SHARE, PREVIOUS_SHARE)
     order = {b: i for i, b in enumerate(BOTS)}
     tickets, chats, truth_contacts = mgs.pose_contacts(
         rng, contacts, lambda c: (order[c["bot"]], c["split"], c["row"]),

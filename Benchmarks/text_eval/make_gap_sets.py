@@ -27,6 +27,7 @@ Construction (see TextEval/README.md):
 import argparse
 import csv
 import datetime as dt
+import hashlib
 import json
 import math
 import os
@@ -73,9 +74,9 @@ SETS = {
 }
 
 
-def place_in_time(rng, contacts, chat_share):
+def place_in_time(rng, contacts, chat_share, previous_share=PREVIOUS_SHARE):
     """Marks the first `chat_share` of the (shuffled) contacts as chats, the rest as tickets, and
-    gives each a creation instant: PREVIOUS_SHARE of them in the window before, the rest in the
+    gives each a creation instant: `previous_share` of them in the window before, the rest in the
     window, uniform to the second (the gap sets' shared draw; the same calls in the same order).
     Returns the window's start."""
     n_chats = round(chat_share * len(contacts))
@@ -83,9 +84,20 @@ def place_in_time(rng, contacts, chat_share):
     start = AS_OF - window
     for i, c in enumerate(contacts):
         c["kind"] = "chat" if i < n_chats else "ticket"
-        lo = start - window if rng.random() < PREVIOUS_SHARE else start
+        lo = start - window if rng.random() < previous_share else start
         c["created"] = lo + dt.timedelta(seconds=rng.randrange(1, int(window.total_seconds()) + 1))
     return start
+
+
+def sha256(path):
+    """The hex SHA-256 of a file (the scripts print their upstream files' digests)."""
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def sentences(text):
+    """A text's sentences: split after ".", "?" or "!" and white space."""
+    return [s for s in re.split(r"(?<=[.?!])\s+", text) if s]
 
 
 def iso(t):
