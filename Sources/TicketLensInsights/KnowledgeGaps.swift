@@ -9,16 +9,25 @@ public struct GapSettings: Sendable, Equatable {
   public var minTickets = 11
   /// The window ends at the as-of instant; the trend compares it with the window before.
   public var windowDays = 28
-  /// A topic whose best article's similarity (cosine of the sentence vectors) is below this is
-  /// a gap whatever else holds (only far-off topics: how similar "similar" is differs between
-  /// domains, so coverage is decided by the rule below, not by a threshold).
-  public var matchThreshold = 0.5
-  /// An article covers a topic only when the topic is (within this cosine) the one the article
-  /// answers best: an article nearest to two topics answers one of them.
-  public var coverMargin = 0.03
-  /// A topic that another topic beats to its best article is still covered when the two are
-  /// this alike (cosine of the centres): two phrasings of what the article answers.
-  public var fragmentSimilarity = 0.9
+  /// The similarities below are on the window's own scale: 0 is how alike two of the window's
+  /// contacts are on average (for two topics' centres; `GapAnalysis.background`), or a contact
+  /// and an article (for a topic and an article; `GapAnalysis.articleBackground`), 1 is
+  /// identical. Cosines run higher where every text is long or says the same things in the same
+  /// words (complaints, spoken turns), lower for short varied queries: on this scale a setting
+  /// means the same on both. The defaults are the cosines chosen on short queries (about 0.35 by
+  /// chance) carried over.
+  ///
+  /// A topic whose best article's similarity is below this is a gap whatever else holds (only
+  /// far-off topics: how similar "similar" is differs between domains, so coverage is decided
+  /// by the rules below, not by a threshold).
+  public var matchThreshold = 0.24
+  /// An article covers a topic only when the topic is (within this much, on the window's
+  /// scale) the one the article answers best: an article nearest to two topics answers one of
+  /// them.
+  public var coverMargin = 0.045
+  /// A topic that another topic beats to its best article is still covered when the two
+  /// topics' centres are this alike (window's scale): two phrasings of what the article answers.
+  public var fragmentSimilarity = 0.85
   /// An article not updated for this many days while its topic grows is listed as stale.
   public var staleDays = 180
   /// Search terms need at least this many searches in the window to be listed.
@@ -26,9 +35,9 @@ public struct GapSettings: Sendable, Equatable {
   /// A topic beaten to its best article is still covered when the article uses at least this
   /// share of the topic's six most distinctive terms.
   public var termShare = 0.67
-  /// Gaps whose centres have at least this cosine, one being the other's nearest topic, are one
-  /// gap (phrasings of one need).
-  public var gapMergeSimilarity = 0.85
+  /// Gaps whose centres are at least this alike (window's scale), one being the other's nearest
+  /// topic, are one gap (phrasings of one need).
+  public var gapMergeSimilarity = 0.75
   /// Topic graph: each contact linked to its this many nearest contacts.
   public var neighbours = 10
   /// Louvain resolution of the topic graph (higher: more, smaller topics).
@@ -129,6 +138,12 @@ public struct GapAnalysis: Sendable {
   /// embedded, and those whose vectors the last run had kept.
   public var vectorsComputed = 0
   public var vectorsReused = 0
+  /// How alike two of the window's contacts are on average (mean cosine of their vectors): the
+  /// 0 of the scale of the settings that compare topics' centres.
+  public var background = 0.0
+  /// How alike a contact of the window and an article are on average: the 0 of the scale of
+  /// the settings that compare a topic with an article.
+  public var articleBackground = 0.0
 }
 
 /// Finds knowledge gaps: clusters tickets and chats into topics by meaning (the static sentence
@@ -138,7 +153,7 @@ public struct GapAnalysis: Sendable {
 /// README, "Knowledge gaps".
 public enum KnowledgeGapFinder {
   /// Bumped whenever a change would list different topics for the same data.
-  public static let version = 6
+  public static let version = 7
 
   public static func analyze(warehouse: Warehouse, asOf: Int64, settings: GapSettings) throws
     -> GapAnalysis
@@ -181,6 +196,11 @@ public enum KnowledgeGapFinder {
     let windowVectors =
       sentenceModel.map { vectorCache!.vectors(texts, model: $0, threads: settings.threads) }
       ?? staticVectors
+    // The similarity settings are on the window's scale (0: as alike as two of its contacts on
+    // average, 1: identical).
+    let (background, meanContact) = Self.background(windowVectors, dims: dims)
+    let fragmentSimilarity = background + settings.fragmentSimilarity * (1 - background)
+    let gapMergeSimilarity = background + settings.gapMergeSimilarity * (1 - background)
     var clustering = TopicClustering(
       vectors: windowVectors, dimensions: dims, neighbours: settings.neighbours,
       resolution: settings.resolution, mergeSimilarity: Float(settings.mergeSimilarity),
@@ -204,6 +224,18 @@ public enum KnowledgeGapFinder {
     }
     let articleVectors = Self.articleVectors(
       sentenceVectors, owner: sentenceOwner, articles: articles.count, dims: dims)
+    // The mean contact–article cosine: the mean contact vector against the articles' mean.
+    var articleBackground = 0.0
+    if !articles.isEmpty {
+      for d in 0..<dims {
+        var sum: Float = 0
+        for a in articles.indices { sum += articleVectors[a * dims + d] }
+        articleBackground += meanContact[d] * Double(sum) / Double(articles.count)
+      }
+      articleBackground = min(1, max(0, articleBackground))
+    }
+    let matchFloor = articleBackground + settings.matchThreshold * (1 - articleBackground)
+    let coverMargin = settings.coverMargin * (1 - articleBackground)
     // Each article's terms, for the terms a topic's best article lacks.
     let tokenizer = Tokenizer(maxNGram: 2)
     let articleTerms = articles.map {
@@ -286,13 +318,13 @@ public enum KnowledgeGapFinder {
         let idx = members[j]
         let contacts = idx.map { current[$0] }
         let match = Double(best[t]?.score ?? 0)
-        var isGap = articleMass == nil && match < settings.matchThreshold
+        var isGap = articleMass == nil && match < matchFloor
         var answered: String?
         var missing: [String] = []
         if let b = best[t] {
           if let o = answers[b.article], o != t,
-            Double(best[o]!.score) - match > settings.coverMargin,
-            Double(clustering.centroidSimilarity(topicsShown[o], j)) < settings.fragmentSimilarity
+            Double(best[o]!.score) - match > coverMargin,
+            Double(clustering.centroidSimilarity(topicsShown[o], j)) < fragmentSimilarity
           {
             isGap = true
             answered = labels[o]
@@ -374,7 +406,7 @@ public enum KnowledgeGapFinder {
       for (x, a) in gapClusters.enumerated() where into[a] == nil {
         for b in gapClusters[(x + 1)...]
         where into[b] == nil && (nearestTopic[a] == b || nearestTopic[b] == a)
-          && Double(clustering.centroidSimilarity(a, b)) >= settings.gapMergeSimilarity
+          && Double(clustering.centroidSimilarity(a, b)) >= gapMergeSimilarity
         {
           into[b] = a
         }
@@ -422,16 +454,24 @@ public enum KnowledgeGapFinder {
       windowStart: start, windowEnd: asOf, contacts: windowTotal,
       sampled: keep == nil ? nil : current.count, topics: topics,
       searchGaps: searchGaps, staleArticles: stale,
-      vectorsComputed: vectorsComputed, vectorsReused: vectorsReused)
+      vectorsComputed: vectorsComputed, vectorsReused: vectorsReused, background: background,
+      articleBackground: articleBackground)
   }
 
   /// What a contact asks, for topics: a ticket's subject and its description without greeting,
   /// signature or quoted replies (the description alone when the subject is one of `generic`
   /// and there is a description); a chat's first visitor message of at least three words (the
   /// opening states the need; later lines are mostly "ok thanks" and "still not working", words
-  /// every topic shares), else all its visitor lines.
+  /// every topic shares), else all its visitor lines. Redaction masks ("XXXX") are left out
+  /// (`MessageCleaner.withoutMasks`).
   static func topicText(
     _ c: ContactText, _ parts: (subject: String, rest: String)?, generic: Set<String> = []
+  ) -> String {
+    MessageCleaner.withoutMasks(unmaskedTopicText(c, parts, generic: generic))
+  }
+
+  private static func unmaskedTopicText(
+    _ c: ContactText, _ parts: (subject: String, rest: String)?, generic: Set<String>
   ) -> String {
     if let (subject, rest) = parts {
       if !generic.isEmpty, generic.contains(subject),
@@ -511,6 +551,25 @@ public enum KnowledgeGapFinder {
       if resultant(members) < random + 0.1 * (1 - random) { out.insert(subject) }
     }
     return out
+  }
+
+  /// The mean cosine of two different rows of `vectors` (unit length; rows of zeros, texts with
+  /// no known word, are left out), (|Σv|² − n) / (n(n − 1)), and the rows' mean vector, in one
+  /// pass.
+  static func background(_ vectors: [Float], dims: Int) -> (Double, [Double]) {
+    var sum = [Double](repeating: 0, count: dims)
+    var n = 0
+    for row in 0..<(dims > 0 ? vectors.count / dims : 0) {
+      var norm: Float = 0
+      for d in 0..<dims { norm += vectors[row * dims + d] * vectors[row * dims + d] }
+      guard norm > 0 else { continue }
+      n += 1
+      for d in 0..<dims { sum[d] += Double(vectors[row * dims + d]) }
+    }
+    guard n > 1 else { return (0, sum) }
+    let squared = sum.reduce(0) { $0 + $1 * $1 }
+    let c = min(1, max(0, (squared - Double(n)) / (Double(n) * Double(n - 1))))
+    return (c, sum.map { $0 / Double(n) })
   }
 
   /// Per topic, its terms most distinctive first: the share of its texts that use the term,

@@ -68,6 +68,41 @@ extension MessageCleaner {
     return true
   }
 
+  /// Without redaction masks: runs of two or more x's standing as a word or between non-letters
+  /// ("XXXX", "XX/XX/XXXX" → "//", "{$XXXX}"), as exports masked for privacy write names, dates
+  /// and account numbers (the CFPB's complaints, many help desks' redaction), and "[redacted]".
+  /// Left in, every masked text shares those words: they would pull masked contacts together
+  /// and label topics "xx xxxx / xxxx xx". Found on the bytes (no Character is made).
+  static func withoutMasks(_ text: String) -> String {
+    let u = Array(text.utf8)
+    guard u.contains(where: { $0 == 0x58 || $0 == 0x78 || $0 == 0x5B }) else { return text }
+    func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A || b >= 0x80 }
+    let redacted = Array("[redacted]".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(u.count)
+    var i = 0
+    while i < u.count {
+      if u[i] == 0x5B, i + redacted.count <= u.count,
+        zip(u[i..<(i + redacted.count)], redacted).allSatisfy({
+          ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1
+        })
+      {
+        i += redacted.count
+        continue
+      }
+      guard isLetter(u[i]) else {
+        out.append(u[i])
+        i += 1
+        continue
+      }
+      var j = i
+      while j < u.count, isLetter(u[j]) { j += 1 }
+      if j - i < 2 || !u[i..<j].allSatisfy({ ($0 | 0x20) == 0x78 }) { out += u[i..<j] }
+      i = j
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
   /// Lines split at LF, CR or CRLF, found on the UTF-8 bytes (no grapheme breaking: this runs on
   /// every ticket and chat).
   static func lineSlices(_ text: String) -> [Substring] {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The gap finder on the public gap sets (TextEval/gaps-*: BANKING77, CLINC150, HWU64, DSTC11 and
-/// HINT3 queries posed as tickets and chats, some intents with an article and some without;
+/// HINT3 queries and CFPB complaints posed as tickets and chats, some intents with an article and some without;
 /// HWU64's articles are written like a real Help Center, without quoting any query; see
 /// TextEval/README.md),
 /// scored here independently of the product the way `Benchmarks/text_eval/score_gaps.py` scores
@@ -87,27 +87,41 @@ struct PublicGapSetTests {
   /// two gaps merge only when one is the other's nearest topic (a change made after looking at
   /// this set, so it is no longer held out); the sentence model measured 0.61 / 1.00 on it.
   /// 0.56 / 0.65 once generic subjects no longer make topics (finder 6: one more covered row of
-  /// 17; the topics are purer, NMI 0.558 → 0.573).
+  /// 17; the topics are purer, NMI 0.558 → 0.573); 0.61 / 0.62 with the similarity settings on
+  /// the window's scale (finder 7: these turns are more alike by chance than short queries).
   @Test func dstc11() throws {
     let s = try Self.score(set: "gaps-dstc11")
-    #expect(s.recall >= 0.55 && s.precision >= 0.6, "\(s)")
+    #expect(s.recall >= 0.6 && s.precision >= 0.6, "\(s)")
   }
 
   /// HINT3 (real queries to three live support bots, short, misspelt, Indian English; ODbL),
   /// made by a helper session after every setting was chosen and measured once, held out
   /// (2026-12-07): 0.62 / 0.50 (the sentence model 0.54 / 0.58; TF-IDF + k-means at best 0.46 /
   /// 0.41 or 0.38 / 0.55); measured a second time to check finder 6 (generic subjects, chosen on
-  /// the other four sets): 0.62 / 0.53. Not tuned on: a change that helps here without helping
-  /// the others is looking at the test.
+  /// the other four sets): 0.62 / 0.53, and a third time for finder 7 (the window's scale,
+  /// whose defaults are the old cosines carried over at short queries' level: unchanged).
+  /// Not tuned on: a change that helps here without helping the others is looking at the test.
   @Test func hint3() throws {
     let s = try Self.score(set: "gaps-hint3")
     #expect(s.recall >= 0.6 && s.precision >= 0.5, "\(s)")
   }
 
   /// Measured 0.61 / 0.48 when the set was made (2026-12-07): the weakest of the three; 0.61 /
-  /// 0.57 once generic subjects no longer make topics (finder 6).
+  /// 0.57 once generic subjects no longer make topics (finder 6); 0.61 / 0.65 with the
+  /// similarity settings on the window's scale (finder 7).
   @Test func hwu64() throws {
     let s = try Self.score(set: "gaps-hwu64")
-    #expect(s.recall >= 0.6 && s.precision >= 0.55, "\(s)")
+    #expect(s.recall >= 0.6 && s.precision >= 0.6, "\(s)")
+  }
+
+  /// CFPB consumer complaints (long, real, multi-paragraph, redaction masks; prose articles;
+  /// public domain), made by a helper session that ran no finder on it (2026-12-07): 0.25 / 0.67
+  /// (3 rows) with finder 6, whose topics were labelled by the masks ("xx xxxx / xxxx xx");
+  /// 0.25 / 0.43 (7 rows) with finder 7 (masks left out; the window's scale). Its labels are
+  /// the consumers' own picks and overlap: a linear SVM recovers 43 % of them from the text, so
+  /// this bounds nothing near the others; TF-IDF + k-means scores 0.375 / 0.29 at best.
+  @Test func cfpb() throws {
+    let s = try Self.score(set: "gaps-cfpb")
+    #expect(s.recall >= 0.25 && s.precision >= 0.4, "\(s)")
   }
 }

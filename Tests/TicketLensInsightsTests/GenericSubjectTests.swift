@@ -52,4 +52,22 @@ import Testing
       KnowledgeGapFinder.suggestedTitle(Array(contacts[0..<40]), generic: generic)
         == "Refund request")
   }
+
+  /// The window's background: the mean cosine of two different rows (zero rows left out) and
+  /// the rows' mean, checked against the pairs counted one by one.
+  @Test func theBackgroundIsTheMeanCosineOfTwoContacts() {
+    let rows: [[Float]] = [[1, 0, 0], [0, 1, 0], [0.6, 0.8, 0], [0, 0, 0], [0, 0.6, 0.8]]
+    var pairs: [Double] = []
+    let kept = rows.filter { $0 != [0, 0, 0] }
+    for i in kept.indices {
+      for j in kept.indices where j != i {
+        pairs.append(Double(zip(kept[i], kept[j]).reduce(0) { $0 + $1.0 * $1.1 }))
+      }
+    }
+    let (c, mean) = KnowledgeGapFinder.background(rows.flatMap { $0 }, dims: 3)
+    #expect(abs(c - pairs.reduce(0, +) / Double(pairs.count)) < 1e-6)
+    #expect(zip(mean, [0.4, 0.6, 0.2]).allSatisfy { abs($0 - $1) < 1e-6 }, "\(mean)")
+    #expect(KnowledgeGapFinder.background([1, 0, 1, 0], dims: 2).0 == 1)
+    #expect(KnowledgeGapFinder.background([1, 0], dims: 2).0 == 0)
+  }
 }

@@ -185,6 +185,20 @@ struct SentimentTests {
     #expect(s.score("Good morning,\nWhere is my parcel?").label == .neutral)
   }
 
+  /// Redaction masks leave the text; words that only contain x's among other letters stay.
+  @Test func redactionMasksAreNotTheCustomersWords() {
+    #expect(
+      MessageCleaner.withoutMasks("On XX/XX/XXXX XXXX charged me {$XXXX} for my Xbox")
+        == "On //  charged me {$} for my Xbox")
+    #expect(
+      MessageCleaner.withoutMasks("xx xxxx, X and x-ray [REDACTED] [Redacted].")
+        == " , X and x-ray  .")
+    #expect(MessageCleaner.withoutMasks("Café XXXX résumé") == "Café  résumé")
+    let plain = "No mask here, only a box and an axe."
+    #expect(MessageCleaner.withoutMasks(plain) == plain)
+    #expect(MessageCleaner.withoutMasks("") == "")
+  }
+
   /// The byte cleaner keeps exactly what `clean` keeps, on every ASCII text: lines, quotes,
   /// signatures and greetings in all their spellings and places.
   @Test func asciiCleanerEqualsTheStringCleaner() {
