@@ -306,24 +306,8 @@ def ticket_text(rng, text):
     """(subject, description): a narrative of at most 90 characters on one line may be the
     subject alone; otherwise a generic subject or the narrative's first words, and the narrative
     as the description (sometimes after a greeting and before a sign-off)."""
-    u = rng.random()
-    if len(text) <= 90 and "\n" not in text and u < 0.35:
-        return text, ""
-    if u < 0.80:
-        words = text.split()
-        k = rng.randint(3, 6)
-        if len(words) > k and rng.random() < 0.4:
-            subject = " ".join(words[:k]).rstrip(",.;:")
-        else:
-            subject = rng.choice(SUBJECTS)
-        lines = []
-        if rng.random() < 0.25:
-            lines.append(rng.choice(mgs.GREETINGS))
-        lines.append(text)
-        if rng.random() < 0.25:
-            lines.append(rng.choice(mgs.SIGN_OFFS))
-        return subject, "\n".join(lines)
-    return "", text
+    return mgs.framed_ticket_text(rng, text, text, len(text) <= 90 and "\n" not in text,
+                                  SUBJECTS, subject_share=0.80, framing=0.25)
 
 
 def make_articles(rng, covered):

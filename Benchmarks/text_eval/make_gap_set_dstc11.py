@@ -475,24 +475,8 @@ def ticket_text(rng, turns):
     """(subject, description): short single-turn texts may be the subject alone; otherwise a
     short or generic subject and the customer turns as the description."""
     text = "\n\n".join(turns)
-    u = rng.random()
-    if len(turns) == 1 and len(text) <= 90 and u < 0.35:
-        return text, ""
-    if u < 0.75:
-        words = turns[0].split()
-        k = rng.randint(3, 6)
-        if len(words) > k and rng.random() < 0.4:
-            subject = " ".join(words[:k]).rstrip(",.;:")
-        else:
-            subject = rng.choice(SUBJECTS)
-        lines = []
-        if rng.random() < 0.35:
-            lines.append(rng.choice(mgs.GREETINGS))
-        lines.append(text)
-        if rng.random() < 0.35:
-            lines.append(rng.choice(mgs.SIGN_OFFS))
-        return subject, "\n".join(lines)
-    return "", text
+    return mgs.framed_ticket_text(rng, text, turns[0], len(turns) == 1 and len(text) <= 90,
+                                  SUBJECTS, subject_share=0.75, framing=0.35)
 
 
 def make_articles(rng, covered):

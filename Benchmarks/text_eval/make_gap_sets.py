@@ -191,6 +191,32 @@ def ticket_text(rng, query):
     return "", query
 
 
+def framed_ticket_text(rng, text, first, subject_alone, subjects, subject_share, framing):
+    """(subject, description) of a text longer than a query (make_gap_set_dstc11.py's turns,
+    make_gap_set_cfpb.py's complaints): the text alone as the subject when `subject_alone` and
+    the first draw is below 0.35; else, below `subject_share`, the first 3-6 words of `first` or
+    one of `subjects` as the subject and the text as the description, after a greeting and
+    before a sign-off each with probability `framing`; else no subject."""
+    u = rng.random()
+    if subject_alone and u < 0.35:
+        return text, ""
+    if u < subject_share:
+        words = first.split()
+        k = rng.randint(3, 6)
+        if len(words) > k and rng.random() < 0.4:
+            subject = " ".join(words[:k]).rstrip(",.;:")
+        else:
+            subject = rng.choice(subjects)
+        lines = []
+        if rng.random() < framing:
+            lines.append(rng.choice(GREETINGS))
+        lines.append(text)
+        if rng.random() < framing:
+            lines.append(rng.choice(SIGN_OFFS))
+        return subject, "\n".join(lines)
+    return "", text
+
+
 def minutes(rng, median, sigma, low, high):
     return min(high, max(low, rng.lognormvariate(math.log(median), sigma)))
 

@@ -9,13 +9,12 @@ public struct GapSettings: Sendable, Equatable {
   public var minTickets = 11
   /// The window ends at the as-of instant; the trend compares it with the window before.
   public var windowDays = 28
-  /// The similarities below are on the window's own scale: 0 is how alike two of the window's
-  /// contacts are on average (for two topics' centres; `GapAnalysis.background`), or a contact
-  /// and an article (for a topic and an article; `GapAnalysis.articleBackground`), 1 is
-  /// identical. Cosines run higher where every text is long or says the same things in the same
-  /// words (complaints, spoken turns), lower for short varied queries: on this scale a setting
-  /// means the same on both. The defaults are the cosines chosen on short queries (about 0.35 by
-  /// chance) carried over.
+  /// The similarities below are on the window's own scale (`GapScale`): 0 is the mean cosine of
+  /// two of the window's contacts (for two topics' centres), or of a contact and an article (for
+  /// a topic and an article), 1 is identical. Cosines run higher where every text is long or
+  /// says the same things in the same words (complaints, spoken turns), lower for short varied
+  /// queries: on this scale a setting means about the same on both. The defaults are the plain
+  /// cosines chosen on short queries (whose mean cosine is about a third) carried over.
   ///
   /// A topic whose best article's similarity is below this is a gap whatever else holds (only
   /// far-off topics: how similar "similar" is differs between domains, so coverage is decided
@@ -42,7 +41,8 @@ public struct GapSettings: Sendable, Equatable {
   public var neighbours = 10
   /// Louvain resolution of the topic graph (higher: more, smaller topics).
   public var resolution = 2.0
-  /// Topics whose centres have at least this cosine are merged into one.
+  /// Topics whose centres have at least this cosine (a plain cosine; above 1: never) are merged
+  /// into one.
   public var mergeSimilarity = 2.0
   /// At most this many contacts of the window build the topic graph (the rest are assigned to
   /// the nearest topic).
@@ -138,12 +138,38 @@ public struct GapAnalysis: Sendable {
   /// embedded, and those whose vectors the last run had kept.
   public var vectorsComputed = 0
   public var vectorsReused = 0
-  /// How alike two of the window's contacts are on average (mean cosine of their vectors): the
-  /// 0 of the scale of the settings that compare topics' centres.
-  public var background = 0.0
-  /// How alike a contact of the window and an article are on average: the 0 of the scale of
-  /// the settings that compare a topic with an article.
-  public var articleBackground = 0.0
+  /// The window's scale and the plain cosines the similarity settings came to on it.
+  public var scale = GapScale()
+}
+
+/// The window's similarity scale (`GapSettings`): its two zeros, and the plain cosines the
+/// similarity settings come to on it.
+public struct GapScale: Sendable, Equatable {
+  /// The mean cosine of two different contacts of the window: the 0 of the settings that
+  /// compare topics' centres.
+  public var contacts = 0.0
+  /// The mean cosine of a contact of the window and an article: the 0 of the settings that
+  /// compare a topic with an article.
+  public var articles = 0.0
+  /// `matchThreshold`, `coverMargin`, `fragmentSimilarity` and `gapMergeSimilarity` as plain
+  /// cosines (the margin as a difference of cosines).
+  public var matchFloor = 0.0
+  public var coverMargin = 0.0
+  public var fragmentSimilarity = 0.0
+  public var gapMergeSimilarity = 0.0
+
+  public init() {}
+
+  /// `settings` on the scale whose zeros are `contacts` and `articles`: x ↦ zero + x (1 − zero),
+  /// a margin x ↦ x (1 − zero).
+  public init(contacts: Double, articles: Double, settings: GapSettings) {
+    self.contacts = contacts
+    self.articles = articles
+    matchFloor = articles + settings.matchThreshold * (1 - articles)
+    coverMargin = settings.coverMargin * (1 - articles)
+    fragmentSimilarity = contacts + settings.fragmentSimilarity * (1 - contacts)
+    gapMergeSimilarity = contacts + settings.gapMergeSimilarity * (1 - contacts)
+  }
 }
 
 /// Finds knowledge gaps: clusters tickets and chats into topics by meaning (the static sentence
@@ -199,8 +225,6 @@ public enum KnowledgeGapFinder {
     // The similarity settings are on the window's scale (0: as alike as two of its contacts on
     // average, 1: identical).
     let (background, meanContact) = Self.background(windowVectors, dims: dims)
-    let fragmentSimilarity = background + settings.fragmentSimilarity * (1 - background)
-    let gapMergeSimilarity = background + settings.gapMergeSimilarity * (1 - background)
     var clustering = TopicClustering(
       vectors: windowVectors, dimensions: dims, neighbours: settings.neighbours,
       resolution: settings.resolution, mergeSimilarity: Float(settings.mergeSimilarity),
@@ -224,18 +248,13 @@ public enum KnowledgeGapFinder {
     }
     let articleVectors = Self.articleVectors(
       sentenceVectors, owner: sentenceOwner, articles: articles.count, dims: dims)
-    // The mean contact–article cosine: the mean contact vector against the articles' mean.
-    var articleBackground = 0.0
-    if !articles.isEmpty {
-      for d in 0..<dims {
-        var sum: Float = 0
-        for a in articles.indices { sum += articleVectors[a * dims + d] }
-        articleBackground += meanContact[d] * Double(sum) / Double(articles.count)
-      }
-      articleBackground = min(1, max(0, articleBackground))
-    }
-    let matchFloor = articleBackground + settings.matchThreshold * (1 - articleBackground)
-    let coverMargin = settings.coverMargin * (1 - articleBackground)
+    // The mean contact–article cosine: the mean contact vector against the mean of the articles
+    // that have a vector (an article of no known word has none).
+    let (_, meanArticle) = Self.background(articleVectors, dims: dims)
+    let scale = GapScale(
+      contacts: background,
+      articles: min(1, max(0, zip(meanContact, meanArticle).reduce(0) { $0 + $1.0 * $1.1 })),
+      settings: settings)
     // Each article's terms, for the terms a topic's best article lacks.
     let tokenizer = Tokenizer(maxNGram: 2)
     let articleTerms = articles.map {
@@ -318,13 +337,13 @@ public enum KnowledgeGapFinder {
         let idx = members[j]
         let contacts = idx.map { current[$0] }
         let match = Double(best[t]?.score ?? 0)
-        var isGap = articleMass == nil && match < matchFloor
+        var isGap = articleMass == nil && match < scale.matchFloor
         var answered: String?
         var missing: [String] = []
         if let b = best[t] {
           if let o = answers[b.article], o != t,
-            Double(best[o]!.score) - match > coverMargin,
-            Double(clustering.centroidSimilarity(topicsShown[o], j)) < fragmentSimilarity
+            Double(best[o]!.score) - match > scale.coverMargin,
+            Double(clustering.centroidSimilarity(topicsShown[o], j)) < scale.fragmentSimilarity
           {
             isGap = true
             answered = labels[o]
@@ -406,7 +425,7 @@ public enum KnowledgeGapFinder {
       for (x, a) in gapClusters.enumerated() where into[a] == nil {
         for b in gapClusters[(x + 1)...]
         where into[b] == nil && (nearestTopic[a] == b || nearestTopic[b] == a)
-          && Double(clustering.centroidSimilarity(a, b)) >= gapMergeSimilarity
+          && Double(clustering.centroidSimilarity(a, b)) >= scale.gapMergeSimilarity
         {
           into[b] = a
         }
@@ -454,8 +473,7 @@ public enum KnowledgeGapFinder {
       windowStart: start, windowEnd: asOf, contacts: windowTotal,
       sampled: keep == nil ? nil : current.count, topics: topics,
       searchGaps: searchGaps, staleArticles: stale,
-      vectorsComputed: vectorsComputed, vectorsReused: vectorsReused, background: background,
-      articleBackground: articleBackground)
+      vectorsComputed: vectorsComputed, vectorsReused: vectorsReused, scale: scale)
   }
 
   /// What a contact asks, for topics: a ticket's subject and its description without greeting,

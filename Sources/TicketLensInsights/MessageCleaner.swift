@@ -68,15 +68,19 @@ extension MessageCleaner {
     return true
   }
 
-  /// Without redaction masks: runs of two or more x's standing as a word or between non-letters
-  /// ("XXXX", "XX/XX/XXXX" → "//", "{$XXXX}"), as exports masked for privacy write names, dates
-  /// and account numbers (the CFPB's complaints, many help desks' redaction), and "[redacted]".
-  /// Left in, every masked text shares those words: they would pull masked contacts together
-  /// and label topics "xx xxxx / xxxx xx". Found on the bytes (no Character is made).
+  /// Without redaction masks: runs of two or more x's standing alone between characters other
+  /// than ASCII letters and digits ("XXXX", "XX/XX/XXXX" → "//", "{$XXXX}", "XXXX’s" → "’s"),
+  /// as exports masked for privacy write names, dates and account numbers (the CFPB's
+  /// complaints, many help desks' redaction), and "[redacted]" (→ a space). Left in, every masked
+  /// text shares those words: they would pull masked contacts together and label topics
+  /// "xx xxxx / xxxx xx". A run touching a digit ("5xx errors", "4XX") or another ASCII letter
+  /// ("Xbox") stays. Found on the bytes (no Character is made).
   static func withoutMasks(_ text: String) -> String {
     let u = Array(text.utf8)
-    guard u.contains(where: { $0 == 0x58 || $0 == 0x78 || $0 == 0x5B }) else { return text }
-    func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A || b >= 0x80 }
+    func isX(_ b: UInt8) -> Bool { b | 0x20 == 0x78 }
+    let hasMask = u.indices.dropFirst().contains { isX(u[$0 - 1]) && isX(u[$0]) }
+    guard hasMask || u.contains(0x5B) else { return text }
+    func isWord(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A || b &- 0x30 < 10 }
     let redacted = Array("[redacted]".utf8)
     var out: [UInt8] = []
     out.reserveCapacity(u.count)
@@ -87,17 +91,18 @@ extension MessageCleaner {
           ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1
         })
       {
+        out.append(0x20)
         i += redacted.count
         continue
       }
-      guard isLetter(u[i]) else {
+      guard isWord(u[i]) else {
         out.append(u[i])
         i += 1
         continue
       }
       var j = i
-      while j < u.count, isLetter(u[j]) { j += 1 }
-      if j - i < 2 || !u[i..<j].allSatisfy({ ($0 | 0x20) == 0x78 }) { out += u[i..<j] }
+      while j < u.count, isWord(u[j]) { j += 1 }
+      if j - i < 2 || !u[i..<j].allSatisfy(isX) { out += u[i..<j] }
       i = j
     }
     return String(decoding: out, as: UTF8.self)

@@ -19,7 +19,10 @@ struct GapsCommand: ParsableCommand {
   var list = "gaps"
   @Option(help: "Days in the window (ending at the as-of instant).") var windowDays: Int?
   @Option(help: "Minimum contacts for a topic.") var minTickets: Int?
-  @Option(help: "Article similarity below which a topic is a gap whatever else holds (0-1).")
+  @Option(
+    help:
+      "Article similarity below which a topic is a gap whatever else holds (0-1, on the window's scale: 0 = as alike as a contact and an article on average)."
+  )
   var matchThreshold: Double?
   @Option(help: "Nearest contacts each contact is linked to in the topic graph.")
   var neighbours: Int?
@@ -29,11 +32,17 @@ struct GapsCommand: ParsableCommand {
   var mergeSimilarity: Double?
   @Option(help: "Share of a topic's distinctive terms its best article must use to cover it.")
   var termShare: Double?
-  @Option(help: "Centre similarity from which two gaps are one (0-1).")
+  @Option(help: "Centre similarity from which two gaps are one (0-1, on the window's scale).")
   var gapMergeSimilarity: Double?
-  @Option(help: "How much nearer another topic must be to a topic's best article to make it a gap.")
+  @Option(
+    help:
+      "How much nearer another topic must be to a topic's best article to make it a gap (on the window's scale)."
+  )
   var coverMargin: Double?
-  @Option(help: "Centre similarity from which a topic beaten to its article is still covered.")
+  @Option(
+    help:
+      "Centre similarity from which a topic beaten to its article is still covered (0-1, on the window's scale: 0 = as alike as two contacts on average)."
+  )
   var fragmentSimilarity: Double?
   @Option(
     help:

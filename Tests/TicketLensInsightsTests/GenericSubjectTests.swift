@@ -69,5 +69,29 @@ import Testing
     #expect(zip(mean, [0.4, 0.6, 0.2]).allSatisfy { abs($0 - $1) < 1e-6 }, "\(mean)")
     #expect(KnowledgeGapFinder.background([1, 0, 1, 0], dims: 2).0 == 1)
     #expect(KnowledgeGapFinder.background([1, 0], dims: 2).0 == 0)
+    // Opposite texts: a mean cosine of −1, read as 0 (the scale starts at 0).
+    #expect(KnowledgeGapFinder.background([1, 0, -1, 0], dims: 2).0 == 0)
+    #expect(KnowledgeGapFinder.background([], dims: 0).0 == 0)
+  }
+
+  /// The settings on a window's scale: x ↦ zero + x (1 − zero) for the similarities, x ↦
+  /// x (1 − zero) for the margin; the centres' settings on the contacts' zero, the article's on
+  /// the contact–article zero.
+  @Test func theSettingsOnTheWindowsScale() {
+    var settings = GapSettings()
+    settings.matchThreshold = 0.2
+    settings.coverMargin = 0.05
+    settings.fragmentSimilarity = 0.8
+    settings.gapMergeSimilarity = 0.5
+    let s = GapScale(contacts: 0.5, articles: 0.25, settings: settings)
+    #expect(s.contacts == 0.5 && s.articles == 0.25)
+    #expect(abs(s.matchFloor - 0.4) < 1e-12)
+    #expect(abs(s.coverMargin - 0.0375) < 1e-12)
+    #expect(abs(s.fragmentSimilarity - 0.9) < 1e-12)
+    #expect(abs(s.gapMergeSimilarity - 0.75) < 1e-12)
+    // With zeros of 0 the settings are plain cosines.
+    let plain = GapScale(contacts: 0, articles: 0, settings: settings)
+    #expect(plain.matchFloor == 0.2 && plain.coverMargin == 0.05)
+    #expect(plain.fragmentSimilarity == 0.8 && plain.gapMergeSimilarity == 0.5)
   }
 }

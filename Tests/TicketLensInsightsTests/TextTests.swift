@@ -185,15 +185,21 @@ struct SentimentTests {
     #expect(s.score("Good morning,\nWhere is my parcel?").label == .neutral)
   }
 
-  /// Redaction masks leave the text; words that only contain x's among other letters stay.
+  /// Redaction masks leave the text; runs of x's inside a word, or touching a digit, stay.
   @Test func redactionMasksAreNotTheCustomersWords() {
     #expect(
       MessageCleaner.withoutMasks("On XX/XX/XXXX XXXX charged me {$XXXX} for my Xbox")
         == "On //  charged me {$} for my Xbox")
     #expect(
       MessageCleaner.withoutMasks("xx xxxx, X and x-ray [REDACTED] [Redacted].")
-        == " , X and x-ray  .")
+        == " , X and x-ray    .")
+    #expect(MessageCleaner.withoutMasks("foo[redacted]bar") == "foo bar")
     #expect(MessageCleaner.withoutMasks("Café XXXX résumé") == "Café  résumé")
+    // A mask before a curly apostrophe or a no-break space is a mask too.
+    #expect(MessageCleaner.withoutMasks("XXXX’s loan\u{A0}XXXX") == "’s loan\u{A0}")
+    // Server errors, sizes, words with x's: not masks.
+    let kept = "5xx errors and 4XX ones, an XXL shirt, a box, an axe, xylophone, fix it"
+    #expect(MessageCleaner.withoutMasks(kept) == kept)
     let plain = "No mask here, only a box and an axe."
     #expect(MessageCleaner.withoutMasks(plain) == plain)
     #expect(MessageCleaner.withoutMasks("") == "")
