@@ -39,8 +39,6 @@ with generic agent lines between them. Articles: a hand-written title and 2-5 se
 covered Issue, quoting no narrative (check_texts), plus 5 decoys. Time as make_gap_set_hint3.py:
 85 % of contacts in the 28 days ending 2026-03-31T23:59:59Z, 15 % in the 28 days before.
 """
-import argparse
-import collections
 import csv
 import os
 import random
@@ -252,25 +250,6 @@ def read_rows(upstream):
     return rows
 
 
-def choose_labels(rows):
-    counts = collections.Counter(r["label"] for r in rows)
-    labels = sorted(x for x in counts if counts[x] >= MIN_QUERIES)
-    small = sorted(x for x in counts if counts[x] < MIN_QUERIES)
-    return labels, counts, small
-
-
-def choose_uncovered(rng, labels):
-    for attempt in range(1, 10001):
-        uncovered = sorted(rng.sample(labels, N_UNCOVERED))
-        covered = [x for x in labels if x not in uncovered]
-        fams = {FAMILY[x] for x in uncovered}
-        covered_fams = {FAMILY[x] for x in covered}
-        with_sibling = [x for x in uncovered if FAMILY[x] in covered_fams]
-        if len(fams) >= MIN_UNCOVERED_FAMILIES and len(with_sibling) >= MIN_WITH_COVERED_SIBLING:
-            return uncovered, covered, attempt, with_sibling
-    raise SystemExit("no draw met the family constraints")
-
-
 def paragraphs(text):
     return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
 
@@ -320,9 +299,11 @@ def build(upstream, out):
     os.makedirs(out, exist_ok=True)
     rng = random.Random(f"{SEED}:{CORPUS}")
     all_rows = read_rows(upstream)
-    labels, counts, small = choose_labels(all_rows)
+    labels, counts, small = mgs.labels_with_at_least(
+        (r["label"] for r in all_rows), MIN_QUERIES)
     check_texts(all_rows, labels)
-    uncovered, covered, attempts, with_sibling = choose_uncovered(rng, labels)
+    uncovered, covered, attempts, with_sibling = mgs.draw_uncovered(
+        rng, labels, N_UNCOVERED, FAMILY, MIN_UNCOVERED_FAMILIES, MIN_WITH_COVERED_SIBLING)
     contacts = [dict(r) for r in all_rows if r["label"] in labels]
     rng.shuffle(contacts)
 
@@ -355,12 +336,8 @@ def build(upstream, out):
 
 
 def main():
-    textevals = os.path.join(TEXT_EVAL, "..", "..", "Tests", "EndToEndTests", "TextEval")
-    ap = argparse.ArgumentParser()
-    ap.add_argument("upstream", help="folder with data/processed/complaints(...).csv (docstring)")
-    ap.add_argument("--out", default=os.path.join(textevals, "gaps-cfpb"))
-    a = ap.parse_args()
-    build(os.path.normpath(a.upstream), os.path.normpath(a.out))
+    mgs.upstream_main(
+        build, "gaps-cfpb", "folder with data/processed/complaints(...).csv (docstring)")
 
 
 if __name__ == "__main__":

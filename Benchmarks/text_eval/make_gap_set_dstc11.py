@@ -40,7 +40,6 @@ alone); chats: the customer turns as visitor messages with generic agent lines b
 (the dialogues' own agent turns are not in the available files). Timing as make_gap_sets.py:
 70 % in the 28 days ending 2026-03-31T23:59:59Z, 30 % in the 28 days before.
 """
-import argparse
 import collections
 import json
 import os
@@ -438,18 +437,6 @@ def choose_labels(units):
     return sorted(chosen), counts
 
 
-def choose_uncovered(rng, labels):
-    for attempt in range(1, 10001):
-        uncovered = sorted(rng.sample(labels, N_UNCOVERED))
-        covered = [x for x in labels if x not in uncovered]
-        fams = {FAMILY[x] for x in uncovered}
-        covered_fams = {FAMILY[x] for x in covered}
-        with_sibling = [x for x in uncovered if FAMILY[x] in covered_fams]
-        if len(fams) >= MIN_UNCOVERED_FAMILIES and len(with_sibling) >= MIN_WITH_COVERED_SIBLING:
-            return uncovered, covered, attempt, with_sibling
-    raise SystemExit("no draw met the family constraints")
-
-
 def check_texts(units, labels):
     """Every intent has an article; no title or body sentence equals a customer text, and no
     article contains a customer text (or customer turn) of four or more words."""
@@ -492,7 +479,8 @@ def build(upstream, out):
     units, skipped = read_units(upstream)
     labels, counts = choose_labels(units)
     check_texts(units, labels)
-    uncovered, covered, attempts, with_sibling = choose_uncovered(rng, labels)
+    uncovered, covered, attempts, with_sibling = mgs.draw_uncovered(
+        rng, labels, N_UNCOVERED, FAMILY, MIN_UNCOVERED_FAMILIES, MIN_WITH_COVERED_SIBLING)
     contacts = [dict(u, order=i) for i, u in enumerate(units) if u["label"] in labels]
     rng.shuffle(contacts)
 
@@ -519,12 +507,8 @@ def build(upstream, out):
 
 
 def main():
-    textevals = os.path.join(TEXT_EVAL, "..", "..", "Tests", "EndToEndTests", "TextEval")
-    ap = argparse.ArgumentParser()
-    ap.add_argument("upstream", help="folder with dstc11/... and turns/... (see the docstring)")
-    ap.add_argument("--out", default=os.path.join(textevals, "gaps-dstc11"))
-    a = ap.parse_args()
-    build(os.path.normpath(a.upstream), os.path.normpath(a.out))
+    mgs.upstream_main(
+        build, "gaps-dstc11", "folder with dstc11/... and turns/... (see the docstring)")
 
 
 if __name__ == "__main__":

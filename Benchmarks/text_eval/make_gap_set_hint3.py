@@ -33,7 +33,6 @@ label (checked against every HINT3 text), then the reserved queries and the shar
 Time: 85 % of contacts in the 28 days ending 2026-03-31T23:59:59Z, 15 % in the 28 days before
 (the queries are few: every used label keeps at least MIN_IN_WINDOW contacts in the window).
 """
-import argparse
 import collections
 import csv
 import os
@@ -348,20 +347,6 @@ def choose_labels(rows):
     return labels, counts, sorted(dropped), small
 
 
-def choose_uncovered(rng, labels):
-    for attempt in range(1, 10001):
-        uncovered = sorted(rng.sample(labels, N_UNCOVERED))
-        covered = [x for x in labels if x not in uncovered]
-        fams = {FAMILY[x] for x in uncovered}
-        covered_fams = {FAMILY[x] for x in covered}
-        with_sibling = [x for x in uncovered if FAMILY[x] in covered_fams]
-        per_bot = collections.Counter(x.split(".", 1)[0] for x in uncovered)
-        if (len(fams) >= MIN_UNCOVERED_FAMILIES and len(with_sibling) >= MIN_WITH_COVERED_SIBLING
-                and all(per_bot[b] >= MIN_UNCOVERED_PER_BOT for b in BOTS)):
-            return uncovered, covered, attempt, with_sibling
-    raise SystemExit("no draw met the family constraints")
-
-
 def check_texts(all_rows, labels):
     """Every used label has an article and a family; no title or body sentence equals a HINT3
     text (any file, out-of-scope rows included), and no article contains one of four or more
@@ -419,7 +404,10 @@ def build(upstream, out):
     assert all(r["split"] == "test" for r in all_rows if r["raw_label"] == OUT_OF_SCOPE)
     labels, counts, dropped, small = choose_labels(in_scope)
     check_texts(all_rows, labels)
-    uncovered, covered, attempts, with_sibling = choose_uncovered(rng, labels)
+    uncovered, covered, attempts, with_sibling = mgs.draw_uncovered(
+        rng, labels, N_UNCOVERED, FAMILY, MIN_UNCOVERED_FAMILIES, MIN_WITH_COVERED_SIBLING,
+        accept=lambda u: all(
+            sum(x.split(".", 1)[0] == b for x in u) >= MIN_UNCOVERED_PER_BOT for b in BOTS))
     rows = [r for r in in_scope if r["label"] in labels]
     reserved = mgs.reserve(rng, rows, covered)
     held = {ref(r) for rs in reserved.values() for r in rs}
@@ -461,12 +449,8 @@ def build(upstream, out):
 
 
 def main():
-    textevals = os.path.join(TEXT_EVAL, "..", "..", "Tests", "EndToEndTests", "TextEval")
-    ap = argparse.ArgumentParser()
-    ap.add_argument("upstream", help="folder with dataset/v2/{train,test}/*.csv (see docstring)")
-    ap.add_argument("--out", default=os.path.join(textevals, "gaps-hint3"))
-    a = ap.parse_args()
-    build(os.path.normpath(a.upstream), os.path.normpath(a.out))
+    mgs.upstream_main(
+        build, "gaps-hint3", "folder with dataset/v2/{train,test}/*.csv (see docstring)")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ Construction (see TextEval/README.md):
     the title, three reserved queries), plus 10 decoy articles on unrelated topics.
 """
 import argparse
+import collections
 import csv
 import datetime as dt
 import hashlib
@@ -215,6 +216,45 @@ def framed_ticket_text(rng, text, first, subject_alone, subjects, subject_share,
             lines.append(rng.choice(SIGN_OFFS))
         return subject, "\n".join(lines)
     return "", text
+
+
+def labels_with_at_least(labels, minimum):
+    """(labels with at least `minimum` items, sorted; their Counter; the others, sorted) of an
+    iterable of labels, one per item."""
+    counts = collections.Counter(labels)
+    kept = sorted(x for x in counts if counts[x] >= minimum)
+    small = sorted(x for x in counts if counts[x] < minimum)
+    return kept, counts, small
+
+
+def draw_uncovered(rng, labels, n, family, min_families, min_with_sibling, accept=None):
+    """Draws `n` of `labels` to leave without an article, again until they span at least
+    `min_families` families (`family[label]`), at least `min_with_sibling` of them have a covered
+    label in their family, and `accept(uncovered)` holds. Returns (uncovered, covered, draws,
+    uncovered with a covered sibling)."""
+    for attempt in range(1, 10001):
+        uncovered = sorted(rng.sample(labels, n))
+        covered = [x for x in labels if x not in uncovered]
+        fams = {family[x] for x in uncovered}
+        covered_fams = {family[x] for x in covered}
+        with_sibling = [x for x in uncovered if family[x] in covered_fams]
+        if (len(fams) >= min_families and len(with_sibling) >= min_with_sibling
+                and (accept is None or accept(uncovered))):
+            return uncovered, covered, attempt, with_sibling
+    raise SystemExit("no draw met the family constraints")
+
+
+def upstream_main(build, name, upstream_help):
+    """The command line of a script that builds the gap set `name` from an upstream folder:
+    `script UPSTREAM [--out DIR]`, by default into TextEval/`name`; calls build(upstream, out)."""
+    textevals = os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "EndToEndTests",
+        "TextEval")
+    ap = argparse.ArgumentParser()
+    ap.add_argument("upstream", help=upstream_help)
+    ap.add_argument("--out", default=os.path.join(textevals, name))
+    a = ap.parse_args()
+    build(os.path.normpath(a.upstream), os.path.normpath(a.out))
 
 
 def minutes(rng, median, sigma, low, high):

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The gap finder on the public gap sets (TextEval/gaps-*: BANKING77, CLINC150, HWU64, DSTC11
-/// and HINT3 queries and CFPB complaints posed as tickets and chats, some intents with an article and some without;
+/// and HINT3 queries, CFPB complaints and MultiDoGO conversations posed as tickets and chats, some intents with an article and some without;
 /// HWU64's articles are written like a real Help Center, without quoting any query; see
 /// TextEval/README.md),
 /// scored here independently of the product the way `Benchmarks/text_eval/score_gaps.py` scores
@@ -129,5 +129,16 @@ struct PublicGapSetTests {
     let s = try Self.score(set: "gaps-cfpb")
     #expect(s.recall >= 0.25 && s.precision >= 0.35, "\(s)")
     #expect(!s.labels.isEmpty && !s.labels.contains { $0.contains("xx") }, "\(s.labels)")
+  }
+
+  /// MultiDoGO (customer-service conversations in five domains, crowd-written; CDLA-Permissive
+  /// 1.0), made by a helper session that ran no finder on it, and measured once, with finder 7,
+  /// after every choice of this stop was made (2026-12-07): 0.70 / 0.48, precision in the first
+  /// U 0.40 — 14 of 27 rows are covered topics (the sentence model 0.70 / 0.67 and 0.90 in the
+  /// first U; TF-IDF + k-means 0.70 / 0.875 at the threshold best on the set, 0.8 / 0.5 at
+  /// another). The held-out estimate of this stop: not to be tuned on.
+  @Test func multidogo() throws {
+    let s = try Self.score(set: "gaps-multidogo")
+    #expect(s.recall >= 0.7 && s.precision >= 0.45, "\(s)")
   }
 }
