@@ -289,11 +289,6 @@ def ticket_text(rng, text):
                                   SUBJECTS, subject_share=0.80, framing=0.25)
 
 
-def make_articles(rng, covered):
-    entries = [(i, *ARTICLES[i]) for i in covered] + [(None, t, b) for t, b in DECOYS]
-    return mgs.help_center(rng, entries, FAMILY.__getitem__, ARTICLE_BASE, still=STILL)
-
-
 def build(upstream, out):
     print(f"sha256 {mgs.sha256(os.path.join(upstream, INPUT))}  {INPUT}")
     os.makedirs(out, exist_ok=True)
@@ -313,7 +308,8 @@ def build(upstream, out):
         ticket_text_of=lambda rng, c: ticket_text(rng, c["text"]),
         turns_of=lambda c: chat_turns(c["text"]), mid_agent=MID_AGENT)
 
-    articles, article_truth = make_articles(rng, covered)
+    articles, article_truth = mgs.help_center(
+        rng, covered, ARTICLES, DECOYS, FAMILY.__getitem__, ARTICLE_BASE, still=STILL)
     in_window = mgs.write_set(
         out, corpus=CORPUS, seed=SEED, uncovered=uncovered, covered=covered,
         article_truth=article_truth, reserved={}, truth_contacts=truth_contacts,

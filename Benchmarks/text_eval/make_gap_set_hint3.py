@@ -368,27 +368,6 @@ def ticket_text(rng, query):
     return subject, description
 
 
-def make_articles(rng, covered, reserved):
-    """Help Center articles as make_gap_sets.make_articles lays them out: the hand-written title
-    and body, "Customers also ask:" with the label's reserved queries, the shared closing line;
-    then the decoys."""
-    articles, truth = [], {}
-    entries = [(i, *ARTICLES[i]) for i in covered] + [(None, t, b) for t, b in DECOYS]
-    for n, (intent, title, text) in enumerate(entries, start=1):
-        aid = ARTICLE_BASE + n
-        if intent is None:
-            body = f"<h2>{mgs.escape(title)}</h2><p>{mgs.escape(text)}</p>"
-            section = "about"
-        else:
-            asks = "".join(f"<li>{mgs.escape(r['text'])}</li>" for r in reserved[intent])
-            body = (f"<h2>{mgs.escape(title)}</h2><p>{mgs.escape(text)}</p>"
-                    f"<p>Customers also ask:</p><ul>{asks}</ul><p>{mgs.escape(STILL)}</p>")
-            section = FAMILY[intent]
-        articles.append(mgs.article_record(rng, aid, title, body, section))
-        truth[f"{SOURCES['articles']}/{aid}"] = intent
-    return articles, truth
-
-
 def ref(r):
     return f"{r['bot']}/{r['split']}:{r['row']}"
 
@@ -420,7 +399,9 @@ def build(upstream, out):
         rng, contacts, lambda c: (order[c["bot"]], c["split"], c["row"]),
         ticket_text_of=lambda rng, c: ticket_text(rng, c["text"]))
 
-    articles, article_truth = make_articles(rng, covered, reserved)
+    articles, article_truth = mgs.help_center(
+        rng, covered, ARTICLES, DECOYS, FAMILY.__getitem__, ARTICLE_BASE, still=STILL,
+        reserved=reserved)
     in_window = mgs.write_set(
         out, corpus=CORPUS, seed=SEED, uncovered=uncovered, covered=covered,
         article_truth=article_truth,

@@ -434,11 +434,6 @@ def check_texts(rows, labels):
     mgs.check_articles(list(ARTICLES.values()), DECOYS, queries, sentences, max_sentences=4)
 
 
-def make_articles(rng, covered):
-    entries = [(i, *ARTICLES[i]) for i in covered] + [(None, t, b) for t, b in DECOYS]
-    return mgs.help_center(rng, entries, scenario, ARTICLE_BASE, still=None)
-
-
 def build(textevals, out):
     folder = os.path.join(textevals, CORPUS)
     os.makedirs(out, exist_ok=True)
@@ -456,7 +451,8 @@ def build(textevals, out):
     tickets, chats, truth_contacts = mgs.pose_contacts(
         rng, contacts, lambda c: (c["split"], c["row"]))
 
-    articles, article_truth = make_articles(rng, covered)
+    articles, article_truth = mgs.help_center(
+        rng, covered, ARTICLES, DECOYS, scenario, ARTICLE_BASE, still=None)
 
     in_window = mgs.write_set(
         out, corpus=CORPUS, seed=SEED, uncovered=uncovered, covered=covered,

@@ -379,11 +379,6 @@ def ticket_text(rng, c):
                                   SUBJECTS, subject_share=0.75, framing=0.35)
 
 
-def make_articles(rng, covered):
-    entries = [(i, *ARTICLES[i]) for i in covered] + [(None, t, b) for t, b in DECOYS]
-    return mgs.help_center(rng, entries, FAMILY.__getitem__, ARTICLE_BASE, still=STILL)
-
-
 def build(upstream, out):
     for domain in DOMAINS:
         for split in SPLITS:
@@ -405,7 +400,8 @@ def build(upstream, out):
         rng, contacts, lambda c: (c["order"],), ticket_text_of=ticket_text,
         turns_of=lambda c: c["turns"], mid_agent=MID_AGENT)
 
-    articles, article_truth = make_articles(rng, covered)
+    articles, article_truth = mgs.help_center(
+        rng, covered, ARTICLES, DECOYS, FAMILY.__getitem__, ARTICLE_BASE, still=STILL)
     in_window = mgs.write_set(
         out, corpus=CORPUS, seed=SEED, uncovered=uncovered, covered=covered,
         article_truth=article_truth, reserved={}, truth_contacts=truth_contacts,

@@ -171,40 +171,25 @@ def reserve(rng, rows, covered):
 
 
 def ticket_text(rng, query):
-    """(subject, description) in one of three shapes."""
-    u = rng.random()
-    if u < 0.40:
-        return query, ""
-    if u < 0.70:
-        words = query.split()
-        k = rng.randint(3, 6)
-        if len(words) > k and rng.random() < 0.5:
-            subject = " ".join(words[:k]).rstrip(",.;:")
-        else:
-            subject = rng.choice(GENERIC_SUBJECTS)
-        lines = []
-        if rng.random() < 0.35:
-            lines.append(rng.choice(GREETINGS))
-        lines.append(query)
-        if rng.random() < 0.35:
-            lines.append(rng.choice(SIGN_OFFS))
-        return subject, "\n".join(lines)
-    return "", query
+    """(subject, description) of a query in one of three shapes (`framed_ticket_text`)."""
+    return framed_ticket_text(rng, query, query, True, GENERIC_SUBJECTS, subject_share=0.70,
+                              framing=0.35, alone_share=0.40, first_words=0.5)
 
 
-def framed_ticket_text(rng, text, first, subject_alone, subjects, subject_share, framing):
-    """(subject, description) of a text longer than a query (make_gap_set_dstc11.py's turns,
-    make_gap_set_cfpb.py's complaints): the text alone as the subject when `subject_alone` and
-    the first draw is below 0.35; else, below `subject_share`, the first 3-6 words of `first` or
-    one of `subjects` as the subject and the text as the description, after a greeting and
-    before a sign-off each with probability `framing`; else no subject."""
+def framed_ticket_text(rng, text, first, subject_alone, subjects, subject_share, framing,
+                       alone_share=0.35, first_words=0.4):
+    """(subject, description) of a text: the text alone as the subject when `subject_alone` and
+    the first draw is below `alone_share`; else, below `subject_share`, the first 3-6 words of
+    `first` (with probability `first_words`, when it has more) or one of `subjects` as the
+    subject and the text as the description, after a greeting and before a sign-off each with
+    probability `framing`; else no subject."""
     u = rng.random()
-    if subject_alone and u < 0.35:
+    if subject_alone and u < alone_share:
         return text, ""
     if u < subject_share:
         words = first.split()
         k = rng.randint(3, 6)
-        if len(words) > k and rng.random() < 0.4:
+        if len(words) > k and rng.random() < first_words:
             subject = " ".join(words[:k]).rstrip(",.;:")
         else:
             subject = rng.choice(subjects)
@@ -341,17 +326,24 @@ def escape(s):
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def help_center(rng, entries, section_of, article_base, still=None):
-    """Zendesk Help Center articles of `entries` ((intent or None for a decoy, title, text)):
-    ids from `article_base`, sections from `section_of(intent)` ("about" for a decoy), and,
-    when `still` is given, that line after half of the non-decoy bodies. Returns (articles,
+def help_center(rng, covered, written, decoys, section_of, article_base, still=None,
+                reserved=None):
+    """Zendesk Help Center articles: one per `covered` intent (its `written[intent]` (title,
+    text)), then the `decoys` ((title, text)); ids from `article_base`, sections from
+    `section_of(intent)` ("about" for a decoy). With `reserved`, each intent's article lists its
+    reserved queries under "Customers also ask:" and ends with `still` (make_articles' layout);
+    without, `still` (when given) ends half of the intents' articles. Returns (articles,
     truth: "kb/id" -> intent)."""
+    entries = [(i, *written[i]) for i in covered] + [(None, t, b) for t, b in decoys]
     articles, truth = [], {}
     for n, (intent, title, text) in enumerate(entries, start=1):
         aid = article_base + n
         section = "about" if intent is None else section_of(intent)
         body = f"<h2>{escape(title)}</h2><p>{escape(text)}</p>"
-        if still is not None and intent is not None and rng.random() < 0.5:
+        if intent is not None and reserved is not None:
+            asks = "".join(f"<li>{escape(r['text'])}</li>" for r in reserved[intent])
+            body += f"<p>Customers also ask:</p><ul>{asks}</ul><p>{escape(still)}</p>"
+        elif still is not None and intent is not None and rng.random() < 0.5:
             body += f"<p>{escape(still)}</p>"
         articles.append(article_record(rng, aid, title, body, section))
         truth[f"{SOURCES['articles']}/{aid}"] = intent
