@@ -76,10 +76,16 @@ extension MessageCleaner {
   /// "xx xxxx / xxxx xx". A run touching a digit ("5xx errors", "4XX") or another ASCII letter
   /// ("Xbox") stays. Found on the bytes (no Character is made).
   static func withoutMasks(_ text: String) -> String {
-    let u = Array(text.utf8)
     func isX(_ b: UInt8) -> Bool { b | 0x20 == 0x78 }
-    let hasMask = u.indices.dropFirst().contains { isX(u[$0 - 1]) && isX(u[$0]) }
-    guard hasMask || u.contains(0x5B) else { return text }
+    // Most texts have no "xx" and no "[": they are returned as they are, without a copy (this
+    // runs on every contact of the window and the window before).
+    var previousX = false
+    let candidate = text.utf8.contains { b in
+      defer { previousX = isX(b) }
+      return b == 0x5B || previousX && isX(b)
+    }
+    guard candidate else { return text }
+    let u = Array(text.utf8)
     func isWord(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A || b &- 0x30 < 10 }
     let redacted = Array("[redacted]".utf8)
     var out: [UInt8] = []
