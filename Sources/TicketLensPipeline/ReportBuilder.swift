@@ -114,40 +114,26 @@ public struct ReportOutput: Sendable {
   public var warnings: [String] = []
 }
 
-/// What the concurrent stages report beside their times, by stage.
-final class StageNotes: @unchecked Sendable {
-  private let lock = NSLock()
-  private var notes: [String: String] = [:]
-
-  func note(_ stage: String, _ text: String) {
-    lock.lock()
-    notes[stage] = text
-    lock.unlock()
-  }
-
-  var all: [String: String] {
-    lock.lock()
-    defer { lock.unlock() }
-    return notes
-  }
-}
+/// What a concurrent stage made: its section, and what it reports beside its time (the
+/// insights: how many sentence-model vectors were embedded and how many a run before had kept).
+typealias StageOutput = (section: ReportSection, note: String?)
 
 /// Each concurrent stage's result and duration, filled from the worker threads.
 final class StageResults: @unchecked Sendable {
   private let lock = NSLock()
-  private var slots: [(Result<ReportSection, any Error>, Double, reused: Bool)?]
+  private var slots: [(Result<StageOutput, any Error>, Double, reused: Bool)?]
 
   init(count: Int) { slots = Array(repeating: nil, count: count) }
 
   func set(
-    _ k: Int, _ r: Result<ReportSection, any Error>, seconds: Double, reused: Bool = false
+    _ k: Int, _ r: Result<StageOutput, any Error>, seconds: Double, reused: Bool = false
   ) {
     lock.lock()
     slots[k] = (r, seconds, reused)
     lock.unlock()
   }
 
-  func get(_ k: Int) -> (Result<ReportSection, any Error>, Double, reused: Bool) {
+  func get(_ k: Int) -> (Result<StageOutput, any Error>, Double, reused: Bool) {
     lock.lock()
     defer { lock.unlock() }
     return slots[k]!
@@ -178,9 +164,8 @@ public enum ReportBuilder {
     // together in a fixed order, so the report does not depend on which finishes first.
     // The connection is used by the insights stage alone.
     nonisolated(unsafe) let insightsWarehouse = warehouse
-    let notes = StageNotes()
-    let stages: [(name: String, work: @Sendable () throws -> ReportSection)] = [
-      ("metrics", { try metricTables(settings, facts: facts, zone: zone, engine: engine) }),
+    let stages: [(name: String, work: @Sendable () throws -> StageOutput)] = [
+      ("metrics", { (try metricTables(settings, facts: facts, zone: zone, engine: engine), nil) }),
       (
         "trends",
         {
@@ -193,15 +178,14 @@ public enum ReportBuilder {
             customers: try TrendCommands.customers(by: "requester", top: 15, data: facts))
           part.append(try DurationSection.make(facts: facts, zone: zone, engine: engine))
           part.append(VendorAgreementSection.make(facts))
-          return part
+          return (part, nil)
         }
       ),
       (
         "insights",
         {
           try insightSections(
-            warehouse: insightsWarehouse, settings: settings, facts: facts, zone: zone,
-            notes: notes)
+            warehouse: insightsWarehouse, settings: settings, facts: facts, zone: zone)
         }
       ),
     ]
@@ -218,18 +202,21 @@ public enum ReportBuilder {
     DispatchQueue.concurrentPerform(iterations: stages.count) { k in
       let started = Date()
       if let hit = cache?.read(stages[k].name, key: key) {
-        results.set(k, .success(hit), seconds: Date().timeIntervalSince(started), reused: true)
+        results.set(
+          k, .success((hit, nil)), seconds: Date().timeIntervalSince(started), reused: true)
         return
       }
       let r = Result { try stages[k].work() }
-      if case .success(let section) = r { cache?.write(stages[k].name, key: key, section) }
+      if case .success(let made) = r { cache?.write(stages[k].name, key: key, made.section) }
       results.set(k, r, seconds: Date().timeIntervalSince(started))
     }
     var timings: [(stage: String, seconds: Double)] = []
     var reusedStages: [String] = []
+    var stageNotes: [String: String] = [:]
     for (k, stage) in stages.enumerated() {
       let (result, seconds, reused) = results.get(k)
-      let section = try result.get()
+      let (section, note) = try result.get()
+      stageNotes[stage.name] = note
       data.metrics += section.metrics
       data.kpis += section.kpis
       timings.append((stage.name, seconds))
@@ -340,7 +327,7 @@ public enum ReportBuilder {
     timings.append(("reports", Date().timeIntervalSince(writeStarted)))
     return ReportOutput(
       folder: folder, html: settings.writeHTML ? folder + "/report.html" : nil, csvFiles: written,
-      stageSeconds: timings, reusedStages: reusedStages, stageNotes: notes.all,
+      stageSeconds: timings, reusedStages: reusedStages, stageNotes: stageNotes,
       warnings: warnings)
   }
 
@@ -391,13 +378,12 @@ public enum ReportBuilder {
   /// knowledge gaps, in that order (each section made by its type in TicketLensReports from what
   /// is read here).
   static func insightSections(
-    warehouse: Warehouse, settings: ReportSettings, facts: MetricData, zone: ZoneRules,
-    notes: StageNotes
-  ) throws -> ReportSection {
+    warehouse: Warehouse, settings: ReportSettings, facts: MetricData, zone: ZoneRules
+  ) throws -> StageOutput {
     let asOf = facts.asOf
     // The gap finder reads on a connection of its own (no memory map: it visits pages all over
     // the file), beside the other insights on the run's; the sections go in a fixed order.
-    nonisolated(unsafe) var gaps: Result<ReportSection, Error>?
+    nonisolated(unsafe) var gaps: Result<StageOutput, Error>?
     nonisolated(unsafe) var others: Result<ReportSection, Error> = .success(ReportSection())
     nonisolated(unsafe) let runs = warehouse
     DispatchQueue.concurrentPerform(iterations: settings.gaps == nil ? 1 : 2) { k in
@@ -407,13 +393,12 @@ public enum ReportBuilder {
           let reader = try Warehouse(path: runs.path, readOnly: true, memoryMapped: false)
           let a = try KnowledgeGapFinder.analyze(
             warehouse: reader, asOf: asOf.milliseconds, settings: g)
-          if g.textModel == .sentence {
-            notes.note(
-              "insights",
-              "sentence vectors: \(a.vectorsComputed) embedded, "
-                + "\(a.vectorsReused) kept from the last run")
-          }
-          return GapSection.make(a, settings: g)
+          return (
+            GapSection.make(a, settings: g),
+            g.textModel == .sentence
+              ? "sentence vectors: \(a.vectorsComputed) embedded, "
+                + "\(a.vectorsReused) kept from the last run" : nil
+          )
         }
         return
       }
@@ -436,8 +421,10 @@ public enum ReportBuilder {
       }
     }
     var out = try others.get()
-    if let gaps { out.append(try gaps.get()) }
-    return out
+    guard let gaps else { return (out, nil) }
+    let (section, note) = try gaps.get()
+    out.append(section)
+    return (out, note)
   }
 
   /// Removes the oldest run folders beyond `keep` (only folders whose names fit the pattern).
