@@ -4,7 +4,8 @@
 # HWU64's articles are written like a Help Center's, quoting no query; DSTC11 is spoken-style
 # customer turns from insurance, banking and finance conversations; HINT3 is real queries to
 # three live support bots; CFPB is long real consumer complaints with redaction masks and
-# overlapping labels; MultiDoGO is customer-service conversations in five domains, held out:
+# overlapping labels; MultiDoGO is customer-service conversations in five domains; STAR is
+# crowd workers' task chats with a worker playing the agent; the last two held out: each
 # measured once, after every setting was chosen),
 # `ticketlens gaps` beside the plain peer (scikit-learn TF-IDF + k-means, tfidf_kmeans_gaps.py,
 # every coverage threshold tried), both scored by score_gaps.py, in the same run.
@@ -19,7 +20,7 @@ PY=Benchmarks/.venv/bin/python
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%F)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for set in gaps-banking77 gaps-clinc150 gaps-hwu64 gaps-dstc11 gaps-hint3 gaps-cfpb gaps-multidogo; do
+for set in gaps-banking77 gaps-clinc150 gaps-hwu64 gaps-dstc11 gaps-hint3 gaps-cfpb gaps-multidogo gaps-star; do
   T=Tests/EndToEndTests/TextEval/$set
   .build/release/ticketlens ingest "$T/tickets.csv" "$T/chats.ndjson" "$T/articles.json" \
     --warehouse "$work/$set.sqlite" -q

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// The gap finder on the public gap sets (TextEval/gaps-*: BANKING77, CLINC150, HWU64, DSTC11
-/// and HINT3 queries, CFPB complaints and MultiDoGO conversations posed as tickets and chats, some intents with an article and some without;
+/// and HINT3 queries, CFPB complaints, MultiDoGO and STAR conversations posed as tickets and
+/// chats, some intents with an article and some without;
 /// HWU64's articles are written like a real Help Center, without quoting any query; see
 /// TextEval/README.md),
 /// scored here independently of the product the way `Benchmarks/text_eval/score_gaps.py` scores
@@ -140,5 +141,17 @@ struct PublicGapSetTests {
   @Test func multidogo() throws {
     let s = try Self.score(set: "gaps-multidogo")
     #expect(s.recall >= 0.7 && s.precision >= 0.45, "\(s)")
+  }
+
+  /// STAR (crowd workers' task chats with a worker playing the agent: rides, hotels, bank,
+  /// doctor, parties; MIT), made by a helper session that ran no finder on it, and measured
+  /// once, with finder 7 unchanged (2026-12-07, fourth session): 0.625 / 0.39, precision in the
+  /// first U 0.375 — 11 of 18 rows are pieces of covered tasks (directions, hotel booking,
+  /// apartment viewing split by the names, places and filler their users typed). The sentence
+  /// model 0.625 / 0.50 (0.625 in the first U); TF-IDF + k-means 0.625 / 0.43 at its best
+  /// threshold. Held out: not to be tuned on.
+  @Test func star() throws {
+    let s = try Self.score(set: "gaps-star")
+    #expect(s.recall >= 0.6 && s.precision >= 0.35, "\(s)")
   }
 }
