@@ -377,26 +377,10 @@ extension Warehouse {
     snapshot: StoredClassifierSnapshot? = nil
   ) throws(WarehouseError) {
     try connection.immediateTransaction { () throws(WarehouseError) in
-      // In row-id order (by index: a million rows are not copied); tickets between two of
-      // `rows` (excluded ones) are cleared.
-      let order = rows.indices.sorted { rows[$0].rowid < rows[$1].rowid }
-      let clear = try connection.prepare(
-        """
-        UPDATE tickets SET \(Self.noClassification)
-        WHERE rowid > ? AND rowid < ?
-          AND (category IS NOT NULL OR suggested_priority IS NOT NULL OR urgency IS NOT NULL)
-        """)
-      var previous = Int64.min
-      for next in order.map({ rows[$0].rowid }) + [Int64.max] {
-        if next > previous &+ 1 {
-          clear.reset()
-          clear.bind(1, previous)
-          clear.bind(2, next)
-          _ = try clear.step()
-        }
-        previous = next
-      }
-      try updateClassifications(rows, order: order)
+      // Every classification is replaced: the table emptied and `rows` appended in row-id
+      // order (by index: a million rows are not copied); excluded tickets have none.
+      try connection.execute("DELETE FROM ticket_classes")
+      try insertClassifications(rows, order: rows.indices.sorted { rows[$0].rowid < rows[$1].rowid })
       try connection.execute("DELETE FROM classifier_snapshot")
       if let snapshot {
         let st = try connection.prepare(
@@ -443,29 +427,21 @@ extension Warehouse {
       "UPDATE insight_state SET value = value + 1 WHERE key = 'category_generation'")
   }
 
-  static let noClassification = """
-    category = NULL, category_origin = NULL, category_confidence = NULL,
-      suggested_priority = NULL, urgency = NULL, urgency_terms = NULL
-    """
-
-  private func updateClassifications(_ rows: [TicketClassification], order: [Int]? = nil)
+  /// Writes `rows` into `ticket_classes` (a ticket's earlier classification replaced).
+  private func insertClassifications(_ rows: [TicketClassification], order: [Int]? = nil)
     throws(WarehouseError)
   {
-    let st = try connection.prepare(
-      """
-      UPDATE tickets SET category = ?, category_origin = ?, category_confidence = ?,
-        suggested_priority = ?, urgency = ?, urgency_terms = ? WHERE rowid = ?
-      """)
+    let st = try connection.prepare("INSERT OR REPLACE INTO ticket_classes VALUES (?, ?, ?, ?, ?, ?, ?)")
     for k in order ?? Array(rows.indices) {
       let r = rows[k]
       st.reset()
-      st.bind(1, r.category)
-      st.bind(2, r.origin)
-      st.bind(3, r.confidence)
-      st.bind(4, r.suggestedPriority)
-      st.bind(5, r.urgency)
-      st.bind(6, r.urgencyTerms)
-      st.bind(7, r.rowid)
+      st.bind(1, r.rowid)
+      st.bind(2, r.category)
+      st.bind(3, r.origin)
+      st.bind(4, r.confidence)
+      st.bind(5, r.suggestedPriority)
+      st.bind(6, r.urgency)
+      st.bind(7, r.urgencyTerms)
       _ = try st.step()
     }
   }
@@ -499,15 +475,15 @@ extension Warehouse {
     try connection.immediateTransaction { () throws(WarehouseError) in
       try connection.execute(
         """
-        UPDATE tickets SET \(Self.noClassification)
-        WHERE load_id > \(afterLoad) AND excluded IS NOT NULL
+        DELETE FROM ticket_classes WHERE ticket IN
+          (SELECT rowid FROM tickets WHERE load_id > \(afterLoad) AND excluded IS NOT NULL)
         """)
-      try updateClassifications(rows)
+      try insertClassifications(rows)
       try connection.execute(
         """
         UPDATE classifier_models SET predicted = CASE model
           WHEN 'category' THEN
-            (SELECT count(*) FROM tickets WHERE category_origin = 'predicted')
+            (SELECT count(*) FROM ticket_classes WHERE category_origin = 'predicted')
           ELSE (SELECT count(*) FROM tickets WHERE excluded IS NULL) END
         """)
       try connection.execute(
@@ -552,11 +528,13 @@ extension Warehouse {
   public func urgentLooking(threshold: Double) throws(WarehouseError) -> [UrgentLooking] {
     let st = try connection.prepare(
       """
-      SELECT source, id, coalesce(subject, ''), priority, suggested_priority, urgency,
-        coalesce(urgency_terms, ''), status, assignee, created_at
-      FROM tickets
-      WHERE excluded IS NULL AND urgency >= ? AND coalesce(priority, 'none') IN ('low', 'normal', 'none')
-      ORDER BY coalesce(status, '') IN ('solved', 'closed'), urgency DESC, created_at, source, id
+      SELECT t.source, t.id, coalesce(t.subject, ''), t.priority, k.suggested_priority, k.urgency,
+        coalesce(k.urgency_terms, ''), t.status, t.assignee, t.created_at
+      FROM ticket_classes k JOIN tickets t ON t.rowid = k.ticket
+      WHERE t.excluded IS NULL AND k.urgency >= ?
+        AND coalesce(t.priority, 'none') IN ('low', 'normal', 'none')
+      ORDER BY coalesce(t.status, '') IN ('solved', 'closed'), k.urgency DESC, t.created_at,
+        t.source, t.id
       """)
     st.bind(1, threshold)
     var out: [UrgentLooking] = []
@@ -576,12 +554,12 @@ extension Warehouse {
   public func ticketCategories(predictedOnly: Bool) throws(WarehouseError) -> [TicketCategory] {
     let st = try connection.prepare(
       """
-      SELECT source, id, category, category_origin, category_confidence, priority,
-        suggested_priority, urgency, coalesce(subject, '')
-      FROM tickets
-      WHERE excluded IS NULL AND (category IS NOT NULL OR suggested_priority IS NOT NULL)
-        \(predictedOnly ? "AND category_origin = 'predicted'" : "")
-      ORDER BY source, id
+      SELECT t.source, t.id, k.category, k.category_origin, k.category_confidence, t.priority,
+        k.suggested_priority, k.urgency, coalesce(t.subject, '')
+      FROM tickets t JOIN ticket_classes k ON k.ticket = t.rowid
+      WHERE t.excluded IS NULL AND (k.category IS NOT NULL OR k.suggested_priority IS NOT NULL)
+        \(predictedOnly ? "AND k.category_origin = 'predicted'" : "")
+      ORDER BY t.source, t.id
       """)
     var out: [TicketCategory] = []
     while try st.step() {

@@ -1,7 +1,7 @@
 /// The warehouse schema, as numbered migrations applied in order and recorded in
 /// `PRAGMA user_version`. A migration is never edited once released: changes are new versions.
 enum Schema {
-  static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7]
+  static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8]
 
   static let v1 = """
     CREATE TABLE tickets (
@@ -318,5 +318,46 @@ enum Schema {
       classified_since INTEGER NOT NULL,
       snapshot BLOB NOT NULL
     );
+    """
+
+  /// Each ticket's classification in a narrow table of its own, keyed by the ticket's row id:
+  /// classifying a million tickets writes a million short rows instead of rewriting every
+  /// (wide) ticket row and its pages (the store took 2.3 s at 1M tickets, 0.3 s in SQL this
+  /// way). `tickets_readable` shows the classification beside the ticket.
+  static let v8 = """
+    CREATE TABLE ticket_classes (
+      ticket INTEGER PRIMARY KEY,
+      category TEXT,
+      category_origin TEXT,
+      category_confidence REAL,
+      suggested_priority TEXT,
+      urgency REAL,
+      urgency_terms TEXT
+    );
+    INSERT INTO ticket_classes
+      SELECT rowid, category, category_origin, category_confidence, suggested_priority, urgency,
+        urgency_terms
+      FROM tickets
+      WHERE category IS NOT NULL OR suggested_priority IS NOT NULL OR urgency IS NOT NULL;
+    DROP VIEW tickets_readable;
+    ALTER TABLE tickets DROP COLUMN category;
+    ALTER TABLE tickets DROP COLUMN category_origin;
+    ALTER TABLE tickets DROP COLUMN category_confidence;
+    ALTER TABLE tickets DROP COLUMN suggested_priority;
+    ALTER TABLE tickets DROP COLUMN urgency;
+    ALTER TABLE tickets DROP COLUMN urgency_terms;
+    CREATE TRIGGER ticket_classes_delete AFTER DELETE ON tickets BEGIN
+      DELETE FROM ticket_classes WHERE ticket = old.rowid;
+    END;
+    CREATE VIEW tickets_readable AS
+      SELECT t.source, t.id, t.subject, t.status, t.priority, t.channel, t.requester_id,
+        t.requester_email, t.assignee, t.group_name, t.organization, t.tags,
+        strftime('%Y-%m-%dT%H:%M:%fZ', t.created_at / 1000.0, 'unixepoch') AS created_at,
+        strftime('%Y-%m-%dT%H:%M:%fZ', t.updated_at / 1000.0, 'unixepoch') AS updated_at,
+        strftime('%Y-%m-%dT%H:%M:%fZ', t.first_reply_at / 1000.0, 'unixepoch') AS first_reply_at,
+        strftime('%Y-%m-%dT%H:%M:%fZ', t.solved_at / 1000.0, 'unixepoch') AS solved_at,
+        t.reopens, t.replies, t.satisfaction, t.excluded, k.category, k.category_origin,
+        k.category_confidence, k.suggested_priority, k.urgency
+      FROM tickets t LEFT JOIN ticket_classes k ON k.ticket = t.rowid;
     """
 }

@@ -83,12 +83,13 @@ public struct TicketColumns: Sendable {
 
   public func vendor(_ m: VendorMinute, _ row: Int) -> Double { vendor[m.rawValue][row] }
 
-  /// The dimension columns loaded, by dimension name.
+  /// The dimension columns loaded, by dimension name (a column of `tickets`, or with `k.` of
+  /// `ticket_classes`).
   public static let dimensionSources: [(name: String, column: String)] = [
     ("channel", "channel"), ("priority", "priority"), ("status", "status"),
     ("assignee", "assignee"), ("group", "group_name"), ("requester", "requester_id"),
     ("organization", "organization"), ("source", "source"), ("sentiment", "sentiment"),
-    ("category", "category"),
+    ("category", "k.category"),
   ]
 }
 
@@ -486,10 +487,13 @@ private struct TicketPart {
     // of the same source.
     let sql =
       "SELECT " + zip(fixed, has).map { $1 ? $0.1 : "NULL" }.joined(separator: ", ")
-      + dims.map { ", t." + $0.column }.joined() + ", t.rowid"
+      + dims.map { ", " + ($0.column.contains(".") ? "" : "t.") + $0.column }.joined()
+      + ", t.rowid"
       + " FROM tickets t"
       + (joined
         ? " LEFT JOIN ticket_metrics m ON m.source = t.source AND m.ticket_id = t.id" : "")
+      + (dims.contains { $0.column.hasPrefix("k.") }
+        ? " LEFT JOIN ticket_classes k ON k.ticket = t.rowid" : "")
       + (range.isEmpty ? "" : " WHERE " + range.joined(separator: " AND "))
       + " ORDER BY t.rowid"
     let st = try connection.prepare(sql)

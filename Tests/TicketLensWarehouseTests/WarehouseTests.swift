@@ -683,6 +683,45 @@ struct SchemaVersionTests {
     _ = try Warehouse(path: path)
     #expect(try Warehouse(path: path, readOnly: true).schemaVersion == Schema.migrations.count)
   }
+
+  /// Schema 8 moves the classification out of `tickets` into `ticket_classes`: a warehouse
+  /// classified under schema 7 keeps every ticket's classification, and the old columns go.
+  @Test func classificationsMoveToTheirOwnTable() throws {
+    let path = temporaryPath("v7.sqlite")
+    do {
+      let c = try Connection(path: path, readOnly: false)
+      for m in Schema.migrations.prefix(7) { try c.execute(m) }
+      try c.execute(
+        """
+        INSERT INTO tickets (source, id, subject, priority, created_at, load_id, category,
+          category_origin, category_confidence, suggested_priority, urgency, urgency_terms)
+        VALUES ('d', '1', 'site down', 'low', 1, 1, 'outage', 'predicted', 0.75, 'urgent', 0.9,
+          'down'),
+          ('d', '2', 'hello', 'low', 2, 1, NULL, NULL, NULL, NULL, NULL, NULL),
+          ('d', '3', 'refund', NULL, 3, 1, 'billing', 'label', NULL, 'normal', 0.2, NULL)
+        """)
+      try c.execute("PRAGMA user_version = 7")
+    }
+    let w = try Warehouse(path: path)
+    let stored = try w.ticketCategories(predictedOnly: false)
+    #expect(stored.map(\.id) == ["1", "3"])
+    #expect(stored[0].category == "outage" && stored[0].origin == "predicted")
+    #expect(stored[0].confidence == 0.75 && stored[0].suggestedPriority == "urgent")
+    #expect(stored[1].category == "billing" && stored[1].urgency == 0.2)
+    let urgent = try w.urgentLooking(threshold: 0.5)
+    #expect(urgent.map(\.id) == ["1"] && urgent[0].terms == "down")
+    #expect(try w.connection.scalarInt("SELECT count(*) FROM ticket_classes") == 2)
+    #expect(
+      try w.connection.scalarInt(
+        "SELECT count(*) FROM pragma_table_info('tickets') WHERE name LIKE '%categor%' OR name LIKE 'urgency%' OR name = 'suggested_priority'")
+        == 0)
+    #expect(
+      try w.connection.scalarText("SELECT category FROM tickets_readable WHERE id = '3'")
+        == "billing")
+    // A ticket deleted takes its classification with it (a row id can be used again).
+    try w.connection.execute("DELETE FROM tickets WHERE id = '1'")
+    #expect(try w.connection.scalarInt("SELECT count(*) FROM ticket_classes") == 1)
+  }
 }
 
 struct ClassificationStorageTests {
