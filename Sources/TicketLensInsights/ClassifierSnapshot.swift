@@ -157,5 +157,7 @@ extension LinearSVM {
     self.vocabulary = vocabulary
     self.dimensions = dimensions
     self.weights = weights
+    denseByDimension = Self.byDimension(
+      weights, classes: classes.count, vocabulary: vocabulary, dimensions: dimensions)
   }
 }

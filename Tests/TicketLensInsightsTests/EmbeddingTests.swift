@@ -122,6 +122,25 @@ struct LinearSVMTests {
     #expect(abs(m.lift(term: 3, weight: 1, toward: [0])) < 0.01)
   }
 
+  /// The scores, computed a dimension at a time for all classes, are each class's sum taken
+  /// in the plain order (bias, sparse terms, dense values), bit for bit.
+  @Test func scoresAreThePlainSumsToTheBit() {
+    var (f, labels) = Self.features()
+    // Dense values that do not add up exactly in another order.
+    f.dense = f.dense.indices.map { Float(($0 * 7919) % 1000) / 997 + (f.dense[$0] > 0 ? 1 : 0) }
+    let m = LinearSVM(classes: ["a", "b", "c"], features: f, labels: labels)
+    for i in 0..<f.count {
+      let plain = (0..<3).map { c -> Double in
+        let base = c * m.width
+        var s = m.weights[base + m.width - 1]
+        for (t, v) in f.sparse[i] { s += m.weights[base + t] * v }
+        for d in 0..<4 { s += m.weights[base + 4 + d] * Double(f.dense[i * 4 + d]) }
+        return s
+      }
+      #expect(m.scores(f, i).map(\.bitPattern) == plain.map(\.bitPattern))
+    }
+  }
+
   @Test func weightsDoNotDependOnTheThreadCount() {
     let (f, labels) = Self.features()
     let one = LinearSVM(classes: ["a", "b", "c"], features: f, labels: labels, threads: 1)
