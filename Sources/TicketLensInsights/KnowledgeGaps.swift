@@ -181,16 +181,20 @@ public enum KnowledgeGapFinder {
   /// Bumped whenever a change would list different topics for the same data.
   public static let version = 7
 
-  public static func analyze(warehouse: Warehouse, asOf: Int64, settings: GapSettings) throws
-    -> GapAnalysis
-  {
+  /// `windowCount`, when the caller has the metric columns at hand, counts the tickets (not
+  /// excluded) and chats created in a range as `Warehouse.contactCount` does, without its scan
+  /// of both tables (0.35 s at 1M tickets).
+  public static func analyze(
+    warehouse: Warehouse, asOf: Int64, settings: GapSettings,
+    windowCount: (@Sendable (Int64, Int64) -> Int)? = nil
+  ) throws -> GapAnalysis {
     let day: Int64 = 86_400_000
     let end = asOf + 1
     let start = end - Int64(settings.windowDays) * day
     let previousStart = start - Int64(settings.windowDays) * day
     let embedding = try StaticEmbedding.shared()
     // A large window is read as a sample (the same rows from run to run).
-    let windowTotal = try warehouse.contactCount(from: start, to: end)
+    let windowTotal = try windowCount?(start, end) ?? warehouse.contactCount(from: start, to: end)
     // The sentence model reads at most `sample` contacts (milliseconds each): the topic graph's
     // size, so its cost does not grow with the data.
     let limit =
@@ -203,12 +207,26 @@ public enum KnowledgeGapFinder {
       : nil
     let rate = keep.map { Double($0) / Double(Warehouse.sampleModulus) } ?? 1
     func scaled(_ n: Int) -> Int { keep == nil ? n : Int((Double(n) / rate).rounded()) }
+    // The window before (for the trend) is read on a connection of its own while this one reads
+    // the window and its topics are made (at 1M tickets: 0.23 s of a serial read off the path).
+    let path = warehouse.path
+    let previousRead: Background<[ContactText]>? =
+      warehouse.isInMemory
+      ? nil
+      : Background {
+        try Warehouse(path: path, readOnly: true, memoryMapped: false)
+          .contactTexts(from: previousStart, to: start, sample: keep)
+      }
     let current = try warehouse.contactTexts(from: start, to: end, sample: keep)
     // Subjects many tickets share whatever they are about ("Question", "Support request") say
     // nothing of the topic: those tickets are read by their description.
-    let parts = current.map(ticketParts)
+    let parts = Parallel.fixedChunks(current.count, size: 2048, threads: settings.threads) {
+      lo, hi in current[lo..<hi].map(ticketParts)
+    }.flatMap { $0 }
     let generic = genericSubjects(parts, embedding: embedding, threads: settings.threads)
-    let texts = current.indices.map { topicText(current[$0], parts[$0], generic: generic) }
+    let texts = Parallel.fixedChunks(current.count, size: 2048, threads: settings.threads) {
+      lo, hi in (lo..<hi).map { topicText(current[$0], parts[$0], generic: generic) }
+    }.flatMap { $0 }
     let staticVectors = embedding.vectors(texts, threads: settings.threads)
     let sentenceModel = settings.textModel == .sentence ? try SentenceModel.shared() : nil
     let dims = sentenceModel?.dimensions ?? embedding.dimensions
@@ -266,7 +284,9 @@ public enum KnowledgeGapFinder {
     // Previous-window contacts go to their nearest topic (for the trend); when topics are
     // joined below, with the topic they join. Embedded a block at a time: only their topics
     // are kept.
-    let previous = try warehouse.contactTexts(from: previousStart, to: start, sample: keep)
+    let previous =
+      try previousRead?.value()
+      ?? warehouse.contactTexts(from: previousStart, to: start, sample: keep)
     let previousTotal = previous.count
     var previousTopic: [Int?] = []
     previousTopic.reserveCapacity(previousTotal)
@@ -279,9 +299,11 @@ public enum KnowledgeGapFinder {
       staticTopics = staticTopics.merged([:], vectors: staticVectors)
     }
     for lo in stride(from: 0, to: previousTotal, by: 8192) {
-      let block = previous[lo..<min(previousTotal, lo + 8192)].map {
-        topicText($0, ticketParts($0), generic: generic)
-      }
+      let block = Parallel.fixedChunks(
+        min(previousTotal, lo + 8192) - lo, size: 2048, threads: settings.threads
+      ) { a, b in
+        previous[(lo + a)..<(lo + b)].map { topicText($0, ticketParts($0), generic: generic) }
+      }.flatMap { $0 }
       let v = embedding.vectors(block, threads: settings.threads)
       previousTopic += staticTopics.nearest(
         v, rows: Array(block.indices), threads: settings.threads)
@@ -735,5 +757,30 @@ public enum KnowledgeGapFinder {
       return ""
     }
     return top
+  }
+}
+
+/// A value computed on a thread of its own while the caller goes on; `value()` waits for it.
+/// (A thread, not a Dispatch worker: beside `concurrentPerform` on every core a worker may not
+/// be free until the caller's own work is done.)
+public final class Background<T: Sendable>: @unchecked Sendable {
+  private let lock = NSLock()
+  private let done = DispatchGroup()
+  private var result: Result<T, any Error>?
+
+  public init(_ work: @escaping @Sendable () throws -> T) {
+    done.enter()
+    let thread = Thread { [self] in
+      let r = Result { try work() }
+      lock.withLock { result = r }
+      done.leave()
+    }
+    thread.stackSize = 8 << 20
+    thread.start()
+  }
+
+  public func value() throws -> T {
+    done.wait()
+    return try lock.withLock { result! }.get()
   }
 }

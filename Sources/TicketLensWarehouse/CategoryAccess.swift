@@ -380,7 +380,8 @@ extension Warehouse {
       // Every classification is replaced: the table emptied and `rows` appended in row-id
       // order (by index: a million rows are not copied); excluded tickets have none.
       try connection.execute("DELETE FROM ticket_classes")
-      try insertClassifications(rows, order: rows.indices.sorted { rows[$0].rowid < rows[$1].rowid })
+      try insertClassifications(
+        rows, order: rows.indices.sorted { rows[$0].rowid < rows[$1].rowid })
       try connection.execute("DELETE FROM classifier_snapshot")
       if let snapshot {
         let st = try connection.prepare(
@@ -431,7 +432,8 @@ extension Warehouse {
   private func insertClassifications(_ rows: [TicketClassification], order: [Int]? = nil)
     throws(WarehouseError)
   {
-    let st = try connection.prepare("INSERT OR REPLACE INTO ticket_classes VALUES (?, ?, ?, ?, ?, ?, ?)")
+    let st = try connection.prepare(
+      "INSERT OR REPLACE INTO ticket_classes VALUES (?, ?, ?, ?, ?, ?, ?)")
     for k in order ?? Array(rows.indices) {
       let r = rows[k]
       st.reset()

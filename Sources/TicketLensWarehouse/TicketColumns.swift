@@ -83,6 +83,12 @@ public struct TicketColumns: Sendable {
 
   public func vendor(_ m: VendorMinute, _ row: Int) -> Double { vendor[m.rawValue][row] }
 
+  /// The tickets created in `[from, to)` (milliseconds): `Warehouse.contactCount`'s tickets, as
+  /// the columns hold every ticket but the excluded ones.
+  public func count(createdFrom from: Int64, to: Int64) -> Int {
+    createdAt.count { $0 >= from && $0 < to }
+  }
+
   /// The dimension columns loaded, by dimension name (a column of `tickets`, or with `k.` of
   /// `ticket_classes`).
   public static let dimensionSources: [(name: String, column: String)] = [
@@ -111,6 +117,11 @@ public struct ChatColumns: Sendable {
   public var tags = EncodedMultiColumn()
 
   public init() {}
+
+  /// The chats started in `[from, to)` (milliseconds): `Warehouse.contactCount`'s chats.
+  public func count(startedFrom from: Int64, to: Int64) -> Int {
+    startedAt.count { $0 >= from && $0 < to }
+  }
 
   public static let dimensionSources: [(name: String, column: String)] = [
     ("assignee", "agent_id"), ("group", "group_name"), ("requester", "visitor_id"),
