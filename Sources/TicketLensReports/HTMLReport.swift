@@ -18,14 +18,27 @@ public enum HTMLReport {
   static func tableRows(
     _ rows: [[Cell]], columns: [String], names: NameDirectory = NameDirectory()
   ) -> String {
+    // A name from the people files that another value of the column shows too (a second id of
+    // that name, or the name as another export typed it) gets its id beside it: "Priya N" from
+    // a Zendesk id and "Priya N" typed in a Freshdesk export are two rows that must not read
+    // as one person listed twice.
+    var valuesShownAs = [[String: Set<String>]](repeating: [:], count: columns.count)
+    for r in rows {
+      for (i, c) in r.enumerated() where i < columns.count {
+        let exact = c.formatted
+        let shown = names.name(of: exact, column: columns[i]) ?? exact
+        valuesShownAs[i][shown, default: []].insert(exact)
+      }
+    }
     var out = ""
     for r in rows {
       out += "<tr>"
       for (i, c) in r.enumerated() {
         let exact = c.formatted
+        let named = i < columns.count ? names.name(of: exact, column: columns[i]) : nil
         let shown =
           i < columns.count
-          ? (names.name(of: exact, column: columns[i])
+          ? (named.map { (valuesShownAs[i][$0]?.count ?? 0) > 1 ? "\($0) (\(exact))" : $0 }
             ?? Presentation.display(c, column: columns[i])) : exact
         out += c.isNumeric ? "<td class=\"num\"" : "<td"
         if shown != exact { out += " title=\"" + HTMLText.escape(exact) + "\"" }

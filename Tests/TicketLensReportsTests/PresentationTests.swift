@@ -1,10 +1,31 @@
 import Foundation
 import Testing
 import TicketLensMetrics
+import TicketLensModel
 
 @testable import TicketLensReports
 
 @Suite struct PresentationTests {
+  /// Ids show as their names; a name that another row of the column shows too (another id of
+  /// it, or the name as an export typed it) keeps its id beside it, so two people (or one
+  /// person in two exports) never read as one row listed twice.
+  @Test func namesThatCollideKeepTheirIds() {
+    var names = NameDirectory()
+    names.people = ["381234500": "Priya N", "381234501": "Tom Becker", "7": "Ana Souza"]
+    let rows: [[Cell]] = [
+      [.text("381234500"), .int(1045)], [.text("Priya N"), .int(258)],
+      [.text("381234501"), .int(455)], [.text("7"), .int(12)], [.text("8"), .int(3)],
+    ]
+    let html = HTMLReport.tableRows(rows, columns: ["assignee", "count"], names: names)
+    let cells = html.components(separatedBy: "<tr>").dropFirst().map {
+      $0.components(separatedBy: "</td>")[0].components(separatedBy: ">").last!
+    }
+    #expect(cells == ["Priya N (381234500)", "Priya N", "Tom Becker", "Ana Souza", "8"])
+    // The same names in a column the directory does not name are left as they are.
+    let other = HTMLReport.tableRows(rows, columns: ["channel", "count"], names: names)
+    #expect(other.contains(">381234500</td>") && !other.contains("Priya N ("))
+  }
+
   @Test func durationsInTheUnitAPersonReads() {
     #expect(Presentation.duration(minutes: 0.7) == "42 s")
     #expect(Presentation.duration(minutes: 4.5) == "4.5 min")
