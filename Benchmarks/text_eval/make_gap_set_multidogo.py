@@ -340,10 +340,6 @@ def check_texts(units, labels, upstream):
     """Every used label has an article and a family; no title or body sentence equals a
     customer turn (of the five domains) or contact text, and no article contains one
     of them of four or more words."""
-    missing = [x for x in labels if x not in ARTICLES]
-    extra = [x for x in ARTICLES if x not in labels]
-    assert not missing and not extra, f"ARTICLES mismatch: missing {missing}, extra {extra}"
-    assert set(FAMILY) == set(labels), set(FAMILY) ^ set(labels)
     texts = set()
     for u in units:
         texts.add(mgs.norm(" ".join(u["turns"])))
@@ -352,31 +348,12 @@ def check_texts(units, labels, upstream):
             path = os.path.join(upstream, SPLITS_DIR, domain, f"{split}.tsv")
             with open(path, encoding="utf-8", newline="") as f:
                 texts.update(mgs.norm(r[3]) for r in csv.reader(f, delimiter="\t"))
-    texts.discard("")
-    mgs.check_articles(list(ARTICLES.values()), DECOYS, texts, mgs.sentences, max_sentences=5)
-
-
-def cap(rng, units, labels):
-    """The contacts: every conversation of a used label, at most MAX_PER_INTENT per label (a
-    seeded sample of the larger ones), in upstream order."""
-    by_label = collections.defaultdict(list)
-    for u in units:
-        if u["label"] in labels:
-            by_label[u["label"]].append(u)
-    chosen = []
-    for x in labels:
-        us = by_label[x]
-        chosen += us if len(us) <= MAX_PER_INTENT else rng.sample(us, MAX_PER_INTENT)
-    return sorted(chosen, key=lambda u: u["order"])
+    mgs.check_label_articles(labels, ARTICLES, FAMILY, DECOYS, texts)
 
 
 def ticket_text(rng, c):
-    """(subject, description): a single short turn may be the subject alone; otherwise a
-    generic subject or the request's first words, and the turns as the description."""
-    turns = c["ticket_turns"] or c["turns"]
-    text = "\n\n".join(turns)
-    return mgs.framed_ticket_text(rng, text, turns[0], len(turns) == 1 and len(text) <= 90,
-                                  SUBJECTS, subject_share=0.75, framing=0.35)
+    """(subject, description): the request and detail turns (`turns_ticket_text`)."""
+    return mgs.turns_ticket_text(rng, c["ticket_turns"] or c["turns"], SUBJECTS)
 
 
 def build(upstream, out):
@@ -392,7 +369,7 @@ def build(upstream, out):
     check_texts(units, labels, upstream)
     uncovered, covered, attempts, with_sibling = mgs.draw_uncovered(
         rng, labels, N_UNCOVERED, FAMILY, MIN_UNCOVERED_FAMILIES, MIN_WITH_COVERED_SIBLING)
-    contacts = [dict(u) for u in cap(rng, units, labels)]
+    contacts = [dict(u) for u in mgs.cap_per_label(rng, units, labels, MAX_PER_INTENT)]
     rng.shuffle(contacts)
 
     start = mgs.place_in_time(rng, contacts, CHAT_SHARE, PREVIOUS_SHARE)

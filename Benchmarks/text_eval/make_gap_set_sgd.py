@@ -50,7 +50,6 @@ decoys; only the covered labels' articles are published. Time as make_gap_set_st
 contacts in the 28 days ending 2026-03-31T23:59:59Z, 15 % in the 28 days before.
 """
 import collections
-import hashlib
 import json
 import os
 import random
@@ -84,26 +83,7 @@ PREVIOUS_SHARE = 0.15                 # as make_gap_set_star.py
 SOURCES = mgs.SOURCES                 # helpdesk / chat / kb
 ARTICLE_BASE = 360900000000           # banking77 3601 ... star 3608
 
-# As make_gap_set_star.py (copied, so that this set does not change when that script does): a
-# message whose words are all in GREET | FILLER and that has a GREET word (or "all", as in "that
-# is all") is a pleasantry: left out of the contact. A message without digits whose words are
-# all in CONFIRM is a bare confirmation or rejection: kept in chats, dropped from tickets.
-GREET = {"hi", "hey", "heya", "hiya", "howdy", "greetings", "yo", "morning", "afternoon",
-         "evening", "thanks", "thank", "thx", "ty", "thankyou", "bye", "goodbye", "byebye",
-         "cheers"}
-GREET_SPELLINGS = re.compile(r"h+[aeu]+l+o+")   # hello, helo, hallo, hullo, hellooo, ...
-FILLER = {"there", "good", "morning", "afternoon", "evening", "day", "night", "nice", "great",
-          "you", "so", "much", "very", "a", "lot", "again", "for", "your", "the", "help",
-          "helping", "ok", "okay", "oh", "no", "nope", "that", "thats", "s", "is", "it", "all",
-          "i", "m", "am", "and", "have", "too", "just", "will", "be", "fine", "awesome",
-          "perfect", "wonderful", "now", "then", "alright", "well", "sir", "maam", "guys",
-          "everything", "appreciate", "d", "ll", "one", "today", "what", "need", "was",
-          "nothing", "else", "can", "me", "please", "are", "ai", "assistant", "mate",
-          "partner", "um", "whats", "up"}
-CONFIRM = {"yes", "yeah", "yep", "yup", "ya", "yea", "sure", "no", "nope", "nah", "ok", "okay",
-           "correct", "right", "fine", "great", "perfect", "please", "that", "s", "is", "thats",
-           "sounds", "good", "works", "alright", "cool", "awesome", "it", "will", "do", "of",
-           "course", "exactly", "absolutely", "excellent", "lovely", "wonderful", "k"}
+# Greetings, thanks and bare confirmations: make_gap_sets.message_kind.
 
 # Sibling family of each used label: its SGD service family, one partner service of the desk;
 # also the article section.
@@ -335,27 +315,6 @@ def file_names():
             for n in range(1, k + 1) if n not in MISSING[s]]
 
 
-def manifest(upstream):
-    """(SHA-256 of the manifest, the manifest): one line "<sha256>  <path>" per dialogue file
-    read, in file_names() order."""
-    lines = "".join(f"{mgs.sha256(os.path.join(upstream, p))}  {p}\n" for p in file_names())
-    return hashlib.sha256(lines.encode("utf-8")).hexdigest(), lines
-
-
-def message_kind(text):
-    """"pleasantry" (only a greeting, thanks or goodbye), "confirm" (only a bare yes / no /
-    okay, no digits), "empty" (no letter or digit) or "content" (as make_gap_set_star.py)."""
-    words = re.findall(r"[a-z]+", text.lower())
-    if not words:
-        return "content" if re.search(r"[0-9]", text) else "empty"
-    s = {"hello" if GREET_SPELLINGS.fullmatch(w) else w for w in words}
-    if s <= GREET | FILLER | {"hello"} and (s & GREET or s & {"hello", "all"}):
-        return "pleasantry"
-    if s <= CONFIRM and not re.search(r"[0-9]", text):
-        return "confirm"
-    return "content"
-
-
 def read_dialogues(upstream):
     """Every upstream dialogue of the present files as {"file", "id", "services", "label"
     (None unless single-service with an active intent), "messages" (every user utterance,
@@ -404,7 +363,7 @@ def contact_units(dialogues):
         if d["label"].split(".")[0] in EXCLUDED_FAMILIES:
             skipped["excluded family"] += 1
             continue
-        kinds = [(m, message_kind(m)) for m in d["turns"]]
+        kinds = [(m, mgs.message_kind(m)) for m in d["turns"]]
         first = next((i for i, (_, k) in enumerate(kinds) if k == "content"), None)
         if first is None:
             skipped["no user message beyond greetings and confirmations"] += 1
@@ -420,46 +379,23 @@ def check_texts(dialogues, units, labels):
     """Every used label has an article and a family; no title or body sentence equals a user
     message (of any dialogue read) or a contact text, and no article contains one of them of
     four or more words."""
-    missing = [x for x in labels if x not in ARTICLES]
-    extra = [x for x in ARTICLES if x not in labels]
-    assert not missing and not extra, f"ARTICLES mismatch: missing {missing}, extra {extra}"
-    assert set(FAMILY) == set(labels), set(FAMILY) ^ set(labels)
     texts = set()
     for d in dialogues:
         texts.update(mgs.norm(m) for m in d["messages"])
     for u in units:
         texts.add(mgs.norm(" ".join(u["turns"])))
         texts.add(mgs.norm(" ".join(u["ticket_turns"])))
-    texts.discard("")
-    mgs.check_articles(list(ARTICLES.values()), DECOYS, texts, mgs.sentences, max_sentences=5)
+    mgs.check_label_articles(labels, ARTICLES, FAMILY, DECOYS, texts)
 
-
-def cap(rng, units, labels):
-    """The contacts: every dialogue of a used label, at most MAX_PER_INTENT per label (a seeded
-    sample of the larger ones), in upstream order."""
-    by_label = collections.defaultdict(list)
-    for u in units:
-        if u["label"] in labels:
-            by_label[u["label"]].append(u)
-    chosen = []
-    for x in labels:
-        us = by_label[x]
-        chosen += us if len(us) <= MAX_PER_INTENT else rng.sample(us, MAX_PER_INTENT)
-    return sorted(chosen, key=lambda u: u["order"])
 
 
 def ticket_text(rng, c):
-    """(subject, description): a single short message may be the subject alone; otherwise a
-    generic subject or the first message's first words, and the messages as the
-    description."""
-    turns = c["ticket_turns"]
-    text = "\n\n".join(turns)
-    return mgs.framed_ticket_text(rng, text, turns[0], len(turns) == 1 and len(text) <= 90,
-                                  SUBJECTS, subject_share=0.75, framing=0.35)
+    """(subject, description): the contact's messages (`turns_ticket_text`)."""
+    return mgs.turns_ticket_text(rng, c["ticket_turns"], SUBJECTS)
 
 
 def build(upstream, out):
-    digest, _ = manifest(upstream)
+    digest, _ = mgs.manifest(upstream, file_names())
     print(f"sha256 {digest}  manifest of {len(file_names())} files "
           f"<split>/dialogues_<nnn>.json (sha256sum lines in file_names() order)")
     print(f"sha256 {mgs.sha256(os.path.join(upstream, 'LICENSE.txt'))}  LICENSE.txt")
@@ -471,7 +407,7 @@ def build(upstream, out):
     check_texts(dialogues, units, labels)
     uncovered, covered, attempts, with_sibling = mgs.draw_uncovered(
         rng, labels, N_UNCOVERED, FAMILY, MIN_UNCOVERED_FAMILIES, MIN_WITH_COVERED_SIBLING)
-    contacts = [dict(u) for u in cap(rng, units, labels)]
+    contacts = [dict(u) for u in mgs.cap_per_label(rng, units, labels, MAX_PER_INTENT)]
     rng.shuffle(contacts)
 
     start = mgs.place_in_time(rng, contacts, CHAT_SHARE, PREVIOUS_SHARE)

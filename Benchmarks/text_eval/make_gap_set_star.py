@@ -28,10 +28,11 @@ One dialogue is one contact; its label is the dialogue's task (upstream's task n
 wizard) of every task except the three that are not support needs (two science-fiction
 spaceship role plays and a trivia game), with at least one user message that is more than a
 greeting, thanks or goodbye. The contact's texts are the user's messages in order, white space
-collapsed; messages that are only a greeting, thanks or goodbye (PLEASANTRY) are left out, and
-bare confirmations (CONFIRM: "yes please", "no", "sounds good") are kept in chats only. No
-wizard text is used. The tasks are posed as one support desk of an invented concierge
-service whose members ask it for bookings, banking, rides and the like. 8 of the 21 tasks are
+collapsed; messages that are only a greeting, thanks or goodbye are left out, and bare
+confirmations ("yes please", "no", "sounds good") are kept in chats only
+(make_gap_sets.message_kind). No wizard text is used. The tasks are posed as one support
+desk of an invented concierge service whose members ask it for bookings, banking, rides and
+the like. 8 of the 21 tasks are
 uncovered (seeded), redrawn until they span at least 6 families and every one has a covered
 sibling in its family (the task's domain).
 
@@ -43,11 +44,9 @@ question title and 2-5 sentence body per covered task, quoting no user text (che
 2026-03-31T23:59:59Z, 15 % in the 28 days before.
 """
 import collections
-import hashlib
 import json
 import os
 import random
-import re
 import sys
 
 TEXT_EVAL = os.path.dirname(os.path.abspath(__file__))
@@ -70,25 +69,7 @@ PREVIOUS_SHARE = 0.15                 # as make_gap_set_multidogo.py
 SOURCES = mgs.SOURCES                 # helpdesk / chat / kb
 ARTICLE_BASE = 360800000000           # banking77 3601 ... multidogo 3607
 
-# A message whose words are all in GREET | FILLER and that has a GREET word (or "all", as in
-# "that is all") is a pleasantry: left out of the contact. A message without digits whose words
-# are all in CONFIRM is a bare confirmation or rejection: kept in chats, dropped from tickets.
-GREET = {"hi", "hey", "heya", "hiya", "howdy", "greetings", "yo", "morning", "afternoon",
-         "evening", "thanks", "thank", "thx", "ty", "thankyou", "bye", "goodbye", "byebye",
-         "cheers"}
-GREET_SPELLINGS = re.compile(r"h+[aeu]+l+o+")   # hello, helo, hallo, hullo, hellooo, ...
-FILLER = {"there", "good", "morning", "afternoon", "evening", "day", "night", "nice", "great",
-          "you", "so", "much", "very", "a", "lot", "again", "for", "your", "the", "help",
-          "helping", "ok", "okay", "oh", "no", "nope", "that", "thats", "s", "is", "it", "all",
-          "i", "m", "am", "and", "have", "too", "just", "will", "be", "fine", "awesome",
-          "perfect", "wonderful", "now", "then", "alright", "well", "sir", "maam", "guys",
-          "everything", "appreciate", "d", "ll", "one", "today", "what", "need", "was",
-          "nothing", "else", "can", "me", "please", "are", "ai", "assistant", "mate",
-          "partner", "um", "whats", "up"}
-CONFIRM = {"yes", "yeah", "yep", "yup", "ya", "yea", "sure", "no", "nope", "nah", "ok", "okay",
-           "correct", "right", "fine", "great", "perfect", "please", "that", "s", "is", "thats",
-           "sounds", "good", "works", "alright", "cool", "awesome", "it", "will", "do", "of",
-           "course", "exactly", "absolutely", "excellent", "lovely", "wonderful", "k"}
+# Greetings, thanks and bare confirmations: make_gap_sets.message_kind.
 
 # Sibling family of each used task: its STAR domain, one service of the desk; also the article
 # section.
@@ -278,25 +259,6 @@ def file_names():
     return [f"{DIALOGUES}/{n}.json" for n in range(1, N_FILES + 1)]
 
 
-def manifest(upstream):
-    """(SHA-256 of the manifest, the manifest): one line "<sha256>  <path>" per dialogue file,
-    in numeric order."""
-    lines = "".join(f"{mgs.sha256(os.path.join(upstream, p))}  {p}\n" for p in file_names())
-    return hashlib.sha256(lines.encode("utf-8")).hexdigest(), lines
-
-
-def message_kind(text):
-    """"pleasantry" (only a greeting, thanks or goodbye), "confirm" (only a bare yes / no /
-    okay, no digits), "empty" (no letter or digit) or "content"."""
-    words = re.findall(r"[a-z]+", text.lower())
-    if not words:
-        return "content" if re.search(r"[0-9]", text) else "empty"
-    s = {"hello" if GREET_SPELLINGS.fullmatch(w) else w for w in words}
-    if s <= GREET | FILLER | {"hello"} and (s & GREET or s & {"hello", "all"}):
-        return "pleasantry"
-    if s <= CONFIRM and not re.search(r"[0-9]", text):
-        return "confirm"
-    return "content"
 
 
 def read_dialogues(upstream):
@@ -330,7 +292,7 @@ def contact_units(dialogues):
         if d["task"] in NOT_SUPPORT:
             skipped[f"task {d['task']}"] += 1
             continue
-        kinds = [(m, message_kind(m)) for m in d["messages"]]
+        kinds = [(m, mgs.message_kind(m)) for m in d["messages"]]
         first = next((i for i, (_, k) in enumerate(kinds) if k == "content"), None)
         if first is None:
             skipped["no user message beyond greetings and confirmations"] += 1
@@ -346,34 +308,24 @@ def contact_units(dialogues):
 
 def check_texts(dialogues, units, labels):
     """Every used task has an article and a family; no title or body sentence equals a user
-    message (of any upstream dialogue) or a contact text, and no article contains one of them
-    of four or more words."""
-    missing = [x for x in labels if x not in ARTICLES]
-    extra = [x for x in ARTICLES if x not in labels]
-    assert not missing and not extra, f"ARTICLES mismatch: missing {missing}, extra {extra}"
-    assert set(FAMILY) == set(labels), set(FAMILY) ^ set(labels)
+    message (of any dialogue read) or a contact text, and no article contains one of them of
+    four or more words."""
     texts = set()
     for d in dialogues:
         texts.update(mgs.norm(m) for m in d["messages"])
     for u in units:
         texts.add(mgs.norm(" ".join(u["turns"])))
         texts.add(mgs.norm(" ".join(u["ticket_turns"])))
-    texts.discard("")
-    mgs.check_articles(list(ARTICLES.values()), DECOYS, texts, mgs.sentences, max_sentences=5)
+    mgs.check_label_articles(labels, ARTICLES, FAMILY, DECOYS, texts)
 
 
 def ticket_text(rng, c):
-    """(subject, description): a single short message may be the subject alone; otherwise a
-    generic subject or the first message's first words, and the messages as the
-    description."""
-    turns = c["ticket_turns"]
-    text = "\n\n".join(turns)
-    return mgs.framed_ticket_text(rng, text, turns[0], len(turns) == 1 and len(text) <= 90,
-                                  SUBJECTS, subject_share=0.75, framing=0.35)
+    """(subject, description): the contact's messages (`turns_ticket_text`)."""
+    return mgs.turns_ticket_text(rng, c["ticket_turns"], SUBJECTS)
 
 
 def build(upstream, out):
-    digest, lines = manifest(upstream)
+    digest, lines = mgs.manifest(upstream, file_names())
     print(f"sha256 {digest}  manifest of {N_FILES} files {DIALOGUES}/<n>.json "
           f"(sha256sum lines in numeric order)")
     os.makedirs(out, exist_ok=True)

@@ -157,6 +157,84 @@ def check_articles(articles, decoys, texts, split, max_sentences):
     assert not problems, "\n".join(problems)
 
 
+def check_label_articles(labels, articles, family, decoys, texts):
+    """Every used label has an article (`articles`: label -> (title, body)) and a family, and
+    no article copies one of the customer `texts` (`check_articles`, bodies of 2-5 sentences)."""
+    missing = [x for x in labels if x not in articles]
+    extra = [x for x in articles if x not in labels]
+    assert not missing and not extra, f"ARTICLES mismatch: missing {missing}, extra {extra}"
+    assert set(family) == set(labels), set(family) ^ set(labels)
+    texts = set(texts)
+    texts.discard("")
+    check_articles(list(articles.values()), decoys, texts, sentences, max_sentences=5)
+
+
+def turns_ticket_text(rng, turns, subjects):
+    """(subject, description) of a ticket made of a contact's messages: a single short message
+    may be the subject alone; otherwise a generic subject or the first message's first words,
+    and the messages as the description."""
+    text = "\n\n".join(turns)
+    return framed_ticket_text(rng, text, turns[0], len(turns) == 1 and len(text) <= 90,
+                              subjects, subject_share=0.75, framing=0.35)
+
+
+def cap_per_label(rng, units, labels, most):
+    """Every unit of a used label, at most `most` per label (a seeded sample of the larger
+    ones), in upstream order (`order`)."""
+    by_label = collections.defaultdict(list)
+    for u in units:
+        if u["label"] in labels:
+            by_label[u["label"]].append(u)
+    chosen = []
+    for x in labels:
+        us = by_label[x]
+        chosen += us if len(us) <= most else rng.sample(us, most)
+    return sorted(chosen, key=lambda u: u["order"])
+
+
+def manifest(upstream, names):
+    """(SHA-256 of the manifest, the manifest): one line "<sha256>  <path>" per file of
+    `names` under `upstream`, in that order (as `sha256sum` prints them)."""
+    lines = "".join(f"{sha256(os.path.join(upstream, p))}  {p}\n" for p in names)
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest(), lines
+
+
+# Chat messages that carry no need (the STAR and SGD sets): a message whose words are all in
+# GREET | FILLER and that has a GREET word (or "all", as in "that is all") is a pleasantry, left
+# out of the contact; a message without digits whose words are all in CONFIRM is a bare
+# confirmation or rejection, kept in chats and dropped from tickets.
+GREET = {"hi", "hey", "heya", "hiya", "howdy", "greetings", "yo", "morning", "afternoon",
+         "evening", "thanks", "thank", "thx", "ty", "thankyou", "bye", "goodbye", "byebye",
+         "cheers"}
+GREET_SPELLINGS = re.compile(r"h+[aeu]+l+o+")   # hello, helo, hallo, hullo, hellooo, ...
+FILLER = {"there", "good", "morning", "afternoon", "evening", "day", "night", "nice", "great",
+          "you", "so", "much", "very", "a", "lot", "again", "for", "your", "the", "help",
+          "helping", "ok", "okay", "oh", "no", "nope", "that", "thats", "s", "is", "it", "all",
+          "i", "m", "am", "and", "have", "too", "just", "will", "be", "fine", "awesome",
+          "perfect", "wonderful", "now", "then", "alright", "well", "sir", "maam", "guys",
+          "everything", "appreciate", "d", "ll", "one", "today", "what", "need", "was",
+          "nothing", "else", "can", "me", "please", "are", "ai", "assistant", "mate",
+          "partner", "um", "whats", "up"}
+CONFIRM = {"yes", "yeah", "yep", "yup", "ya", "yea", "sure", "no", "nope", "nah", "ok", "okay",
+           "correct", "right", "fine", "great", "perfect", "please", "that", "s", "is", "thats",
+           "sounds", "good", "works", "alright", "cool", "awesome", "it", "will", "do", "of",
+           "course", "exactly", "absolutely", "excellent", "lovely", "wonderful", "k"}
+
+
+def message_kind(text):
+    """"pleasantry" (only a greeting, thanks or goodbye), "confirm" (only a bare yes / no /
+    okay, no digits), "empty" (no letter or digit) or "content"."""
+    words = re.findall(r"[a-z]+", text.lower())
+    if not words:
+        return "content" if re.search(r"[0-9]", text) else "empty"
+    s = {"hello" if GREET_SPELLINGS.fullmatch(w) else w for w in words}
+    if s <= GREET | FILLER | {"hello"} and (s & GREET or s & {"hello", "all"}):
+        return "pleasantry"
+    if s <= CONFIRM and not re.search(r"[0-9]", text):
+        return "confirm"
+    return "content"
+
+
 def reserve(rng, rows, covered):
     """Three train queries per covered intent, each with a text no other query of the set has."""
     counts = {}
