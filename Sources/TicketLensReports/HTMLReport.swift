@@ -18,27 +18,33 @@ public enum HTMLReport {
   static func tableRows(
     _ rows: [[Cell]], columns: [String], names: NameDirectory = NameDirectory()
   ) -> String {
-    // A name from the people files that another value of the column shows too (a second id of
-    // that name, or the name as another export typed it) gets its id beside it: "Priya N" from
-    // a Zendesk id and "Priya N" typed in a Freshdesk export are two rows that must not read
-    // as one person listed twice.
-    var valuesShownAs = [[String: Set<String>]](repeating: [:], count: columns.count)
-    for r in rows {
-      for (i, c) in r.enumerated() where i < columns.count {
+    // Each cell's exact text (the CSV's) and, where the people files name it, its name.
+    let cells = rows.map { r in
+      r.enumerated().map { i, c -> (exact: String, name: String?) in
         let exact = c.formatted
-        let shown = names.name(of: exact, column: columns[i]) ?? exact
-        valuesShownAs[i][shown, default: []].insert(exact)
+        return (exact, i < columns.count ? names.name(of: exact, column: columns[i]) : nil)
+      }
+    }
+    // A name that another value of the column shows too (a second id of that name, or the name
+    // as another export typed it) gets its id beside it: "Priya N" from a Zendesk id and
+    // "Priya N" typed in a Freshdesk export are two rows that must not read as one person
+    // listed twice.
+    var valuesShownAs = [[String: Set<String>]](repeating: [:], count: columns.count)
+    if !names.isEmpty {
+      for row in cells {
+        for (i, cell) in row.enumerated() where i < columns.count {
+          valuesShownAs[i][cell.name ?? cell.exact, default: []].insert(cell.exact)
+        }
       }
     }
     var out = ""
-    for r in rows {
+    for (r, row) in zip(rows, cells) {
       out += "<tr>"
-      for (i, c) in r.enumerated() {
-        let exact = c.formatted
-        let named = i < columns.count ? names.name(of: exact, column: columns[i]) : nil
+      for (i, (c, cell)) in zip(r, row).enumerated() {
+        let exact = cell.exact
         let shown =
           i < columns.count
-          ? (named.map { (valuesShownAs[i][$0]?.count ?? 0) > 1 ? "\($0) (\(exact))" : $0 }
+          ? (cell.name.map { (valuesShownAs[i][$0]?.count ?? 0) > 1 ? "\($0) (\(exact))" : $0 }
             ?? Presentation.display(c, column: columns[i])) : exact
         out += c.isNumeric ? "<td class=\"num\"" : "<td"
         if shown != exact { out += " title=\"" + HTMLText.escape(exact) + "\"" }
