@@ -220,13 +220,13 @@ public enum KnowledgeGapFinder {
     let current = try warehouse.contactTexts(from: start, to: end, sample: keep)
     // Subjects many tickets share whatever they are about ("Question", "Support request") say
     // nothing of the topic: those tickets are read by their description.
-    let parts = Parallel.fixedChunks(current.count, size: 2048, threads: settings.threads) {
-      lo, hi in current[lo..<hi].map(ticketParts)
-    }.flatMap { $0 }
+    let parts = Parallel.map(current.count, size: 2048, threads: settings.threads) {
+      ticketParts(current[$0])
+    }
     let generic = genericSubjects(parts, embedding: embedding, threads: settings.threads)
-    let texts = Parallel.fixedChunks(current.count, size: 2048, threads: settings.threads) {
-      lo, hi in (lo..<hi).map { topicText(current[$0], parts[$0], generic: generic) }
-    }.flatMap { $0 }
+    let texts = Parallel.map(current.count, size: 2048, threads: settings.threads) {
+      topicText(current[$0], parts[$0], generic: generic)
+    }
     let staticVectors = embedding.vectors(texts, threads: settings.threads)
     let sentenceModel = settings.textModel == .sentence ? try SentenceModel.shared() : nil
     let dims = sentenceModel?.dimensions ?? embedding.dimensions
@@ -299,11 +299,9 @@ public enum KnowledgeGapFinder {
       staticTopics = staticTopics.merged([:], vectors: staticVectors)
     }
     for lo in stride(from: 0, to: previousTotal, by: 8192) {
-      let block = Parallel.fixedChunks(
+      let block = Parallel.map(
         min(previousTotal, lo + 8192) - lo, size: 2048, threads: settings.threads
-      ) { a, b in
-        previous[(lo + a)..<(lo + b)].map { topicText($0, ticketParts($0), generic: generic) }
-      }.flatMap { $0 }
+      ) { topicText(previous[lo + $0], ticketParts(previous[lo + $0]), generic: generic) }
       let v = embedding.vectors(block, threads: settings.threads)
       previousTopic += staticTopics.nearest(
         v, rows: Array(block.indices), threads: settings.threads)

@@ -270,6 +270,12 @@ enum Parallel {
     }
   }
 
+  /// `transform(i)` for every `i` in `[0, n)`, in order, computed in `fixedChunks` of `size`.
+  static func map<T>(_ n: Int, size: Int, threads: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+    fixedChunks(n, size: size, threads: threads) { lo, hi in (lo..<hi).map(transform) }
+      .flatMap { $0 }
+  }
+
   /// `body(c)` for every chunk `c` in `0..<count`, spread over `workers` Dispatch workers, the
   /// results in chunk order.
   private static func collect<T>(_ count: Int, workers: Int, _ body: @Sendable (Int) -> T) -> [T] {
