@@ -5,9 +5,10 @@
 # customer turns from insurance, banking and finance conversations; HINT3 is real queries to
 # three live support bots; CFPB is long real consumer complaints with redaction masks and
 # overlapping labels; MultiDoGO is customer-service conversations in five domains; STAR is
-# crowd workers' task chats with a worker playing the agent; the last two held out: each
-# measured once, after every setting was chosen),
-# `ticketlens gaps` beside the plain peer (scikit-learn TF-IDF + k-means, tfidf_kmeans_gaps.py,
+# crowd workers' task chats with a worker playing the agent; SGD is user turns to a virtual
+# assistant; the last three held out: each measured once, after every setting was chosen),
+# `ticketlens gaps` (its default text model, or as the options given say: `--text-model static`
+# for the static embedding) beside the plain peer (scikit-learn TF-IDF + k-means, tfidf_kmeans_gaps.py,
 # every coverage threshold tried), both scored by score_gaps.py, in the same run.
 # Usage: Benchmarks/text_eval/gaps.sh [extra `ticketlens gaps` options]
 set -euo pipefail
@@ -20,7 +21,7 @@ PY=Benchmarks/.venv/bin/python
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%F)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for set in gaps-banking77 gaps-clinc150 gaps-hwu64 gaps-dstc11 gaps-hint3 gaps-cfpb gaps-multidogo gaps-star; do
+for set in gaps-banking77 gaps-clinc150 gaps-hwu64 gaps-dstc11 gaps-hint3 gaps-cfpb gaps-multidogo gaps-star gaps-sgd; do
   T=Tests/EndToEndTests/TextEval/$set
   .build/release/ticketlens ingest "$T/tickets.csv" "$T/chats.ndjson" "$T/articles.json" \
     --warehouse "$work/$set.sqlite" -q

@@ -53,7 +53,10 @@ public struct GapSettings: Sendable, Equatable {
   /// (`GapAnalysis.sampled`). 0 reads every contact.
   public var maxContacts = 50_000
   /// What turns a text into a vector for topics and coverage (see `TextModel`).
-  public var textModel = TextModel.static
+  public var textModel = TextModel.auto
+  /// `TextModel.auto` reads a window of at most this many tickets and chats with the sentence
+  /// model, a larger one with the static embedding.
+  public var sentenceLimit = 10_000
   /// With the sentence model: a topic is covered when the median article mass its members
   /// receive (propagated from the articles' sentences through the graph of contacts) is at
   /// least this share of the median mass over all contacts.
@@ -61,7 +64,19 @@ public struct GapSettings: Sendable, Equatable {
   public var threads = 0
   public init() {}
 
+  /// The model that reads a window of `contacts` tickets and chats (`auto` resolved).
+  public func model(contacts: Int) -> TextModel {
+    guard textModel == .auto else { return textModel }
+    return contacts <= sentenceLimit ? .sentence : .static
+  }
+
   public enum TextModel: String, Sendable, CaseIterable {
+    /// The sentence model for a window of at most `sentenceLimit` contacts (at about 4 ms per
+    /// contact, once: its vectors are kept between runs), the static embedding for a larger
+    /// one (microseconds per contact: the nightly job at a million tickets stays within its
+    /// seconds). On the public gap sets, all small windows, the sentence model lists the same
+    /// real gaps or more with fewer covered topics among the first rows.
+    case auto
     /// The static embedding distilled from all-MiniLM-L6-v2: microseconds per text; coverage by
     /// the nearest-article rules (`coverMargin`, `fragmentSimilarity`, `termShare`).
     case `static`
@@ -140,6 +155,8 @@ public struct GapAnalysis: Sendable {
   public var vectorsReused = 0
   /// The window's scale and the plain cosines the similarity settings came to on it.
   public var scale = GapScale()
+  /// The model that read the window (`auto` resolved).
+  public var textModel = GapSettings.TextModel.static
 }
 
 /// The window's similarity scale (`GapSettings`): its two zeros, and the plain cosines the
@@ -195,10 +212,11 @@ public enum KnowledgeGapFinder {
     let embedding = try StaticEmbedding.shared()
     // A large window is read as a sample (the same rows from run to run).
     let windowTotal = try windowCount?(start, end) ?? warehouse.contactCount(from: start, to: end)
+    let model = settings.model(contacts: windowTotal)
     // The sentence model reads at most `sample` contacts (milliseconds each): the topic graph's
     // size, so its cost does not grow with the data.
     let limit =
-      settings.textModel == .sentence
+      model == .sentence
       ? min(settings.maxContacts > 0 ? settings.maxContacts : Int.max, settings.sample)
       : settings.maxContacts
     let keep: Int? =
@@ -228,7 +246,7 @@ public enum KnowledgeGapFinder {
       topicText(current[$0], parts[$0], generic: generic)
     }
     let staticVectors = embedding.vectors(texts, threads: settings.threads)
-    let sentenceModel = settings.textModel == .sentence ? try SentenceModel.shared() : nil
+    let sentenceModel = model == .sentence ? try SentenceModel.shared() : nil
     let dims = sentenceModel?.dimensions ?? embedding.dimensions
     // The sentence model's vectors kept by the last run are reused (`SentenceVectorCache`;
     // beside a warehouse in memory there is nowhere to keep them).
@@ -493,7 +511,8 @@ public enum KnowledgeGapFinder {
       windowStart: start, windowEnd: asOf, contacts: windowTotal,
       sampled: keep == nil ? nil : current.count, topics: topics,
       searchGaps: searchGaps, staleArticles: stale,
-      vectorsComputed: vectorsComputed, vectorsReused: vectorsReused, scale: scale)
+      vectorsComputed: vectorsComputed, vectorsReused: vectorsReused, scale: scale,
+      textModel: model)
   }
 
   /// What a contact asks, for topics: a ticket's subject and its description without greeting,

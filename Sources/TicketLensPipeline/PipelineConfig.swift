@@ -461,13 +461,13 @@ public struct PipelineConfig: Sendable {
           "gaps", "sentiment", "min_tickets", "window_days", "match_threshold", "stale_days",
           "min_searches", "classify", "category_field", "category_tag_prefix", "holdout",
           "urgent_threshold", "routing_min_tickets", "classifier", "retrain_share",
-          "max_contacts", "text_model", "cover_mass",
+          "max_contacts", "text_model", "sentence_limit", "cover_mass",
         ],
         what: "insights")
       if let n = m["text_model"] {
         let name = try r.string(n, "text_model")
         guard let model = GapSettings.TextModel(rawValue: name) else {
-          throw r.error(n, "'text_model' is 'static' or 'sentence', not '\(name)'")
+          throw r.error(n, "'text_model' is 'auto', 'static' or 'sentence', not '\(name)'")
         }
         config.insights.textModel = model
       }
@@ -537,6 +537,8 @@ public struct PipelineConfig: Sendable {
       config.insights.minSearches = try whole("min_searches", min: 1) ?? config.insights.minSearches
       config.insights.maxContacts =
         try whole("max_contacts", min: 0) ?? config.insights.maxContacts
+      config.insights.sentenceLimit =
+        try whole("sentence_limit", min: 0) ?? config.insights.sentenceLimit
       config.categories.routingMinTickets =
         try whole("routing_min_tickets", min: 1) ?? config.categories.routingMinTickets
       if let n = m["match_threshold"] {

@@ -405,7 +405,7 @@ public enum ReportBuilder {
           warehouse: reader, asOf: asOf.milliseconds, settings: g, windowCount: windowCount)
         return (
           GapSection.make(a, settings: g),
-          g.textModel == .sentence
+          a.textModel == .sentence
             ? "sentence vectors: \(a.vectorsComputed) embedded, "
               + "\(a.vectorsReused) kept from the last run" : nil
         )

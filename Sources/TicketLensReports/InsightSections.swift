@@ -18,10 +18,13 @@ public enum GapSection {
         title: "Knowledge gaps",
         definition:
           "Topics of tickets and chats in the last \(settings.windowDays) days (at least \(settings.minTickets) contacts, grouped by meaning) that no article answers: "
-          + (settings.textModel == .sentence
+          + (a.textModel == .sentence
             ? "the articles' sentences, spread through the graph of contacts, reach their contacts less than \(Presentation.grouped(settings.coverMass, decimals: 2)) of what they reach of a typical contact."
             : "their nearest article answers another topic better, or is far (similarity below \(Presentation.grouped(a.scale.matchFloor, decimals: 2)): \(Presentation.grouped(settings.matchThreshold, decimals: 2)) of the way from \(Presentation.grouped(a.scale.articles, decimals: 2)), the mean similarity of a contact and an article here, to 1).")
           + " Ranked by contacts × (1 − similarity) × relative resolution time. Trend: change of the topic's share against the \(settings.windowDays) days before."
+          + (a.textModel == .sentence
+            ? " Texts read by the sentence model (all-MiniLM-L6-v2)."
+            : " Texts read by the static embedding distilled from all-MiniLM-L6-v2.")
           + (a.sampled.map {
             " Read from an even sample of \($0) of the window's \(a.contacts) contacts: counts are the sample's, scaled to the window."
           } ?? ""),

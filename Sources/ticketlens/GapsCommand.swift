@@ -51,7 +51,12 @@ struct GapsCommand: ParsableCommand {
   var maxContacts: Int?
   @Option(
     help:
-      "static (the distilled embedding, fast) or sentence (all-MiniLM-L6-v2 itself: purer topics, coverage by the articles' propagated label; milliseconds per text)."
+      "With --text-model auto: the largest window (tickets and chats) read with the sentence model."
+  )
+  var sentenceLimit: Int?
+  @Option(
+    help:
+      "auto (the default: sentence for a window of at most 10,000 tickets and chats, static above), static (the distilled embedding, fast) or sentence (all-MiniLM-L6-v2 itself: purer topics, coverage by the articles' propagated label; milliseconds per text)."
   )
   var textModel: String?
   @Option(
@@ -77,9 +82,10 @@ struct GapsCommand: ParsableCommand {
       if let coverMargin { settings.coverMargin = coverMargin }
       if let fragmentSimilarity { settings.fragmentSimilarity = fragmentSimilarity }
       if let maxContacts { settings.maxContacts = max(0, maxContacts) }
+      if let sentenceLimit { settings.sentenceLimit = max(0, sentenceLimit) }
       if let textModel {
         guard let m = GapSettings.TextModel(rawValue: textModel) else {
-          throw ValidationError("--text-model is static or sentence, not '\(textModel)'")
+          throw ValidationError("--text-model is auto, static or sentence, not '\(textModel)'")
         }
         settings.textModel = m
       }

@@ -8,15 +8,6 @@ import Testing
 /// The gap finder on generated data whose uncovered topics are known.
 @Suite(.serialized)
 struct KnowledgeGapTests {
-  /// Generates sample data, loads the generic tickets and the knowledge base, and returns the
-  /// gap list's rows (header first) and the generator that made the tickets.
-  static func gaps(seed: UInt64, tickets: Int, extra: [String] = []) throws -> (
-    [[String]], SampleGenerator
-  ) {
-    let (warehouse, g) = try load(seed: seed, tickets: tickets)
-    return (try gaps(warehouse, extra), g)
-  }
-
   /// A warehouse of generated tickets and knowledge base, and the generator that made them.
   static func load(seed: UInt64, tickets: Int) throws -> (String, SampleGenerator) {
     let dir = CLI.temporaryDirectory()
@@ -51,25 +42,29 @@ struct KnowledgeGapTests {
     return votes.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? ""
   }
 
+  /// The static embedding (what a window of more than `sentenceLimit` contacts gets; these
+  /// small windows get the sentence model by default, tested below).
   @Test(arguments: [(UInt64(42), 3000), (UInt64(7), 6000)])
   func findsTheUncoveredTopicsAndNotTheCoveredOnes(seed: UInt64, tickets: Int) throws {
     let (warehouse, g) = try Self.load(seed: seed, tickets: tickets)
-    let rows = try Self.gaps(warehouse, [])
+    let rows = try Self.gaps(warehouse, ["--text-model", "static"])
     // The same analysis through the library, for the window's scale: the settings are read on
     // it, and a gap that answers no other topic has its best article below the floor.
     let wh = try Warehouse(path: warehouse, readOnly: true)
+    var settings = GapSettings()
+    settings.textModel = .static
     let a = try KnowledgeGapFinder.analyze(
-      warehouse: wh, asOf: try MetricDataLoader.dataAsOf(wh).milliseconds, settings: GapSettings())
+      warehouse: wh, asOf: try MetricDataLoader.dataAsOf(wh).milliseconds, settings: settings)
     #expect(a.scale.contacts > 0 && a.scale.articles > 0, "\(a.scale)")
     #expect(
       a.scale
-        == GapScale(contacts: a.scale.contacts, articles: a.scale.articles, settings: GapSettings())
+        == GapScale(contacts: a.scale.contacts, articles: a.scale.articles, settings: settings)
     )
     try Self.expectTheUncoveredTopics(rows, g, matchFloor: a.scale.matchFloor)
   }
 
   /// The same with the sentence model (all-MiniLM-L6-v2 in process, coverage by the articles'
-  /// propagated label).
+  /// propagated label), which `auto` picks for a window this small.
   @Test func theSentenceModelFindsThemToo() throws {
     let (warehouse, g) = try Self.load(seed: 42, tickets: 3000)
     let vectors = warehouse + ".vectors"
@@ -94,13 +89,15 @@ struct KnowledgeGapTests {
   }
 
   /// A window larger than `--max-contacts` is read as a sample: the same uncovered topics, and
-  /// counts scaled to the window (their total near the exact one).
+  /// counts scaled to the window (their total near the exact one). With the static embedding,
+  /// as a window too large for the sentence model is read.
   @Test func aLargeWindowReadAsASampleFindsTheSameGaps() throws {
-    let (rows, g) = try Self.gaps(seed: 7, tickets: 6000, extra: ["--max-contacts", "900"])
+    let (warehouse, g) = try Self.load(seed: 7, tickets: 6000)
+    let model = ["--text-model", "static"]
+    let rows = try Self.gaps(warehouse, model + ["--max-contacts", "900"])
     try Self.expectTheUncoveredTopics(rows, g)
-    let (all, _) = try Self.gaps(seed: 7, tickets: 6000, extra: ["--list", "topics"])
-    let (sampled, _) = try Self.gaps(
-      seed: 7, tickets: 6000, extra: ["--list", "topics", "--max-contacts", "900"])
+    let all = try Self.gaps(warehouse, model + ["--list", "topics"])
+    let sampled = try Self.gaps(warehouse, model + ["--list", "topics", "--max-contacts", "900"])
     func total(_ rows: [[String]]) -> Int { rows.dropFirst().reduce(0) { $0 + Int($1[1])! } }
     #expect(
       abs(Double(total(sampled)) / Double(total(all)) - 1) < 0.15,
@@ -110,8 +107,9 @@ struct KnowledgeGapTests {
   /// `--list members` holds every contact of every listed topic once, under the topic's rank and
   /// label as `--list topics` shows them, and its counts are the topics' contacts.
   @Test func membersListEveryTopicsContacts() throws {
-    let (topics, _) = try Self.gaps(seed: 42, tickets: 3000, extra: ["--list", "topics"])
-    let (members, _) = try Self.gaps(seed: 42, tickets: 3000, extra: ["--list", "members"])
+    let (warehouse, _) = try Self.load(seed: 42, tickets: 3000)
+    let topics = try Self.gaps(warehouse, ["--list", "topics"])
+    let members = try Self.gaps(warehouse, ["--list", "members"])
     #expect(members.first == ["rank", "topic", "gap", "contact"])
     var perRank: [Int: (label: String, gap: String, count: Int)] = [:]
     var seen = Set<String>()
@@ -167,11 +165,15 @@ struct KnowledgeGapTests {
     }
   }
 
+  /// The static embedding (the sentence model's lists on one and two threads are compared in
+  /// `theSentenceModelFindsThemToo`).
   @Test func sameGapsForOneAndTwoThreadsAndTopLimits() throws {
-    let (one, _) = try Self.gaps(seed: 42, tickets: 3000, extra: ["--threads", "1"])
-    let (two, _) = try Self.gaps(seed: 42, tickets: 3000, extra: ["--threads", "2"])
+    let (warehouse, _) = try Self.load(seed: 42, tickets: 3000)
+    let model = ["--text-model", "static"]
+    let one = try Self.gaps(warehouse, model + ["--threads", "1"])
+    let two = try Self.gaps(warehouse, model + ["--threads", "2"])
     #expect(one == two)
-    let (top, _) = try Self.gaps(seed: 42, tickets: 3000, extra: ["--top", "2"])
+    let top = try Self.gaps(warehouse, model + ["--top", "2"])
     #expect(Array(top) == Array(one.prefix(3)))
   }
 }

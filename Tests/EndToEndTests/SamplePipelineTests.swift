@@ -218,7 +218,8 @@ struct SamplePipelineTests {
         "Tickets created per day"))
   }
 
-  /// With the sentence model, a run keeps its vectors beside the warehouse and the next run that
+  /// With the sentence model (the default text model's choice for the sample's window of about
+  /// 1,300 contacts), a run keeps its vectors beside the warehouse and the next run that
   /// recomputes the insights embeds nothing it had: the log says how many were embedded and
   /// kept, and the report is the same file for file.
   @Test func theSentenceModelsVectorsAreKeptForTheNextRun() throws {
@@ -227,8 +228,7 @@ struct SamplePipelineTests {
     let nightly = try String(contentsOfFile: root + "/pipelines/nightly.yml", encoding: .utf8)
       .replacingOccurrences(of: "../sample-data", with: root + "/sample-data")
       .replacingOccurrences(of: "../reports", with: dir + "/out")
-      .replacingOccurrences(of: "insights:\n", with: "insights:\n  text_model: sentence\n")
-    #expect(nightly.contains("text_model: sentence"))
+    #expect(!nightly.contains("text_model"))
     try nightly.write(toFile: dir + "/nightly.yml", atomically: true, encoding: .utf8)
     func run() throws -> (log: String, files: [String: Data]) {
       let r = try CLI.run(["run", dir + "/nightly.yml", "--verbose"])

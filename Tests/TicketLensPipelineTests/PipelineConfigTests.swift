@@ -70,6 +70,14 @@ struct PipelineConfigTests {
     ("sources: []\ninsights:\n  category_tag_prefix: \"a b\"\n", 3, "without spaces"),
     ("sources: []\ninsights: {category_feild: x}\n", 2, "did you mean 'category_field'?"),
     (
+      "sources: []\ninsights:\n  text_model: bert\n", 3,
+      "'text_model' is 'auto', 'static' or 'sentence', not 'bert'"
+    ),
+    (
+      "sources: []\ninsights:\n  sentence_limit: -1\n", 3,
+      "'sentence_limit' must be a whole number, at least 0"
+    ),
+    (
       "sources: []\ninsights:\n  classifier: svm\n", 3,
       "'classifier' must be one of linear, naive_bayes"
     ),
@@ -223,6 +231,14 @@ struct StageGraphTests {
       """, path: "/p/i.yml")
     #expect(c.insights.minTickets == 20 && c.insights.windowDays == 14)
     #expect(c.insights.matchThreshold == 0.4 && c.insights.staleDays == 90 && c.gaps)
+    // The text model: auto by default (the sentence model up to sentence_limit contacts).
+    #expect(c.insights.textModel == .auto && c.insights.sentenceLimit == 10_000)
+    #expect(c.insights.model(contacts: 10_000) == .sentence)
+    #expect(c.insights.model(contacts: 10_001) == .static)
+    let models = try PipelineConfig.parse(
+      "sources: []\ninsights: {text_model: static, sentence_limit: 500}\n", path: "/p/m.yml")
+    #expect(models.insights.textModel == .static && models.insights.sentenceLimit == 500)
+    #expect(models.insights.model(contacts: 10) == .static)
     let off = try PipelineConfig.parse(
       "sources: []\ninsights: {gaps: false, classify: false}\n", path: "/p/o.yml")
     #expect(!off.gaps && !off.classify && c.classify)
