@@ -60,6 +60,13 @@ enum CLI {
   /// returns that output folder and the run folder's path (with a trailing slash).
   static func runNightly(_ extra: [String] = []) throws -> (output: String, runFolder: String) {
     let dir = temporaryDirectory()
+    try shareSampleVectors(into: dir + "/out/ticketlens.sqlite")
+    return try runNightly(in: dir, extra)
+  }
+
+  private static func runNightly(in dir: String, _ extra: [String]) throws -> (
+    output: String, runFolder: String
+  ) {
     let root = packageRoot.path
     let nightly = try String(contentsOfFile: root + "/pipelines/nightly.yml", encoding: .utf8)
       .replacingOccurrences(of: "../sample-data", with: root + "/sample-data")
@@ -74,6 +81,28 @@ enum CLI {
     return (dir + "/out", dir + "/out/" + folder + "/")
   }
 
+  /// The sentence vectors of one nightly run over the sample data (its window is read with the
+  /// sentence model), made once per test process. `runNightly` and `samplePipeline` put a copy
+  /// beside their new warehouse, so that only the first sample run of a test process spends
+  /// seconds (minutes under ThreadSanitizer) embedding the same texts again: a run that reuses
+  /// kept vectors writes what a run from scratch writes, tested where the vectors are the
+  /// subject (`theSentenceModelsVectorsAreKeptForTheNextRun`, `SentenceVectorCacheTests`,
+  /// `theSentenceModelFindsThemToo`), which make their own.
+  static let sampleVectors: String? = {
+    let dir = temporaryDirectory()
+    guard (try? runNightly(in: dir, [])) != nil else { return nil }
+    let file = dir + "/out/ticketlens.sqlite.vectors"
+    return FileManager.default.fileExists(atPath: file) ? file : nil
+  }()
+
+  /// Copies `sampleVectors` beside `warehouse` (its folder made if need be).
+  static func shareSampleVectors(into warehouse: String) throws {
+    guard let file = sampleVectors else { return }
+    let folder = URL(fileURLWithPath: warehouse).deletingLastPathComponent().path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: file, toPath: warehouse + ".vectors")
+  }
+
   static func temporaryDirectory() -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
       "tl-e2e-\(UUID().uuidString)"
@@ -84,6 +113,7 @@ enum CLI {
 
   /// A pipeline over the committed sample data, writing into `dir`.
   static func samplePipeline(in dir: String, threshold: Double = 0.05) -> String {
+    try? shareSampleVectors(into: dir + "/warehouse/ticketlens.sqlite")
     let sample = packageRoot.appendingPathComponent("sample-data").path
     let text = """
       name: e2e
