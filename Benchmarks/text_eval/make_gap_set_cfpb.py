@@ -302,20 +302,10 @@ def build(upstream, out):
     contacts = [dict(r) for r in all_rows if r["label"] in labels]
     rng.shuffle(contacts)
 
-    start = mgs.place_in_time(rng, contacts, CHAT_SHARE, PREVIOUS_SHARE)
-    tickets, chats, truth_contacts = mgs.pose_contacts(
-        rng, contacts, lambda c: (c["row"],),
-        ticket_text_of=lambda rng, c: ticket_text(rng, c["text"]),
-        turns_of=lambda c: chat_turns(c["text"]), mid_agent=MID_AGENT)
-
-    articles, article_truth = mgs.help_center(
-        rng, covered, ARTICLES, DECOYS, FAMILY.__getitem__, ARTICLE_BASE, still=STILL)
-    in_window = mgs.write_set(
-        out, corpus=CORPUS, seed=SEED, uncovered=uncovered, covered=covered,
-        article_truth=article_truth, reserved={}, truth_contacts=truth_contacts,
-        tickets=tickets, chats=chats, articles=articles, contacts=contacts, start=start)
-    low = {x: in_window.get(x, 0) for x in labels if in_window.get(x, 0) < MIN_IN_WINDOW}
-    assert not low, f"labels below {MIN_IN_WINDOW} contacts in the window: {low}"
+    tickets, chats, articles, in_window = mgs.write_conversation_set(
+        sys.modules[__name__], rng, out, contacts, labels, uncovered, covered,
+        lambda c: (c["row"],), lambda rng, c: ticket_text(rng, c["text"]),
+        lambda c: chat_turns(c["text"]))
 
     n_decoys = len(DECOYS)
     print(f"{out}: issues={len(labels)} uncovered={len(uncovered)} "

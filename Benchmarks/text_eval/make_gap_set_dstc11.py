@@ -479,18 +479,10 @@ def build(upstream, out):
     contacts = [dict(u, order=i) for i, u in enumerate(units) if u["label"] in labels]
     rng.shuffle(contacts)
 
-    start = mgs.place_in_time(rng, contacts, CHAT_SHARE)
-    tickets, chats, truth_contacts = mgs.pose_contacts(
-        rng, contacts, lambda c: (c["order"],),
-        ticket_text_of=lambda rng, c: ticket_text(rng, c["turns"]),
-        turns_of=lambda c: c["turns"], mid_agent=MID_AGENT)
-
-    articles, article_truth = mgs.help_center(
-        rng, covered, ARTICLES, DECOYS, FAMILY.__getitem__, ARTICLE_BASE, still=STILL)
-    in_window = mgs.write_set(
-        out, corpus=CORPUS, seed=SEED, uncovered=uncovered, covered=covered,
-        article_truth=article_truth, reserved={}, truth_contacts=truth_contacts,
-        tickets=tickets, chats=chats, articles=articles, contacts=contacts, start=start)
+    tickets, chats, articles, in_window = mgs.write_conversation_set(
+        sys.modules[__name__], rng, out, contacts, labels, uncovered, covered,
+        lambda c: (c["order"],), lambda rng, c: ticket_text(rng, c["turns"]),
+        lambda c: c["turns"])
     origins = collections.Counter(c["origin"] for c in contacts)
     print(f"{out}: intents={len(labels)} uncovered={len(uncovered)} "
           f"(families={len({FAMILY[x] for x in uncovered})}, with covered sibling="

@@ -276,12 +276,8 @@ DECOYS = [
      "large print or braille on request."),
 ]
 
-# Subjects name no domain, so that a subject never points to another brand than the text.
-SUBJECTS = mgs.GENERIC_SUBJECTS + ["Request", "Customer request", "Please help", "Follow-up",
-                                   "Question for support", "Need assistance"]
-MID_AGENT = ["Sure, I can help with that.", "Okay, one moment please.",
-             "Thanks. Let me take a look.", "Got it. Anything else I should know?",
-             "Thank you, I have noted that.", "Okay, let me check that for you."]
+SUBJECTS = mgs.CONVERSATION_SUBJECTS
+MID_AGENT = mgs.CONVERSATION_MID_AGENT
 
 
 def read_units(upstream):
@@ -372,19 +368,9 @@ def build(upstream, out):
     contacts = [dict(u) for u in mgs.cap_per_label(rng, units, labels, MAX_PER_INTENT)]
     rng.shuffle(contacts)
 
-    start = mgs.place_in_time(rng, contacts, CHAT_SHARE, PREVIOUS_SHARE)
-    tickets, chats, truth_contacts = mgs.pose_contacts(
-        rng, contacts, lambda c: (c["order"],), ticket_text_of=ticket_text,
-        turns_of=lambda c: c["turns"], mid_agent=MID_AGENT)
-
-    articles, article_truth = mgs.help_center(
-        rng, covered, ARTICLES, DECOYS, FAMILY.__getitem__, ARTICLE_BASE, still=STILL)
-    in_window = mgs.write_set(
-        out, corpus=CORPUS, seed=SEED, uncovered=uncovered, covered=covered,
-        article_truth=article_truth, reserved={}, truth_contacts=truth_contacts,
-        tickets=tickets, chats=chats, articles=articles, contacts=contacts, start=start)
-    low = {x: in_window.get(x, 0) for x in labels if in_window.get(x, 0) < MIN_IN_WINDOW}
-    assert not low, f"labels below {MIN_IN_WINDOW} contacts in the window: {low}"
+    tickets, chats, articles, in_window = mgs.write_conversation_set(
+        sys.modules[__name__], rng, out, contacts, labels, uncovered, covered,
+        lambda c: (c["order"],), ticket_text, lambda c: c["turns"])
 
     n_turns = sorted(len(c["turns"]) for c in contacts)
     print(f"{out}: intents={len(labels)} uncovered={len(uncovered)} "

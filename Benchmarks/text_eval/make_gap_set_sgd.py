@@ -45,9 +45,10 @@ span at least 6 families and every one has a covered sibling in its family.
 Tickets: the user's turns (confirmations dropped) joined by blank lines, under a generic
 subject or the first words (a single short turn may be the subject alone). Chats: all kept
 turns as visitor messages with generic agent lines between them. Articles: a hand-written
-question title and 2-5 sentence body per label, quoting no user text (check_texts), plus 6
-decoys; only the covered labels' articles are published. Time as make_gap_set_star.py: 85 % of
-contacts in the 28 days ending 2026-03-31T23:59:59Z, 15 % in the 28 days before.
+question title and 2-5 sentence body per label, quoting no user text
+(check_dialogue_texts), plus 6 decoys; only the covered labels' articles are published. Time
+as make_gap_set_star.py: 85 % of contacts in the 28 days ending 2026-03-31T23:59:59Z, 15 % in
+the 28 days before.
 """
 import collections
 import json
@@ -112,8 +113,8 @@ STILL = "Still need help? Send us a message in the app or start a chat with our 
 # (a bank, bus and train lines, event tickets, flights, homes to rent or buy, hotels and holiday
 # houses, a film streaming service, car rental, restaurants, rides, salons and health
 # practices, local attractions and the weather). Invented policies. Not copied from the corpus
-# (check_texts). Each body answers its own title only, so that a covered sibling does not
-# answer an uncovered label. Only covered labels' articles are published.
+# (check_dialogue_texts). Each body answers its own title only, so that a covered sibling
+# does not answer an uncovered label. Only covered labels' articles are published.
 ARTICLES = {
     "Banks.CheckBalance": (
         "How can I see how much money is in my accounts?",
@@ -301,11 +302,8 @@ DECOYS = [
      "by email in large print on request."),
 ]
 
-SUBJECTS = mgs.GENERIC_SUBJECTS + ["Request", "Customer request", "Please help", "Follow-up",
-                                   "Question for support", "Need assistance"]
-MID_AGENT = ["Sure, I can help with that.", "Okay, one moment please.",
-             "Thanks. Let me take a look.", "Got it. Anything else I should know?",
-             "Thank you, I have noted that.", "Okay, let me check that for you."]
+SUBJECTS = mgs.CONVERSATION_SUBJECTS
+MID_AGENT = mgs.CONVERSATION_MID_AGENT
 
 
 def file_names():
@@ -363,35 +361,14 @@ def contact_units(dialogues):
         if d["label"].split(".")[0] in EXCLUDED_FAMILIES:
             skipped["excluded family"] += 1
             continue
-        kinds = [(m, mgs.message_kind(m)) for m in d["turns"]]
-        first = next((i for i, (_, k) in enumerate(kinds) if k == "content"), None)
-        if first is None:
+        need = mgs.need_turns(d["turns"])
+        if need is None:
             skipped["no user message beyond greetings and confirmations"] += 1
             continue
-        turns = [m for m, k in kinds[first:] if k in ("content", "confirm")]
-        ticket_turns = [m for m, k in kinds[first:] if k == "content"]
+        turns, ticket_turns = need
         units.append({"label": d["label"], "turns": turns, "ticket_turns": ticket_turns,
                       "ref": f"{d['file']}#{d['id']}", "order": len(units), "cut": d["cut"]})
     return units, skipped
-
-
-def check_texts(dialogues, units, labels):
-    """Every used label has an article and a family; no title or body sentence equals a user
-    message (of any dialogue read) or a contact text, and no article contains one of them of
-    four or more words."""
-    texts = set()
-    for d in dialogues:
-        texts.update(mgs.norm(m) for m in d["messages"])
-    for u in units:
-        texts.add(mgs.norm(" ".join(u["turns"])))
-        texts.add(mgs.norm(" ".join(u["ticket_turns"])))
-    mgs.check_label_articles(labels, ARTICLES, FAMILY, DECOYS, texts)
-
-
-
-def ticket_text(rng, c):
-    """(subject, description): the contact's messages (`turns_ticket_text`)."""
-    return mgs.turns_ticket_text(rng, c["ticket_turns"], SUBJECTS)
 
 
 def build(upstream, out):
@@ -404,25 +381,17 @@ def build(upstream, out):
     dialogues = read_dialogues(upstream)
     units, skipped = contact_units(dialogues)
     labels, counts, small = mgs.labels_with_at_least((u["label"] for u in units), MIN_DIALOGUES)
-    check_texts(dialogues, units, labels)
+    mgs.check_dialogue_texts(dialogues, units, labels, ARTICLES, FAMILY, DECOYS)
     uncovered, covered, attempts, with_sibling = mgs.draw_uncovered(
         rng, labels, N_UNCOVERED, FAMILY, MIN_UNCOVERED_FAMILIES, MIN_WITH_COVERED_SIBLING)
     contacts = [dict(u) for u in mgs.cap_per_label(rng, units, labels, MAX_PER_INTENT)]
     rng.shuffle(contacts)
 
-    start = mgs.place_in_time(rng, contacts, CHAT_SHARE, PREVIOUS_SHARE)
-    tickets, chats, truth_contacts = mgs.pose_contacts(
-        rng, contacts, lambda c: (c["order"],), ticket_text_of=ticket_text,
-        turns_of=lambda c: c["turns"], mid_agent=MID_AGENT)
-
-    articles, article_truth = mgs.help_center(
-        rng, covered, ARTICLES, DECOYS, FAMILY.__getitem__, ARTICLE_BASE, still=STILL)
-    in_window = mgs.write_set(
-        out, corpus=CORPUS, seed=SEED, uncovered=uncovered, covered=covered,
-        article_truth=article_truth, reserved={}, truth_contacts=truth_contacts,
-        tickets=tickets, chats=chats, articles=articles, contacts=contacts, start=start)
-    low = {x: in_window.get(x, 0) for x in labels if in_window.get(x, 0) < MIN_IN_WINDOW}
-    assert not low, f"labels below {MIN_IN_WINDOW} contacts in the window: {low}"
+    tickets, chats, articles, in_window = mgs.write_conversation_set(
+        sys.modules[__name__], rng, out, contacts, labels, uncovered, covered,
+        lambda c: (c["order"],),
+        lambda rng, c: mgs.turns_ticket_text(rng, c["ticket_turns"], SUBJECTS),
+        lambda c: c["turns"])
 
     n_turns = sorted(len(c["turns"]) for c in contacts)
     words = sorted(len(" ".join(c["turns"]).split()) for c in contacts)

@@ -68,6 +68,16 @@ INTRO_TEMPLATES = [
 ]
 OUTRO = "Still need help? Contact our support team from the app or the website."
 
+# Subjects and agent lines between the visitor's messages that the conversation sets share
+# (MultiDoGO, STAR, SGD); the subjects name no domain, so a subject never points elsewhere than
+# the text.
+CONVERSATION_SUBJECTS = GENERIC_SUBJECTS + ["Request", "Customer request", "Please help",
+                                            "Follow-up", "Question for support",
+                                            "Need assistance"]
+CONVERSATION_MID_AGENT = ["Sure, I can help with that.", "Okay, one moment please.",
+                          "Thanks. Let me take a look.", "Got it. Anything else I should know?",
+                          "Thank you, I have noted that.", "Okay, let me check that for you."]
+
 SETS = {
     # corpus: (uncovered count, intents per domain or None for all)
     "banking77": (20, None),
@@ -176,6 +186,31 @@ def turns_ticket_text(rng, turns, subjects):
     text = "\n\n".join(turns)
     return framed_ticket_text(rng, text, turns[0], len(turns) == 1 and len(text) <= 90,
                               subjects, subject_share=0.75, framing=0.35)
+
+
+def need_turns(messages):
+    """A conversation's user messages from the first that states a need (`message_kind`
+    "content"; leading greetings and bare confirmations are dropped): (the chat's turns, content
+    and confirmations; the ticket's, content only), or None when no message states one."""
+    kinds = [(m, message_kind(m)) for m in messages]
+    first = next((i for i, (_, k) in enumerate(kinds) if k == "content"), None)
+    if first is None:
+        return None
+    return ([m for m, k in kinds[first:] if k in ("content", "confirm")],
+            [m for m, k in kinds[first:] if k == "content"])
+
+
+def check_dialogue_texts(dialogues, units, labels, articles, family, decoys):
+    """`check_label_articles` against every user message of the dialogues read (their
+    "messages") and every contact's chat and ticket text (the units' "turns" and
+    "ticket_turns")."""
+    texts = set()
+    for d in dialogues:
+        texts.update(norm(m) for m in d["messages"])
+    for u in units:
+        texts.add(norm(" ".join(u["turns"])))
+        texts.add(norm(" ".join(u["ticket_turns"])))
+    check_label_articles(labels, articles, family, decoys, texts)
 
 
 def cap_per_label(rng, units, labels, most):
@@ -522,6 +557,34 @@ def write_set(out, *, corpus, seed, uncovered, covered, article_truth, reserved,
             for k, v in truth.items()))
         f.write("\n}\n")
     return in_window
+
+
+def write_conversation_set(script, rng, out, contacts, labels, uncovered, covered, tie,
+                           ticket_text_of, turns_of):
+    """The closing steps the sets made from a corpus of their own share (CFPB, DSTC11,
+    MultiDoGO, STAR, SGD): `place_in_time`, `pose_contacts`, `help_center` with a prose article
+    per covered label and the decoys, `write_set`, and, when the script sets `MIN_IN_WINDOW`, a
+    check that every label has that many contacts in the window. `script` is the calling
+    script's module: CORPUS, SEED, CHAT_SHARE, MID_AGENT, ARTICLES, DECOYS, FAMILY,
+    ARTICLE_BASE and STILL are read from it, PREVIOUS_SHARE when it sets one. Returns (tickets,
+    chats, articles, contacts per label in the window)."""
+    start = place_in_time(rng, contacts, script.CHAT_SHARE,
+                          getattr(script, "PREVIOUS_SHARE", PREVIOUS_SHARE))
+    tickets, chats, truth_contacts = pose_contacts(
+        rng, contacts, tie, ticket_text_of=ticket_text_of, turns_of=turns_of,
+        mid_agent=script.MID_AGENT)
+    articles, article_truth = help_center(
+        rng, covered, script.ARTICLES, script.DECOYS, script.FAMILY.__getitem__,
+        script.ARTICLE_BASE, still=script.STILL)
+    in_window = write_set(
+        out, corpus=script.CORPUS, seed=script.SEED, uncovered=uncovered, covered=covered,
+        article_truth=article_truth, reserved={}, truth_contacts=truth_contacts,
+        tickets=tickets, chats=chats, articles=articles, contacts=contacts, start=start)
+    minimum = getattr(script, "MIN_IN_WINDOW", None)
+    if minimum is not None:
+        low = {x: in_window.get(x, 0) for x in labels if in_window.get(x, 0) < minimum}
+        assert not low, f"labels below {minimum} contacts in the window: {low}"
+    return tickets, chats, articles, in_window
 
 
 def build(corpus, textevals):
