@@ -103,26 +103,36 @@ let package = Package(
         "TicketLensIngest", "TicketLensWarehouse", "TicketLensMetrics", "TicketLensReports",
         "TicketLensPipeline", "TicketLensSample", "TicketLensInsights",
       ]),
+    // Where tests write their files (one folder per test process, removed at exit).
+    .target(name: "TicketLensTestSupport", path: "Tests/TicketLensTestSupport"),
     .testTarget(
-      name: "TicketLensInsightsTests", dependencies: ["TicketLensInsights"]),
+      name: "TicketLensInsightsTests",
+      dependencies: ["TicketLensInsights", "TicketLensTestSupport"]
+    ),
     .testTarget(name: "TicketLensModelTests", dependencies: ["TicketLensModel"]),
     .testTarget(
-      name: "TicketLensIngestTests", dependencies: ["TicketLensIngest"],
+      name: "TicketLensIngestTests", dependencies: ["TicketLensIngest", "TicketLensTestSupport"],
       // Vendor API payloads written by others (VendorPayloadTests reads them from the tree).
       exclude: ["VendorPayloads"]),
-    .testTarget(name: "TicketLensWarehouseTests", dependencies: ["TicketLensWarehouse"]),
+    .testTarget(
+      name: "TicketLensWarehouseTests",
+      dependencies: ["TicketLensWarehouse", "TicketLensTestSupport"]
+    ),
     .testTarget(
       name: "TicketLensMetricsTests", dependencies: ["TicketLensMetrics", "TicketLensWarehouse"]),
-    .testTarget(name: "TicketLensReportsTests", dependencies: ["TicketLensReports"]),
+    .testTarget(
+      name: "TicketLensReportsTests", dependencies: ["TicketLensReports", "TicketLensTestSupport"]),
     .testTarget(name: "TicketLensFuzzTargetsTests", dependencies: ["TicketLensFuzzTargets"]),
     .testTarget(
-      name: "TicketLensPipelineTests", dependencies: ["TicketLensPipeline", "TicketLensSample"]),
+      name: "TicketLensPipelineTests",
+      dependencies: ["TicketLensPipeline", "TicketLensSample", "TicketLensTestSupport"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: [
         "ticketlens", "TicketLensIngest", "TicketLensModel", "TicketLensPipeline",
         "TicketLensWarehouse", "TicketLensSample", "TicketLensInsights", "TicketLensReports",
-        "TicketLensMetrics", .product(name: "Logging", package: "swift-log"),
+        "TicketLensMetrics", "TicketLensTestSupport",
+        .product(name: "Logging", package: "swift-log"),
       ],
       // The pinned CSVs of the sample run (GoldenTests reads them from the source tree).
       exclude: ["Golden", "TextEval"]),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TicketLensTestSupport
 
 /// Runs the built `ticketlens` executable.
 enum CLI {
@@ -103,13 +104,7 @@ enum CLI {
     try FileManager.default.copyItem(atPath: file, toPath: warehouse + ".vectors")
   }
 
-  static func temporaryDirectory() -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "tl-e2e-\(UUID().uuidString)"
-    ).path
-    try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return dir
-  }
+  static func temporaryDirectory() -> String { Scratch.folder("e2e") }
 
   /// A pipeline over the committed sample data, writing into `dir`.
   static func samplePipeline(in dir: String, threshold: Double = 0.05) -> String {

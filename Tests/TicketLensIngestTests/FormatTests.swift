@@ -3,6 +3,7 @@ import Testing
 
 @testable import TicketLensIngest
 @testable import TicketLensModel
+import TicketLensTestSupport
 
 /// Reads a whole in-memory file with the reader `InputOpener` picks (or `format`).
 func readAll(
@@ -10,9 +11,7 @@ func readAll(
 )
   throws -> RecordBatch
 {
-  let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-    "tl-\(UUID().uuidString)-\(name)"
-  ).path
+  let path = Scratch.file(name)
   try text.write(toFile: path, atomically: true, encoding: .utf8)
   return try readFile(path, name: name, format: format, zone: zone)
 }
@@ -231,9 +230,7 @@ struct ZendeskXMLTests {
 
   @Test func externalEntitiesAreNeverFetched() throws {
     // A local file with a secret, and a loopback listener that must see no connection.
-    let secret = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "tl-secret-\(UUID().uuidString)"
-    ).path
+    let secret = Scratch.file("secret")
     try "TOP-SECRET".write(toFile: secret, atomically: true, encoding: .utf8)
     let listener = try LoopbackListener()
     for target in ["file://\(secret)", "http://127.0.0.1:\(listener.port)/x"] {
@@ -467,10 +464,7 @@ struct DetectionTests {
   }
 
   @Test func readsGzipTransparently() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "tl-gz-\(UUID().uuidString)"
-    ).path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let dir = Scratch.folder("gz")
     let source = Self.sample + "/chats.ndjson"
     try FileManager.default.copyItem(atPath: source, toPath: dir + "/chats.ndjson")
     let p = Process()
@@ -490,9 +484,7 @@ struct DetectionTests {
   }
 
   @Test func mappedExportsUseTheColumnsAndValueMaps() throws {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "tl-map-\(UUID().uuidString).csv"
-    ).path
+    let path = Scratch.file("map.csv")
     try "Nr;Betreff;Zustand;Erstellt\n7;Rechnung fehlt;Offen;2026-03-02 08:00:00\n".write(
       toFile: path, atomically: true, encoding: .utf8)
     let mapping = FieldMapping(
@@ -502,9 +494,7 @@ struct DetectionTests {
     #expect(
       b.tickets.first?.id == "7" && b.tickets.first?.status == .open
         && b.tickets.first?.subject == "Rechnung fehlt")
-    let nd = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "tl-map-\(UUID().uuidString).ndjson"
-    ).path
+    let nd = Scratch.file("map.ndjson")
     try
       "{\"key\":\"a1\",\"opened\":\"2026-03-02T08:00:00Z\",\"who\":\"v9\"}\n{\"key\":\"a2\",\"opened\":\"2026-03-02T09:00:00Z\"}\n"
       .write(toFile: nd, atomically: true, encoding: .utf8)

@@ -3,6 +3,7 @@ import Testing
 
 @testable import TicketLensIngest
 @testable import TicketLensModel
+import TicketLensTestSupport
 
 /// No JSON field is dropped without a word: keys a format neither reads nor documents are
 /// warned about once per file (path, line for NDJSON, "did you mean"), and a ticket file whose
@@ -11,9 +12,7 @@ struct JSONKeyTests {
   static func open(_ text: String, name: String, format: InputFormat? = nil) throws
     -> any ChunkedRecordReader
   {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "tl-\(UUID().uuidString)-\(name)"
-    ).path
+    let path = Scratch.file(name)
     try text.write(toFile: path, atomically: true, encoding: .utf8)
     return try InputOpener.open(
       path: path, name: name, format: format, source: "s", zone: .utc, parallelism: 1

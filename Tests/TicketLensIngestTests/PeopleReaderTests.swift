@@ -3,13 +3,12 @@ import Testing
 import TicketLensModel
 
 @testable import TicketLensIngest
+import TicketLensTestSupport
 
 /// Users and groups exports (and id,name CSVs) become the names a report shows for ids.
 @Suite struct PeopleReaderTests {
   func file(_ name: String, _ text: String) throws -> String {
-    let dir = NSTemporaryDirectory() + "ticketlens-people-\(getpid())"
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    let path = dir + "/" + name
+    let path = Scratch.file(name)
     try text.write(toFile: path, atomically: true, encoding: .utf8)
     return path
   }

@@ -3,6 +3,7 @@ import Testing
 
 @testable import TicketLensIngest
 @testable import TicketLensModel
+import TicketLensTestSupport
 
 /// Files with one enormous record are streamed: the readers release the mapped pages behind
 /// them, so what stays resident of the mapping is at most a window or two, not the file. Each
@@ -16,7 +17,7 @@ struct StreamingTests {
   static func file(
     _ name: String, _ head: String, fill: UInt8, count: Int = big, _ tail: String
   ) throws -> String {
-    let path = NSTemporaryDirectory() + "ticketlens-stream-\(getpid())-\(name)"
+    let path = Scratch.file(name)
     FileManager.default.createFile(atPath: path, contents: nil)
     let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     try h.write(contentsOf: Data(head.utf8))
@@ -118,7 +119,7 @@ struct StreamingTests {
   /// Many short lines: planning the chunks counts the lines up to each chunk start, and must
   /// release behind it as well (it kept a whole NDJSON file resident before).
   @Test func planningAnNDJSONFileOfShortLinesDoesNotHoldIt() throws {
-    let path = NSTemporaryDirectory() + "ticketlens-stream-\(getpid())-short.ndjson"
+    let path = Scratch.file("short.ndjson")
     var text = Data()
     for i in 0..<(Self.big / 64) {
       text.append(
@@ -137,7 +138,7 @@ struct StreamingTests {
   /// as every chunk stopped short of a window.
   @Test(arguments: ["csv", "ndjson", "xml"])
   func parsingChunksShorterThanTheWindowDoesNotHoldTheFile(kind: String) throws {
-    let path = NSTemporaryDirectory() + "ticketlens-stream-\(getpid())-chunks.\(kind)"
+    let path = Scratch.file("chunks.\(kind)")
     let rows = Self.big / 96
     var text = Data()
     switch kind {
@@ -174,7 +175,7 @@ struct StreamingTests {
 
   /// The same for the XML planner, which cuts the file into 512 KiB chunks.
   @Test func planningAnXMLFileOfSmallTicketsDoesNotHoldIt() throws {
-    let path = NSTemporaryDirectory() + "ticketlens-stream-\(getpid())-small.xml"
+    let path = Scratch.file("small.xml")
     var text = Data("<?xml version=\"1.0\"?>\n<tickets>\n".utf8)
     for i in 0..<(Self.big / 96) {
       text.append(

@@ -3,13 +3,11 @@ import Testing
 import TicketLensModel
 
 @testable import TicketLensInsights
+import TicketLensTestSupport
 
 @Suite struct SentenceVectorCacheTests {
   static func path() -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "tl-vectors-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir.appendingPathComponent("w.sqlite.vectors").path
+    Scratch.file("w.sqlite.vectors")
   }
 
   static let texts = [

@@ -6,14 +6,9 @@ import Testing
 @testable import TicketLensModel
 @testable import TicketLensPipeline
 @testable import TicketLensWarehouse
+import TicketLensTestSupport
 
-func scratch() -> String {
-  let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-    "tl-pipe-\(UUID().uuidString)"
-  ).path
-  try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-  return dir
-}
+func scratch() -> String { Scratch.folder("pipe") }
 
 /// Loads files into a new warehouse and returns it with the per-file results.
 func ingest(

@@ -4,6 +4,7 @@ import Testing
 @testable import TicketLensIngest
 import TicketLensInsights
 @testable import TicketLensPipeline
+import TicketLensTestSupport
 
 struct PipelineConfigTests {
   static let valid = """
@@ -118,10 +119,7 @@ struct PipelineConfigTests {
   }
 
   @Test func expandsFoldersAndGlobsInOrder() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "tl-\(UUID().uuidString)"
-    ).path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let dir = Scratch.folder("globs")
     for n in ["b.csv", "a.csv", "c.txt", ".hidden.csv"] {
       FileManager.default.createFile(atPath: dir + "/" + n, contents: Data())
     }

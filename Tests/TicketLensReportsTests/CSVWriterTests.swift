@@ -3,6 +3,7 @@ import Testing
 
 @testable import TicketLensMetrics
 @testable import TicketLensReports
+import TicketLensTestSupport
 
 struct CSVWriterTests {
   static let table = MetricTable(
@@ -82,9 +83,7 @@ struct HTMLReportTests {
   }
 
   @Test func writesAtomicallyAndLeavesNoTemporaryFiles() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "tl-\(UUID().uuidString)"
-    ).path
+    let dir = Scratch.folder("atomic")
     try AtomicFile.makeDirectories(dir + "/a/b")
     try AtomicFile.write("one", to: dir + "/a/b/f.txt")
     try AtomicFile.write("two", to: dir + "/a/b/f.txt")

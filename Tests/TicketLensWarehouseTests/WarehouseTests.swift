@@ -7,13 +7,9 @@ import Testing
 
 @testable import TicketLensModel
 @testable import TicketLensWarehouse
+import TicketLensTestSupport
 
-func temporaryPath(_ name: String) -> String {
-  let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-    "ticketlens-tests-\(UUID().uuidString)")
-  try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-  return dir.appendingPathComponent(name).path
-}
+func temporaryPath(_ name: String) -> String { Scratch.file(name) }
 
 func ticket(_ id: String, created: Int64 = 1_000, updated: Int64?, subject: String = "s") -> Ticket
 {
