@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 /// The gap finder on the public gap sets (TextEval/gaps-*: BANKING77, CLINC150, HWU64, DSTC11
-/// and HINT3 queries, CFPB complaints, MultiDoGO, STAR and SGD conversations posed as tickets and
-/// chats, some intents with an article and some without;
+/// and HINT3 queries, CFPB complaints, MultiDoGO, STAR and SGD conversations and NLU++ utterances
+/// posed as tickets and chats, some intents with an article and some without;
 /// HWU64's articles are written like a real Help Center, without quoting any query; see
 /// TextEval/README.md),
 /// scored here independently of the product the way `Benchmarks/text_eval/score_gaps.py` scores
@@ -193,6 +193,19 @@ struct PublicGapSetTests {
     let (a, s) = try Self.scores(set: "gaps-sgd")
     #expect(a.recall >= 0.5 && a.precision >= 0.8 && a.precisionAtU >= 0.8, "\(a)")
     #expect(s.recall >= 0.6 && s.precision >= 0.45, "\(s)")
+  }
+
+  /// NLU++ (PolyAI's single customer utterances to a bank's and a hotel's support lines, 24
+  /// topics, 8 uncovered, 1,252 contacts; CC BY 4.0), made by a helper session that ran no finder
+  /// on it (ABCD, the corpus asked for, is missing from the stored snapshot), and measured once
+  /// with the finder unchanged (2026-12-07, sixth session): default (the sentence model) 0.75 /
+  /// 0.67, 0.625 in the first U (9 rows: check-out and spa not listed); static 0.50 / 0.56, 0.50
+  /// in the first U; TF-IDF + k-means 0.50 / 0.45 or 0.375 / 0.57 at its best thresholds. Held
+  /// out: not to be tuned on.
+  @Test func nlupp() throws {
+    let (a, s) = try Self.scores(set: "gaps-nlupp")
+    #expect(a.recall >= 0.75 && a.precision >= 0.65 && a.precisionAtU >= 0.6, "\(a)")
+    #expect(s.recall >= 0.5 && s.precision >= 0.5, "\(s)")
   }
 
   /// `auto` is the sentence model for a window of at most `--sentence-limit` contacts and the
