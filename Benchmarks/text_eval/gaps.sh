@@ -21,7 +21,7 @@ PY=Benchmarks/.venv/bin/python
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%F)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for set in gaps-banking77 gaps-clinc150 gaps-hwu64 gaps-dstc11 gaps-hint3 gaps-cfpb gaps-multidogo gaps-star gaps-sgd gaps-nlupp; do
+for set in gaps-banking77 gaps-clinc150 gaps-hwu64 gaps-dstc11 gaps-hint3 gaps-cfpb gaps-multidogo gaps-star gaps-sgd gaps-nlupp gaps-bitext; do
   T=Tests/EndToEndTests/TextEval/$set
   .build/release/ticketlens ingest "$T/tickets.csv" "$T/chats.ndjson" "$T/articles.json" \
     --warehouse "$work/$set.sqlite" -q
