@@ -341,7 +341,6 @@ def build(upstream, out):
         lambda rng, c: mgs.ticket_text(rng, c["text"]),
         lambda c: c["turns"])
 
-    words = sorted(len(c["text"].split()) for c in contacts)
     start = mgs.iso(mgs.AS_OF - dt.timedelta(days=mgs.WINDOW_DAYS))
     n_chats_in = sum(1 for c in chats if c["started_at"] > start)
     print(f"{out}: labels={len(labels)} uncovered={len(uncovered)} "
@@ -354,14 +353,8 @@ def build(upstream, out):
     print(f"dropped below {MIN_QUERIES} requests:",
           ", ".join(f"{x}={counts[x]}" for x in small) or "none")
     print("uncovered:", ", ".join(uncovered))
-    print(f"words per contact: median {words[len(words) // 2]}, mean "
-          f"{sum(words) / len(words):.1f}, 10th-90th {words[len(words) // 10]}-"
-          f"{words[9 * len(words) // 10]}, max {words[-1]}")
-    print("per label (requests / used / in window):")
-    used = collections.Counter(c["label"] for c in contacts)
-    for x in labels:
-        print(f"  {x:<42} {counts[x]:>5} {used[x]:>4} {in_window.get(x, 0):>4}  "
-              f"{FAMILY[x]:<18} {'UNCOVERED' if x in uncovered else 'covered'}")
+    mgs.print_words_and_labels(contacts, labels, counts, in_window, FAMILY, uncovered,
+                               "requests", 42, 18)
 
 
 def main():

@@ -425,7 +425,6 @@ def build(upstream, out):
         lambda rng, c: mgs.ticket_text(rng, c["text"]),
         lambda c: c["turns"])
 
-    words = sorted(len(c["text"].split()) for c in contacts)
     print(f"{out}: labels={len(labels)} uncovered={len(uncovered)} "
           f"(families={len({FAMILY[x] for x in uncovered})}, with covered sibling="
           f"{len(with_sibling)}, draw {attempts}) contacts={len(contacts)} "
@@ -434,14 +433,8 @@ def build(upstream, out):
           f"(examples read={len(examples)}, left out: {dict(sorted(skipped.items()))})")
     print(f"dropped below {MIN_QUERIES} utterances:",
           ", ".join(f"{x}={counts[x]}" for x in small) or "none")
-    print(f"words per contact: median {words[len(words) // 2]}, mean "
-          f"{sum(words) / len(words):.1f}, 10th-90th {words[len(words) // 10]}-"
-          f"{words[9 * len(words) // 10]}, max {words[-1]}")
-    print("per label (utterances / used / in window):")
-    used = collections.Counter(c["label"] for c in contacts)
-    for x in labels:
-        print(f"  {x:<28} {counts[x]:>5} {used[x]:>4} {in_window.get(x, 0):>4}  "
-              f"{FAMILY[x]:<17} {'UNCOVERED' if x in uncovered else 'covered'}")
+    mgs.print_words_and_labels(contacts, labels, counts, in_window, FAMILY, uncovered,
+                               "utterances", 28, 17)
 
 
 def main():

@@ -342,6 +342,21 @@ def draw_uncovered(rng, labels, n, family, min_families, min_with_sibling, accep
     raise SystemExit("no draw met the family constraints")
 
 
+def print_words_and_labels(contacts, labels, counts, in_window, family, uncovered, unit,
+                           width, family_width):
+    """Prints the words per contact (each contact's "text") and the per-label table
+    (upstream count / used / in window, family, covered or not) of a single-text set."""
+    words = sorted(len(c["text"].split()) for c in contacts)
+    print(f"words per contact: median {words[len(words) // 2]}, mean "
+          f"{sum(words) / len(words):.1f}, 10th-90th {words[len(words) // 10]}-"
+          f"{words[9 * len(words) // 10]}, max {words[-1]}")
+    print(f"per label ({unit} / used / in window):")
+    used = collections.Counter(c["label"] for c in contacts)
+    for x in labels:
+        print(f"  {x:<{width}} {counts[x]:>5} {used[x]:>4} {in_window.get(x, 0):>4}  "
+              f"{family[x]:<{family_width}} {'UNCOVERED' if x in uncovered else 'covered'}")
+
+
 def upstream_main(build, name, upstream_help):
     """The command line of a script that builds the gap set `name` from an upstream folder:
     `script UPSTREAM [--out DIR]`, by default into TextEval/`name`; calls build(upstream, out)."""
