@@ -12,22 +12,21 @@ shift || true
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=(csv json xml timestamp pipeline)
 mkdir -p .build-fuzz
-# The build's own output goes to a log; a failure shows its end and the disk's state (on stdout
-# and stderr) and is tried once more, one job at a time, before the script gives up.
+# The build's own output goes to a log; a failure shows its end and the disk's and memory's state
+# and is tried once more, one job at a time, before the script gives up.
 build() {
   TICKETLENS_FUZZ=1 swift build --build-path .build-fuzz --product ticketlens-fuzz \
     -Xswiftc -sanitize=fuzzer,address "$@" >.build-fuzz/build.log 2>&1
 }
 if ! build; then
-  {
-    echo "fuzz: the fuzz build failed; .build-fuzz/build.log ends with:"
-    tail -40 .build-fuzz/build.log
-    df -h . /tmp
-    free -m
-    echo "fuzz: building again with one job"
-  } | tee /dev/stderr
+  echo "fuzz: the fuzz build failed; .build-fuzz/build.log ends with:"
+  tail -40 .build-fuzz/build.log
+  df -h . /tmp || true
+  free -m || true
+  echo "fuzz: building again with one job"
   if ! build -j 1; then
-    { echo "fuzz: the fuzz build failed again:"; tail -40 .build-fuzz/build.log; } | tee /dev/stderr
+    echo "fuzz: the fuzz build failed again:"
+    tail -40 .build-fuzz/build.log
     exit 1
   fi
 fi
@@ -46,8 +45,8 @@ for t in "${TARGETS[@]}"; do
     runs=$(grep -o 'Done [0-9]* runs' "$log" | tail -1 | grep -o '[0-9]*' || echo "?")
     echo "fuzz $t: ${SECONDS_PER_TARGET} s, $runs inputs, corpus $(ls "$work" | wc -l) files, no crash"
   else
-    echo "fuzz $t: FAILED, see $log and Fuzz/crashes/" | tee /dev/stderr
-    tail -20 "$log" | tee /dev/stderr
+    echo "fuzz $t: FAILED, see $log and Fuzz/crashes/"
+    tail -20 "$log"
     status=1
   fi
 done

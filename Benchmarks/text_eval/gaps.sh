@@ -6,7 +6,9 @@
 # three live support bots; CFPB is long real consumer complaints with redaction masks and
 # overlapping labels; MultiDoGO is customer-service conversations in five domains; STAR is
 # crowd workers' task chats with a worker playing the agent; SGD is user turns to a virtual
-# assistant; the last three held out: each measured once, after every setting was chosen),
+# assistant; NLU++ is single customer utterances to a bank's and a hotel's support lines; Bitext
+# is templated requests to an online shop; the last five held out: each measured once, after
+# every setting was chosen),
 # `ticketlens gaps` (its default text model, or as the options given say: `--text-model static`
 # for the static embedding) beside the plain peer (scikit-learn TF-IDF + k-means, tfidf_kmeans_gaps.py,
 # every coverage threshold tried), both scored by score_gaps.py, in the same run.

@@ -10,11 +10,12 @@ import TicketLensPipeline
 public enum FuzzTargets {
   public static let names = ["csv", "json", "xml", "timestamp", "pipeline"]
 
-  /// A scratch file per process for readers that open paths.
+  /// A scratch folder per process for readers that open paths, removed when the process exits.
   static let scratch: String = {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
       "ticketlens-fuzz-\(getpid())")
     try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(atPath: FuzzTargets.scratch) }
     return dir.path
   }()
 

@@ -2,31 +2,48 @@ import Foundation
 
 /// Where tests write their files: one folder per test process under the system's temporary
 /// folder, removed when the process exits, so a test run leaves nothing behind (the suite writes
-/// several GB of warehouses and reports per run). A folder left by a run that crashed is removed
-/// by the next run. `TICKETLENS_KEEP_TEST_FILES=1` keeps the folder to look at after a failure.
+/// several hundred MB of warehouses and reports per run).
+///
+/// Each process holds an exclusive `flock` on its folder's `.lock` for as long as it lives; a
+/// folder whose lock can be taken belongs to a process that ended without removing it (a crash)
+/// and is removed by the next test process. A live process's folder is never touched, whatever
+/// its pid or pid namespace. `TICKETLENS_KEEP_TEST_FILES=1` keeps the folder (marked `.keep`, so
+/// later runs leave it too) to look at after a failure.
 public enum Scratch {
   static let prefix = "ticketlens-test-run-"
-
-  static func rootPath(pid: Int32 = getpid()) -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)\(pid)").path
-  }
 
   static let root: String = {
     let fm = FileManager.default
     let tmp = fm.temporaryDirectory.path
     for name in (try? fm.contentsOfDirectory(atPath: tmp)) ?? [] where name.hasPrefix(prefix) {
-      // A folder of a process that no longer runs (kill with signal 0 only asks).
-      if let pid = Int32(name.dropFirst(prefix.count)), pid != getpid(),
-        kill(pid, 0) != 0, errno == ESRCH
-      {
-        try? fm.removeItem(atPath: tmp + "/" + name)
-      }
+      let folder = tmp + "/" + name
+      guard !fm.fileExists(atPath: folder + "/.keep") else { continue }
+      let fd = open(folder + "/.lock", O_RDWR)
+      guard fd >= 0 else { continue }  // being made, or not ours to judge
+      if flock(fd, LOCK_EX | LOCK_NB) == 0 { try? fm.removeItem(atPath: folder) }
+      close(fd)
     }
-    let path = rootPath()
-    try? fm.removeItem(atPath: path)
-    try! fm.createDirectory(atPath: path, withIntermediateDirectories: true)
-    if ProcessInfo.processInfo.environment["TICKETLENS_KEEP_TEST_FILES"] != "1" {
-      atexit { try? FileManager.default.removeItem(atPath: Scratch.rootPath()) }
+    // Made and locked under a name the scan skips, then renamed: no other process can find
+    // the folder before its lock is held (the lock stays with the open file across the rename).
+    let name = "\(prefix)\(getpid())-\(UUID().uuidString)"
+    let path = tmp + "/" + name
+    let making = tmp + "/." + name
+    let lock: Int32
+    do {
+      try fm.createDirectory(atPath: making, withIntermediateDirectories: true)
+      // Held until the process ends (the descriptor is never closed).
+      lock = open(making + "/.lock", O_RDWR | O_CREAT, 0o600)
+      guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+        throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+      }
+      try fm.moveItem(atPath: making, toPath: path)
+    } catch {
+      fatalError("cannot make the tests' folder \(path): \(error)")
+    }
+    if ProcessInfo.processInfo.environment["TICKETLENS_KEEP_TEST_FILES"] == "1" {
+      fm.createFile(atPath: path + "/.keep", contents: nil)
+    } else {
+      atexit { try? FileManager.default.removeItem(atPath: Scratch.root) }
     }
     return path
   }()
@@ -34,7 +51,11 @@ public enum Scratch {
   /// A new empty folder whose name starts with `label`.
   public static func folder(_ label: String) -> String {
     let path = root + "/\(label)-\(UUID().uuidString)"
-    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    do {
+      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+      fatalError("cannot make a test folder \(path): \(error)")
+    }
     return path
   }
 
