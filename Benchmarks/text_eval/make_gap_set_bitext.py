@@ -327,33 +327,21 @@ def build(upstream, out):
     rng = random.Random(f"{SEED}:{CORPUS}")
     examples = read_examples(upstream)
     units, skipped = contact_units(examples)
-    labels, counts, small = mgs.labels_with_at_least((u["label"] for u in units), MIN_QUERIES)
-    mgs.check_dialogue_texts([{"messages": [e["text"]]} for e in examples], units, labels,
-                             ARTICLES, FAMILY, DECOYS)
-    uncovered, covered, attempts, with_sibling = mgs.draw_uncovered(
-        rng, labels, N_UNCOVERED, FAMILY, MIN_UNCOVERED_FAMILIES, MIN_WITH_COVERED_SIBLING)
-    contacts = [dict(u) for u in mgs.cap_per_label(rng, units, labels, MAX_PER_LABEL)]
-    rng.shuffle(contacts)
-
-    tickets, chats, articles, in_window = mgs.write_conversation_set(
-        sys.modules[__name__], rng, out, contacts, labels, uncovered, covered,
-        lambda c: (c["order"],),
-        lambda rng, c: mgs.ticket_text(rng, c["text"]),
-        lambda c: c["turns"])
+    s = mgs.write_single_message_set(sys.modules[__name__], rng, out, examples, units)
 
     start = mgs.iso(mgs.AS_OF - dt.timedelta(days=mgs.WINDOW_DAYS))
-    n_chats_in = sum(1 for c in chats if c["started_at"] > start)
-    print(f"{out}: labels={len(labels)} uncovered={len(uncovered)} "
-          f"(families={len({FAMILY[x] for x in uncovered})}, with covered sibling="
-          f"{len(with_sibling)}, draw {attempts}) contacts={len(contacts)} "
-          f"tickets={len(tickets)} chats={len(chats)} articles={len(articles)} "
-          f"(decoys={len(DECOYS)}) in_window={sum(in_window.values())} "
+    n_chats_in = sum(1 for c in s.chats if c["started_at"] > start)
+    print(f"{out}: labels={len(s.labels)} uncovered={len(s.uncovered)} "
+          f"(families={len({FAMILY[x] for x in s.uncovered})}, with covered sibling="
+          f"{len(s.with_sibling)}, draw {s.attempts}) contacts={len(s.contacts)} "
+          f"tickets={len(s.tickets)} chats={len(s.chats)} articles={len(s.articles)} "
+          f"(decoys={len(DECOYS)}) in_window={sum(s.in_window.values())} "
           f"(chats in window={n_chats_in}; rows read={len(examples)}, left out: "
           f"{dict(sorted(skipped.items()))})")
     print(f"dropped below {MIN_QUERIES} requests:",
-          ", ".join(f"{x}={counts[x]}" for x in small) or "none")
-    print("uncovered:", ", ".join(uncovered))
-    mgs.print_words_and_labels(contacts, labels, counts, in_window, FAMILY, uncovered,
+          ", ".join(f"{x}={s.counts[x]}" for x in s.small) or "none")
+    print("uncovered:", ", ".join(s.uncovered))
+    mgs.print_words_and_labels(s.contacts, s.labels, s.counts, s.in_window, FAMILY, s.uncovered,
                                "requests", 42, 18)
 
 

@@ -409,31 +409,20 @@ def build(upstream, out):
     rng = random.Random(f"{SEED}:{CORPUS}")
     examples = read_examples(upstream)
     units, skipped = contact_units(examples)
-    labels, counts, small = mgs.labels_with_at_least((u["label"] for u in units), MIN_QUERIES)
-    mgs.check_dialogue_texts([{"messages": [e["text"]]} for e in examples], units, labels,
-                             ARTICLES, FAMILY, DECOYS)
-    uncovered, covered, attempts, with_sibling = mgs.draw_uncovered(
-        rng, labels, N_UNCOVERED, FAMILY, MIN_UNCOVERED_FAMILIES, MIN_WITH_COVERED_SIBLING,
+    s = mgs.write_single_message_set(
+        sys.modules[__name__], rng, out, examples, units,
         accept=lambda u: all(sum(x.split(".", 1)[0] == d for x in u) >= MIN_UNCOVERED_PER_DOMAIN
                              for d in DOMAINS))
-    contacts = [dict(u) for u in mgs.cap_per_label(rng, units, labels, MAX_PER_LABEL)]
-    rng.shuffle(contacts)
 
-    tickets, chats, articles, in_window = mgs.write_conversation_set(
-        sys.modules[__name__], rng, out, contacts, labels, uncovered, covered,
-        lambda c: (c["order"],),
-        lambda rng, c: mgs.ticket_text(rng, c["text"]),
-        lambda c: c["turns"])
-
-    print(f"{out}: labels={len(labels)} uncovered={len(uncovered)} "
-          f"(families={len({FAMILY[x] for x in uncovered})}, with covered sibling="
-          f"{len(with_sibling)}, draw {attempts}) contacts={len(contacts)} "
-          f"tickets={len(tickets)} chats={len(chats)} articles={len(articles)} "
-          f"(decoys={len(DECOYS)}) in_window={sum(in_window.values())} "
+    print(f"{out}: labels={len(s.labels)} uncovered={len(s.uncovered)} "
+          f"(families={len({FAMILY[x] for x in s.uncovered})}, with covered sibling="
+          f"{len(s.with_sibling)}, draw {s.attempts}) contacts={len(s.contacts)} "
+          f"tickets={len(s.tickets)} chats={len(s.chats)} articles={len(s.articles)} "
+          f"(decoys={len(DECOYS)}) in_window={sum(s.in_window.values())} "
           f"(examples read={len(examples)}, left out: {dict(sorted(skipped.items()))})")
     print(f"dropped below {MIN_QUERIES} utterances:",
-          ", ".join(f"{x}={counts[x]}" for x in small) or "none")
-    mgs.print_words_and_labels(contacts, labels, counts, in_window, FAMILY, uncovered,
+          ", ".join(f"{x}={s.counts[x]}" for x in s.small) or "none")
+    mgs.print_words_and_labels(s.contacts, s.labels, s.counts, s.in_window, FAMILY, s.uncovered,
                                "utterances", 28, 17)
 
 

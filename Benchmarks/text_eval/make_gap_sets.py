@@ -35,6 +35,7 @@ import os
 import random
 import re
 import sys
+import types
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import titles  # noqa: E402
@@ -600,6 +601,34 @@ def write_conversation_set(script, rng, out, contacts, labels, uncovered, covere
         low = {x: in_window.get(x, 0) for x in labels if in_window.get(x, 0) < minimum}
         assert not low, f"labels below {minimum} contacts in the window: {low}"
     return tickets, chats, articles, in_window
+
+
+def write_single_message_set(script, rng, out, examples, units, accept=None):
+    """The steps after reading that the sets of one message a contact share (NLU++, Bitext):
+    the labels with at least `script.MIN_QUERIES` units, the articles checked against every
+    example's "text", the uncovered labels drawn (`accept` as in `draw_uncovered`), at most
+    `script.MAX_PER_LABEL` contacts a label in a seeded order, and `write_conversation_set` (a
+    ticket is the text under a subject, a chat its one message). `script` is the calling
+    script's module (also read: ARTICLES, FAMILY, DECOYS, N_UNCOVERED, MIN_UNCOVERED_FAMILIES,
+    MIN_WITH_COVERED_SIBLING). Returns a namespace of labels, counts, small, uncovered,
+    attempts, with_sibling, contacts, tickets, chats, articles and in_window."""
+    labels, counts, small = labels_with_at_least((u["label"] for u in units), script.MIN_QUERIES)
+    check_dialogue_texts([{"messages": [e["text"]]} for e in examples], units, labels,
+                         script.ARTICLES, script.FAMILY, script.DECOYS)
+    uncovered, covered, attempts, with_sibling = draw_uncovered(
+        rng, labels, script.N_UNCOVERED, script.FAMILY, script.MIN_UNCOVERED_FAMILIES,
+        script.MIN_WITH_COVERED_SIBLING, accept=accept)
+    contacts = [dict(u) for u in cap_per_label(rng, units, labels, script.MAX_PER_LABEL)]
+    rng.shuffle(contacts)
+    tickets, chats, articles, in_window = write_conversation_set(
+        script, rng, out, contacts, labels, uncovered, covered,
+        lambda c: (c["order"],),
+        lambda rng, c: ticket_text(rng, c["text"]),
+        lambda c: c["turns"])
+    return types.SimpleNamespace(
+        labels=labels, counts=counts, small=small, uncovered=uncovered, attempts=attempts,
+        with_sibling=with_sibling, contacts=contacts, tickets=tickets, chats=chats,
+        articles=articles, in_window=in_window)
 
 
 def build(corpus, textevals):
