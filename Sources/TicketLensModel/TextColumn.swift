@@ -37,6 +37,13 @@ public struct TextColumn: Sendable {
     t.withUTF8 { append($0) }
   }
 
+  /// Appends every text of `other`, in order; its blocks are taken over, not copied.
+  public mutating func append(contentsOf other: TextColumn) {
+    let shift = Int32(blocks.count)
+    blocks += other.blocks
+    locations += other.locations.lazy.map { ($0.block + shift, $0.start, $0.count) }
+  }
+
   /// Text `i`, as a String.
   public subscript(i: Int) -> String {
     let l = locations[i]

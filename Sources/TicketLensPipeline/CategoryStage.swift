@@ -27,10 +27,11 @@ public enum CategoryStage {
     _ warehouse: Warehouse, settings: CategorySettings, threads: Int = 0, force: Bool = false,
     progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
   ) throws -> Outcome? {
-    let key = fingerprint(settings.fingerprint + " " + (try warehouse.classifierInputKey()))
+    let inputs = try warehouse.classifierInputs()
+    let key = fingerprint(settings.fingerprint + " " + inputs.key)
     if !force, try warehouse.classificationKey() == key { return nil }
     let settingsKey = fingerprint(settings.fingerprint)
-    let newest = try warehouse.newestTicketLoad()
+    let newest = inputs.newestLoad
     let classifier = TicketClassifier(settings: settings, threads: threads)
     if !force, settings.retrainShare > 0, let kept = try warehouse.classifierSnapshot(),
       kept.settings == settingsKey, let snapshot = ClassifierSnapshot(bytes: kept.bytes)
@@ -51,7 +52,7 @@ public enum CategoryStage {
     // The tickets (and their texts) are let go before the classifications are stored.
     let (result, count) = try { () throws -> (TicketClassifier.Result, Int) in
       let tickets = try warehouse.classifierBatch(
-        categoryFields: settings.fields, tagPrefix: settings.tagPrefix)
+        categoryFields: settings.fields, tagPrefix: settings.tagPrefix, count: inputs.included)
       try Cancellation.check()
       return (try classifier.classify(tickets, progress: progress), tickets.count)
     }()

@@ -1,3 +1,5 @@
+import CSQLite
+import Dispatch
 import TicketLensModel
 
 /// A ticket as the text classifiers see it.
@@ -83,6 +85,17 @@ public struct ClassifierTickets: Sendable {
   }
 
   mutating func appendText(_ utf8: UnsafeBufferPointer<UInt8>) { texts.append(utf8) }
+
+  /// Appends every ticket of `other` after these: the same batch as reading the rows of both
+  /// one after the other (values coded in order of first appearance).
+  mutating func append(contentsOf other: ClassifierTickets) {
+    rowids += other.rowids
+    keyHashes += other.keyHashes
+    for k in [\Self.fieldCategories, \.tagCategories, \.tags, \.priorities] {
+      self[keyPath: k].append(contentsOf: other[keyPath: k])
+    }
+    texts.append(contentsOf: other.texts)
+  }
 
   /// Appends the row `st` is on (columns rowid, source, id, text, field category, tags,
   /// priority) from its bytes, as `append` would the ticket read from it: with `tagPrefix`, the
@@ -179,6 +192,20 @@ public struct CodedStrings: Sendable {
   public var count: Int { codes.count }
 
   public subscript(i: Int) -> String? { codes[i] < 0 ? nil : values[Int(codes[i])] }
+
+  /// Appends `other`'s rows: its values are coded here as if its rows had been appended one by
+  /// one (a value not seen yet gets the next code).
+  mutating func append(contentsOf other: CodedStrings) {
+    var mine: [Int32] = []
+    mine.reserveCapacity(other.values.count)
+    let before = codes.count
+    for var v in other.values {
+      v.withUTF8 { append(bytes: $0) }
+      mine.append(codes.removeLast())
+    }
+    precondition(codes.count == before)
+    codes += other.codes.lazy.map { $0 < 0 ? $0 : mine[Int($0)] }
+  }
 }
 
 /// What the classifiers decided for one ticket.
@@ -274,9 +301,31 @@ extension Warehouse {
   /// A fingerprint of the ticket rows the classifiers read, to skip retraining when nothing
   /// changed: an inserted or updated row changes the count or raises a `load_id`.
   public func classifierInputKey() throws(WarehouseError) -> String {
-    let tickets = try connection.scalarInt("SELECT count(*) FROM tickets") ?? 0
-    let loads = try connection.scalarInt("SELECT coalesce(sum(load_id), 0) FROM tickets") ?? 0
-    return "tickets=\(tickets) loads=\(loads)"
+    try classifierInputs().key
+  }
+
+  /// What the category stage reads of the tickets table before it reads the tickets, in one
+  /// pass over it (each of these was a pass of its own: 0.12 s each at 1M tickets).
+  public struct ClassifierInputs: Sendable, Equatable {
+    /// `classifierInputKey`.
+    public var key: String
+    /// `newestTicketLoad`.
+    public var newestLoad: Int64
+    /// Tickets not excluded: what `classifierBatch` reads without `loadedAfter`.
+    public var included: Int
+  }
+
+  public func classifierInputs() throws(WarehouseError) -> ClassifierInputs {
+    let st = try connection.prepare(
+      """
+      SELECT count(*), coalesce(sum(load_id), 0), coalesce(max(load_id), 0),
+        count(*) FILTER (WHERE excluded IS NULL)
+      FROM tickets
+      """)
+    guard try st.step() else { return ClassifierInputs(key: "", newestLoad: 0, included: 0) }
+    return ClassifierInputs(
+      key: "tickets=\(st.int64(0)) loads=\(st.int64(1))", newestLoad: st.int64(2),
+      included: Int(st.int64(3)))
   }
 
   /// The stored fingerprint of the last classification (settings and inputs, hashed).
@@ -304,29 +353,93 @@ extension Warehouse {
   /// `classifierTickets` compactly (`ClassifierTickets`). With `tagPrefix`, each ticket's tags
   /// are read down to its tag category (what follows the prefix in the first tag that has it)
   /// and its tags are left empty.
+  ///
+  /// `count`, when known (`ClassifierInputs.included` for a read without `loadedAfter`), saves
+  /// counting them. A read of at least 200,000 tickets (`parts` to choose) reads the two halves
+  /// of the key order on connections of their own at once and joins them: the same batch, in
+  /// half the time (0.6 s of one core at 1M tickets).
   public func classifierBatch(
-    categoryFields fields: [String], tagPrefix: String? = nil, loadedAfter: Int64? = nil
+    categoryFields fields: [String], tagPrefix: String? = nil, loadedAfter: Int64? = nil,
+    count known: Int? = nil, parts: Int? = nil
   ) throws(WarehouseError) -> ClassifierTickets {
-    var batch = ClassifierTickets()
     // Sized once: a million tickets grown by doubling would hold two copies at the last step.
-    let count = try connection.prepare(
-      "SELECT count(*) FROM tickets WHERE excluded IS NULL AND load_id > ?")
-    count.bind(1, loadedAfter ?? Int64.min)
-    if try count.step() { batch.reserveCapacity(Int(count.int64(0))) }
+    var counted = known ?? 0
+    if known == nil {
+      let st = try connection.prepare(
+        "SELECT count(*) FROM tickets WHERE excluded IS NULL AND load_id > ?")
+      st.bind(1, loadedAfter ?? Int64.min)
+      if try st.step() { counted = Int(st.int64(0)) }
+    }
+    let count = counted
     // Read as bytes: no String is made for a row's key, tags or priority (a value not seen
     // before becomes one).
     let prefix = tagPrefix.map { Array($0.utf8) }
-    try readClassifierRows(categoryFields: fields, loadedAfter: loadedAfter) { st in
-      st.withText(3) { batch.appendText($0) }
-      batch.appendRow(st, tagPrefix: prefix)
+    @Sendable func read(
+      _ c: Connection, from: (String, String)?, to: (String, String)?, expected: Int
+    )
+      throws(WarehouseError) -> ClassifierTickets
+    {
+      var batch = ClassifierTickets()
+      batch.reserveCapacity(expected)
+      try Self.readClassifierRows(
+        c, categoryFields: fields, loadedAfter: loadedAfter, from: from, to: to
+      ) { st in
+        st.withText(3) { batch.appendText($0) }
+        batch.appendRow(st, tagPrefix: prefix)
+      }
+      return batch
     }
+    let k = parts ?? (count >= 200_000 ? 2 : 1)
+    guard k == 2, !isInMemory, sqlite3_get_autocommit(connection.db) != 0,
+      let middle = try middleTicketKey()
+    else { return try read(connection, from: nil, to: nil, expected: count) }
+    let halves = UnsafeMutableBufferPointer<Result<ClassifierTickets, WarehouseError>?>.allocate(
+      capacity: 2)
+    halves.initialize(repeating: nil)
+    defer {
+      halves.deinitialize()
+      halves.deallocate()
+    }
+    nonisolated(unsafe) let out = halves
+    let path = path
+    DispatchQueue.concurrentPerform(iterations: 2) { i in
+      out[i] = Result { () throws(WarehouseError) in
+        // The first half gets room for all: the second is appended to it.
+        try read(
+          Connection(path: path, readOnly: true), from: i == 0 ? nil : middle,
+          to: i == 0 ? middle : nil, expected: i == 0 ? count : count / 2 + 1)
+      }
+    }
+    var batch = try halves[0].take()!.get()
+    batch.append(contentsOf: try halves[1].take()!.get())
     return batch
+  }
+
+  /// The key (source, id) half-way through the tickets' key order (nil with none), from the
+  /// key index alone.
+  private func middleTicketKey() throws(WarehouseError) -> (String, String)? {
+    let n = try connection.scalarInt("SELECT coalesce(max(rowid), 0) FROM tickets") ?? 0
+    let st = try connection.prepare(
+      "SELECT source, id FROM tickets ORDER BY source, id LIMIT 1 OFFSET ?")
+    st.bind(1, n / 2)
+    guard try st.step() else { return nil }
+    return (st.text(0) ?? "", st.text(1) ?? "")
   }
 
   /// Steps through every ticket not excluded (loaded after `loadedAfter`), in key order, on
   /// columns rowid, source, id, text, field category, tags and priority.
   private func readClassifierRows(
     categoryFields fields: [String], loadedAfter: Int64?, _ row: (Statement) -> Void
+  ) throws(WarehouseError) {
+    try Self.readClassifierRows(
+      connection, categoryFields: fields, loadedAfter: loadedAfter, from: nil, to: nil, row)
+  }
+
+  /// `readClassifierRows` on connection `c`, of the keys from `from` (included) to `to` (not
+  /// included) when given.
+  private static func readClassifierRows(
+    _ connection: Connection, categoryFields fields: [String], loadedAfter: Int64?,
+    from: (String, String)?, to: (String, String)?, _ row: (Statement) -> Void
   ) throws(WarehouseError) {
     // Keys are compared exactly (no JSON-path syntax, so any field name works).
     let lookups = fields.map { _ in
@@ -340,10 +453,17 @@ extension Warehouse {
       """
       SELECT rowid, source, id, \(Self.ticketTextSQL),
         CASE WHEN json_valid(custom_fields) THEN \(field) END, coalesce(tags, ''), priority
-      FROM tickets WHERE excluded IS NULL AND load_id > ? ORDER BY source, id
+      FROM tickets WHERE excluded IS NULL AND load_id > ?\(from == nil ? "" : " AND (source, id) >= (?, ?)")\(to == nil ? "" : " AND (source, id) < (?, ?)")
+      ORDER BY source, id
       """)
     for (i, f) in fields.enumerated() { st.bind(Int32(i + 1), f) }
-    st.bind(Int32(fields.count + 1), loadedAfter ?? Int64.min)
+    var next = Int32(fields.count + 1)
+    st.bind(next, loadedAfter ?? Int64.min)
+    for key in [from, to].compactMap({ $0 }) {
+      st.bind(next + 1, key.0)
+      st.bind(next + 2, key.1)
+      next += 2
+    }
     while try st.step() { row(st) }
   }
 

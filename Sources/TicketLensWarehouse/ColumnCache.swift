@@ -725,11 +725,16 @@ extension Warehouse {
   /// before its quality checks when its report follows, so that the rebuild after a change runs
   /// alone instead of beside the report's insights (a lower peak; the report then reads the
   /// cache). Writing the cache is best effort: when it cannot be written, the report reads
-  /// SQLite again.
-  public func prepareColumnCache(_ selection: ColumnSelection = .all) throws(WarehouseError) {
+  /// SQLite again. Returns whether SQLite was read.
+  @discardableResult
+  public func prepareColumnCache(_ selection: ColumnSelection = .all) throws(WarehouseError)
+    -> Bool
+  {
     let key = try columnCacheKey()
-    guard !ColumnCache.holds(ColumnCache.path(path), key: key, selection) else { return }
-    _ = try rebuildColumnCache(selection, key: key)
+    guard !ColumnCache.holds(ColumnCache.path(path), key: key, selection) else { return false }
+    // The columns are only written: no spelling merges for a `MetricColumns` nobody reads.
+    _ = try rebuildColumnCacheFile(selection, key: key)
+    return true
   }
 
   /// The metric columns of `selection` (default all), from the cache when it matches the
@@ -751,6 +756,14 @@ extension Warehouse {
   private func rebuildColumnCache(_ selection: ColumnSelection, key: String)
     throws(WarehouseError) -> MetricColumns
   {
+    let (tickets, chats, asOf, wanted) = try rebuildColumnCacheFile(selection, key: key)
+    return MetricColumns(tickets: tickets, chats: chats, asOf: asOf, loaded: wanted)
+  }
+
+  /// `rebuildColumnCache` up to the columns read and written.
+  private func rebuildColumnCacheFile(_ selection: ColumnSelection, key: String)
+    throws(WarehouseError) -> (TicketColumns, ChatColumns, Instant?, ColumnSelection)
+  {
     let file = ColumnCache.path(path)
     let wanted = ColumnCache.stored(file).map { $0.union(selection) } ?? selection
     let (tickets, chats, ticketAsOf) = try readColumns(chats: true, selection: wanted)
@@ -759,6 +772,6 @@ extension Warehouse {
       asOf = Instant(milliseconds: end)
     }
     ColumnCache.write(to: file, key: key, asOf: asOf, tickets, chats, columns: wanted)
-    return MetricColumns(tickets: tickets, chats: chats, asOf: asOf, loaded: wanted)
+    return (tickets, chats, asOf, wanted)
   }
 }

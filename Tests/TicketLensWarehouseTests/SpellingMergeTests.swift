@@ -32,6 +32,38 @@ struct SpellingMergeTests {
     #expect(SpellingMerge.key("  Tier\t2  Support ") == "tier 2 support")
   }
 
+  /// The byte-wise key of ASCII text is the Unicode one: every ASCII character (each control
+  /// character among them) in random strings, and non-ASCII text, against lowercasing and
+  /// splitting on `Character.isWhitespace` done here.
+  @Test func asciiKeysAreTheUnicodeKeys() {
+    func unicodeKey(_ s: String) -> String {
+      s.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+    // Every pair of ASCII characters, then strings drawn by a fixed linear congruential
+    // generator (the same strings on every run).
+    let ascii = (0..<128).map { Character(Unicode.Scalar(UInt8($0))) }
+    for a in ascii {
+      for b in ascii {
+        let s = String([a, b, "x", a])
+        #expect(SpellingMerge.key(s) == unicodeKey(s), "\(Array(s.utf8))")
+      }
+    }
+    let alphabet = ascii + Array("  \t\n\r\r\nAaZz")
+    var state: UInt64 = 20_261_208
+    func next(_ n: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int(state >> 33) % n
+    }
+    for _ in 0..<5_000 {
+      let s = String((0..<next(13)).map { _ in alphabet[next(alphabet.count)] })
+      #expect(SpellingMerge.key(s) == unicodeKey(s), "\(Array(s.utf8))")
+    }
+    for s in ["Ärzte  Team", "ÉQUIPE\u{00A0}B", "Support\u{2003}Tier 2", "İstanbul", "ß"] {
+      #expect(SpellingMerge.key(s) == unicodeKey(s))
+    }
+    #expect(SpellingMerge.key("Support\u{85}Tier") == "support tier")
+  }
+
   @Test func metricColumnsCountOneGroupAndReportTheMerge() throws {
     let w = try Warehouse(path: temporaryPath("w.sqlite"))
     let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")

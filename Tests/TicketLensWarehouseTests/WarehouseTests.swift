@@ -726,6 +726,47 @@ struct SchemaVersionTests {
 }
 
 struct ClassificationStorageTests {
+  /// The batch read as two halves of the key order on connections of their own is the batch
+  /// read in one pass: the same rows, texts and codes (values first seen in the second half
+  /// coded after those of the first); the inputs summary is what its separate queries give.
+  @Test func aBatchReadInTwoHalvesIsTheBatchReadInOne() throws {
+    let w = try Warehouse(path: temporaryPath("w.sqlite"))
+    let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "2026-01-01T00:00:00Z")
+    // Inserted out of key order, so that the halves of the key order are not of row ids.
+    let ids = (0..<120).map { ($0 * 37) % 120 }
+    let tickets = ids.map { n -> Ticket in
+      var t = ticket(String(format: "%03d", n), updated: nil, subject: "subject \(n % 7)")
+      t.description = n % 5 == 0 ? "ünïcode body \(n)" : "body \(n)"
+      t.priority = [TicketPriority.low, .normal, nil, .high][n % 4]
+      // Tags and field values seen only late in the key order, and some in both halves.
+      t.tags = n >= 90 ? ["late_\(n % 3)", "contact_reason_x\(n % 2)"] : ["early"]
+      if n % 3 != 0 {
+        t.customFields = [CustomField(name: "reason", value: n < 60 ? "a\(n % 4)" : "b\(n % 5)")]
+      }
+      return t
+    }
+    _ = try load(w, run: run, file: "f", tickets)
+    try w.connection.execute("UPDATE tickets SET excluded = 'test' WHERE id = '005'")
+    for prefix in [nil, "contact_reason_"] {
+      let one = try w.classifierBatch(categoryFields: ["reason"], tagPrefix: prefix, parts: 1)
+      let two = try w.classifierBatch(categoryFields: ["reason"], tagPrefix: prefix, parts: 2)
+      #expect(one.count == 119 && two.count == 119)
+      #expect(one.rowids == two.rowids && one.keyHashes == two.keyHashes)
+      for k in [\ClassifierTickets.fieldCategories, \.tagCategories, \.tags, \.priorities] {
+        #expect(one[keyPath: k].codes == two[keyPath: k].codes)
+        #expect(one[keyPath: k].values == two[keyPath: k].values)
+      }
+      #expect((0..<119).allSatisfy { one.texts[$0] == two.texts[$0] })
+      #expect(one.fieldCategories.values.contains("b0"))
+      #expect((prefix == nil ? one.tags : one.tagCategories).values.count >= 2)
+    }
+    let inputs = try w.classifierInputs()
+    let sum = try w.connection.scalarInt("SELECT sum(load_id) FROM tickets") ?? 0
+    #expect(inputs.key == "tickets=120 loads=\(sum)")
+    #expect(inputs.newestLoad == (try w.connection.scalarInt("SELECT max(load_id) FROM tickets")))
+    #expect(inputs.included == 119)
+  }
+
   @Test func categoryFieldsAreReadByExactNameAndClassificationsRoundTrip() throws {
     let w = try Warehouse(path: temporaryPath("w.sqlite"))
     let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "2026-01-01T00:00:00Z")
