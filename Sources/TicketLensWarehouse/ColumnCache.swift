@@ -650,25 +650,39 @@ public struct MetricColumns: Sendable {
     self.loaded = loaded
     // People, groups and organizations are names: one spelling per entity. (The cache keeps
     // the columns as stored; the merge is a pass over the codes on every load.)
-    // A name in both tables is shown in the spelling commonest over both.
-    let ticketRows = ["group", "assignee", "requester"].reduce(into: [String: [String: Int]]()) {
-      $0[$1] = self.tickets.dimensions[$1]?.rowsPerValue
+    // A name in both tables is shown in the spelling commonest over both (the other table's
+    // rows per spelling, as stored, are counted only when a name has two spellings). The seven
+    // columns are merged at once: the requesters of a million tickets take a tenth of a second.
+    let ticketColumns = tickets.dimensions
+    let chatColumns = chats.dimensions
+    let jobs =
+      ["group", "assignee", "organization", "requester"].map { (table: "tickets", dimension: $0) }
+      + ["group", "assignee", "requester"].map { (table: "chats", dimension: $0) }
+    let done = UnsafeMutableBufferPointer<(column: EncodedColumn, merges: [SpellingMerge])?>
+      .allocate(capacity: jobs.count)
+    done.initialize(repeating: nil)
+    defer {
+      done.deinitialize()
+      done.deallocate()
     }
-    let chatRows = ["group", "assignee", "requester"].reduce(into: [String: [String: Int]]()) {
-      $0[$1] = self.chats.dimensions[$1]?.rowsPerValue
+    nonisolated(unsafe) let out = done
+    DispatchQueue.concurrentPerform(iterations: jobs.count) { j in
+      let (table, d) = jobs[j]
+      let (mine, other) =
+        table == "tickets" ? (ticketColumns, chatColumns) : (chatColumns, ticketColumns)
+      guard let column = mine[d] else { return }
+      // Chats' organizations are not merged, nor counted for the tickets' spelling.
+      out[j] = column.mergingSpellings(dimension: d, table: table) {
+        d == "organization" ? [:] : other[d]?.rowsPerValue ?? [:]
+      }
     }
-    for d in ["group", "assignee", "organization", "requester"] {
-      guard let column = self.tickets.dimensions[d] else { continue }
-      let (merged, merges) = column.mergingSpellings(
-        dimension: d, table: "tickets", elsewhere: chatRows[d] ?? [:])
-      self.tickets.dimensions[d] = merged
-      spellingMerges += merges
-    }
-    for d in ["group", "assignee", "requester"] {
-      guard let column = self.chats.dimensions[d] else { continue }
-      let (merged, merges) = column.mergingSpellings(
-        dimension: d, table: "chats", elsewhere: ticketRows[d] ?? [:])
-      self.chats.dimensions[d] = merged
+    for (j, job) in jobs.enumerated() {
+      guard let (merged, merges) = done[j] else { continue }
+      if job.table == "tickets" {
+        self.tickets.dimensions[job.dimension] = merged
+      } else {
+        self.chats.dimensions[job.dimension] = merged
+      }
       spellingMerges += merges
     }
     spellingMerges.sort {

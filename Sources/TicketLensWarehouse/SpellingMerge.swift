@@ -66,17 +66,39 @@ extension EncodedColumn {
   public func mergingSpellings(
     dimension: String, table: String, elsewhere: [String: Int] = [:]
   ) -> (column: EncodedColumn, merges: [SpellingMerge]) {
+    mergingSpellings(dimension: dimension, table: table, elsewhere: { elsewhere })
+  }
+
+  /// `elsewhere` is asked for only when two spellings of a value are both used (at a million
+  /// tickets the requesters are hundreds of thousands of names, nearly never two spellings of
+  /// one: counting the other table's rows per name for every load cost more than the merge).
+  public func mergingSpellings(
+    dimension: String, table: String, elsewhere lazyElsewhere: () -> [String: Int]
+  ) -> (column: EncodedColumn, merges: [SpellingMerge]) {
     guard values.count > 1 else { return (self, []) }
-    var groups: [String: [Int]] = [:]
-    for (i, v) in values.enumerated() { groups[SpellingMerge.key(v), default: []].append(i) }
-    guard groups.count < values.count else { return (self, []) }
+    // Each key's first value, and the values whose key an earlier value had: groups are made
+    // only of those (no array per value).
+    var first: [String: Int] = [:]
+    first.reserveCapacity(values.count)
+    var later: [(first: Int, value: Int)] = []
+    for (i, v) in values.enumerated() {
+      let k = SpellingMerge.key(v)
+      if let f = first[k] { later.append((f, i)) } else { first[k] = i }
+    }
+    guard !later.isEmpty else { return (self, []) }
+    var byFirst: [Int: [Int]] = [:]
+    for (f, i) in later { byFirst[f, default: [f]].append(i) }
+    let groups = byFirst.keys.sorted().map { byFirst[$0]! }
+    var known: [String: Int]? = nil
     var rows = [Int](repeating: 0, count: values.count)
     for c in codes where c >= 0 { rows[Int(c)] += 1 }
     var target = Array(values.indices)
     var merges: [SpellingMerge] = []
-    for group in groups.values where group.count > 1 {
+    for group in groups {
       let used = group.filter { rows[$0] > 0 }
       guard used.count > 1 else { continue }
+      if known == nil { known = lazyElsewhere() }
+      let elsewhere = known!
       let weight = { (i: Int) in rows[i] + (elsewhere[values[i]] ?? 0) }
       let order = used.sorted { a, b in
         weight(a) != weight(b)

@@ -88,4 +88,34 @@ struct SpellingMergeTests {
     // The same from the column cache.
     #expect(try w.metricColumns().spellingMerges == m.spellingMerges)
   }
+
+  /// A name spelt two ways in both tables is shown in the spelling commonest over both: the
+  /// tickets' commonest spelling loses to the chats' (their rows, as stored, are counted).
+  @Test func aNameInBothTablesTakesTheSpellingCommonestOverBoth() throws {
+    let w = try Warehouse(path: temporaryPath("w.sqlite"))
+    let run = try w.beginRun(command: "test", pipeline: nil, startedAt: "t")
+    let tickets = ["ann lee", "ann lee", "Ann Lee"].enumerated().map { i, a in
+      var t = ticket(String(i), updated: 2_000)
+      t.group = a
+      return t
+    }
+    _ = try load(w, run: run, file: "f", tickets)
+    let chats = (["Ann Lee", "Ann Lee", "Ann Lee", "Ann Lee", "Ann Lee", "ANN LEE"]).enumerated()
+      .map { i, a in
+        var c = Chat(source: "src", id: "c\(i)", startedAt: Instant(seconds: 10))
+        c.updatedAt = Instant(seconds: 20)
+        c.group = a
+        return c
+      }
+    let l = try w.beginTicketLoad(runID: run, file: "c", source: "src", format: "t", bytes: 0)
+    try l.add(chats: chats, issues: [], read: chats.count)
+    _ = try l.commit()
+    let m = try w.metricColumns()
+    #expect(m.tickets.dimensions["group"]?.values == ["Ann Lee"])
+    #expect(m.chats.dimensions["group"]?.values == ["Ann Lee"])
+    #expect(
+      m.spellingMerges.map { "\($0.table) \($0.display) \($0.spellings.map(\.value))" } == [
+        "chats Ann Lee [\"Ann Lee\", \"ANN LEE\"]", "tickets Ann Lee [\"ann lee\", \"Ann Lee\"]",
+      ])
+  }
 }
