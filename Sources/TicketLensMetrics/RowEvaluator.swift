@@ -267,15 +267,24 @@ enum RepeatContacts {
   static func flags(_ t: TicketColumns) -> [Bool] {
     var out = Array(repeating: false, count: t.count)
     guard let requester = t.dimensions["requester"] else { return out }
-    var byRequester: [Int32: [Int]] = [:]
-    for r in 0..<t.count where requester.codes[r] >= 0 {
-      byRequester[requester.codes[r], default: []].append(r)
+    // Rows grouped by requester with a counting sort over the codes (dense: 0 up to the number
+    // of values), each group in row order: no dictionary of arrays (a million tickets have
+    // hundreds of thousands of requesters).
+    let codes = requester.codes
+    var start = [Int](repeating: 0, count: requester.values.count + 1)
+    for c in codes where c >= 0 { start[Int(c) + 1] += 1 }
+    for i in 1..<start.count { start[i] += start[i - 1] }
+    var next = start
+    var rows = [Int](repeating: 0, count: start[start.count - 1])
+    for r in 0..<t.count where codes[r] >= 0 {
+      rows[next[Int(codes[r])]] = r
+      next[Int(codes[r])] += 1
     }
-    for (_, rows) in byRequester where rows.count > 1 {
-      let sorted = rows.sorted { (t.createdAt[$0], $0) < (t.createdAt[$1], $1) }
+    let created = t.createdAt
+    for g in 0..<(start.count - 1) where start[g + 1] - start[g] > 1 {
+      let sorted = rows[start[g]..<start[g + 1]].sorted { (created[$0], $0) < (created[$1], $1) }
       for k in 1..<sorted.count {
-        let gap = t.createdAt[sorted[k]] - t.createdAt[sorted[k - 1]]
-        out[sorted[k]] = gap <= window
+        out[sorted[k]] = created[sorted[k]] - created[sorted[k - 1]] <= window
       }
     }
     return out

@@ -91,25 +91,28 @@ public enum TrendCommands {
       throw MetricQueryError("customers are grouped by requester or organization")
     }
     let status = t.dimensions["status"]
+    // Whether each status value is open (a ticket with no status is).
+    let closed = status?.values.map { $0 == "solved" || $0 == "closed" } ?? []
     let repeats = RepeatContactsPublic.flags(t)
-    var stats: [Int32: (tickets: Int, open: Int, rated: Int, good: Int, repeats: Int)] = [:]
+    // Per customer code (dense: 0 up to the number of values), not a dictionary.
+    var stats = [(tickets: Int, open: Int, rated: Int, good: Int, repeats: Int)](
+      repeating: (0, 0, 0, 0, 0), count: column.values.count)
     for r in 0..<t.count where column.codes[r] >= 0 {
-      var s = stats[column.codes[r]] ?? (0, 0, 0, 0, 0)
-      s.tickets += 1
-      let st = status?.value(r)
-      if st != "solved" && st != "closed" { s.open += 1 }
+      let c = Int(column.codes[r])
+      stats[c].tickets += 1
+      let code = status?.codes[r] ?? -1
+      if code < 0 || !closed[Int(code)] { stats[c].open += 1 }
       if t.satisfaction[r] == 1 || t.satisfaction[r] == 2 {
-        s.rated += 1
-        if t.satisfaction[r] == 1 { s.good += 1 }
+        stats[c].rated += 1
+        if t.satisfaction[r] == 1 { stats[c].good += 1 }
       }
-      if repeats[r] { s.repeats += 1 }
-      stats[column.codes[r]] = s
+      if repeats[r] { stats[c].repeats += 1 }
     }
-    let ranked = stats.sorted { a, b in
-      a.value.tickets != b.value.tickets
-        ? a.value.tickets > b.value.tickets
-        : column.values[Int(a.key)].utf8.lexicographicallyPrecedes(column.values[Int(b.key)].utf8)
-    }.prefix(top)
+    let ranked = stats.indices.filter { stats[$0].tickets > 0 }.sorted { a, b in
+      stats[a].tickets != stats[b].tickets
+        ? stats[a].tickets > stats[b].tickets
+        : column.values[a].utf8.lexicographicallyPrecedes(column.values[b].utf8)
+    }.prefix(top).map { (key: $0, value: stats[$0]) }
     return MetricTable(
       metric: "customers",
       columns: [dimension, "tickets", "open", "rated", "good", "csat", "repeat_contacts"],
