@@ -127,6 +127,6 @@ for name, (_, _, log) in rows[:3]:
     print()
     print(f"{name}:")
     for line in log.splitlines():
-        m = re.search(r"\] (normalize:.*|quality:.*|metrics:.*|trends:.*|insights:.*|reports:.*|ingest .*read.*)", line)
+        m = re.search(r"\] (normalize:.*|quality:.*|columns:.*|metrics:.*|trends:.*|insights:.*|reports:.*|ingest .*read.*)", line)
         if m:
             print("  " + m.group(1))
