@@ -149,7 +149,23 @@ public struct TermVectors: Sendable {
   ) -> [(Int, Double)] {
     positions.removeAll(keepingCapacity: true)
     for k in keys { if let p = index.slot(of: k) { positions.append(p) } }
-    positions.sort()
+    // A ticket has tens of terms: an insertion sort in place beats the library's sort, whose
+    // comparison closure is not inlined here (6 % of the label pass's cycles at 1M tickets).
+    if positions.count <= 64 {
+      positions.withUnsafeMutableBufferPointer { p in
+        for i in p.indices.dropFirst() {
+          let x = p[i]
+          var j = i
+          while j > 0 && p[j - 1] > x {
+            p[j] = p[j - 1]
+            j -= 1
+          }
+          p[j] = x
+        }
+      }
+    } else {
+      positions.sort()
+    }
     var v: [(Int, Double)] = []
     var j = 0
     while j < positions.count {
