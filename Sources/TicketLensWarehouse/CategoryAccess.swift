@@ -298,18 +298,13 @@ public struct UrgentLooking: Sendable, Equatable {
 }
 
 extension Warehouse {
-  /// A fingerprint of the ticket rows the classifiers read, to skip retraining when nothing
-  /// changed: an inserted or updated row changes the count or raises a `load_id`.
-  public func classifierInputKey() throws(WarehouseError) -> String {
-    try classifierInputs().key
-  }
-
   /// What the category stage reads of the tickets table before it reads the tickets, in one
   /// pass over it (each of these was a pass of its own: 0.12 s each at 1M tickets).
   public struct ClassifierInputs: Sendable, Equatable {
-    /// `classifierInputKey`.
+    /// A fingerprint of the ticket rows the classifiers read, to skip retraining when nothing
+    /// changed: an inserted or updated row changes the count or raises a `load_id`.
     public var key: String
-    /// `newestTicketLoad`.
+    /// The newest load that inserted or updated a ticket (0 when there is none).
     public var newestLoad: Int64
     /// Tickets not excluded: what `classifierBatch` reads without `loadedAfter`.
     public var included: Int
@@ -566,11 +561,6 @@ extension Warehouse {
       st.bind(7, r.urgencyTerms)
       _ = try st.step()
     }
-  }
-
-  /// The newest load that inserted or updated a ticket (0 when there is none).
-  public func newestTicketLoad() throws(WarehouseError) -> Int64 {
-    Int64(try connection.scalarInt("SELECT coalesce(max(load_id), 0) FROM tickets") ?? 0)
   }
 
   /// The kept trained classifier, if any.
