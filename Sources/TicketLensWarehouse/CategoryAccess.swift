@@ -1,5 +1,4 @@
 import CSQLite
-import Dispatch
 import TicketLensModel
 
 /// A ticket as the text classifiers see it.
@@ -388,17 +387,9 @@ extension Warehouse {
     guard k == 2, !isInMemory, sqlite3_get_autocommit(connection.db) != 0,
       let middle = try middleTicketKey()
     else { return try read(connection, from: nil, to: nil, expected: count) }
-    let halves = UnsafeMutableBufferPointer<Result<ClassifierTickets, WarehouseError>?>.allocate(
-      capacity: 2)
-    halves.initialize(repeating: nil)
-    defer {
-      halves.deinitialize()
-      halves.deallocate()
-    }
-    nonisolated(unsafe) let out = halves
     let path = path
-    DispatchQueue.concurrentPerform(iterations: 2) { i in
-      out[i] = Result { () throws(WarehouseError) in
+    var halves = concurrentSlots(2) { i in
+      Result { () throws(WarehouseError) in
         // The first half gets room for all: the second is appended to it.
         try read(
           Connection(path: path, readOnly: true), from: i == 0 ? nil : middle,

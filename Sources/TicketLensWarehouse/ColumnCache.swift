@@ -297,19 +297,12 @@ enum ColumnCache {
     let jobs =
       ticketJobs.map { ($0.1, ticketRows, $0.0.slot.kind) }
       + chatJobs.map { ($0.1, chatRows, $0.0.slot.kind) }
-    let results = UnsafeMutableBufferPointer<ColumnData?>.allocate(capacity: jobs.count)
-    results.initialize(repeating: nil)
-    defer {
-      results.deinitialize()
-      results.deallocate()
-    }
-    nonisolated(unsafe) let out = results
-    DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+    let results = concurrentSlots(jobs.count) { i -> ColumnData? in
       let (e, rows, kind) = jobs[i]
-      guard e.kind == kind else { return }
+      guard e.kind == kind else { return nil }
       var r = Reader(fd: fd, position: e.start, remaining: e.end - e.start)
       r.rows = rows
-      out[i] = try? r.section { r throws in try r.column(kind: kind) }
+      return try? r.section { r throws in try r.column(kind: kind) }
     }
     guard
       let t = table(ticketJobs, results[..<ticketJobs.count], rows: ticketRows),
@@ -415,7 +408,7 @@ extension ColumnCache {
 
   /// A table from its columns read back (nil when one is missing or has the wrong length).
   static func table<C: CacheColumn>(
-    _ jobs: [(C, Entry)], _ results: UnsafeMutableBufferPointer<ColumnData?>.SubSequence,
+    _ jobs: [(C, Entry)], _ results: ArraySlice<ColumnData?>,
     rows: Int
   ) -> C.Table? {
     var t = C.Table()
@@ -658,21 +651,12 @@ public struct MetricColumns: Sendable {
     let jobs =
       ["group", "assignee", "organization", "requester"].map { (table: "tickets", dimension: $0) }
       + ["group", "assignee", "requester"].map { (table: "chats", dimension: $0) }
-    let done = UnsafeMutableBufferPointer<(column: EncodedColumn, merges: [SpellingMerge])?>
-      .allocate(capacity: jobs.count)
-    done.initialize(repeating: nil)
-    defer {
-      done.deinitialize()
-      done.deallocate()
-    }
-    nonisolated(unsafe) let out = done
-    DispatchQueue.concurrentPerform(iterations: jobs.count) { j in
+    let done = concurrentSlots(jobs.count) { j in
       let (table, d) = jobs[j]
       let (mine, other) =
         table == "tickets" ? (ticketColumns, chatColumns) : (chatColumns, ticketColumns)
-      guard let column = mine[d] else { return }
       // Chats' organizations are not merged, nor counted for the tickets' spelling.
-      out[j] = column.mergingSpellings(dimension: d, table: table) {
+      return mine[d]?.mergingSpellings(dimension: d, table: table) {
         d == "organization" ? [:] : other[d]?.rowsPerValue ?? [:]
       }
     }

@@ -170,19 +170,12 @@ extension Warehouse {
         upper: i == k - 1 ? nil : Int64(n * (i + 1) / k) + 1
       )
     }
-    let results = UnsafeMutableBufferPointer<Result<TicketPart, WarehouseError>?>.allocate(
-      capacity: ranges.count)
-    results.initialize(repeating: Result<TicketPart, WarehouseError>?.none)
-    defer {
-      results.deinitialize()
-      results.deallocate()
-    }
-    nonisolated(unsafe) let out = results
     nonisolated(unsafe) var chatResult: Result<ChatColumns, WarehouseError> = .success(
       ChatColumns())
     let perPart = n / ranges.count
     let path = path
-    DispatchQueue.concurrentPerform(iterations: ranges.count + (chats ? 1 : 0)) { i in
+    var results = concurrentSlots(ranges.count + (chats ? 1 : 0)) {
+      i -> Result<TicketPart, WarehouseError>? in
       do throws(WarehouseError) {
         // No memory map here: every page a part touched stayed resident through it (three
         // connections: 280 MB of the file on the benchmark), and reading through SQLite's own
@@ -191,24 +184,24 @@ extension Warehouse {
         let c = try Connection(path: path, readOnly: true)
         if i == ranges.count {
           chatResult = .success(try Warehouse.chatColumns(c, selection.chats))
-          return
+          return nil
         }
-        let part = try TicketPart.read(
-          c, ranges[i].lower, ranges[i].upper, selection.tickets, expected: perPart)
-        out[i] = Result<TicketPart, WarehouseError>.success(part)
+        return .success(
+          try TicketPart.read(
+            c, ranges[i].lower, ranges[i].upper, selection.tickets, expected: perPart))
       } catch {
         if i == ranges.count {
           chatResult = .failure(error)
-        } else {
-          out[i] = Result<TicketPart, WarehouseError>.failure(error)
+          return nil
         }
+        return .failure(error)
       }
     }
     // Each part is taken out of its slot as it is joined, so that its arrays are the joined
     // part's alone (not shared with the slot, which would copy them on the first append) and
     // are freed once appended.
     var joined: TicketPart? = nil
-    for i in results.indices {
+    for i in ranges.indices {
       // Moved out of the slot (no other reference to its arrays is left, so appending frees
       // each of them as it goes).
       var part: TicketPart
